@@ -1,0 +1,53 @@
+"""The FastAPI application: a lifespan that owns the clients, the routes, and the error mapping."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from starlette.middleware.base import RequestResponseEndpoint
+
+from api import API_VERSION
+from api.errors import install_error_handlers
+from api.routes import dev, gezondheid, overdrachten
+from db.pool import create_pool
+from overdracht.engine import connect
+from overdracht.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Both connect lazily: the API starts, and /v1/gezondheid reports, while either is down.
+        app.state.settings = settings
+        app.state.pool = await create_pool(settings.effective_database_url())
+        app.state.temporal = await connect(settings, lazy=True)
+        try:
+            yield
+        finally:
+            await app.state.pool.close()
+
+    app = FastAPI(
+        title="Overdracht API",
+        version=API_VERSION,
+        summary="De overdracht van voorschool naar basisschool.",
+        lifespan=lifespan,
+        redirect_slashes=False,
+        docs_url="/v1/docs",
+        openapi_url="/v1/openapi.json",
+        redoc_url=None,
+    )
+
+    @app.middleware("http")
+    async def api_version_header(request: Request, call_next: RequestResponseEndpoint) -> Response:
+        response = await call_next(request)
+        response.headers["API-Version"] = API_VERSION
+        return response
+
+    install_error_handlers(app)
+    app.include_router(gezondheid.router)
+    app.include_router(overdrachten.router)
+    if settings.dev_mode:
+        app.include_router(dev.router)
+    return app

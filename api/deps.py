@@ -1,0 +1,72 @@
+"""The dependencies routes declare: the clients the lifespan owns, the signed-in user, and the
+capabilities a route needs (named after what they allow, mapped to roles in one table)."""
+
+from typing import Annotated
+
+import asyncpg
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from temporalio.client import Client
+
+from api import auth
+from api.errors import Forbidden, Unauthenticated
+from db import gebruikers
+from overdracht.settings import Settings
+from schemas.gebruiker import Gebruiker
+from schemas.overdracht import Rol
+
+
+def _settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def _pool(request: Request) -> asyncpg.Pool:
+    return request.app.state.pool
+
+
+def _temporal(request: Request) -> Client:
+    return request.app.state.temporal
+
+
+SettingsDep = Annotated[Settings, Depends(_settings)]
+DbDep = Annotated[asyncpg.Pool, Depends(_pool)]
+TemporalDep = Annotated[Client, Depends(_temporal)]
+
+_bearer = HTTPBearer(auto_error=False, description="A token from the identity provider (or /v1/dev/tokens).")
+
+
+async def _current_user(
+    settings: SettingsDep,
+    pool: DbDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Gebruiker:
+    if credentials is None:
+        raise Unauthenticated("Meld u aan: stuur een geldig bearer-token mee in de Authorization-header.")
+    gebruiker_id = auth.verify(settings, credentials.credentials)
+    user = await gebruikers.get(pool, gebruiker_id) if gebruiker_id else None
+    if user is None:
+        raise Unauthenticated("Het token is ongeldig of verlopen. Meld u opnieuw aan.")
+    return user
+
+
+CurrentUser = Annotated[Gebruiker, Depends(_current_user)]
+
+STAFF = frozenset({Rol.PEDAGOGISCH_MEDEWERKER, Rol.LOCATIEMANAGER})
+
+
+def _capability(what: str, roles: frozenset[Rol]):  # noqa: ANN202 - a dependency factory
+    async def check(user: CurrentUser) -> Gebruiker:
+        if user.rol not in roles:
+            raise Forbidden(f"Met de rol '{user.rol.value}' kunt u niet {what}.")
+        return user
+
+    return Depends(check)
+
+
+# Capabilities: the DOMAIN.md role table, one line each.
+OverdrachtOpenen = Annotated[Gebruiker, _capability("een overdracht openen", STAFF)]
+FormulierBewerken = Annotated[Gebruiker, _capability("het formulier bewerken of indienen", STAFF)]
+SchoolKiezen = Annotated[Gebruiker, _capability("de school kiezen", STAFF | {Rol.OUDER})]
+ToestemmingGeven = Annotated[Gebruiker, _capability("toestemming geven of weigeren", frozenset({Rol.OUDER}))]
+Verzenden = Annotated[Gebruiker, _capability("de overdracht verzenden", STAFF)]
+IntakeBevestigen = Annotated[Gebruiker, _capability("ontvangst en intake bevestigen", frozenset({Rol.SCHOOL}))]

@@ -1,0 +1,149 @@
+"""One error hierarchy, mapped to RFC 9457 application/problem+json in one place. Messages are for
+the person in front of the screen: Dutch, actionable, without engine words or personal data."""
+
+import logging
+from typing import Any
+
+import asyncpg
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from temporalio.service import RPCError
+
+from api import API_VERSION
+from schemas.api import Problem
+
+PROBLEM_JSON = "application/problem+json"
+
+log = logging.getLogger(__name__)
+
+
+class ApiProblem(Exception):
+    status = 500
+    title = "Er ging iets mis"
+    code = "INTERNE_FOUT"
+
+    def __init__(self, detail: str, **extensions: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extensions = extensions
+
+
+class InvalidInput(ApiProblem):
+    status, title, code = 400, "Ongeldige invoer", "ONGELDIGE_INVOER"
+
+
+class Unauthenticated(ApiProblem):
+    status, title, code = 401, "Niet aangemeld", "NIET_AANGEMELD"
+
+
+class Forbidden(ApiProblem):
+    status, title, code = 403, "Niet toegestaan voor uw rol", "ROL_NIET_TOEGESTAAN"
+
+
+class NotFound(ApiProblem):
+    status, title, code = 404, "Niet gevonden", "NIET_GEVONDEN"
+
+
+class StepNotAllowed(ApiProblem):
+    status, title, code = 409, "Deze stap kan nu niet", "STAP_NIET_TOEGESTAAN"
+
+
+class FormIncomplete(ApiProblem):
+    status, title, code = 422, "Formulier onvolledig", "FORMULIER_ONVOLLEDIG"
+
+
+class Unavailable(ApiProblem):
+    status, title, code = 503, "Tijdelijk niet beschikbaar", "NIET_BESCHIKBAAR"
+
+
+def problem_response(
+    status: int, title: str, code: str, detail: str, request: Request, **extensions: Any
+) -> JSONResponse:
+    body = Problem(
+        type=f"urn:overdracht:probleem:{code.lower()}",
+        title=title,
+        status=status,
+        detail=detail,
+        instance=request.url.path,
+        code=code,
+        **extensions,
+    )
+    # Set here too: a 500 is answered outside the middleware that adds it to every other response.
+    headers = {"API-Version": API_VERSION}
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return JSONResponse(
+        body.model_dump(mode="json", exclude_none=True), status_code=status, media_type=PROBLEM_JSON, headers=headers
+    )
+
+
+# Where a dependency is down. Everything here is the kind of failure a retry later may cure.
+DATABASE_DOWN = (OSError, TimeoutError, asyncpg.CannotConnectNowError, asyncpg.InterfaceError)
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    # ("body", "vve", "indicatie") -> "vve.indicatie"; ("query", "status") -> "status"
+    parts = [str(p) for p in loc[1:]] if loc and loc[0] in ("body", "query", "path", "header") else list(map(str, loc))
+    return ".".join(parts) or "body"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiProblem)
+    async def _problem(request: Request, exc: ApiProblem) -> JSONResponse:
+        return problem_response(exc.status, exc.title, exc.code, exc.detail, request, **exc.extensions)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        params = [{"name": _field_name(tuple(e["loc"])), "reason": e["msg"]} for e in exc.errors()]
+        return problem_response(
+            400,
+            InvalidInput.title,
+            InvalidInput.code,
+            "Een of meer velden zijn ongeldig; zie invalidParams. Er is niets gewijzigd.",
+            request,
+            invalid_params=params,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 404:
+            return problem_response(404, NotFound.title, NotFound.code, "Deze resource bestaat niet.", request)
+        if exc.status_code == 405:
+            return problem_response(
+                405, "Methode niet toegestaan", "METHODE_NIET_TOEGESTAAN",
+                "Deze methode is hier niet toegestaan.", request,
+            )  # fmt: skip
+        return problem_response(exc.status_code, "Fout", "HTTP_FOUT", str(exc.detail), request)
+
+    @app.exception_handler(RPCError)
+    async def _engine(request: Request, exc: RPCError) -> JSONResponse:
+        log.warning("engine call failed", extra={"grpc_status": exc.status.name})
+        return problem_response(
+            503, Unavailable.title, Unavailable.code,
+            "De workflow-engine is niet bereikbaar. Er is niets gewijzigd; probeer het zo opnieuw.", request,
+        )  # fmt: skip
+
+    for exc_type in DATABASE_DOWN:
+
+        @app.exception_handler(exc_type)
+        async def _database(request: Request, exc: Exception) -> JSONResponse:
+            log.warning("database unreachable", extra={"error_type": type(exc).__name__})
+            return problem_response(
+                503, Unavailable.title, Unavailable.code,
+                "De database is niet bereikbaar. Probeer het zo opnieuw.", request,
+            )  # fmt: skip
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error")
+        return problem_response(
+            500, ApiProblem.title, ApiProblem.code,
+            "Er ging onverwacht iets mis. Het is gelogd; probeer het later opnieuw.", request,
+        )  # fmt: skip
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` of a route: each listed status documented as problem+json."""
+    return {s: {"model": Problem, "content": {PROBLEM_JSON: {}}} for s in statuses}

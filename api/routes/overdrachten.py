@@ -1,0 +1,296 @@
+"""/v1/overdrachten: open an overdracht, read it, and take its steps."""
+
+import base64
+import binascii
+import json
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Body, Query, Response, status
+
+from api import engine, views
+from api.deps import (
+    CurrentUser,
+    DbDep,
+    FormulierBewerken,
+    IntakeBevestigen,
+    OverdrachtOpenen,
+    SchoolKiezen,
+    SettingsDep,
+    TemporalDep,
+    ToestemmingGeven,
+    Verzenden,
+)
+from api.errors import InvalidInput, NotFound, problems
+from db import kinderen, organisaties, overdrachten
+from schemas.api import (
+    LegeStap,
+    OntvangstBevestigen,
+    OverdrachtDetail,
+    OverdrachtenPagina,
+    OverdrachtOpenen as OverdrachtOpenenBody,
+    SchoolKiezen as SchoolKiezenBody,
+    Tijdlijn,
+    TijdlijnItem,
+    ToestemmingVastleggen,
+)
+from schemas.formulier import Formulier
+from schemas.gebruiker import Gebruiker
+from schemas.overdracht import Status
+from schemas.workflow import (
+    Actor,
+    ChooseSchool,
+    ConfirmReceipt,
+    HandoverInput,
+    Open,
+    RecordConsent,
+    SaveForm,
+    Send,
+    Submit,
+)
+from workflows.handover import HandoverWorkflow
+
+router = APIRouter(prefix="/v1/overdrachten", tags=["overdrachten"])
+
+NOT_FOUND = "Deze overdracht bestaat niet of u heeft er geen toegang toe."
+
+
+def _actor(user: Gebruiker) -> Actor:
+    return Actor(gebruiker_id=user.id, rol=user.rol)
+
+
+async def _visible(pool: DbDep, user: Gebruiker, overdracht_id: UUID) -> Any:
+    row = await overdrachten.get(pool, user, overdracht_id)
+    if row is None:
+        raise NotFound(NOT_FOUND)
+    return row
+
+
+async def _detail(pool: DbDep, user: Gebruiker, overdracht_id: UUID) -> OverdrachtDetail:
+    row = await _visible(pool, user, overdracht_id)
+    formulier = await overdrachten.form(pool, overdracht_id) if user.reads_content else None
+    return views.detail(row, user, formulier)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Open an overdracht for a child placed at your location",
+    description="Idempotent per child: opening again returns the existing overdracht (200).",
+    responses={200: {"model": OverdrachtDetail, "description": "Already open."}, **problems(400, 401, 403, 404, 503)},
+)
+async def open_overdracht(
+    body: OverdrachtOpenenBody,
+    user: OverdrachtOpenen,
+    pool: DbDep,
+    client: TemporalDep,
+    settings: SettingsDep,
+    response: Response,
+) -> OverdrachtDetail:
+    kind = await kinderen.placed_at(pool, body.kind_id, user.locatie_id)  # type: ignore[arg-type]
+    if kind is None:
+        raise NotFound("Dit kind is niet bekend op uw locatie.")
+    overdracht_id = engine.overdracht_id_for(body.kind_id)
+    response.headers["Location"] = f"/v1/overdrachten/{overdracht_id}"
+    if await overdrachten.get(pool, user, overdracht_id) is not None:
+        response.status_code = status.HTTP_200_OK
+        return await _detail(pool, user, overdracht_id)
+    school_id = body.school_id or kind["aangemelde_school_id"]
+    if body.school_id and not await organisaties.school_exists(pool, body.school_id):
+        raise InvalidInput("De gekozen school bestaat niet.", invalid_params=[{"name": "schoolId", "reason": "onbekende school"}])
+    handover = HandoverInput(
+        overdracht_id=overdracht_id,
+        kind_id=body.kind_id,
+        gemeente_id=kind["gemeente_id"],
+        locatie_id=kind["locatie_id"],
+        school_id=school_id,
+    )
+    await engine.open_handover(client, settings, handover, Open(actor=_actor(user)))
+    return await _detail(pool, user, overdracht_id)
+
+
+def _encode_cursor(geopend_op: datetime, overdracht_id: UUID) -> str:
+    raw = json.dumps([geopend_op.isoformat(), str(overdracht_id)]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        geopend_op, overdracht_id = json.loads(raw)
+        return datetime.fromisoformat(geopend_op), UUID(overdracht_id)
+    except (binascii.Error, ValueError, TypeError):
+        raise InvalidInput(
+            "De cursor is ongeldig; gebruik de volgendeCursor uit het vorige antwoord.",
+            invalid_params=[{"name": "cursor", "reason": "ongeldige cursor"}],
+        ) from None
+
+
+@router.get(
+    "",
+    summary="List the overdrachten you may see, oldest first",
+    responses=problems(400, 401, 503),
+)
+async def list_overdrachten(
+    user: CurrentUser,
+    pool: DbDep,
+    status_: Annotated[list[Status] | None, Query(alias="status", description="One or more states.")] = None,
+    locatie_id: Annotated[UUID | None, Query(alias="locatieId")] = None,
+    school_id: Annotated[UUID | None, Query(alias="schoolId")] = None,
+    page_size: Annotated[int, Query(alias="pageSize", ge=1, le=100)] = 25,
+    cursor: Annotated[str | None, Query(description="volgendeCursor of the previous page.")] = None,
+) -> OverdrachtenPagina:
+    after = _decode_cursor(cursor) if cursor else None
+    filters = overdrachten.Filters(status=status_, locatie_id=locatie_id, school_id=school_id)
+    rows = await overdrachten.page(pool, user, filters, after, page_size + 1)
+    more = len(rows) > page_size
+    rows = rows[:page_size]
+    next_cursor = _encode_cursor(rows[-1]["geopend_op"], rows[-1]["id"]) if more else None
+    return OverdrachtenPagina(resultaten=[views.summary(r, user) for r in rows], volgende_cursor=next_cursor)
+
+
+@router.get(
+    "/{overdracht_id}",
+    summary="One overdracht: state, dates, and the form for roles that may read it",
+    responses=problems(400, 401, 404, 503),
+)
+async def get_overdracht(overdracht_id: UUID, user: CurrentUser, pool: DbDep) -> OverdrachtDetail:
+    return await _detail(pool, user, overdracht_id)
+
+
+@router.get(
+    "/{overdracht_id}/tijdlijn",
+    summary="Every event of this overdracht, oldest first",
+    responses=problems(400, 401, 404, 503),
+)
+async def get_tijdlijn(overdracht_id: UUID, user: CurrentUser, pool: DbDep) -> Tijdlijn:
+    await _visible(pool, user, overdracht_id)
+    rows = await overdrachten.timeline(pool, overdracht_id)
+    return Tijdlijn(
+        gebeurtenissen=[
+            TijdlijnItem(
+                revisie=r["revisie"], gebeurtenis=r["gebeurtenis"], status=r["status"],
+                tijdstip=r["tijdstip"], rol=r["actor_rol"],
+            )  # fmt: skip
+            for r in rows
+        ]
+    )
+
+
+# Steps. Each checks the caller may see the overdracht (404 otherwise), then lets the workflow decide
+# whether the step fits the state (409 or 422 otherwise), then answers with the overdracht as it now is.
+
+STEP_PROBLEMS = problems(400, 401, 403, 404, 409, 503)
+
+
+async def _step(
+    pool: DbDep, client: TemporalDep, settings: SettingsDep, user: Gebruiker, overdracht_id: UUID, update: Any, cmd: Any
+) -> OverdrachtDetail:
+    await _visible(pool, user, overdracht_id)
+    await engine.take_step(client, settings, overdracht_id, update, cmd)
+    return await _detail(pool, user, overdracht_id)
+
+
+@router.put(
+    "/{overdracht_id}/formulier",
+    summary="Save the draft form (partial drafts allowed)",
+    responses=STEP_PROBLEMS,
+)
+async def save_formulier(
+    overdracht_id: UUID, body: Formulier, user: FormulierBewerken, pool: DbDep, client: TemporalDep, settings: SettingsDep
+) -> OverdrachtDetail:
+    cmd = SaveForm(actor=_actor(user), formulier=body)
+    return await _step(pool, client, settings, user, overdracht_id, HandoverWorkflow.save_form, cmd)
+
+
+@router.post(
+    "/{overdracht_id}/indieningen",
+    status_code=status.HTTP_201_CREATED,
+    summary="Submit the form for the parents' review",
+    responses=problems(400, 401, 403, 404, 409, 422, 503),
+)
+async def submit(
+    overdracht_id: UUID,
+    user: FormulierBewerken,
+    pool: DbDep,
+    client: TemporalDep,
+    settings: SettingsDep,
+    body: Annotated[LegeStap | None, Body()] = None,
+) -> OverdrachtDetail:
+    cmd = Submit(actor=_actor(user))
+    return await _step(pool, client, settings, user, overdracht_id, HandoverWorkflow.submit, cmd)
+
+
+@router.post(
+    "/{overdracht_id}/toestemmingen",
+    status_code=status.HTTP_201_CREATED,
+    summary="The parents' consent or refusal",
+    responses=STEP_PROBLEMS,
+)
+async def record_consent(
+    overdracht_id: UUID,
+    body: ToestemmingVastleggen,
+    user: ToestemmingGeven,
+    pool: DbDep,
+    client: TemporalDep,
+    settings: SettingsDep,
+) -> OverdrachtDetail:
+    cmd = RecordConsent(actor=_actor(user), besluit=body.besluit)
+    return await _step(pool, client, settings, user, overdracht_id, HandoverWorkflow.record_consent, cmd)
+
+
+@router.put(
+    "/{overdracht_id}/school",
+    summary="Name or change the receiving school",
+    responses=STEP_PROBLEMS,
+)
+async def choose_school(
+    overdracht_id: UUID,
+    body: SchoolKiezenBody,
+    user: SchoolKiezen,
+    pool: DbDep,
+    client: TemporalDep,
+    settings: SettingsDep,
+) -> OverdrachtDetail:
+    await _visible(pool, user, overdracht_id)
+    if not await organisaties.school_exists(pool, body.school_id):
+        raise InvalidInput("De gekozen school bestaat niet.", invalid_params=[{"name": "schoolId", "reason": "onbekende school"}])
+    cmd = ChooseSchool(actor=_actor(user), school_id=body.school_id)
+    return await _step(pool, client, settings, user, overdracht_id, HandoverWorkflow.choose_school, cmd)
+
+
+@router.post(
+    "/{overdracht_id}/verzendingen",
+    status_code=status.HTTP_201_CREATED,
+    summary="Send to the school (only with consent)",
+    responses=STEP_PROBLEMS,
+)
+async def send(
+    overdracht_id: UUID,
+    user: Verzenden,
+    pool: DbDep,
+    client: TemporalDep,
+    settings: SettingsDep,
+    body: Annotated[LegeStap | None, Body()] = None,
+) -> OverdrachtDetail:
+    cmd = Send(actor=_actor(user))
+    return await _step(pool, client, settings, user, overdracht_id, HandoverWorkflow.send, cmd)
+
+
+@router.post(
+    "/{overdracht_id}/ontvangstbevestigingen",
+    status_code=status.HTTP_201_CREATED,
+    summary="The school confirms receipt and intake, with the planned first school day",
+    responses=STEP_PROBLEMS,
+)
+async def confirm_receipt(
+    overdracht_id: UUID,
+    body: OntvangstBevestigen,
+    user: IntakeBevestigen,
+    pool: DbDep,
+    client: TemporalDep,
+    settings: SettingsDep,
+) -> OverdrachtDetail:
+    cmd = ConfirmReceipt(actor=_actor(user), eerste_schooldag=body.eerste_schooldag)
+    return await _step(pool, client, settings, user, overdracht_id, HandoverWorkflow.confirm_receipt, cmd)

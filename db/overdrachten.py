@@ -1,0 +1,107 @@
+"""Read-model queries for the overdrachten, always within what the caller may see."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+
+from schemas.formulier import Formulier
+from schemas.gebruiker import Gebruiker
+from schemas.overdracht import Rol, Status
+
+_SELECT = """
+SELECT o.id, o.kind_id, o.status, o.revisie, o.formulier_compleet,
+       o.geopend_op, o.ingediend_op, o.toestemming_op, o.verzonden_op, o.ontvangen_op,
+       o.afgerond_op, o.eerste_schooldag, o.bijgewerkt_op,
+       l.id AS locatie_id, l.naam AS locatie_naam,
+       w.id AS wijk_id, w.naam AS wijk_naam,
+       sd.id AS stadsdeel_id, sd.naam AS stadsdeel_naam,
+       s.id AS school_id, s.naam AS school_naam,
+       k.voornaam, k.achternaam, k.geboortedatum
+FROM overdrachten o
+JOIN locaties l ON l.id = o.locatie_id
+JOIN wijken w ON w.id = l.wijk_id
+JOIN stadsdelen sd ON sd.id = w.stadsdeel_id
+JOIN kinderen k ON k.id = o.kind_id
+LEFT JOIN scholen s ON s.id = o.school_id
+"""
+
+
+@dataclass
+class _Where:
+    """WHERE clauses with numbered asyncpg parameters."""
+
+    clauses: list[str] = field(default_factory=list)
+    args: list[object] = field(default_factory=list)
+
+    def add(self, clause: str, *values: object) -> None:
+        numbers = [f"${len(self.args) + i + 1}" for i in range(len(values))]
+        self.clauses.append(clause.format(*numbers))
+        self.args.extend(values)
+
+    def sql(self) -> str:
+        return " WHERE " + " AND ".join(self.clauses) if self.clauses else ""
+
+
+def _scoped(user: Gebruiker) -> _Where:
+    """What each role may see: its location, the dispatches sent to its school, its own child, or
+    its gemeente."""
+    where = _Where()
+    match user.rol:
+        case Rol.PEDAGOGISCH_MEDEWERKER | Rol.LOCATIEMANAGER:
+            where.add("o.locatie_id = {}", user.locatie_id)
+        case Rol.SCHOOL:
+            where.add("o.school_id = {} AND o.verzonden_op IS NOT NULL", user.school_id)
+        case Rol.OUDER:
+            where.add("o.kind_id = {}", user.kind_id)
+        case Rol.COORDINATOR | Rol.BEHEERDER:
+            where.add("o.gemeente_id = {}", user.gemeente_id)
+    return where
+
+
+async def get(pool: asyncpg.Pool, user: Gebruiker, overdracht_id: UUID) -> asyncpg.Record | None:
+    where = _scoped(user)
+    where.add("o.id = {}", overdracht_id)
+    return await pool.fetchrow(_SELECT + where.sql(), *where.args)
+
+
+@dataclass
+class Filters:
+    status: list[Status] | None = None
+    locatie_id: UUID | None = None
+    school_id: UUID | None = None
+
+
+async def page(
+    pool: asyncpg.Pool,
+    user: Gebruiker,
+    filters: Filters,
+    after: tuple[datetime, UUID] | None,
+    limit: int,
+) -> list[asyncpg.Record]:
+    """Oldest first, keyset-paged on (geopend_op, id)."""
+    where = _scoped(user)
+    if filters.status:
+        where.add("o.status = ANY({})", [s.value for s in filters.status])
+    if filters.locatie_id:
+        where.add("o.locatie_id = {}", filters.locatie_id)
+    if filters.school_id:
+        where.add("o.school_id = {}", filters.school_id)
+    if after:
+        where.add("(o.geopend_op, o.id) > ({}, {})", *after)
+    sql = _SELECT + where.sql() + f" ORDER BY o.geopend_op, o.id LIMIT {int(limit)}"
+    return await pool.fetch(sql, *where.args)
+
+
+async def form(pool: asyncpg.Pool, overdracht_id: UUID) -> Formulier | None:
+    inhoud = await pool.fetchval("SELECT inhoud FROM formulieren WHERE overdracht_id = $1", overdracht_id)
+    return Formulier.model_validate_json(inhoud) if inhoud else None
+
+
+async def timeline(pool: asyncpg.Pool, overdracht_id: UUID) -> list[asyncpg.Record]:
+    return await pool.fetch(
+        "SELECT revisie, gebeurtenis, status, tijdstip, actor_rol FROM overdracht_gebeurtenissen"
+        " WHERE overdracht_id = $1 ORDER BY revisie",
+        overdracht_id,
+    )

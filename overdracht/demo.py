@@ -1,0 +1,286 @@
+"""The Almere demo data: organisations, a user for every role, and children at every stage. The
+stages are reached the real way, through the API and the workflow; seeding again changes nothing."""
+
+import asyncio
+from dataclasses import dataclass
+from datetime import date, timedelta
+from uuid import UUID
+
+import asyncpg
+import httpx
+from asgi_lifespan import LifespanManager
+
+from api.app import create_app
+from db.pool import create_pool
+from overdracht.engine import connect
+from overdracht.settings import Settings
+from overdracht.worker import build_worker
+from schemas.overdracht import Rol, Status
+
+
+def _id(kind: int, n: int) -> UUID:
+    """Readable fixed ids: the first digit says what it is (1 gemeente … 7 kind)."""
+    return UUID(f"{kind}0000000-0000-4000-8000-{n:012d}")
+
+
+ALMERE = _id(1, 1)
+STADSDELEN = {_id(2, 1): "Almere Stad", _id(2, 2): "Almere Buiten"}
+WIJKEN = {
+    _id(3, 1): (_id(2, 1), "Centrum"),
+    _id(3, 2): (_id(2, 1), "Literatuurwijk"),
+    _id(3, 3): (_id(2, 1), "Parkwijk"),
+    _id(3, 4): (_id(2, 2), "Regenboogbuurt"),
+    _id(3, 5): (_id(2, 2), "Molenbuurt"),
+}
+BOOMHUT, ZONNETJE, REGENBOOG = _id(4, 1), _id(4, 2), _id(4, 3)
+LOCATIES = {
+    BOOMHUT: (_id(3, 2), "Peuteropvang De Boomhut"),
+    ZONNETJE: (_id(3, 3), "Kinderdagverblijf Het Zonnetje"),
+    REGENBOOG: (_id(3, 4), "Peuterspeelzaal De Regenboog"),
+}
+STER, POLDER, BAKEN = _id(5, 1), _id(5, 2), _id(5, 3)
+SCHOLEN = {
+    STER: (_id(3, 1), "Basisschool De Ster", "01AB"),
+    POLDER: (_id(3, 3), "OBS De Polder", "02CD"),
+    BAKEN: (_id(3, 5), "Kindcentrum Het Baken", "03EF"),
+}
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    id: UUID
+    naam: str
+    rol: Rol
+    locatie_id: UUID | None = None
+    school_id: UUID | None = None
+    kind_id: UUID | None = None
+
+
+STAFF_USERS = [
+    DemoUser(_id(6, 1), "Sanne de Vries", Rol.PEDAGOGISCH_MEDEWERKER, locatie_id=BOOMHUT),
+    DemoUser(_id(6, 2), "Yasmina Amrani", Rol.PEDAGOGISCH_MEDEWERKER, locatie_id=ZONNETJE),
+    DemoUser(_id(6, 3), "Lotte Bakker", Rol.PEDAGOGISCH_MEDEWERKER, locatie_id=REGENBOOG),
+    DemoUser(_id(6, 4), "Peter Visser", Rol.LOCATIEMANAGER, locatie_id=BOOMHUT),
+    DemoUser(_id(6, 5), "Ingrid Mulder", Rol.LOCATIEMANAGER, locatie_id=ZONNETJE),
+    DemoUser(_id(6, 6), "Karim Benali", Rol.LOCATIEMANAGER, locatie_id=REGENBOOG),
+    DemoUser(_id(6, 7), "Marieke Smit (IB)", Rol.SCHOOL, school_id=STER),
+    DemoUser(_id(6, 8), "Joost de Boer (IB)", Rol.SCHOOL, school_id=POLDER),
+    DemoUser(_id(6, 9), "Esther Dekker (IB)", Rol.SCHOOL, school_id=BAKEN),
+    DemoUser(_id(6, 10), "Anouk Jansen", Rol.COORDINATOR),
+    DemoUser(_id(6, 11), "Ruud Hendriks", Rol.BEHEERDER),
+]
+# Parent users have ids 60000000-…-0000000001NN, NN the child's number.
+PARENT_BASE = 100
+
+
+@dataclass(frozen=True)
+class DemoChild:
+    n: int
+    voornaam: str
+    achternaam: str
+    locatie_id: UUID
+    school_id: UUID | None
+    months: int  # age in whole months today
+    stage: Status | None  # None: no overdracht yet
+    vve: bool = False
+
+    @property
+    def id(self) -> UUID:
+        return _id(7, self.n)
+
+    @property
+    def parent_id(self) -> UUID:
+        return _id(6, PARENT_BASE + self.n)
+
+
+_B, _Z, _R = BOOMHUT, ZONNETJE, REGENBOOG
+S = Status
+CHILDREN = [
+    # Too young: their overdracht opens at 3 years 6 months.
+    DemoChild(1, "Noor", "Jansen", _B, STER, 36, None),
+    DemoChild(2, "Daan", "de Jong", _Z, POLDER, 38, None, vve=True),
+    DemoChild(3, "Liv", "Bos", _R, BAKEN, 40, None),
+    DemoChild(4, "Finn", "Meijer", _B, STER, 41, None),
+    # VVE-indicatie, past 3 years 6 months, and still no overdracht: what the coordinator must see.
+    DemoChild(5, "Sem", "Yilmaz", _Z, None, 43, None, vve=True),
+    DemoChild(6, "Saar", "Peters", _R, BAKEN, 44, None, vve=True),
+    # CONCEPT: the PM'er is drafting.
+    DemoChild(7, "Julia", "Hoekstra", _B, STER, 42, S.CONCEPT),
+    DemoChild(8, "Mohammed", "El Idrissi", _Z, POLDER, 42, S.CONCEPT, vve=True),
+    DemoChild(9, "Tess", "van Dijk", _R, BAKEN, 43, S.CONCEPT),
+    DemoChild(10, "Levi", "Koster", _B, None, 43, S.CONCEPT),
+    DemoChild(11, "Zoë", "Brouwer", _Z, POLDER, 44, S.CONCEPT, vve=True),
+    # BIJ_OUDERS: waiting for the parents.
+    DemoChild(12, "Lucas", "Vermeulen", _B, STER, 44, S.BIJ_OUDERS),
+    DemoChild(13, "Emma", "Kaya", _Z, POLDER, 44, S.BIJ_OUDERS, vve=True),
+    DemoChild(14, "Milan", "de Graaf", _R, BAKEN, 45, S.BIJ_OUDERS),
+    DemoChild(15, "Yara", "Postma", _B, None, 45, S.BIJ_OUDERS),
+    # WACHT_OP_SCHOOL: consent given, no school named yet.
+    DemoChild(16, "Adam", "Öztürk", _Z, None, 45, S.WACHT_OP_SCHOOL, vve=True),
+    DemoChild(17, "Nina", "Willems", _R, None, 46, S.WACHT_OP_SCHOOL),
+    # GEREED_VOOR_VERZENDING: consent given, school known.
+    DemoChild(18, "Jesse", "Schouten", _B, STER, 45, S.GEREED_VOOR_VERZENDING),
+    DemoChild(19, "Fenna", "Hermans", _Z, POLDER, 46, S.GEREED_VOOR_VERZENDING),
+    DemoChild(20, "Ibrahim", "Bakr", _R, BAKEN, 46, S.GEREED_VOOR_VERZENDING, vve=True),
+    # VERZONDEN: with the school, receipt not yet confirmed.
+    DemoChild(21, "Sophie", "Kuipers", _B, STER, 46, S.VERZONDEN),
+    DemoChild(22, "Thomas", "Dijkstra", _Z, POLDER, 46, S.VERZONDEN, vve=True),
+    DemoChild(23, "Anna", "Prins", _R, BAKEN, 47, S.VERZONDEN),
+    DemoChild(24, "Ravi", "Ramdin", _B, POLDER, 47, S.VERZONDEN),
+    # AFGEROND: received and confirmed.
+    DemoChild(25, "Lieke", "Wouters", _B, STER, 47, S.AFGEROND),
+    DemoChild(26, "Noah", "Sedney", _Z, POLDER, 47, S.AFGEROND),
+    DemoChild(27, "Mila", "Gerritsen", _R, BAKEN, 48, S.AFGEROND),
+    DemoChild(28, "Bram", "Kok", _B, BAKEN, 47, S.AFGEROND),
+    # GEWEIGERD: the parents refused.
+    DemoChild(29, "Eva", "Timmermans", _Z, POLDER, 45, S.GEWEIGERD),
+    DemoChild(30, "Owen", "Mahabier", _R, BAKEN, 46, S.GEWEIGERD),
+    DemoChild(31, "Isa", "van Leeuwen", _B, STER, 44, S.BIJ_OUDERS),
+]
+SCHOOL_USER = {STER: _id(6, 7), POLDER: _id(6, 8), BAKEN: _id(6, 9)}
+PM_USER = {BOOMHUT: _id(6, 1), ZONNETJE: _id(6, 2), REGENBOOG: _id(6, 3)}
+
+
+def months_before(today: date, months: int, days: int = 0) -> date:
+    """`today` less whole months (clamped to month end) and some days."""
+    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+    month += 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(today.day, last)) - timedelta(days=days)
+
+
+def demo_form(child: DemoChild, complete: bool = True) -> dict:
+    niveaus = ["zoals_verwacht", "voorsprong", "aandacht", "zoals_verwacht"]
+    domeinen = [
+        "taal", "rekenen", "motoriek_grof", "motoriek_fijn",
+        "sociaal_emotioneel", "spel", "zelfredzaamheid", "welbevinden",
+    ]  # fmt: skip
+    ontwikkeling = {
+        d: {"niveau": niveaus[(child.n + i) % len(niveaus)], "toelichting": "Speelt graag samen in de bouwhoek."}
+        for i, d in enumerate(domeinen if complete else domeinen[:3])
+    }
+    vve = (
+        {"indicatie": True, "programma": "kaleidoscoop", "maandenDeelname": child.months - 30, "urenPerWeek": 16}
+        if child.vve
+        else {"indicatie": False}
+    )
+    form = {"voorschool": {"urenPerWeek": 8}, "vve": vve, "ontwikkeling": ontwikkeling}
+    if complete:
+        form["observatie"] = {"instrument": "kijk", "datum": (date.today() - timedelta(days=20)).isoformat()}
+    return form
+
+
+async def _reference_data(pool: asyncpg.Pool, today: date) -> None:
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("INSERT INTO gemeenten VALUES ($1, 'Almere') ON CONFLICT DO NOTHING", ALMERE)
+        await conn.executemany(
+            "INSERT INTO stadsdelen VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            [(i, ALMERE, naam) for i, naam in STADSDELEN.items()],
+        )
+        await conn.executemany(
+            "INSERT INTO wijken VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            [(i, sd, naam) for i, (sd, naam) in WIJKEN.items()],
+        )
+        await conn.executemany(
+            "INSERT INTO locaties VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            [(i, w, naam) for i, (w, naam) in LOCATIES.items()],
+        )
+        await conn.executemany(
+            "INSERT INTO scholen VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            [(i, w, naam, brin) for i, (w, naam, brin) in SCHOLEN.items()],
+        )
+        await conn.executemany(
+            "INSERT INTO kinderen (id, locatie_id, voornaam, achternaam, geboortedatum, vve_indicatie,"
+            " vve_indicatie_datum, aangemelde_school_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            " ON CONFLICT DO NOTHING",
+            [
+                (
+                    c.id, c.locatie_id, c.voornaam, c.achternaam, months_before(today, c.months, c.n % 20),
+                    c.vve, months_before(today, c.months - 24) if c.vve else None, c.school_id,
+                )  # fmt: skip
+                for c in CHILDREN
+            ],
+        )
+        parents = [DemoUser(c.parent_id, f"Ouder van {c.voornaam}", Rol.OUDER, kind_id=c.id) for c in CHILDREN]
+        await conn.executemany(
+            "INSERT INTO gebruikers (id, naam, rol, gemeente_id, locatie_id, school_id, kind_id)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+            [(u.id, u.naam, u.rol.value, ALMERE, u.locatie_id, u.school_id, u.kind_id) for u in STAFF_USERS + parents],
+        )
+
+
+# The happy path in order; a stage later in it implies every step before it.
+_ORDER = [S.CONCEPT, S.BIJ_OUDERS, S.GEREED_VOOR_VERZENDING, S.VERZONDEN, S.AFGEROND]
+
+
+class _Driver:
+    """Takes one child to its stage through the API, skipping the steps it already took."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self._http = http
+        self._tokens: dict[UUID, str] = {}
+
+    async def _as(self, user: UUID) -> dict[str, str]:
+        if user not in self._tokens:
+            r = await self._http.post("/v1/dev/tokens", json={"gebruikerId": str(user)})
+            r.raise_for_status()
+            self._tokens[user] = r.json()["accessToken"]
+        return {"Authorization": f"Bearer {self._tokens[user]}"}
+
+    async def _call(self, method: str, path: str, user: UUID, body: dict | None = None) -> dict:
+        r = await self._http.request(method, path, json=body or {}, headers=await self._as(user))
+        if r.status_code >= 300:
+            raise RuntimeError(f"seed: {method} {path} answered {r.status_code}: {r.text[:300]}")
+        return r.json()
+
+    async def drive(self, child: DemoChild) -> None:
+        pm = PM_USER[child.locatie_id]
+        o = await self._call("POST", "/v1/overdrachten", pm, {"kindId": str(child.id)})
+        path = f"/v1/overdrachten/{o['id']}"
+        target = child.stage
+        assert target is not None
+        if o["status"] == S.CONCEPT and o["revisie"] == 1:  # opened, nothing saved yet
+            o = await self._call("PUT", f"{path}/formulier", pm, demo_form(child, complete=target != S.CONCEPT))
+        if o["status"] == S.CONCEPT and target != S.CONCEPT:
+            o = await self._call("POST", f"{path}/indieningen", pm)
+        if o["status"] == S.BIJ_OUDERS and target != S.BIJ_OUDERS:
+            besluit = "geweigerd" if target == S.GEWEIGERD else "gegeven"
+            o = await self._call("POST", f"{path}/toestemmingen", child.parent_id, {"besluit": besluit})
+        if o["status"] == S.GEREED_VOOR_VERZENDING and target in _ORDER[3:]:
+            o = await self._call("POST", f"{path}/verzendingen", pm)
+        if o["status"] == S.VERZONDEN and target == S.AFGEROND:
+            school = SCHOOL_USER[child.school_id]  # type: ignore[index]
+            first_day = months_before(date.today(), child.months - 48, -30)
+            o = await self._call("POST", f"{path}/ontvangstbevestigingen", school, {"eersteSchooldag": first_day.isoformat()})
+        if o["status"] != target:
+            raise RuntimeError(f"seed: child {child.n} reached {o['status']}, expected {target}")
+
+
+async def seed(settings: Settings) -> str:
+    """Load the demo data. Runs its own worker for the duration, so it needs only the engine and
+    the database; another worker on the same task queue may run beside it."""
+    if not settings.dev_mode:
+        raise SystemExit("The demo data is for development and test only (OVERDRACHT_ENVIRONMENT=production).")
+    pool = await create_pool(settings.effective_database_url())
+    try:
+        await _reference_data(pool, date.today())
+        client = await connect(settings)
+        app = create_app(settings)
+        async with (
+            build_worker(client, pool, settings.task_queue),
+            LifespanManager(app) as manager,
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://seed") as http,
+        ):
+            driver = _Driver(http)
+            limit = asyncio.Semaphore(8)
+
+            async def one(child: DemoChild) -> None:
+                async with limit:
+                    await driver.drive(child)
+
+            await asyncio.gather(*(one(c) for c in CHILDREN if c.stage is not None))
+        counts = await pool.fetch("SELECT status, count(*) AS n FROM overdrachten GROUP BY status ORDER BY status")
+    finally:
+        await pool.close()
+    per_status = ", ".join(f"{r['status']} {r['n']}" for r in counts)
+    return f"Demo data: {len(CHILDREN)} children; overdrachten per status: {per_status}"

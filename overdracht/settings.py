@@ -1,0 +1,61 @@
+"""The one validated Settings class: every knob of the service, read from the environment."""
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    """Read from `OVERDRACHT_*` environment variables (and `DATABASE_URL`); see the README's table."""
+
+    model_config = SettingsConfigDict(env_prefix="OVERDRACHT_", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+
+    # PostgreSQL. Unset: `overdracht dev` starts a private cluster under data_dir on pg_port.
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "OVERDRACHT_DATABASE_URL")
+    )
+    pg_port: int = 54329
+
+    # Temporal
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+    task_queue: str = "overdracht"
+    temporal_ui_port: int = 8233
+
+    # The HTTP API
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+
+    # Where `overdracht dev` keeps the engine's SQLite file and the private PostgreSQL cluster.
+    data_dir: Path = Path(".data")
+
+    # Development tokens (POST /v1/dev/tokens); the endpoint exists only outside production.
+    dev_token_secret: SecretStr = SecretStr("overdracht-development-only-secret-0123456789")
+    token_ttl_minutes: int = Field(default=480, gt=0)
+
+    # How long an API call waits for the engine before it answers 503.
+    engine_timeout_seconds: float = Field(default=10.0, gt=0)
+
+    @property
+    def dev_mode(self) -> bool:
+        return self.environment is not Environment.PRODUCTION
+
+    def effective_database_url(self) -> str:
+        """The configured DATABASE_URL, or the private development cluster's."""
+        return self.database_url or f"postgresql://overdracht@127.0.0.1:{self.pg_port}/overdracht"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,59 @@
+"""The worker process: runs the workflows and activities of the overdracht task queue."""
+
+import asyncio
+import logging
+import signal
+from collections.abc import Sequence
+
+import asyncpg
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.read_model import ReadModelActivities
+from db.pool import create_pool
+from overdracht.engine import connect
+from overdracht.settings import Settings
+from workflows.handover import HandoverWorkflow
+
+log = logging.getLogger(__name__)
+
+WORKFLOWS: Sequence[type] = (HandoverWorkflow,)
+
+
+def build_worker(client: Client, pool: asyncpg.Pool, task_queue: str, **options: object) -> Worker:
+    """The one place that decides what a worker runs; tests build theirs here too."""
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=list(WORKFLOWS),
+        activities=ReadModelActivities(pool).all(),
+        **options,  # type: ignore[arg-type]
+    )
+
+
+async def _connect_when_ready(settings: Settings) -> Client:
+    """In a fresh stack the engine may start after the worker: wait for it rather than crash."""
+    delay = 0.5
+    while True:
+        try:
+            return await connect(settings)
+        except RuntimeError as exc:  # the SDK reports a refused connection as RuntimeError
+            log.warning("engine not reachable yet, retrying", extra={"error": str(exc)[:200]})
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10)
+
+
+async def run_worker(settings: Settings) -> None:
+    client = await _connect_when_ready(settings)
+    pool = await create_pool(settings.effective_database_url())
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        async with build_worker(client, pool, settings.task_queue):
+            log.info("worker started on task queue %s", settings.task_queue)
+            await stop.wait()
+    finally:
+        await pool.close()
+    log.info("worker stopped")

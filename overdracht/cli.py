@@ -36,6 +36,13 @@ def _api() -> None:
     uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port, log_level="info")
 
 
+def _setup_engine() -> None:
+    from overdracht.engine import register_search_attributes
+
+    added = asyncio.run(register_search_attributes(get_settings()))
+    print(f"search attributes added: {', '.join(added) if added else 'none (all present)'}")
+
+
 def _dev() -> None:
     from overdracht.devstack import run_dev
 
@@ -47,6 +54,7 @@ COMMANDS = {
     "worker": (_worker, "only the Temporal worker"),
     "api": (_api, "only the HTTP API"),
     "migrate": (_migrate, "apply the database migrations"),
+    "setup-engine": (_setup_engine, "register the search attributes on a Temporal server (safe to repeat)"),
     "seed": (_seed, "load the Almere demo data (needs the engine and the database; safe to repeat)"),
 }
 

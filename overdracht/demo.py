@@ -170,7 +170,8 @@ def demo_form(child: DemoChild, complete: bool = True) -> dict:
     return form
 
 
-async def _reference_data(pool: asyncpg.Pool, today: date) -> None:
+async def load_reference_data(pool: asyncpg.Pool, today: date) -> None:
+    """Organisations, users and children; safe to repeat."""
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("INSERT INTO gemeenten VALUES ($1, 'Almere') ON CONFLICT DO NOTHING", ALMERE)
         await conn.executemany(
@@ -263,7 +264,7 @@ async def seed(settings: Settings) -> str:
         raise SystemExit("The demo data is for development and test only (OVERDRACHT_ENVIRONMENT=production).")
     pool = await create_pool(settings.effective_database_url())
     try:
-        await _reference_data(pool, date.today())
+        await load_reference_data(pool, date.today())
         client = await connect(settings)
         app = create_app(settings)
         async with (

@@ -1,0 +1,164 @@
+"""The suite's servers, started once per session: a real PostgreSQL cluster and a real Temporal dev
+server, and the time-skipping test server for tests of long timers.
+
+`--temporal=local` (default) starts a dev server; `--temporal=HOST:PORT` uses one already running
+(it must know the search attributes in workflows/search_attributes.py)."""
+
+import os
+import socket
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import date
+from pathlib import Path
+from uuid import UUID
+
+import asyncpg
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from api.app import create_app
+from db.cluster import LocalCluster
+from db.migrate import migrate
+from db.pool import create_pool
+from overdracht.demo import load_reference_data
+from overdracht.devstack import temporal_binary
+from overdracht.settings import Environment, Settings
+from overdracht.worker import build_worker
+from workflows import search_attributes
+
+TASK_QUEUE = "overdracht-test"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--temporal", default="local", help="'local' (start a dev server) or HOST:PORT")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+async def database_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    """A fresh, migrated database; OVERDRACHT_TEST_DATABASE_URL points at an existing one instead."""
+    if url := os.environ.get("OVERDRACHT_TEST_DATABASE_URL"):
+        await migrate(url)
+        yield url
+        return
+    cluster = LocalCluster(tmp_path_factory.mktemp("postgres") / "data", free_port(), durable=False)
+    await cluster.start()
+    try:
+        await migrate(cluster.dsn)
+        yield cluster.dsn
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
+    pool = await create_pool(database_url)
+    await load_reference_data(pool, date.today())
+    yield pool
+    await pool.close()
+
+
+@pytest.fixture(scope="session")
+async def env(request: pytest.FixtureRequest) -> AsyncIterator[WorkflowEnvironment]:
+    target = request.config.getoption("--temporal")
+    if target == "local":
+        environment = await WorkflowEnvironment.start_local(
+            dev_server_existing_path=temporal_binary(),
+            search_attributes=search_attributes.ALL,
+            data_converter=pydantic_data_converter,
+        )
+    else:
+        client = await Client.connect(target, data_converter=pydantic_data_converter)
+        environment = WorkflowEnvironment.from_client(client)
+    yield environment
+    await environment.shutdown()
+
+
+def time_skipping_server_path() -> str:
+    return str(Path(sys.executable).parent / "temporal-test-server")
+
+
+@pytest.fixture(scope="session")
+async def skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    """The time-skipping server: months pass in milliseconds while a workflow waits. It knows no
+    custom search attributes, so workflows started here must not publish them."""
+    environment = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=time_skipping_server_path(), data_converter=pydantic_data_converter
+    )
+    yield environment
+    await environment.shutdown()
+
+
+def make_worker(client: Client, pool: asyncpg.Pool, task_queue: str = TASK_QUEUE) -> Worker:
+    # Any exception fails the workflow at once, so a nondeterminism bug fails the test instead of hanging.
+    return build_worker(client, pool, task_queue, workflow_failure_exception_types=[Exception])
+
+
+@pytest.fixture(scope="session")
+async def worker(env: WorkflowEnvironment, pool: asyncpg.Pool) -> AsyncIterator[Worker]:
+    async with make_worker(env.client, pool) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, env: WorkflowEnvironment) -> Settings:
+    return Settings(
+        environment=Environment.TEST,
+        database_url=database_url,
+        temporal_address=env.client.service_client.config.target_host,
+        task_queue=TASK_QUEUE,
+    )
+
+
+@pytest.fixture(scope="session")
+async def api(settings: Settings, worker: Worker, pool: asyncpg.Pool) -> AsyncIterator[httpx.AsyncClient]:
+    """The API in-process, its lifespan run, talking to the real engine and database."""
+    async with app_client(settings) as client:
+        yield client
+
+
+def app_client(settings: Settings) -> "AppClient":
+    return AppClient(settings)
+
+
+class AppClient:
+    """An httpx client for an app built from `settings`, with the app's lifespan around it."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._app = create_app(settings)
+
+    async def __aenter__(self) -> httpx.AsyncClient:
+        self._lifespan = LifespanManager(self._app)
+        manager = await self._lifespan.__aenter__()
+        transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=False)
+        self._client = httpx.AsyncClient(transport=transport, base_url="http://test")
+        return self._client
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._client.aclose()
+        await self._lifespan.__aexit__(*exc)
+
+
+Login = Callable[[UUID], Awaitable[dict[str, str]]]
+
+
+@pytest.fixture(scope="session")
+def login(api: httpx.AsyncClient) -> Login:
+    """Headers with a bearer token for a seeded (or test-made) user."""
+
+    async def headers_for(user_id: UUID) -> dict[str, str]:
+        r = await api.post("/v1/dev/tokens", json={"gebruikerId": str(user_id)})
+        assert r.status_code == 200, r.text
+        return {"Authorization": f"Bearer {r.json()['accessToken']}"}
+
+    return headers_for

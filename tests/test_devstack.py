@@ -1,0 +1,108 @@
+"""`overdracht dev` (what `make run` starts) as a person uses it: healthy within 60 seconds, the
+happy path works against it over real HTTP, Ctrl-C stops every process it started, and a second
+start reuses the data without the seed changing anything."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from tests.conftest import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+class DevStack:
+    def __init__(self, data_dir: Path) -> None:
+        self.ports = {name: free_port() for name in ("api", "pg", "temporal", "ui")}
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("OVERDRACHT_") and k != "DATABASE_URL"}
+        self.env |= {
+            "OVERDRACHT_DATA_DIR": str(data_dir),
+            "OVERDRACHT_API_PORT": str(self.ports["api"]),
+            "OVERDRACHT_PG_PORT": str(self.ports["pg"]),
+            "OVERDRACHT_TEMPORAL_ADDRESS": f"127.0.0.1:{self.ports['temporal']}",
+            "OVERDRACHT_TEMPORAL_UI_PORT": str(self.ports["ui"]),
+        }
+        self.log = data_dir.parent / "dev.log"
+        self.api = f"http://127.0.0.1:{self.ports['api']}"
+        self.dsn = f"postgresql://overdracht@127.0.0.1:{self.ports['pg']}/overdracht"
+
+    def start(self) -> float:
+        """Start it; returns the seconds until /v1/gezondheid answered healthy."""
+        started = time.monotonic()
+        with open(self.log, "ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "overdracht", "dev"], cwd=ROOT, env=self.env, stdout=log, stderr=log
+            )
+        while time.monotonic() - started < 90:
+            assert self.proc.poll() is None, f"overdracht dev stopped:\n{self.log.read_text()[-3000:]}"
+            try:
+                if httpx.get(f"{self.api}/v1/gezondheid", timeout=2).status_code == 200:
+                    return time.monotonic() - started
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.25)
+        pytest.fail(f"not healthy within 90s:\n{self.log.read_text()[-3000:]}")
+
+    def wait_for_seed(self) -> None:
+        deadline = time.monotonic() + 60
+        while "Overdracht is running" not in self.log.read_text():
+            assert time.monotonic() < deadline, self.log.read_text()[-3000:]
+            time.sleep(0.25)
+
+    def interrupt(self) -> int:
+        self.proc.send_signal(signal.SIGINT)
+        return self.proc.wait(timeout=60)
+
+
+async def _totals(dsn: str) -> tuple[int, int]:
+    conn = await asyncpg.connect(dsn)
+    try:
+        row = await conn.fetchrow("SELECT count(*) AS n, sum(revisie) AS r FROM overdrachten")
+        return row["n"], row["r"]
+    finally:
+        await conn.close()
+
+
+async def test_dev_stack_runs_serves_and_stops_cleanly(tmp_path: Path) -> None:
+    stack = DevStack(tmp_path / "data")
+    seconds = stack.start()
+    try:
+        assert seconds < 60
+        stack.wait_for_seed()
+        smoke = subprocess.run(
+            [sys.executable, "-m", "tests.smoke_running_stack", "--api", stack.api],
+            cwd=ROOT, env=stack.env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert smoke.returncode == 0, smoke.stdout + smoke.stderr
+        assert "happy path ok: CONCEPT -> CONCEPT -> BIJ_OUDERS" in smoke.stdout
+        before = await _totals(stack.dsn)
+        assert before[0] == 26  # 25 demo overdrachten and the smoke test's
+    finally:
+        code = stack.interrupt()
+
+    assert code == 0
+    for name, port in stack.ports.items():
+        assert not _port_open(port), f"{name} still listening on {port} after Ctrl-C"
+    leftovers = subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True, text=True).stdout
+    assert leftovers == "", f"processes left running: {leftovers}"
+
+    # A second start reuses the data: same overdrachten, nothing re-seeded.
+    stack.start()
+    try:
+        stack.wait_for_seed()
+        assert await _totals(stack.dsn) == before
+    finally:
+        assert stack.interrupt() == 0

@@ -1,0 +1,57 @@
+"""When the database or the engine is down the API answers 503 problem+json, never 500, and
+/v1/gezondheid says which part is down."""
+
+import time
+
+import asyncpg
+import httpx
+
+from overdracht import demo
+from overdracht.settings import Settings
+from tests.conftest import app_client, free_port
+from tests.happy_path import place_child
+
+
+async def test_healthy_when_everything_is_up(api: httpx.AsyncClient) -> None:
+    r = await api.get("/v1/gezondheid")
+
+    assert r.status_code == 200
+    assert r.json() == {
+        "status": "ok",
+        "onderdelen": {"api": {"status": "ok"}, "database": {"status": "ok"}, "engine": {"status": "ok"}},
+    }
+
+
+async def test_database_down(settings: Settings) -> None:
+    down = settings.model_copy(update={"database_url": f"postgresql://overdracht@127.0.0.1:{free_port()}/overdracht"})
+    async with app_client(down) as api:
+        health = await api.get("/v1/gezondheid")
+        token = await api.post("/v1/dev/tokens", json={"gebruikerId": str(demo.PM_USER[demo.BOOMHUT])})
+
+    assert health.status_code == 503
+    parts = health.json()["onderdelen"]
+    assert parts["database"]["status"] == "onbereikbaar" and parts["engine"]["status"] == "ok"
+    assert token.status_code == 503
+    assert token.headers["content-type"] == "application/problem+json"
+    assert "database" in token.json()["detail"]
+
+
+async def test_engine_down(settings: Settings, pool: asyncpg.Pool, api: httpx.AsyncClient) -> None:
+    kind_id, _ = await place_child(pool)
+    r = await api.post("/v1/dev/tokens", json={"gebruikerId": str(demo.PM_USER[demo.BOOMHUT])})
+    pm = {"Authorization": f"Bearer {r.json()['accessToken']}"}
+    down = settings.model_copy(update={"temporal_address": f"127.0.0.1:{free_port()}", "engine_timeout_seconds": 5})
+    async with app_client(down) as broken:
+        health = await broken.get("/v1/gezondheid")
+        started = time.monotonic()
+        opened = await broken.post("/v1/overdrachten", headers=pm, json={"kindId": str(kind_id)})
+        took = time.monotonic() - started
+
+    assert health.status_code == 503
+    parts = health.json()["onderdelen"]
+    assert parts["engine"]["status"] == "onbereikbaar" and parts["database"]["status"] == "ok"
+    assert opened.status_code == 503, opened.text
+    assert opened.headers["content-type"] == "application/problem+json"
+    assert took < 10
+    # Nothing half-written: no overdracht without a workflow behind it.
+    assert await pool.fetchval("SELECT count(*) FROM overdrachten WHERE kind_id = $1", kind_id) == 0

@@ -1,0 +1,196 @@
+"""HandoverWorkflow against the real dev server: every step in every state it may and may not be
+taken in; a refused step leaves no trace; recording is idempotent."""
+
+import uuid
+from datetime import date, datetime, timedelta, UTC
+from typing import Any
+
+import asyncpg
+import pytest
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
+from temporalio.worker import Worker
+
+from activities.read_model import ReadModelActivities
+from overdracht import demo
+from schemas.formulier import Formulier
+from schemas.overdracht import Besluit, Gebeurtenis, Rol, Status
+from schemas.workflow import (
+    Actor,
+    ChooseSchool,
+    ConfirmReceipt,
+    HandoverInput,
+    HandoverState,
+    Open,
+    RecordChange,
+    RecordConsent,
+    SaveForm,
+    Send,
+    Submit,
+    TimelineEvent,
+)
+from tests.conftest import TASK_QUEUE
+from tests.happy_path import COMPLETE_FORM, place_child
+from workflows.handover import HandoverWorkflow, workflow_id
+from workflows.lifecycle import ALLOWED_FROM, Stap, Weigering
+
+PM = Actor(gebruiker_id=demo.PM_USER[demo.BOOMHUT], rol=Rol.PEDAGOGISCH_MEDEWERKER)
+PARENT = Actor(gebruiker_id=uuid.uuid4(), rol=Rol.OUDER)
+SCHOOL = Actor(gebruiker_id=demo.SCHOOL_USER[demo.STER], rol=Rol.SCHOOL)
+FORM = Formulier.model_validate(COMPLETE_FORM)
+
+# Each step as (update, command), valid in the states ALLOWED_FROM lists.
+STEPS: dict[Stap, tuple[Any, Any]] = {
+    Stap.FORMULIER_OPSLAAN: (HandoverWorkflow.save_form, SaveForm(actor=PM, formulier=FORM)),
+    Stap.INDIENEN: (HandoverWorkflow.submit, Submit(actor=PM)),
+    Stap.SCHOOL_KIEZEN: (HandoverWorkflow.choose_school, ChooseSchool(actor=PM, school_id=demo.STER)),
+    Stap.TOESTEMMING: (HandoverWorkflow.record_consent, RecordConsent(actor=PARENT, besluit=Besluit.GEGEVEN)),
+    Stap.VERZENDEN: (HandoverWorkflow.send, Send(actor=PM)),
+    Stap.ONTVANGST_BEVESTIGEN: (
+        HandoverWorkflow.confirm_receipt,
+        ConfirmReceipt(actor=SCHOOL, eerste_schooldag=date(2027, 3, 1)),
+    ),
+}
+
+# How to bring a new overdracht into each state that is not final.
+ROUTES: dict[Status, list[Stap]] = {
+    Status.CONCEPT: [Stap.FORMULIER_OPSLAAN],
+    Status.BIJ_OUDERS: [Stap.FORMULIER_OPSLAAN, Stap.INDIENEN],
+    Status.GEREED_VOOR_VERZENDING: [Stap.FORMULIER_OPSLAAN, Stap.INDIENEN, Stap.TOESTEMMING],
+    Status.VERZONDEN: [Stap.FORMULIER_OPSLAAN, Stap.INDIENEN, Stap.TOESTEMMING, Stap.VERZENDEN],
+}
+
+
+async def start(client: Client, pool: asyncpg.Pool, *, school: bool = True, **input: Any) -> WorkflowHandle:
+    kind_id, _ = await place_child(pool, school_id=demo.STER if school else None)
+    overdracht_id = uuid.uuid4()
+    handle = await client.start_workflow(
+        HandoverWorkflow.run,
+        HandoverInput(
+            overdracht_id=overdracht_id, kind_id=kind_id, gemeente_id=demo.ALMERE, locatie_id=demo.BOOMHUT,
+            school_id=demo.STER if school else None, **input,
+        ),  # fmt: skip
+        id=workflow_id(overdracht_id),
+        task_queue=TASK_QUEUE,
+    )
+    await handle.execute_update(HandoverWorkflow.open, Open(actor=PM))
+    return handle
+
+
+async def take(handle: WorkflowHandle, stap: Stap) -> HandoverState:
+    update, cmd = STEPS[stap]
+    return await handle.execute_update(update, cmd)
+
+
+async def read_model(pool: asyncpg.Pool, handle: WorkflowHandle) -> tuple[Any, ...]:
+    overdracht_id = uuid.UUID(handle.id.removeprefix("overdracht-"))
+    row = await pool.fetchrow("SELECT status, revisie FROM overdrachten WHERE id = $1", overdracht_id)
+    events = await pool.fetchval("SELECT count(*) FROM overdracht_gebeurtenissen WHERE overdracht_id = $1", overdracht_id)
+    return row["status"], row["revisie"], events
+
+
+@pytest.mark.parametrize("status", list(ROUTES))
+@pytest.mark.parametrize("stap", list(Stap))
+async def test_each_step_only_in_the_states_that_allow_it(
+    env: WorkflowEnvironment, worker: Worker, pool: asyncpg.Pool, status: Status, stap: Stap
+) -> None:
+    handle = await start(env.client, pool)
+    for s in ROUTES[status]:
+        await take(handle, s)
+    before_state = await handle.query(HandoverWorkflow.state)
+    before_rows = await read_model(pool, handle)
+    before_history = len((await handle.fetch_history()).events)
+
+    if status in ALLOWED_FROM[stap]:
+        after = await take(handle, stap)
+        assert after.revisie > before_state.revisie
+        assert (await read_model(pool, handle))[:2] == (after.status.value, after.revisie)
+    else:
+        with pytest.raises(WorkflowUpdateFailedError) as refused:
+            await take(handle, stap)
+        cause = refused.value.cause
+        assert isinstance(cause, ApplicationError)
+        assert cause.type == Weigering.STAP_NIET_TOEGESTAAN
+        assert stap.value in cause.message and status.value in cause.message
+        # Refused by the validator: nothing reached the history, the state or the read model.
+        assert await handle.query(HandoverWorkflow.state) == before_state
+        assert await read_model(pool, handle) == before_rows
+        assert len((await handle.fetch_history()).events) == before_history
+
+
+async def test_submitting_an_incomplete_form_lists_what_is_missing(
+    env: WorkflowEnvironment, worker: Worker, pool: asyncpg.Pool
+) -> None:
+    handle = await start(env.client, pool)
+    partial = Formulier.model_validate({"vve": {"indicatie": True}, "ontwikkeling": {"taal": {"niveau": "aandacht"}}})
+    await handle.execute_update(HandoverWorkflow.save_form, SaveForm(actor=PM, formulier=partial))
+
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await take(handle, Stap.INDIENEN)
+
+    cause = refused.value.cause
+    assert isinstance(cause, ApplicationError) and cause.type == Weigering.FORMULIER_ONVOLLEDIG
+    missing = cause.details[0]
+    assert "vve.programma" in missing and "ontwikkeling.rekenen.niveau" in missing
+    assert "ontwikkeling.taal.niveau" not in missing
+    assert (await handle.query(HandoverWorkflow.state)).status is Status.CONCEPT
+
+
+async def test_consent_without_a_school_waits_for_one(env: WorkflowEnvironment, worker: Worker, pool: asyncpg.Pool) -> None:
+    handle = await start(env.client, pool, school=False)
+    for s in (Stap.FORMULIER_OPSLAAN, Stap.INDIENEN):
+        await take(handle, s)
+
+    waiting = await take(handle, Stap.TOESTEMMING)
+    ready = await take(handle, Stap.SCHOOL_KIEZEN)
+
+    assert waiting.status is Status.WACHT_OP_SCHOOL
+    assert ready.status is Status.GEREED_VOOR_VERZENDING and ready.school_id == demo.STER
+
+
+async def test_refused_consent_ends_the_overdracht(env: WorkflowEnvironment, worker: Worker, pool: asyncpg.Pool) -> None:
+    handle = await start(env.client, pool)
+    for s in (Stap.FORMULIER_OPSLAAN, Stap.INDIENEN):
+        await take(handle, s)
+
+    await handle.execute_update(HandoverWorkflow.record_consent, RecordConsent(actor=PARENT, besluit=Besluit.GEWEIGERD))
+
+    result = await handle.result()
+    assert result.status is Status.GEWEIGERD
+    assert (await read_model(pool, handle))[0] == "GEWEIGERD"
+
+
+async def test_opening_twice_records_it_once(env: WorkflowEnvironment, worker: Worker, pool: asyncpg.Pool) -> None:
+    handle = await start(env.client, pool)
+
+    again = await handle.execute_update(HandoverWorkflow.open, Open(actor=PM))
+
+    assert again.revisie == 1
+    assert await read_model(pool, handle) == ("CONCEPT", 1, 1)
+
+
+async def test_recording_is_idempotent_and_never_goes_back(pool: asyncpg.Pool) -> None:
+    kind_id, _ = await place_child(pool)
+    overdracht_id = uuid.uuid4()
+    now = datetime.now(UTC)
+
+    def change(revisie: int, status: Status, gebeurtenis: Gebeurtenis) -> RecordChange:
+        state = HandoverState(
+            overdracht_id=overdracht_id, kind_id=kind_id, gemeente_id=demo.ALMERE, locatie_id=demo.BOOMHUT,
+            status=status, revisie=revisie, geopend_op=now,
+        )  # fmt: skip
+        event = TimelineEvent(revisie=revisie, gebeurtenis=gebeurtenis, status=status, tijdstip=now + timedelta(seconds=revisie))
+        return RecordChange(state=state, event=event)
+
+    record = ReadModelActivities(pool).record
+    activities = ActivityEnvironment()
+    await activities.run(record, change(1, Status.CONCEPT, Gebeurtenis.GEOPEND))
+    await activities.run(record, change(2, Status.BIJ_OUDERS, Gebeurtenis.INGEDIEND))
+    await activities.run(record, change(2, Status.BIJ_OUDERS, Gebeurtenis.INGEDIEND))  # a retry
+    await activities.run(record, change(1, Status.CONCEPT, Gebeurtenis.GEOPEND))  # a late duplicate
+
+    row = await pool.fetchrow("SELECT status, revisie FROM overdrachten WHERE id = $1", overdracht_id)
+    events = await pool.fetch("SELECT gebeurtenis FROM overdracht_gebeurtenissen WHERE overdracht_id = $1 ORDER BY revisie", overdracht_id)
+    assert (row["status"], row["revisie"]) == ("BIJ_OUDERS", 2)
+    assert [e["gebeurtenis"] for e in events] == ["GEOPEND", "INGEDIEND"]

@@ -1,0 +1,43 @@
+"""The walking skeleton: one overdracht from opening to AFGEROND through the API, the engine and
+the read model, which agree at every step."""
+
+import asyncpg
+import httpx
+from temporalio.testing import WorkflowEnvironment
+
+from overdracht import demo
+from tests.conftest import Login
+from tests.happy_path import place_child, walk
+
+
+async def test_happy_path_over_http(api: httpx.AsyncClient, env: WorkflowEnvironment, pool: asyncpg.Pool) -> None:
+    kind_id, parent_id = await place_child(pool)
+
+    seen = await walk(api, env.client, pool, kind_id, parent_id)
+
+    assert seen == ["CONCEPT", "CONCEPT", "BIJ_OUDERS", "GEREED_VOOR_VERZENDING", "VERZONDEN", "AFGEROND"]
+
+
+async def test_timeline_shows_every_step_in_order(
+    api: httpx.AsyncClient, env: WorkflowEnvironment, pool: asyncpg.Pool, login: Login
+) -> None:
+    kind_id, parent_id = await place_child(pool)
+    await walk(api, env.client, pool, kind_id, parent_id)
+
+    pm = await login(demo.PM_USER[demo.BOOMHUT])
+    listing = await api.get("/v1/overdrachten", headers=pm, params={"status": "AFGEROND", "pageSize": 100})
+    [mine] = [o for o in listing.json()["resultaten"] if o["kind"]["achternaam"] == f"Proef-{str(kind_id)[:8]}"]
+
+    r = await api.get(f"/v1/overdrachten/{mine['id']}/tijdlijn", headers=pm)
+
+    assert r.status_code == 200
+    events = r.json()["gebeurtenissen"]
+    assert [e["gebeurtenis"] for e in events] == [
+        "GEOPEND", "FORMULIER_OPGESLAGEN", "INGEDIEND", "TOESTEMMING_GEGEVEN",
+        "VERZONDEN", "ONTVANGST_BEVESTIGD", "AFGEROND",
+    ]  # fmt: skip
+    assert [e["rol"] for e in events] == [
+        "pedagogisch_medewerker", "pedagogisch_medewerker", "pedagogisch_medewerker", "ouder",
+        "pedagogisch_medewerker", "school", None,
+    ]  # fmt: skip
+    assert [e["revisie"] for e in events] == list(range(1, 8))

@@ -17,6 +17,8 @@ run: install
 	$(BIN)/overdracht dev
 
 test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
 clean:

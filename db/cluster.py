@@ -88,11 +88,14 @@ class LocalCluster:
         if not self.durable:
             # Test clusters are thrown away; durability would only cost time.
             options += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+        self._spawn(options)
+        await self._wait_ready()
+        await self._ensure_database()
+
+    def _spawn(self, options: list[str]) -> None:
         cmd = [str(self._bindir / "postgres"), "-D", str(self.data_dir), "-p", str(self.port), *options]
         with open(self.log_path, "ab") as log:
             self._process = subprocess.Popen(_unprivileged(cmd, self.data_dir), stdout=log, stderr=log)
-        await self._wait_ready()
-        await self._ensure_database()
 
     def stop(self) -> None:
         """Fast shutdown: roll back open transactions, write a checkpoint, exit."""
@@ -115,10 +118,10 @@ class LocalCluster:
         if result.returncode != 0:
             raise ClusterError(f"initdb failed in {self.data_dir}:\n{result.stderr.strip()}")
 
-    async def _wait_ready(self, timeout: float = 30.0) -> None:
+    async def _wait_ready(self, within: float = 30.0) -> None:
         assert self._process is not None
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        deadline = loop.time() + within
         while True:
             if self._process.poll() is not None:
                 raise ClusterError(f"PostgreSQL stopped at start; its log:\n{self._log_tail()}")
@@ -128,7 +131,7 @@ class LocalCluster:
                 )
             except (OSError, asyncpg.PostgresError):
                 if loop.time() > deadline:
-                    raise ClusterError(f"PostgreSQL did not accept connections; its log:\n{self._log_tail()}")
+                    raise ClusterError(f"PostgreSQL did not accept connections; its log:\n{self._log_tail()}") from None
                 await asyncio.sleep(0.1)
             else:
                 await conn.close()

@@ -15,4 +15,3 @@ async def placed_at(pool: asyncpg.Pool, kind_id: UUID, locatie_id: UUID) -> asyn
         kind_id,
         locatie_id,
     )
-

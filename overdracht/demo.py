@@ -15,6 +15,7 @@ from db.pool import create_pool
 from overdracht.engine import connect
 from overdracht.settings import Settings
 from overdracht.worker import build_worker
+from schemas.gebruiker import Gebruiker
 from schemas.overdracht import Rol, Status
 
 
@@ -46,29 +47,24 @@ SCHOLEN = {
 }
 
 
-@dataclass(frozen=True)
-class DemoUser:
-    id: UUID
-    naam: str
-    rol: Rol
-    locatie_id: UUID | None = None
-    school_id: UUID | None = None
-    kind_id: UUID | None = None
+def _user(n: int, naam: str, rol: Rol, **scope: UUID) -> Gebruiker:
+    return Gebruiker(id=_id(6, n), naam=naam, rol=rol, gemeente_id=ALMERE, **scope)
 
 
 STAFF_USERS = [
-    DemoUser(_id(6, 1), "Sanne de Vries", Rol.PEDAGOGISCH_MEDEWERKER, locatie_id=BOOMHUT),
-    DemoUser(_id(6, 2), "Yasmina Amrani", Rol.PEDAGOGISCH_MEDEWERKER, locatie_id=ZONNETJE),
-    DemoUser(_id(6, 3), "Lotte Bakker", Rol.PEDAGOGISCH_MEDEWERKER, locatie_id=REGENBOOG),
-    DemoUser(_id(6, 4), "Peter Visser", Rol.LOCATIEMANAGER, locatie_id=BOOMHUT),
-    DemoUser(_id(6, 5), "Ingrid Mulder", Rol.LOCATIEMANAGER, locatie_id=ZONNETJE),
-    DemoUser(_id(6, 6), "Karim Benali", Rol.LOCATIEMANAGER, locatie_id=REGENBOOG),
-    DemoUser(_id(6, 7), "Marieke Smit (IB)", Rol.SCHOOL, school_id=STER),
-    DemoUser(_id(6, 8), "Joost de Boer (IB)", Rol.SCHOOL, school_id=POLDER),
-    DemoUser(_id(6, 9), "Esther Dekker (IB)", Rol.SCHOOL, school_id=BAKEN),
-    DemoUser(_id(6, 10), "Anouk Jansen", Rol.COORDINATOR),
-    DemoUser(_id(6, 11), "Ruud Hendriks", Rol.BEHEERDER),
+    _user(1, "Sanne de Vries", Rol.PEDAGOGISCH_MEDEWERKER, locatie_id=BOOMHUT),
+    _user(2, "Yasmina Amrani", Rol.PEDAGOGISCH_MEDEWERKER, locatie_id=ZONNETJE),
+    _user(3, "Lotte Bakker", Rol.PEDAGOGISCH_MEDEWERKER, locatie_id=REGENBOOG),
+    _user(4, "Peter Visser", Rol.LOCATIEMANAGER, locatie_id=BOOMHUT),
+    _user(5, "Ingrid Mulder", Rol.LOCATIEMANAGER, locatie_id=ZONNETJE),
+    _user(6, "Karim Benali", Rol.LOCATIEMANAGER, locatie_id=REGENBOOG),
+    _user(7, "Marieke Smit (IB)", Rol.SCHOOL, school_id=STER),
+    _user(8, "Joost de Boer (IB)", Rol.SCHOOL, school_id=POLDER),
+    _user(9, "Esther Dekker (IB)", Rol.SCHOOL, school_id=BAKEN),
+    _user(10, "Anouk Jansen", Rol.COORDINATOR),
+    _user(11, "Ruud Hendriks", Rol.BEHEERDER),
 ]
+COORDINATOR = STAFF_USERS[9].id
 # Parent users have ids 60000000-…-0000000001NN, NN the child's number.
 PARENT_BASE = 100
 
@@ -196,13 +192,19 @@ async def load_reference_data(pool: asyncpg.Pool, today: date) -> None:
             " ON CONFLICT DO NOTHING",
             [
                 (
-                    c.id, c.locatie_id, c.voornaam, c.achternaam, months_before(today, c.months, c.n % 20),
-                    c.vve, months_before(today, c.months - 24) if c.vve else None, c.school_id,
+                    c.id,
+                    c.locatie_id,
+                    c.voornaam,
+                    c.achternaam,
+                    months_before(today, c.months, c.n % 20),
+                    c.vve,
+                    months_before(today, c.months - 24) if c.vve else None,
+                    c.school_id,
                 )  # fmt: skip
                 for c in CHILDREN
             ],
         )
-        parents = [DemoUser(c.parent_id, f"Ouder van {c.voornaam}", Rol.OUDER, kind_id=c.id) for c in CHILDREN]
+        parents = [_user(PARENT_BASE + c.n, f"Ouder van {c.voornaam}", Rol.OUDER, kind_id=c.id) for c in CHILDREN]
         await conn.executemany(
             "INSERT INTO gebruikers (id, naam, rol, gemeente_id, locatie_id, school_id, kind_id)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
@@ -252,7 +254,9 @@ class _Driver:
         if o["status"] == S.VERZONDEN and target == S.AFGEROND:
             school = SCHOOL_USER[child.school_id]  # type: ignore[index]
             first_day = months_before(date.today(), child.months - 48, -30)
-            o = await self._call("POST", f"{path}/ontvangstbevestigingen", school, {"eersteSchooldag": first_day.isoformat()})
+            o = await self._call(
+                "POST", f"{path}/ontvangstbevestigingen", school, {"eersteSchooldag": first_day.isoformat()}
+            )
         if o["status"] != target:
             raise RuntimeError(f"seed: child {child.n} reached {o['status']}, expected {target}")
 

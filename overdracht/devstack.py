@@ -1,6 +1,7 @@
 """`overdracht dev`: the whole service on one machine, with demo data; Ctrl-C stops all it started."""
 
 import asyncio
+import contextlib
 import shutil
 import signal
 import subprocess
@@ -140,10 +141,8 @@ async def run_dev(settings: Settings) -> int:
             if dead := processes.died():
                 print(f"\n{dead} stopped unexpectedly; stopping the rest.", file=sys.stderr)
                 return 1
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=0.5)
-            except TimeoutError:
-                pass
         print("\nStopping…", flush=True)
         return 0
     except (StackError, ClusterError) as exc:

@@ -20,8 +20,14 @@ COMPLETE_FORM: dict[str, Any] = {
     "ontwikkeling": {
         d: {"niveau": "zoals_verwacht", "toelichting": "Ontwikkelt zich goed."}
         for d in (
-            "taal", "rekenen", "motoriek_grof", "motoriek_fijn",
-            "sociaal_emotioneel", "spel", "zelfredzaamheid", "welbevinden",
+            "taal",
+            "rekenen",
+            "motoriek_grof",
+            "motoriek_fijn",
+            "sociaal_emotioneel",
+            "spel",
+            "zelfredzaamheid",
+            "welbevinden",
         )  # fmt: skip
     },
     "observatie": {"instrument": "kijk", "datum": "2026-10-01"},
@@ -72,7 +78,11 @@ async def walk(
         assert r.status_code == 200, r.text
         return {"Authorization": f"Bearer {r.json()['accessToken']}"}
 
-    pm, parent, school = await token(demo.PM_USER[demo.BOOMHUT]), await token(parent_id), await token(demo.SCHOOL_USER[demo.STER])
+    pm, parent, school = (
+        await token(demo.PM_USER[demo.BOOMHUT]),
+        await token(parent_id),
+        await token(demo.SCHOOL_USER[demo.STER]),
+    )
     first_day = (date.today() + timedelta(days=120)).isoformat()
     seen = []
 

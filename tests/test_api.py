@@ -121,12 +121,10 @@ async def test_a_child_of_another_location_cannot_be_opened(
     assert await pool.fetchval("SELECT count(*) FROM overdrachten WHERE kind_id = $1", kind_id) == 0
 
 
-async def test_a_role_that_may_never_take_a_step_gets_403(
-    api: httpx.AsyncClient, login: Login, open_new: Open
-) -> None:
+async def test_a_role_that_may_never_take_a_step_gets_403(api: httpx.AsyncClient, login: Login, open_new: Open) -> None:
     o = await open_new()
     parent = await login(o["parent_id"])
-    coordinator = await login(demo.STAFF_USERS[9].id)
+    coordinator = await login(demo.COORDINATOR)
 
     assert_problem(await api.post(f"/v1/overdrachten/{o['id']}/verzendingen", headers=parent), 403)
     assert_problem(await api.post("/v1/overdrachten", headers=coordinator, json={"kindId": str(o["kind_id"])}), 403)
@@ -151,7 +149,7 @@ async def test_the_coordinator_sees_metadata_only(
 ) -> None:
     o = await open_new()
     await api.put(f"/v1/overdrachten/{o['id']}/formulier", headers=pm, json=COMPLETE_FORM)
-    coordinator = await login(demo.STAFF_USERS[9].id)
+    coordinator = await login(demo.COORDINATOR)
 
     detail = await api.get(f"/v1/overdrachten/{o['id']}", headers=coordinator)
     listing = await api.get("/v1/overdrachten", headers=coordinator, params={"pageSize": 100})
@@ -237,9 +235,7 @@ async def test_an_unknown_school_is_400(api: httpx.AsyncClient, pm: dict[str, st
     assert "schoolId" in {p["name"] for p in assert_problem(r, 400)["invalidParams"]}
 
 
-async def test_the_list_pages_with_a_cursor_and_filters(
-    api: httpx.AsyncClient, login: Login, open_new: Open
-) -> None:
+async def test_the_list_pages_with_a_cursor_and_filters(api: httpx.AsyncClient, login: Login, open_new: Open) -> None:
     pm = await login(demo.PM_USER[demo.REGENBOOG])
     for _ in range(3):
         await open_new(by=pm, locatie_id=demo.REGENBOOG)
@@ -258,7 +254,10 @@ async def test_the_list_pages_with_a_cursor_and_filters(
             break
 
     assert len(seen) >= 3 and len(seen) == len(set(seen))
-    opened = [o["tijdstippen"]["geopendOp"] for o in (await api.get("/v1/overdrachten", headers=pm, params={"pageSize": 100})).json()["resultaten"]]
+    opened = [
+        o["tijdstippen"]["geopendOp"]
+        for o in (await api.get("/v1/overdrachten", headers=pm, params={"pageSize": 100})).json()["resultaten"]
+    ]
     assert opened == sorted(opened)
     assert_problem(await api.get("/v1/overdrachten", headers=pm, params={"cursor": "!!"}), 400)
     assert_problem(await api.get("/v1/overdrachten", headers=pm, params={"status": "KLAAR"}), 400)

@@ -2,6 +2,7 @@
 happy path works against it over real HTTP, Ctrl-C stops every process it started, and a second
 start reuses the data without the seed changing anything."""
 
+import asyncio
 import os
 import signal
 import socket
@@ -67,16 +68,20 @@ class DevStack:
         return self.proc.wait(timeout=60)
 
 
-async def _totals(dsn: str) -> tuple[int, int]:
-    conn = await asyncpg.connect(dsn)
-    try:
-        row = await conn.fetchrow("SELECT count(*) AS n, sum(revisie) AS r FROM overdrachten")
-        return row["n"], row["r"]
-    finally:
-        await conn.close()
+def _totals(dsn: str) -> tuple[int, int]:
+    async def query() -> tuple[int, int]:
+        conn = await asyncpg.connect(dsn)
+        try:
+            row = await conn.fetchrow("SELECT count(*) AS n, sum(revisie) AS r FROM overdrachten")
+            return row["n"], row["r"]
+        finally:
+            await conn.close()
+
+    return asyncio.run(query())
 
 
-async def test_dev_stack_runs_serves_and_stops_cleanly(tmp_path: Path) -> None:
+# A plain (not async) test: it drives processes and waits on them, as a person at a terminal would.
+def test_dev_stack_runs_serves_and_stops_cleanly(tmp_path: Path) -> None:
     stack = DevStack(tmp_path / "data")
     seconds = stack.start()
     try:
@@ -88,7 +93,7 @@ async def test_dev_stack_runs_serves_and_stops_cleanly(tmp_path: Path) -> None:
         )  # fmt: skip
         assert smoke.returncode == 0, smoke.stdout + smoke.stderr
         assert "happy path ok: CONCEPT -> CONCEPT -> BIJ_OUDERS" in smoke.stdout
-        before = await _totals(stack.dsn)
+        before = _totals(stack.dsn)
         assert before[0] == 26  # 25 demo overdrachten and the smoke test's
     finally:
         code = stack.interrupt()
@@ -103,6 +108,6 @@ async def test_dev_stack_runs_serves_and_stops_cleanly(tmp_path: Path) -> None:
     stack.start()
     try:
         stack.wait_for_seed()
-        assert await _totals(stack.dsn) == before
+        assert _totals(stack.dsn) == before
     finally:
         assert stack.interrupt() == 0

@@ -18,7 +18,9 @@ async def test_registers_the_search_attributes_once(settings: Settings) -> None:
         first = await register_search_attributes(target)
         second = await register_search_attributes(target)
 
-        listed = await bare.client.operator_service.list_search_attributes(ListSearchAttributesRequest(namespace="default"))
+        listed = await bare.client.operator_service.list_search_attributes(
+            ListSearchAttributesRequest(namespace="default")
+        )
         assert sorted(first) == sorted(k.name for k in search_attributes.ALL)
         assert second == []
         assert {k.name for k in search_attributes.ALL} <= set(listed.custom_attributes)

@@ -2,7 +2,7 @@
 taken in; a refused step leaves no trace; recording is idempotent."""
 
 import uuid
-from datetime import date, datetime, timedelta, UTC
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -68,8 +68,12 @@ async def start(client: Client, pool: asyncpg.Pool, *, school: bool = True, **in
     handle = await client.start_workflow(
         HandoverWorkflow.run,
         HandoverInput(
-            overdracht_id=overdracht_id, kind_id=kind_id, gemeente_id=demo.ALMERE, locatie_id=demo.BOOMHUT,
-            school_id=demo.STER if school else None, **input,
+            overdracht_id=overdracht_id,
+            kind_id=kind_id,
+            gemeente_id=demo.ALMERE,
+            locatie_id=demo.BOOMHUT,
+            school_id=demo.STER if school else None,
+            **input,
         ),  # fmt: skip
         id=workflow_id(overdracht_id),
         task_queue=TASK_QUEUE,
@@ -86,7 +90,9 @@ async def take(handle: WorkflowHandle, stap: Stap) -> HandoverState:
 async def read_model(pool: asyncpg.Pool, handle: WorkflowHandle) -> tuple[Any, ...]:
     overdracht_id = uuid.UUID(handle.id.removeprefix("overdracht-"))
     row = await pool.fetchrow("SELECT status, revisie FROM overdrachten WHERE id = $1", overdracht_id)
-    events = await pool.fetchval("SELECT count(*) FROM overdracht_gebeurtenissen WHERE overdracht_id = $1", overdracht_id)
+    events = await pool.fetchval(
+        "SELECT count(*) FROM overdracht_gebeurtenissen WHERE overdracht_id = $1", overdracht_id
+    )
     return row["status"], row["revisie"], events
 
 
@@ -137,7 +143,9 @@ async def test_submitting_an_incomplete_form_lists_what_is_missing(
     assert (await handle.query(HandoverWorkflow.state)).status is Status.CONCEPT
 
 
-async def test_consent_without_a_school_waits_for_one(env: WorkflowEnvironment, worker: Worker, pool: asyncpg.Pool) -> None:
+async def test_consent_without_a_school_waits_for_one(
+    env: WorkflowEnvironment, worker: Worker, pool: asyncpg.Pool
+) -> None:
     handle = await start(env.client, pool, school=False)
     for s in (Stap.FORMULIER_OPSLAAN, Stap.INDIENEN):
         await take(handle, s)
@@ -149,7 +157,9 @@ async def test_consent_without_a_school_waits_for_one(env: WorkflowEnvironment, 
     assert ready.status is Status.GEREED_VOOR_VERZENDING and ready.school_id == demo.STER
 
 
-async def test_refused_consent_ends_the_overdracht(env: WorkflowEnvironment, worker: Worker, pool: asyncpg.Pool) -> None:
+async def test_refused_consent_ends_the_overdracht(
+    env: WorkflowEnvironment, worker: Worker, pool: asyncpg.Pool
+) -> None:
     handle = await start(env.client, pool)
     for s in (Stap.FORMULIER_OPSLAAN, Stap.INDIENEN):
         await take(handle, s)
@@ -180,7 +190,9 @@ async def test_recording_is_idempotent_and_never_goes_back(pool: asyncpg.Pool) -
             overdracht_id=overdracht_id, kind_id=kind_id, gemeente_id=demo.ALMERE, locatie_id=demo.BOOMHUT,
             status=status, revisie=revisie, geopend_op=now,
         )  # fmt: skip
-        event = TimelineEvent(revisie=revisie, gebeurtenis=gebeurtenis, status=status, tijdstip=now + timedelta(seconds=revisie))
+        event = TimelineEvent(
+            revisie=revisie, gebeurtenis=gebeurtenis, status=status, tijdstip=now + timedelta(seconds=revisie)
+        )
         return RecordChange(state=state, event=event)
 
     record = ReadModelActivities(pool).record
@@ -191,6 +203,8 @@ async def test_recording_is_idempotent_and_never_goes_back(pool: asyncpg.Pool) -
     await activities.run(record, change(1, Status.CONCEPT, Gebeurtenis.GEOPEND))  # a late duplicate
 
     row = await pool.fetchrow("SELECT status, revisie FROM overdrachten WHERE id = $1", overdracht_id)
-    events = await pool.fetch("SELECT gebeurtenis FROM overdracht_gebeurtenissen WHERE overdracht_id = $1 ORDER BY revisie", overdracht_id)
+    events = await pool.fetch(
+        "SELECT gebeurtenis FROM overdracht_gebeurtenissen WHERE overdracht_id = $1 ORDER BY revisie", overdracht_id
+    )
     assert (row["status"], row["revisie"]) == ("BIJ_OUDERS", 2)
     assert [e["gebeurtenis"] for e in events] == ["GEOPEND", "INGEDIEND"]

@@ -31,7 +31,10 @@ async def test_a_workflow_never_opened_ends_after_a_day_without_writing(
     handle = await skipping_env.client.start_workflow(
         HandoverWorkflow.run,
         HandoverInput(
-            overdracht_id=overdracht_id, kind_id=kind_id, gemeente_id=demo.ALMERE, locatie_id=demo.BOOMHUT,
+            overdracht_id=overdracht_id,
+            kind_id=kind_id,
+            gemeente_id=demo.ALMERE,
+            locatie_id=demo.BOOMHUT,
             publish_search_attributes=False,
         ),  # fmt: skip
         id=workflow_id(overdracht_id),

@@ -63,7 +63,7 @@ class HandoverWorkflow:
     async def run(self, input: HandoverInput) -> HandoverState:
         try:
             await workflow.wait_condition(lambda: self._opened, timeout=UNOPENED_TIMEOUT)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return self._state
         await workflow.wait_condition(lambda: self._state.status in EINDSTATUSSEN)
         await workflow.wait_condition(workflow.all_handlers_finished)
@@ -132,9 +132,7 @@ class HandoverWorkflow:
     async def record_consent(self, cmd: RecordConsent) -> HandoverState:
         async with self._step(Stap.TOESTEMMING):
             if cmd.besluit is Besluit.GEWEIGERD:
-                return await self._record(
-                    Gebeurtenis.TOESTEMMING_GEWEIGERD, cmd.actor, status=Status.GEWEIGERD
-                )
+                return await self._record(Gebeurtenis.TOESTEMMING_GEWEIGERD, cmd.actor, status=Status.GEWEIGERD)
             school_known = self._state.school_id is not None
             return await self._record(
                 Gebeurtenis.TOESTEMMING_GEGEVEN,
@@ -169,9 +167,7 @@ class HandoverWorkflow:
                 eerste_schooldag=cmd.eerste_schooldag,
             )
             # Without a warme overdracht to hold, receipt completes the overdracht.
-            return await self._record(
-                Gebeurtenis.AFGEROND, None, status=Status.AFGEROND, afgerond_op=workflow.now()
-            )
+            return await self._record(Gebeurtenis.AFGEROND, None, status=Status.AFGEROND, afgerond_op=workflow.now())
 
     @confirm_receipt.validator
     def _validate_confirm_receipt(self, cmd: ConfirmReceipt) -> None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Body, Query, Response, status
+from fastapi import APIRouter, Body, Depends, Query, Response, status
 
 from api import engine, views
 from api.deps import (
@@ -29,11 +29,15 @@ from schemas.api import (
     OntvangstBevestigen,
     OverdrachtDetail,
     OverdrachtenPagina,
-    OverdrachtOpenen as OverdrachtOpenenBody,
-    SchoolKiezen as SchoolKiezenBody,
     Tijdlijn,
     TijdlijnItem,
     ToestemmingVastleggen,
+)
+from schemas.api import (
+    OverdrachtOpenen as OverdrachtOpenenBody,
+)
+from schemas.api import (
+    SchoolKiezen as SchoolKiezenBody,
 )
 from schemas.formulier import Formulier
 from schemas.gebruiker import Gebruiker
@@ -67,6 +71,13 @@ async def _visible(pool: DbDep, user: Gebruiker, overdracht_id: UUID) -> Any:
     return row
 
 
+async def _known_school(pool: DbDep, school_id: UUID) -> None:
+    if not await organisaties.school_exists(pool, school_id):
+        raise InvalidInput(
+            "De gekozen school bestaat niet.", invalid_params=[{"name": "schoolId", "reason": "onbekende school"}]
+        )
+
+
 async def _detail(pool: DbDep, user: Gebruiker, overdracht_id: UUID) -> OverdrachtDetail:
     row = await _visible(pool, user, overdracht_id)
     formulier = await overdrachten.form(pool, overdracht_id) if user.reads_content else None
@@ -97,8 +108,8 @@ async def open_overdracht(
         response.status_code = status.HTTP_200_OK
         return await _detail(pool, user, overdracht_id)
     school_id = body.school_id or kind["aangemelde_school_id"]
-    if body.school_id and not await organisaties.school_exists(pool, body.school_id):
-        raise InvalidInput("De gekozen school bestaat niet.", invalid_params=[{"name": "schoolId", "reason": "onbekende school"}])
+    if body.school_id:
+        await _known_school(pool, body.school_id)
     handover = HandoverInput(
         overdracht_id=overdracht_id,
         kind_id=body.kind_id,
@@ -170,8 +181,11 @@ async def get_tijdlijn(overdracht_id: UUID, user: CurrentUser, pool: DbDep) -> T
     return Tijdlijn(
         gebeurtenissen=[
             TijdlijnItem(
-                revisie=r["revisie"], gebeurtenis=r["gebeurtenis"], status=r["status"],
-                tijdstip=r["tijdstip"], rol=r["actor_rol"],
+                revisie=r["revisie"],
+                gebeurtenis=r["gebeurtenis"],
+                status=r["status"],
+                tijdstip=r["tijdstip"],
+                rol=r["actor_rol"],
             )  # fmt: skip
             for r in rows
         ]
@@ -184,12 +198,19 @@ async def get_tijdlijn(overdracht_id: UUID, user: CurrentUser, pool: DbDep) -> T
 STEP_PROBLEMS = problems(400, 401, 403, 404, 409, 503)
 
 
-async def _step(
-    pool: DbDep, client: TemporalDep, settings: SettingsDep, user: Gebruiker, overdracht_id: UUID, update: Any, cmd: Any
-) -> OverdrachtDetail:
-    await _visible(pool, user, overdracht_id)
-    await engine.take_step(client, settings, overdracht_id, update, cmd)
-    return await _detail(pool, user, overdracht_id)
+class _Steps:
+    """What every step needs: the read model to check scope and answer, the engine to take it."""
+
+    def __init__(self, pool: DbDep, client: TemporalDep, settings: SettingsDep) -> None:
+        self.pool, self.client, self.settings = pool, client, settings
+
+    async def take(self, user: Gebruiker, overdracht_id: UUID, update: Any, cmd: Any) -> OverdrachtDetail:
+        await _visible(self.pool, user, overdracht_id)
+        await engine.take_step(self.client, self.settings, overdracht_id, update, cmd)
+        return await _detail(self.pool, user, overdracht_id)
+
+
+Steps = Annotated[_Steps, Depends()]
 
 
 @router.put(
@@ -198,10 +219,11 @@ async def _step(
     responses=STEP_PROBLEMS,
 )
 async def save_formulier(
-    overdracht_id: UUID, body: Formulier, user: FormulierBewerken, pool: DbDep, client: TemporalDep, settings: SettingsDep
+    overdracht_id: UUID, body: Formulier, user: FormulierBewerken, steps: Steps
 ) -> OverdrachtDetail:
-    cmd = SaveForm(actor=_actor(user), formulier=body)
-    return await _step(pool, client, settings, user, overdracht_id, HandoverWorkflow.save_form, cmd)
+    return await steps.take(
+        user, overdracht_id, HandoverWorkflow.save_form, SaveForm(actor=_actor(user), formulier=body)
+    )
 
 
 @router.post(
@@ -211,15 +233,9 @@ async def save_formulier(
     responses=problems(400, 401, 403, 404, 409, 422, 503),
 )
 async def submit(
-    overdracht_id: UUID,
-    user: FormulierBewerken,
-    pool: DbDep,
-    client: TemporalDep,
-    settings: SettingsDep,
-    body: Annotated[LegeStap | None, Body()] = None,
+    overdracht_id: UUID, user: FormulierBewerken, steps: Steps, body: Annotated[LegeStap | None, Body()] = None
 ) -> OverdrachtDetail:
-    cmd = Submit(actor=_actor(user))
-    return await _step(pool, client, settings, user, overdracht_id, HandoverWorkflow.submit, cmd)
+    return await steps.take(user, overdracht_id, HandoverWorkflow.submit, Submit(actor=_actor(user)))
 
 
 @router.post(
@@ -229,15 +245,10 @@ async def submit(
     responses=STEP_PROBLEMS,
 )
 async def record_consent(
-    overdracht_id: UUID,
-    body: ToestemmingVastleggen,
-    user: ToestemmingGeven,
-    pool: DbDep,
-    client: TemporalDep,
-    settings: SettingsDep,
+    overdracht_id: UUID, body: ToestemmingVastleggen, user: ToestemmingGeven, steps: Steps
 ) -> OverdrachtDetail:
     cmd = RecordConsent(actor=_actor(user), besluit=body.besluit)
-    return await _step(pool, client, settings, user, overdracht_id, HandoverWorkflow.record_consent, cmd)
+    return await steps.take(user, overdracht_id, HandoverWorkflow.record_consent, cmd)
 
 
 @router.put(
@@ -246,18 +257,12 @@ async def record_consent(
     responses=STEP_PROBLEMS,
 )
 async def choose_school(
-    overdracht_id: UUID,
-    body: SchoolKiezenBody,
-    user: SchoolKiezen,
-    pool: DbDep,
-    client: TemporalDep,
-    settings: SettingsDep,
+    overdracht_id: UUID, body: SchoolKiezenBody, user: SchoolKiezen, steps: Steps
 ) -> OverdrachtDetail:
-    await _visible(pool, user, overdracht_id)
-    if not await organisaties.school_exists(pool, body.school_id):
-        raise InvalidInput("De gekozen school bestaat niet.", invalid_params=[{"name": "schoolId", "reason": "onbekende school"}])
+    await _visible(steps.pool, user, overdracht_id)
+    await _known_school(steps.pool, body.school_id)
     cmd = ChooseSchool(actor=_actor(user), school_id=body.school_id)
-    return await _step(pool, client, settings, user, overdracht_id, HandoverWorkflow.choose_school, cmd)
+    return await steps.take(user, overdracht_id, HandoverWorkflow.choose_school, cmd)
 
 
 @router.post(
@@ -267,15 +272,9 @@ async def choose_school(
     responses=STEP_PROBLEMS,
 )
 async def send(
-    overdracht_id: UUID,
-    user: Verzenden,
-    pool: DbDep,
-    client: TemporalDep,
-    settings: SettingsDep,
-    body: Annotated[LegeStap | None, Body()] = None,
+    overdracht_id: UUID, user: Verzenden, steps: Steps, body: Annotated[LegeStap | None, Body()] = None
 ) -> OverdrachtDetail:
-    cmd = Send(actor=_actor(user))
-    return await _step(pool, client, settings, user, overdracht_id, HandoverWorkflow.send, cmd)
+    return await steps.take(user, overdracht_id, HandoverWorkflow.send, Send(actor=_actor(user)))
 
 
 @router.post(
@@ -285,12 +284,7 @@ async def send(
     responses=STEP_PROBLEMS,
 )
 async def confirm_receipt(
-    overdracht_id: UUID,
-    body: OntvangstBevestigen,
-    user: IntakeBevestigen,
-    pool: DbDep,
-    client: TemporalDep,
-    settings: SettingsDep,
+    overdracht_id: UUID, body: OntvangstBevestigen, user: IntakeBevestigen, steps: Steps
 ) -> OverdrachtDetail:
     cmd = ConfirmReceipt(actor=_actor(user), eerste_schooldag=body.eerste_schooldag)
-    return await _step(pool, client, settings, user, overdracht_id, HandoverWorkflow.confirm_receipt, cmd)
+    return await steps.take(user, overdracht_id, HandoverWorkflow.confirm_receipt, cmd)

@@ -44,6 +44,16 @@ class Settings(BaseSettings):
     dev_token_secret: SecretStr = SecretStr("overdracht-development-only-secret-0123456789")
     token_ttl_minutes: int = Field(default=480, gt=0)
 
+    # Mail. Without smtp_host, messages stay in the outbox (readable at GET /v1/dev/berichten).
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    mail_from: str = "Overdracht <noreply@overdracht.invalid>"
+    # Where people open the service; links in messages point here.
+    public_base_url: str = "http://127.0.0.1:8000"
+
     # How long an API call waits for the engine before it answers 503.
     engine_timeout_seconds: float = Field(default=10.0, gt=0)
 

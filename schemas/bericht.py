@@ -1,0 +1,56 @@
+"""Messages the workflow sends (reminders, escalations, invitations): what it asks for, by whom read."""
+
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from pydantic import BaseModel
+
+
+class BerichtSoort(StrEnum):
+    UITNODIGING = "uitnodiging"  # something is ready for you (the overdracht opened; the form is ready for the parents)
+    HERINNERING = "herinnering"  # a deadline is near or has passed: please act
+    ESCALATIE = "escalatie"  # a deadline passed and the step is still not taken: to whoever oversees it
+
+
+class Aanleiding(StrEnum):
+    """Which step a message is about."""
+
+    START = "start"  # the overdracht opened at the start age: the PM'er is asked to start
+    INDIENING = "indiening"  # the form is ready for the parents' review
+    TOESTEMMING = "toestemming"  # the parents' review and consent
+    SCHOOL_ONBEKEND = "school_onbekend"  # still no school known
+    VERZENDEN = "verzenden"  # sending to the school
+    BEVESTIGEN = "bevestigen"  # the school confirming receipt and intake
+    WARME_OVERDRACHT = "warme_overdracht"  # holding the warme overdracht
+
+
+class Ontvanger(StrEnum):
+    """Who receives a message; the activity finds their addresses in the overdracht's scope."""
+
+    PEDAGOGISCH_MEDEWERKER = "pedagogisch_medewerker"  # the location's PM'ers
+    LOCATIEMANAGER = "locatiemanager"  # the location's managers
+    SCHOOL = "school"  # the receiving school's staff
+    SCHOOLDIRECTIE = "schooldirectie"  # the receiving school's direction (all its staff if none is marked)
+    COORDINATOR = "coordinator"  # the gemeente's coordinators
+    OUDERS = "ouders"  # the child's parents
+
+
+class BerichtAanvraag(BaseModel):
+    """One message the workflow wants sent. `sleutel` makes it unique per overdracht: asking again
+    with the same key (a retry, a replay) queues nothing new."""
+
+    overdracht_id: UUID
+    sleutel: str
+    soort: BerichtSoort
+    aanleiding: Aanleiding
+    ontvanger: Ontvanger
+    deadline: datetime | None = None
+
+
+class BezorgStatus(StrEnum):
+    WACHTEND = "wachtend"  # queued, not yet delivered
+    VERZONDEN = "verzonden"  # accepted by the mail server
+    GEEN_MAILSERVER = "geen_mailserver"  # no SMTP configured: kept in the outbox, readable in development
+    GEEN_ADRES = "geen_adres"  # nobody with an address to send it to
+    ONZEKER = "onzeker"  # an earlier attempt stopped mid-delivery; not retried, so never sent twice

@@ -11,6 +11,7 @@ COPY activities ./activities
 COPY api ./api
 COPY schemas ./schemas
 COPY db ./db
+COPY protocol ./protocol
 RUN pip install --no-cache-dir -c constraints.txt . && useradd --system --uid 10001 overdracht
 
 USER overdracht

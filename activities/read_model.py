@@ -1,9 +1,31 @@
-"""Writes the workflow's changes to the PostgreSQL read model, idempotently and in order."""
+"""Writes the workflow's changes to the PostgreSQL read model, idempotently and in order, and purges
+an overdracht's content when its retention term ends."""
+
+import json
+from uuid import UUID
 
 import asyncpg
 from temporalio import activity
 
 from schemas.workflow import RecordChange
+from workflows.deadlines import next_deadline
+
+# Every column the workflow's state sets, in the order of the INSERT below.
+_COLUMNS = """
+    id, kind_id, gemeente_id, locatie_id, school_id, status, revisie, formulier_compleet,
+    geopend_op, ingediend_op, toestemming_op, verzonden_op, ontvangen_op, afgerond_op, eerste_schooldag,
+    protocol_versie, deadlines, volgende_deadline, vlaggen, open_vlaggen, achterstallig_sinds,
+    warme_overdracht_vereist, warme_overdracht_gepland_op, warme_overdracht_gehouden_op,
+    geweigerd_op, ingetrokken_op, geannuleerd_op, papieren_kopie_op, inhoud_verwijderd_op, bijgewerkt_op
+"""
+_NAMES = [c.strip() for c in _COLUMNS.split(",")]
+_UPSERT = f"""
+    INSERT INTO overdrachten ({_COLUMNS})
+    VALUES ({", ".join(f"${i}" for i in range(1, len(_NAMES) + 1))})
+    ON CONFLICT (id) DO UPDATE SET
+        {", ".join(f"{c} = EXCLUDED.{c}" for c in _NAMES if c not in ("id", "kind_id", "gemeente_id", "locatie_id"))}
+    WHERE overdrachten.revisie < EXCLUDED.revisie
+"""
 
 
 class ReadModelActivities:
@@ -15,36 +37,30 @@ class ReadModelActivities:
         """Apply one change in one transaction. A retry, or a change older than what the read model
         already shows, changes nothing: rows carry the workflow's revision and only move forward."""
         s, e = change.state, change.event
+        open_flags = {v: f for v, f in s.vlaggen.items() if f.opgelost_op is None}
         async with self._pool.acquire() as conn, conn.transaction():
             await conn.execute(
-                """
-                INSERT INTO overdrachten (
-                    id, kind_id, gemeente_id, locatie_id, school_id, status, revisie,
-                    formulier_compleet, geopend_op, ingediend_op, toestemming_op, verzonden_op,
-                    ontvangen_op, afgerond_op, eerste_schooldag, bijgewerkt_op)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-                ON CONFLICT (id) DO UPDATE SET
-                    school_id = EXCLUDED.school_id, status = EXCLUDED.status,
-                    revisie = EXCLUDED.revisie, formulier_compleet = EXCLUDED.formulier_compleet,
-                    ingediend_op = EXCLUDED.ingediend_op, toestemming_op = EXCLUDED.toestemming_op,
-                    verzonden_op = EXCLUDED.verzonden_op, ontvangen_op = EXCLUDED.ontvangen_op,
-                    afgerond_op = EXCLUDED.afgerond_op, eerste_schooldag = EXCLUDED.eerste_schooldag,
-                    bijgewerkt_op = EXCLUDED.bijgewerkt_op
-                WHERE overdrachten.revisie < EXCLUDED.revisie
-                """,
+                _UPSERT,
                 s.overdracht_id, s.kind_id, s.gemeente_id, s.locatie_id, s.school_id, s.status.value,
                 s.revisie, s.formulier_compleet, s.geopend_op, s.ingediend_op, s.toestemming_op,
-                s.verzonden_op, s.ontvangen_op, s.afgerond_op, s.eerste_schooldag, e.tijdstip,
+                s.verzonden_op, s.ontvangen_op, s.afgerond_op, s.eerste_schooldag,
+                s.protocol_versie, json.dumps({d.value: m.isoformat() for d, m in s.deadlines.items()}),
+                next_deadline(s), sorted(v.value for v in s.vlaggen), sorted(v.value for v in open_flags),
+                min((f.gezet_op for f in open_flags.values()), default=None),
+                s.warme_overdracht_vereist, s.warme_overdracht_gepland_op, s.warme_overdracht_gehouden_op,
+                s.geweigerd_op, s.ingetrokken_op, s.geannuleerd_op, s.papieren_kopie_op, s.inhoud_verwijderd_op,
+                e.tijdstip,
             )  # fmt: skip
             await conn.execute(
                 """
                 INSERT INTO overdracht_gebeurtenissen
-                    (overdracht_id, revisie, gebeurtenis, status, tijdstip, actor_id, actor_rol)
-                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                    (overdracht_id, revisie, gebeurtenis, status, tijdstip, actor_id, actor_rol, details, toelichting)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9)
                 ON CONFLICT (overdracht_id, revisie) DO NOTHING
                 """,
                 s.overdracht_id, e.revisie, e.gebeurtenis.value, e.status.value, e.tijdstip,
                 e.actor.gebruiker_id if e.actor else None, e.actor.rol.value if e.actor else None,
+                json.dumps(e.details), e.toelichting,
             )  # fmt: skip
             if change.formulier is not None:
                 await conn.execute(
@@ -58,7 +74,30 @@ class ReadModelActivities:
                     """,
                     s.overdracht_id, change.formulier.model_dump_json(), s.revisie, e.tijdstip,
                 )  # fmt: skip
+            if (r := change.reactie) is not None:
+                await conn.execute(
+                    """
+                    INSERT INTO ouderreacties (overdracht_id, ouder_id, zienswijze, eens, reden, tijdstip)
+                    VALUES ($1, $2, $3, $4, $5, $6)
+                    ON CONFLICT (overdracht_id, ouder_id) DO UPDATE
+                        SET zienswijze = EXCLUDED.zienswijze, eens = EXCLUDED.eens, reden = EXCLUDED.reden,
+                            tijdstip = EXCLUDED.tijdstip
+                        WHERE ouderreacties.tijdstip <= EXCLUDED.tijdstip
+                    """,
+                    s.overdracht_id, r.ouder_id, r.zienswijze, r.eens.value, r.reden, e.tijdstip,
+                )  # fmt: skip
+
+    @activity.defn(name="purge_content")
+    async def purge_content(self, overdracht_id: UUID) -> None:
+        """Destroy the content (form, parents' reactions, people's free-text reasons); keep the
+        metadata the monitoring needs. Idempotent."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute("DELETE FROM formulieren WHERE overdracht_id = $1", overdracht_id)
+            await conn.execute("DELETE FROM ouderreacties WHERE overdracht_id = $1", overdracht_id)
+            await conn.execute(
+                "UPDATE overdracht_gebeurtenissen SET toelichting = NULL WHERE overdracht_id = $1", overdracht_id
+            )
 
     def all(self) -> list:
         """Every activity of this class, for the worker to register."""
-        return [self.record]
+        return [self.record, self.purge_content]

@@ -63,10 +63,21 @@ def _capability(what: str, roles: frozenset[Rol]):  # noqa: ANN202 - a dependenc
     return Depends(check)
 
 
+OUDER = frozenset({Rol.OUDER})
+SCHOOL = frozenset({Rol.SCHOOL})
+
 # Capabilities: the DOMAIN.md role table, one line each.
 OverdrachtOpenen = Annotated[Gebruiker, _capability("een overdracht openen", STAFF)]
 FormulierBewerken = Annotated[Gebruiker, _capability("het formulier bewerken of indienen", STAFF)]
-SchoolKiezen = Annotated[Gebruiker, _capability("de school kiezen", STAFF | {Rol.OUDER})]
-ToestemmingGeven = Annotated[Gebruiker, _capability("toestemming geven of weigeren", frozenset({Rol.OUDER}))]
+PapierenKopieVastleggen = Annotated[Gebruiker, _capability("een papieren kopie vastleggen", STAFF)]
+SchoolKiezen = Annotated[Gebruiker, _capability("de school kiezen", STAFF | OUDER)]
+OuderreactieGeven = Annotated[Gebruiker, _capability("een reactie van de ouders geven", OUDER)]
+ToestemmingGeven = Annotated[Gebruiker, _capability("toestemming geven, weigeren of intrekken", OUDER)]
 Verzenden = Annotated[Gebruiker, _capability("de overdracht verzenden", STAFF)]
-IntakeBevestigen = Annotated[Gebruiker, _capability("ontvangst en intake bevestigen", frozenset({Rol.SCHOOL}))]
+IntakeBevestigen = Annotated[Gebruiker, _capability("ontvangst en intake bevestigen", SCHOOL)]
+Retourneren = Annotated[Gebruiker, _capability("een overdracht retour sturen", SCHOOL)]
+WarmeOverdrachtBijdragen = Annotated[
+    Gebruiker, _capability("aan de warme overdracht bijdragen", STAFF | SCHOOL | OUDER)
+]
+Annuleren = Annotated[Gebruiker, _capability("een overdracht annuleren", frozenset({Rol.LOCATIEMANAGER}))]
+DeadlineVerplaatsen = Annotated[Gebruiker, _capability("een deadline verplaatsen", frozenset({Rol.COORDINATOR}))]

@@ -35,7 +35,9 @@ async def open_handover(client: Client, settings: Settings, input: HandoverInput
             id=workflow_id(input.overdracht_id),
             task_queue=settings.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            # A closed run under this id never opened (an open one has a read-model row and is
+            # answered before this): starting anew is right.
+            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
         ),
     )
     return await _engine_call(settings, handle.execute_update(HandoverWorkflow.open, cmd))

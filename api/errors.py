@@ -50,6 +50,10 @@ class StepNotAllowed(ApiProblem):
     status, title, code = 409, "Deze stap kan nu niet", "STAP_NIET_TOEGESTAAN"
 
 
+class NoProtocol(ApiProblem):
+    status, title, code = 409, "Geen protocol ingesteld", "PROTOCOL_ONTBREEKT"
+
+
 class FormIncomplete(ApiProblem):
     status, title, code = 422, "Formulier onvolledig", "FORMULIER_ONVOLLEDIG"
 

@@ -1,8 +1,19 @@
 """Read-model rows to response bodies: each role gets only the fields it may read."""
 
+import json
+
 import asyncpg
 
-from schemas.api import KindGegevens, OverdrachtDetail, OverdrachtSamenvatting, Tijdstippen, Verwijzing
+from schemas.api import (
+    KindGegevens,
+    OverdrachtDetail,
+    OverdrachtSamenvatting,
+    Termijnen,
+    TijdlijnItem,
+    Tijdstippen,
+    Verwijzing,
+    WarmeOverdracht,
+)
 from schemas.formulier import Formulier
 from schemas.gebruiker import Gebruiker
 
@@ -31,15 +42,31 @@ def _fields(row: asyncpg.Record, user: Gebruiker) -> dict[str, object]:
         stadsdeel=Verwijzing(id=row["stadsdeel_id"], naam=row["stadsdeel_naam"]),
         kind=kind,
         formulier_compleet=row["formulier_compleet"],
-        tijdstippen=Tijdstippen(
-            geopend_op=row["geopend_op"],
-            ingediend_op=row["ingediend_op"],
-            toestemming_op=row["toestemming_op"],
-            verzonden_op=row["verzonden_op"],
-            ontvangen_op=row["ontvangen_op"],
-            afgerond_op=row["afgerond_op"],
-            eerste_schooldag=row["eerste_schooldag"],
-            bijgewerkt_op=row["bijgewerkt_op"],
+        tijdstippen=Tijdstippen(**{name: row[name] for name in Tijdstippen.model_fields}),
+        termijnen=Termijnen(
+            deadlines=json.loads(row["deadlines"]),
+            volgende_deadline=row["volgende_deadline"],
+            vlaggen=row["vlaggen"],
+            open_vlaggen=row["open_vlaggen"],
+            achterstallig_sinds=row["achterstallig_sinds"],
         ),
+        warme_overdracht=WarmeOverdracht(
+            vereist=row["warme_overdracht_vereist"],
+            gepland_op=row["warme_overdracht_gepland_op"],
+            gehouden_op=row["warme_overdracht_gehouden_op"],
+        ),
+        protocol_versie=row["protocol_versie"],
         revisie=row["revisie"],
+    )
+
+
+def timeline_item(row: asyncpg.Record, user: Gebruiker) -> TijdlijnItem:
+    return TijdlijnItem(
+        revisie=row["revisie"],
+        gebeurtenis=row["gebeurtenis"],
+        status=row["status"],
+        tijdstip=row["tijdstip"],
+        rol=row["actor_rol"],
+        details=json.loads(row["details"]),
+        toelichting=row["toelichting"] if user.reads_content else None,
     )

@@ -13,7 +13,10 @@ from schemas.overdracht import Rol, Status
 _SELECT = """
 SELECT o.id, o.kind_id, o.status, o.revisie, o.formulier_compleet,
        o.geopend_op, o.ingediend_op, o.toestemming_op, o.verzonden_op, o.ontvangen_op,
-       o.afgerond_op, o.eerste_schooldag, o.bijgewerkt_op,
+       o.afgerond_op, o.geweigerd_op, o.ingetrokken_op, o.geannuleerd_op, o.papieren_kopie_op,
+       o.inhoud_verwijderd_op, o.eerste_schooldag, o.bijgewerkt_op,
+       o.protocol_versie, o.deadlines, o.volgende_deadline, o.vlaggen, o.open_vlaggen, o.achterstallig_sinds,
+       o.warme_overdracht_vereist, o.warme_overdracht_gepland_op, o.warme_overdracht_gehouden_op,
        l.id AS locatie_id, l.naam AS locatie_naam,
        w.id AS wijk_id, w.naam AS wijk_naam,
        sd.id AS stadsdeel_id, sd.naam AS stadsdeel_naam,
@@ -101,7 +104,7 @@ async def form(pool: asyncpg.Pool, overdracht_id: UUID) -> Formulier | None:
 
 async def timeline(pool: asyncpg.Pool, overdracht_id: UUID) -> list[asyncpg.Record]:
     return await pool.fetch(
-        "SELECT revisie, gebeurtenis, status, tijdstip, actor_rol FROM overdracht_gebeurtenissen"
-        " WHERE overdracht_id = $1 ORDER BY revisie",
+        "SELECT revisie, gebeurtenis, status, tijdstip, actor_rol, details, toelichting"
+        " FROM overdracht_gebeurtenissen WHERE overdracht_id = $1 ORDER BY revisie",
         overdracht_id,
     )

@@ -11,10 +11,12 @@ import httpx
 from asgi_lifespan import LifespanManager
 
 from api.app import create_app
+from db import protocol as protocols
 from db.pool import create_pool
 from overdracht.engine import connect
 from overdracht.settings import Settings
 from overdracht.worker import build_worker
+from protocol.loader import load as load_protocol
 from schemas.gebruiker import Gebruiker
 from schemas.overdracht import Rol, Status
 
@@ -63,8 +65,27 @@ STAFF_USERS = [
     _user(9, "Esther Dekker (IB)", Rol.SCHOOL, school_id=BAKEN),
     _user(10, "Anouk Jansen", Rol.COORDINATOR),
     _user(11, "Ruud Hendriks", Rol.BEHEERDER),
+    _user(12, "Hanneke Verbeek (directie)", Rol.SCHOOL, school_id=STER),
+    _user(13, "Mehmet Aydin (directie)", Rol.SCHOOL, school_id=POLDER),
+    _user(14, "Wendy Kramer (directie)", Rol.SCHOOL, school_id=BAKEN),
 ]
 COORDINATOR = STAFF_USERS[9].id
+# Contact details for the notifications, beside Gebruiker (which is who signs in, not an address book).
+_MAIL_DOMAIN = {
+    BOOMHUT: "boomhut", ZONNETJE: "zonnetje", REGENBOOG: "regenboog", STER: "ster", POLDER: "polder", BAKEN: "baken"
+}  # fmt: skip
+FUNCTIE = {
+    _id(6, 7): "intern_begeleider", _id(6, 8): "intern_begeleider", _id(6, 9): "intern_begeleider",
+    _id(6, 12): "directie", _id(6, 13): "directie", _id(6, 14): "directie",
+}  # fmt: skip
+
+
+def demo_email(user: Gebruiker) -> str:
+    """A made-up address from the name and the organisation: sanne.de.vries@boomhut.demo.invalid."""
+    local = ".".join(user.naam.split(" (")[0].lower().split())
+    return f"{local}@{_MAIL_DOMAIN.get(user.locatie_id or user.school_id, 'almere')}.demo.invalid"  # type: ignore[arg-type]
+
+
 # Parent users have ids 60000000-…-0000000001NN, NN the child's number.
 PARENT_BASE = 100
 
@@ -132,9 +153,16 @@ CHILDREN = [
     DemoChild(29, "Eva", "Timmermans", _Z, POLDER, 45, S.GEWEIGERD),
     DemoChild(30, "Owen", "Mahabier", _R, BAKEN, 46, S.GEWEIGERD),
     DemoChild(31, "Isa", "van Leeuwen", _B, STER, 44, S.BIJ_OUDERS),
+    # VVE children after receipt: the warme overdracht is still to be planned, or planned.
+    DemoChild(32, "Amira", "Haddou", _Z, POLDER, 47, S.ONTVANGEN, vve=True),
+    DemoChild(33, "Jayden", "Pinas", _R, BAKEN, 47, S.WARME_OVERDRACHT_GEPLAND, vve=True),
+    # Side exits: consent withdrawn before receipt; the child moved away.
+    DemoChild(34, "Lina", "Bouzid", _B, STER, 46, S.INGETROKKEN),
+    DemoChild(35, "Ruben", "Smits", _Z, POLDER, 43, S.GEANNULEERD),
 ]
 SCHOOL_USER = {STER: _id(6, 7), POLDER: _id(6, 8), BAKEN: _id(6, 9)}
 PM_USER = {BOOMHUT: _id(6, 1), ZONNETJE: _id(6, 2), REGENBOOG: _id(6, 3)}
+LM_USER = {BOOMHUT: _id(6, 4), ZONNETJE: _id(6, 5), REGENBOOG: _id(6, 6)}
 
 
 def months_before(today: date, months: int, days: int = 0) -> date:
@@ -167,7 +195,7 @@ def demo_form(child: DemoChild, complete: bool = True) -> dict:
 
 
 async def load_reference_data(pool: asyncpg.Pool, today: date) -> None:
-    """Organisations, users and children; safe to repeat."""
+    """Almere's organisations, protocol, users and children; safe to repeat."""
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("INSERT INTO gemeenten VALUES ($1, 'Almere') ON CONFLICT DO NOTHING", ALMERE)
         await conn.executemany(
@@ -204,16 +232,69 @@ async def load_reference_data(pool: asyncpg.Pool, today: date) -> None:
                 for c in CHILDREN
             ],
         )
-        parents = [_user(PARENT_BASE + c.n, f"Ouder van {c.voornaam}", Rol.OUDER, kind_id=c.id) for c in CHILDREN]
+        parents = [
+            (_user(PARENT_BASE + c.n, f"Ouder van {c.voornaam}", Rol.OUDER, kind_id=c.id), f"ouder.{c.n}@demo.invalid")
+            for c in CHILDREN
+        ]
+        users = [(u, demo_email(u)) for u in STAFF_USERS] + parents
+        # Updating the contact details lets a database seeded before they existed get them too.
         await conn.executemany(
-            "INSERT INTO gebruikers (id, naam, rol, gemeente_id, locatie_id, school_id, kind_id)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-            [(u.id, u.naam, u.rol.value, ALMERE, u.locatie_id, u.school_id, u.kind_id) for u in STAFF_USERS + parents],
+            "INSERT INTO gebruikers (id, naam, rol, gemeente_id, locatie_id, school_id, kind_id, email, functie)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+            " ON CONFLICT (id) DO UPDATE SET email = EXCLUDED.email, functie = EXCLUDED.functie",
+            [
+                (u.id, u.naam, u.rol.value, ALMERE, u.locatie_id, u.school_id, u.kind_id, email, FUNCTIE.get(u.id))
+                for u, email in users
+            ],
         )
+    await protocols.store(pool, ALMERE, load_protocol())
 
 
-# The happy path in order; a stage later in it implies every step before it.
-_ORDER = [S.CONCEPT, S.BIJ_OUDERS, S.GEREED_VOOR_VERZENDING, S.VERZONDEN, S.AFGEROND]
+@dataclass(frozen=True)
+class _Step:
+    """One API call that moves a child on, taken only from the state it starts in."""
+
+    start: Status
+    method: str
+    path: str
+    by: str  # "pm", "lm", "ouder" or "school"
+    body: dict | None = None
+
+
+def _path(child: DemoChild) -> list[_Step]:
+    """The steps that take this child from its opened overdracht to its stage."""
+    first_day = months_before(date.today(), child.months - 48, -30).isoformat()
+    form = _Step(S.CONCEPT, "PUT", "formulier", "pm", demo_form(child, complete=child.stage is not S.CONCEPT))
+    submit = _Step(S.CONCEPT, "POST", "indieningen", "pm")
+    consent = _Step(S.BIJ_OUDERS, "POST", "toestemmingen", "ouder", {"besluit": "gegeven"})
+    sent = [form, submit, consent, _Step(S.GEREED_VOOR_VERZENDING, "POST", "verzendingen", "pm")]
+    received = [*sent, _Step(S.VERZONDEN, "POST", "ontvangstbevestigingen", "school", {"eersteSchooldag": first_day})]
+    plan = {
+        "actie": "plannen",
+        "datum": months_before(date.today(), child.months - 48, 10).isoformat(),
+        "vorm": "gesprek",
+    }
+    return {
+        S.CONCEPT: [form],
+        S.BIJ_OUDERS: [form, submit],
+        S.WACHT_OP_SCHOOL: [form, submit, consent],
+        S.GEREED_VOOR_VERZENDING: [form, submit, consent],
+        S.VERZONDEN: sent,
+        S.ONTVANGEN: received,  # a VVE child: the warme overdracht is still to come
+        S.WARME_OVERDRACHT_GEPLAND: [*received, _Step(S.ONTVANGEN, "POST", "warme-overdrachten", "school", plan)],
+        S.AFGEROND: received,
+        S.GEWEIGERD: [form, submit, _Step(S.BIJ_OUDERS, "POST", "toestemmingen", "ouder", {"besluit": "geweigerd"})],
+        S.INGETROKKEN: [
+            form,
+            submit,
+            consent,
+            _Step(S.GEREED_VOOR_VERZENDING, "POST", "toestemmingen", "ouder", {"besluit": "ingetrokken"}),
+        ],
+        S.GEANNULEERD: [
+            form,
+            _Step(S.CONCEPT, "POST", "annuleringen", "lm", {"reden": "Verhuisd naar een andere gemeente"}),
+        ],
+    }[child.stage]  # type: ignore[index]
 
 
 class _Driver:
@@ -237,28 +318,20 @@ class _Driver:
         return r.json()
 
     async def drive(self, child: DemoChild) -> None:
-        pm = PM_USER[child.locatie_id]
-        o = await self._call("POST", "/v1/overdrachten", pm, {"kindId": str(child.id)})
-        path = f"/v1/overdrachten/{o['id']}"
-        target = child.stage
-        assert target is not None
-        if o["status"] == S.CONCEPT and o["revisie"] == 1:  # opened, nothing saved yet
-            o = await self._call("PUT", f"{path}/formulier", pm, demo_form(child, complete=target != S.CONCEPT))
-        if o["status"] == S.CONCEPT and target != S.CONCEPT:
-            o = await self._call("POST", f"{path}/indieningen", pm)
-        if o["status"] == S.BIJ_OUDERS and target != S.BIJ_OUDERS:
-            besluit = "geweigerd" if target == S.GEWEIGERD else "gegeven"
-            o = await self._call("POST", f"{path}/toestemmingen", child.parent_id, {"besluit": besluit})
-        if o["status"] == S.GEREED_VOOR_VERZENDING and target in _ORDER[3:]:
-            o = await self._call("POST", f"{path}/verzendingen", pm)
-        if o["status"] == S.VERZONDEN and target == S.AFGEROND:
-            school = SCHOOL_USER[child.school_id]  # type: ignore[index]
-            first_day = months_before(date.today(), child.months - 48, -30)
-            o = await self._call(
-                "POST", f"{path}/ontvangstbevestigingen", school, {"eersteSchooldag": first_day.isoformat()}
-            )
-        if o["status"] != target:
-            raise RuntimeError(f"seed: child {child.n} reached {o['status']}, expected {target}")
+        users = {
+            "pm": PM_USER[child.locatie_id],
+            "lm": LM_USER[child.locatie_id],
+            "ouder": child.parent_id,
+            "school": SCHOOL_USER.get(child.school_id),  # type: ignore[arg-type]
+        }
+        o = await self._call("POST", "/v1/overdrachten", users["pm"], {"kindId": str(child.id)})
+        for i, step in enumerate(_path(child)):
+            # The form is saved once, right after opening; any other step only from its own state.
+            already = o["status"] != step.start or (i == 0 and o["formulier"] is not None)
+            if not already:
+                o = await self._call(step.method, f"/v1/overdrachten/{o['id']}/{step.path}", users[step.by], step.body)  # type: ignore[arg-type]
+        if o["status"] != child.stage:
+            raise RuntimeError(f"seed: child {child.n} reached {o['status']}, expected {child.stage}")
 
 
 async def seed(settings: Settings) -> str:
@@ -272,7 +345,7 @@ async def seed(settings: Settings) -> str:
         client = await connect(settings)
         app = create_app(settings)
         async with (
-            build_worker(client, pool, settings.task_queue),
+            build_worker(client, pool, settings),
             LifespanManager(app) as manager,
             httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://seed") as http,
         ):

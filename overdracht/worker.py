@@ -9,9 +9,11 @@ import asyncpg
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.berichten import BerichtActivities
 from activities.read_model import ReadModelActivities
 from db.pool import create_pool
 from overdracht.engine import connect
+from overdracht.mailer import Mailer
 from overdracht.settings import Settings
 from workflows.handover import HandoverWorkflow
 
@@ -20,13 +22,16 @@ log = logging.getLogger(__name__)
 WORKFLOWS: Sequence[type] = (HandoverWorkflow,)
 
 
-def build_worker(client: Client, pool: asyncpg.Pool, task_queue: str, **options: object) -> Worker:
+def build_worker(
+    client: Client, pool: asyncpg.Pool, settings: Settings, *, task_queue: str | None = None, **options: object
+) -> Worker:
     """The one place that decides what a worker runs; tests build theirs here too."""
+    berichten = BerichtActivities(pool, Mailer.from_settings(settings), settings)
     return Worker(
         client,
-        task_queue=task_queue,
+        task_queue=task_queue or settings.task_queue,
         workflows=list(WORKFLOWS),
-        activities=ReadModelActivities(pool).all(),
+        activities=[*ReadModelActivities(pool).all(), *berichten.all()],
         **options,  # type: ignore[arg-type]
     )
 
@@ -51,7 +56,7 @@ async def run_worker(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        async with build_worker(client, pool, settings.task_queue):
+        async with build_worker(client, pool, settings):
             log.info("worker started on task queue %s", settings.task_queue)
             await stop.wait()
     finally:

@@ -1,14 +1,14 @@
 """Request and response bodies of the public API (camelCase on the wire)."""
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import Field
 
 from schemas.base import ApiModel
 from schemas.formulier import Formulier
-from schemas.overdracht import Besluit, Gebeurtenis, Rol, Status
+from schemas.overdracht import Besluit, Deadline, Eens, Gebeurtenis, Rol, Status, Vlag, Vorm
 
 # Requests
 
@@ -32,8 +32,58 @@ class SchoolKiezen(ApiModel):
     school_id: UUID
 
 
+Reden = Annotated[str, Field(min_length=1, max_length=1000)]
+VrijeTekst = Annotated[str, Field(max_length=4000)]
+
+
 class OntvangstBevestigen(ApiModel):
     eerste_schooldag: date = Field(description="The child's planned first school day.")
+    warme_overdracht_gewenst: bool = Field(default=False, description="The school asks for a warme overdracht.")
+    reden: Reden | None = None
+
+
+class Ouderreactie(ApiModel):
+    eens: Eens = Field(description="Do the parents agree with the form's content?")
+    zienswijze: VrijeTekst | None = Field(default=None, description="The parents' view, in their own words.")
+    reden: Reden | None = Field(default=None, description="Why they do not agree, or why it is unknown.")
+
+
+class Retour(ApiModel):
+    reden: Reden = Field(description="Why: e.g. the child is not enrolled at this school.")
+
+
+class Annulering(ApiModel):
+    reden: Reden = Field(description="Why: the child leaves or moves.")
+
+
+class DeadlineVerplaatsing(ApiModel):
+    datum: date = Field(description="The new deadline: it ends at the end of this day, Europe/Amsterdam.")
+    reden: Reden
+
+
+class WarmeOverdrachtAanvragen(ApiModel):
+    actie: Literal["aanvragen"]
+    reden: Reden
+
+
+class WarmeOverdrachtPlannen(ApiModel):
+    actie: Literal["plannen"]
+    datum: date
+    vorm: Vorm
+
+
+class WarmeOverdrachtVastleggen(ApiModel):
+    actie: Literal["vastleggen"]
+    datum: date
+    vorm: Vorm
+    deelnemers: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        min_length=1, max_length=20, description="Who took part, by role (e.g. mentor, intern begeleider, ouder)."
+    )
+
+
+WarmeOverdrachtActie = Annotated[
+    WarmeOverdrachtAanvragen | WarmeOverdrachtPlannen | WarmeOverdrachtVastleggen, Field(discriminator="actie")
+]
 
 
 class TokenAanvraag(ApiModel):
@@ -63,8 +113,29 @@ class Tijdstippen(ApiModel):
     verzonden_op: datetime | None = None
     ontvangen_op: datetime | None = None
     afgerond_op: datetime | None = None
+    geweigerd_op: datetime | None = None
+    ingetrokken_op: datetime | None = None
+    geannuleerd_op: datetime | None = None
+    papieren_kopie_op: datetime | None = None
+    inhoud_verwijderd_op: datetime | None = None
     eerste_schooldag: date | None = None
     bijgewerkt_op: datetime
+
+
+class WarmeOverdracht(ApiModel):
+    vereist: bool
+    gepland_op: date | None = None
+    gehouden_op: date | None = None
+
+
+class Termijnen(ApiModel):
+    """The deadlines, and whether anything is late."""
+
+    deadlines: dict[Deadline, datetime] = Field(description="Each deadline's moment, moved ones included.")
+    volgende_deadline: datetime | None = Field(description="The earliest deadline of a step still open.")
+    vlaggen: list[Vlag] = Field(description="Every overdue flag ever set: a late step stays marked late.")
+    open_vlaggen: list[Vlag] = Field(description="What is overdue now.")
+    achterstallig_sinds: datetime | None = Field(description="When the oldest open flag was set.")
 
 
 class OverdrachtSamenvatting(ApiModel):
@@ -79,6 +150,9 @@ class OverdrachtSamenvatting(ApiModel):
     kind: KindGegevens | None = None
     formulier_compleet: bool
     tijdstippen: Tijdstippen
+    termijnen: Termijnen
+    warme_overdracht: WarmeOverdracht
+    protocol_versie: int | None
     revisie: int
 
 
@@ -99,6 +173,10 @@ class TijdlijnItem(ApiModel):
     status: Status
     tijdstip: datetime
     rol: Rol | None = Field(description="The role of who took the step; null for the engine itself.")
+    details: dict[str, str] = Field(description="Which flag, deadline or message (to whom): metadata only.")
+    toelichting: str | None = Field(
+        default=None, description="A person's reason, for roles that may read content; gone after the purge."
+    )
 
 
 class Tijdlijn(ApiModel):

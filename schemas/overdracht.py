@@ -35,16 +35,66 @@ class Gebeurtenis(StrEnum):
     GEOPEND = "GEOPEND"
     FORMULIER_OPGESLAGEN = "FORMULIER_OPGESLAGEN"
     INGEDIEND = "INGEDIEND"
+    OUDERREACTIE = "OUDERREACTIE"
+    PAPIEREN_KOPIE_MEEGEGEVEN = "PAPIEREN_KOPIE_MEEGEGEVEN"
     SCHOOL_GEKOZEN = "SCHOOL_GEKOZEN"
     TOESTEMMING_GEGEVEN = "TOESTEMMING_GEGEVEN"
     TOESTEMMING_GEWEIGERD = "TOESTEMMING_GEWEIGERD"
+    TOESTEMMING_INGETROKKEN = "TOESTEMMING_INGETROKKEN"
     VERZONDEN = "VERZONDEN"
     ONTVANGST_BEVESTIGD = "ONTVANGST_BEVESTIGD"
+    GERETOURNEERD = "GERETOURNEERD"
+    WARME_OVERDRACHT_GEVRAAGD = "WARME_OVERDRACHT_GEVRAAGD"
+    WARME_OVERDRACHT_GEPLAND = "WARME_OVERDRACHT_GEPLAND"
+    WARME_OVERDRACHT_GEHOUDEN = "WARME_OVERDRACHT_GEHOUDEN"
     AFGEROND = "AFGEROND"
+    GEANNULEERD = "GEANNULEERD"
+    DEADLINE_VERPLAATST = "DEADLINE_VERPLAATST"
+    VLAG_GEZET = "VLAG_GEZET"
+    BERICHT = "BERICHT"
+    INHOUD_VERWIJDERD = "INHOUD_VERWIJDERD"
 
 
 class Besluit(StrEnum):
-    """A parent's decision on consent for one recipient."""
+    """A parent's decision on consent; `ingetrokken` withdraws consent given earlier."""
 
     GEGEVEN = "gegeven"
     GEWEIGERD = "geweigerd"
+    INGETROKKEN = "ingetrokken"
+
+
+class Deadline(StrEnum):
+    """The protocol's deadlines, by the step they are for (the `{stap}` of PUT .../deadlines/{stap})."""
+
+    TOESTEMMING = "toestemming"
+    SCHOOL_BEKEND = "school_bekend"
+    VERZENDEN = "verzenden"
+    BEVESTIGEN = "bevestigen"
+    WARME_OVERDRACHT = "warme_overdracht"
+
+
+class Vlag(StrEnum):
+    """Overdue: a flag on a state, set when a deadline passes with its step still open. It stays in
+    the record after the step is taken late."""
+
+    TE_LAAT_TOESTEMMING = "te_laat_toestemming"
+    SCHOOL_ONBEKEND = "school_onbekend"
+    TE_LAAT_VERZENDEN = "te_laat_verzenden"
+    TE_LAAT_BEVESTIGEN = "te_laat_bevestigen"
+    TE_LAAT_WARME_OVERDRACHT = "te_laat_warme_overdracht"
+
+
+class Eens(StrEnum):
+    """Whether the parents agree with the form's content."""
+
+    JA = "ja"
+    NEE = "nee"
+    ONBEKEND = "onbekend"
+
+
+class Vorm(StrEnum):
+    """How a warme overdracht is held."""
+
+    GESPREK = "gesprek"
+    TELEFONISCH = "telefonisch"
+    VIDEO = "video"

@@ -2,12 +2,16 @@
 update) and the snapshot it pushes to the read model."""
 
 from datetime import date, datetime
+from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from schemas.formulier import Formulier
-from schemas.overdracht import Besluit, Gebeurtenis, Rol, Status
+from schemas.overdracht import Besluit, Deadline, Eens, Gebeurtenis, Rol, Status, Vlag, Vorm
+from schemas.protocol import Protocol
+
+Reason = Annotated[str, Field(min_length=1, max_length=1000)]
 
 
 class Actor(BaseModel):
@@ -23,8 +27,21 @@ class HandoverInput(BaseModel):
     gemeente_id: UUID
     locatie_id: UUID
     school_id: UUID | None = None
-    # The time-skipping test server knows no custom search attributes; only tests there set False.
+    # The deadlines count from here. Personal data: the payload codec keeps it unreadable in the engine.
+    geboortedatum: date
+    vve_indicatie: bool = False
+    # The gemeente's protocol version at the start; the overdracht keeps it to the end.
+    protocol: Protocol
+    # Started ahead of time (at placement): opens itself at the start age and asks the PM'er to begin.
+    automatisch_openen: bool = (
+        False  # The time-skipping test server knows no custom search attributes; only tests there set False.
+    )
     publish_search_attributes: bool = True
+
+
+class VlagStatus(BaseModel):
+    gezet_op: datetime
+    opgelost_op: datetime | None = None  # the step was taken (late) or its deadline moved on
 
 
 class HandoverState(BaseModel):
@@ -46,6 +63,17 @@ class HandoverState(BaseModel):
     ontvangen_op: datetime | None = None
     afgerond_op: datetime | None = None
     eerste_schooldag: date | None = None
+    protocol_versie: int = 0
+    deadlines: dict[Deadline, datetime] = {}
+    vlaggen: dict[Vlag, VlagStatus] = {}
+    warme_overdracht_vereist: bool = False
+    warme_overdracht_gepland_op: date | None = None
+    warme_overdracht_gehouden_op: date | None = None
+    geweigerd_op: datetime | None = None
+    ingetrokken_op: datetime | None = None
+    geannuleerd_op: datetime | None = None
+    papieren_kopie_op: datetime | None = None
+    inhoud_verwijderd_op: datetime | None = None
 
 
 # Commands: one input model per update.
@@ -61,6 +89,19 @@ class SaveForm(BaseModel):
 
 
 class Submit(BaseModel):
+    actor: Actor
+    # The parents with custody now; their consent is asked (one or all of them, as the protocol says).
+    ouders: list[UUID]
+
+
+class RecordReaction(BaseModel):
+    actor: Actor
+    eens: Eens
+    zienswijze: str | None = None
+    reden: str | None = None
+
+
+class RecordPaperCopy(BaseModel):
     actor: Actor
 
 
@@ -81,6 +122,43 @@ class Send(BaseModel):
 class ConfirmReceipt(BaseModel):
     actor: Actor
     eerste_schooldag: date
+    warme_overdracht_gewenst: bool = False
+    reden: str | None = None
+
+
+class ReturnToSender(BaseModel):
+    actor: Actor
+    reden: Reason
+
+
+class RequestWarmHandover(BaseModel):
+    actor: Actor
+    reden: Reason
+
+
+class PlanWarmHandover(BaseModel):
+    actor: Actor
+    datum: date
+    vorm: Vorm
+
+
+class RecordWarmHandover(BaseModel):
+    actor: Actor
+    datum: date
+    vorm: Vorm
+    deelnemers: list[str]  # roles, e.g. "mentor", "intern begeleider", "ouder"
+
+
+class Cancel(BaseModel):
+    actor: Actor
+    reden: Reason
+
+
+class MoveDeadline(BaseModel):
+    actor: Actor
+    deadline: Deadline
+    tot: datetime  # the new moment the deadline ends
+    reden: Reason
 
 
 # What the record activity writes.
@@ -92,6 +170,17 @@ class TimelineEvent(BaseModel):
     status: Status
     tijdstip: datetime
     actor: Actor | None = None
+    # Metadata only (which flag, which deadline, which message to whom); never personal data.
+    details: dict[str, str] = {}
+    # A person's free text (a reason): shown only to roles that may read content, purged with it.
+    toelichting: str | None = None
+
+
+class ParentReaction(BaseModel):
+    ouder_id: UUID
+    eens: Eens
+    zienswijze: str | None = None
+    reden: str | None = None
 
 
 class RecordChange(BaseModel):
@@ -101,3 +190,4 @@ class RecordChange(BaseModel):
     state: HandoverState
     event: TimelineEvent
     formulier: Formulier | None = None
+    reactie: ParentReaction | None = None

@@ -99,24 +99,26 @@ async def skipping_env() -> AsyncIterator[WorkflowEnvironment]:
     await environment.shutdown()
 
 
-def make_worker(client: Client, pool: asyncpg.Pool, task_queue: str = TASK_QUEUE) -> Worker:
+def make_worker(client: Client, pool: asyncpg.Pool, settings: Settings, task_queue: str = TASK_QUEUE) -> Worker:
     # Any exception fails the workflow at once, so a nondeterminism bug fails the test instead of hanging.
-    return build_worker(client, pool, task_queue, workflow_failure_exception_types=[Exception])
+    return build_worker(client, pool, settings, task_queue=task_queue, workflow_failure_exception_types=[Exception])
 
 
 @pytest.fixture(scope="session")
-async def worker(env: WorkflowEnvironment, pool: asyncpg.Pool) -> AsyncIterator[Worker]:
-    async with make_worker(env.client, pool) as running:
+async def worker(env: WorkflowEnvironment, pool: asyncpg.Pool, settings: Settings) -> AsyncIterator[Worker]:
+    async with make_worker(env.client, pool, settings) as running:
         yield running
 
 
 @pytest.fixture(scope="session")
 def settings(database_url: str, env: WorkflowEnvironment) -> Settings:
+    # No SMTP server: messages stay in the outbox; tests of delivery bring their own server.
     return Settings(
         environment=Environment.TEST,
         database_url=database_url,
         temporal_address=env.client.service_client.config.target_host,
         task_queue=TASK_QUEUE,
+        smtp_host=None,
     )
 
 

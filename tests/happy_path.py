@@ -12,11 +12,14 @@ import httpx
 from temporalio.client import Client
 
 from overdracht import demo
+from schemas.protocol import Protocol, ProtocolConfig
+from schemas.workflow import HandoverInput
 from workflows.handover import HandoverWorkflow, workflow_id
 
+# Complete, without a VVE-indicatie or zorg: no warme overdracht is required.
 COMPLETE_FORM: dict[str, Any] = {
     "voorschool": {"sinds": "2024-09-01", "urenPerWeek": 16},
-    "vve": {"indicatie": True, "programma": "piramide", "maandenDeelname": 14, "urenPerWeek": 16},
+    "vve": {"indicatie": False},
     "ontwikkeling": {
         d: {"niveau": "zoals_verwacht", "toelichting": "Ontwikkelt zich goed."}
         for d in (
@@ -33,19 +36,52 @@ COMPLETE_FORM: dict[str, Any] = {
     "observatie": {"instrument": "kijk", "datum": "2026-10-01"},
     "bijzonderheden": {"adviesVoorSchool": "Rustig opstarten helpt."},
 }
+# The same for a VVE child: the programme and its duration are passed on, a warme overdracht is required.
+VVE_FORM: dict[str, Any] = {
+    **COMPLETE_FORM,
+    "vve": {"indicatie": True, "programma": "piramide", "maandenDeelname": 14, "urenPerWeek": 16},
+}
+
+
+def handover_input(
+    kind_id: UUID,
+    *,
+    school_id: UUID | None = demo.STER,
+    geboortedatum: date | None = None,
+    config: ProtocolConfig | None = None,
+    **options: Any,
+) -> HandoverInput:
+    """A workflow input as the API builds it; the child is 3 years 7 months old unless told otherwise,
+    so no deadline falls during a test on the dev server."""
+    return HandoverInput(
+        overdracht_id=uuid.uuid4(),
+        kind_id=kind_id,
+        gemeente_id=demo.ALMERE,
+        locatie_id=demo.BOOMHUT,
+        school_id=school_id,
+        geboortedatum=geboortedatum or date.today() - timedelta(days=3 * 365 + 7 * 30),
+        protocol=Protocol(versie=1, config=config or ProtocolConfig()),
+        **options,
+    )
 
 
 async def place_child(
-    pool: asyncpg.Pool, locatie_id: UUID = demo.BOOMHUT, school_id: UUID | None = demo.STER
+    pool: asyncpg.Pool,
+    locatie_id: UUID = demo.BOOMHUT,
+    school_id: UUID | None = demo.STER,
+    *,
+    vve: bool = False,
+    born: date | None = None,
 ) -> tuple[UUID, UUID]:
-    """A new child placed at a demo location, and a parent user for it: (kind_id, parent_user_id)."""
+    """A new child placed at a demo location (3 years 7 months old unless told otherwise), and a parent
+    user for it: (kind_id, parent_user_id)."""
     kind_id, parent_id = uuid.uuid4(), uuid.uuid4()
-    born = date.today() - timedelta(days=3 * 365 + 200)
+    born = born or date.today() - timedelta(days=3 * 365 + 7 * 30)
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute(
             "INSERT INTO kinderen (id, locatie_id, voornaam, achternaam, geboortedatum, vve_indicatie,"
-            " aangemelde_school_id) VALUES ($1, $2, 'Testkind', $3, $4, true, $5)",
-            kind_id, locatie_id, f"Proef-{str(kind_id)[:8]}", born, school_id,
+            " aangemelde_school_id) VALUES ($1, $2, 'Testkind', $3, $4, $5, $6)",
+            kind_id, locatie_id, f"Proef-{str(kind_id)[:8]}", born, vve, school_id,
         )  # fmt: skip
         await conn.execute(
             "INSERT INTO gebruikers (id, naam, rol, gemeente_id, kind_id) VALUES ($1, 'Testouder', 'ouder', $2, $3)",

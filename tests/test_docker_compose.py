@@ -33,7 +33,7 @@ def test_each_built_service_runs_an_overdracht_command(name: str) -> None:
 
 def test_the_dockerfile_copies_every_package_the_project_installs() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
-    for package in ("overdracht", "workflows", "activities", "api", "schemas", "db"):
+    for package in ("overdracht", "workflows", "activities", "api", "schemas", "db", "protocol"):
         assert f"COPY {package} ./{package}" in dockerfile
 
 

@@ -15,68 +15,97 @@ from temporalio.worker import Worker
 from activities.read_model import ReadModelActivities
 from overdracht import demo
 from schemas.formulier import Formulier
-from schemas.overdracht import Besluit, Gebeurtenis, Rol, Status
+from schemas.overdracht import Besluit, Deadline, Eens, Gebeurtenis, Rol, Status, Vorm
 from schemas.workflow import (
     Actor,
+    Cancel,
     ChooseSchool,
     ConfirmReceipt,
-    HandoverInput,
     HandoverState,
+    MoveDeadline,
     Open,
+    PlanWarmHandover,
     RecordChange,
     RecordConsent,
+    RecordPaperCopy,
+    RecordReaction,
+    RecordWarmHandover,
+    RequestWarmHandover,
+    ReturnToSender,
     SaveForm,
     Send,
     Submit,
     TimelineEvent,
 )
 from tests.conftest import TASK_QUEUE
-from tests.happy_path import COMPLETE_FORM, place_child
+from tests.happy_path import COMPLETE_FORM, handover_input, place_child
 from workflows.handover import HandoverWorkflow, workflow_id
 from workflows.lifecycle import ALLOWED_FROM, Stap, Weigering
 
 PM = Actor(gebruiker_id=demo.PM_USER[demo.BOOMHUT], rol=Rol.PEDAGOGISCH_MEDEWERKER)
 PARENT = Actor(gebruiker_id=uuid.uuid4(), rol=Rol.OUDER)
 SCHOOL = Actor(gebruiker_id=demo.SCHOOL_USER[demo.STER], rol=Rol.SCHOOL)
+LM = Actor(gebruiker_id=uuid.uuid4(), rol=Rol.LOCATIEMANAGER)
+COORDINATOR = Actor(gebruiker_id=demo.COORDINATOR, rol=Rol.COORDINATOR)
 FORM = Formulier.model_validate(COMPLETE_FORM)
+FAR = datetime(2040, 1, 1, tzinfo=UTC)
 
 # Each step as (update, command), valid in the states ALLOWED_FROM lists.
 STEPS: dict[Stap, tuple[Any, Any]] = {
     Stap.FORMULIER_OPSLAAN: (HandoverWorkflow.save_form, SaveForm(actor=PM, formulier=FORM)),
-    Stap.INDIENEN: (HandoverWorkflow.submit, Submit(actor=PM)),
+    Stap.INDIENEN: (HandoverWorkflow.submit, Submit(actor=PM, ouders=[PARENT.gebruiker_id])),
+    Stap.OUDERREACTIE: (HandoverWorkflow.record_reaction, RecordReaction(actor=PARENT, eens=Eens.JA)),
+    Stap.PAPIEREN_KOPIE: (HandoverWorkflow.record_paper_copy, RecordPaperCopy(actor=PM)),
     Stap.SCHOOL_KIEZEN: (HandoverWorkflow.choose_school, ChooseSchool(actor=PM, school_id=demo.STER)),
     Stap.TOESTEMMING: (HandoverWorkflow.record_consent, RecordConsent(actor=PARENT, besluit=Besluit.GEGEVEN)),
+    Stap.INTREKKEN: (HandoverWorkflow.record_consent, RecordConsent(actor=PARENT, besluit=Besluit.INGETROKKEN)),
     Stap.VERZENDEN: (HandoverWorkflow.send, Send(actor=PM)),
     Stap.ONTVANGST_BEVESTIGEN: (
         HandoverWorkflow.confirm_receipt,
         ConfirmReceipt(actor=SCHOOL, eerste_schooldag=date(2027, 3, 1)),
     ),
+    Stap.RETOUR: (HandoverWorkflow.return_to_sender, ReturnToSender(actor=SCHOOL, reden="Niet ingeschreven")),
+    Stap.WARME_OVERDRACHT_AANVRAGEN: (
+        HandoverWorkflow.request_warm_handover,
+        RequestWarmHandover(actor=PM, reden="Veel te bespreken"),
+    ),
+    Stap.WARME_OVERDRACHT_PLANNEN: (
+        HandoverWorkflow.plan_warm_handover,
+        PlanWarmHandover(actor=SCHOOL, datum=date(2027, 2, 1), vorm=Vorm.GESPREK),
+    ),
+    Stap.WARME_OVERDRACHT_VASTLEGGEN: (
+        HandoverWorkflow.record_warm_handover,
+        RecordWarmHandover(actor=SCHOOL, datum=date(2027, 2, 1), vorm=Vorm.GESPREK, deelnemers=["mentor"]),
+    ),
+    Stap.ANNULEREN: (HandoverWorkflow.cancel, Cancel(actor=LM, reden="Verhuisd")),
+    Stap.DEADLINE_VERPLAATSEN: (
+        HandoverWorkflow.move_deadline,
+        MoveDeadline(actor=COORDINATOR, deadline=Deadline.TOESTEMMING, tot=FAR, reden="Ziekte"),
+    ),
 }
 
-# How to bring a new overdracht into each state that is not final.
-ROUTES: dict[Status, list[Stap]] = {
-    Status.CONCEPT: [Stap.FORMULIER_OPSLAAN],
-    Status.BIJ_OUDERS: [Stap.FORMULIER_OPSLAAN, Stap.INDIENEN],
-    Status.GEREED_VOOR_VERZENDING: [Stap.FORMULIER_OPSLAAN, Stap.INDIENEN, Stap.TOESTEMMING],
-    Status.VERZONDEN: [Stap.FORMULIER_OPSLAAN, Stap.INDIENEN, Stap.TOESTEMMING, Stap.VERZENDEN],
+_SENT = [Stap.FORMULIER_OPSLAAN, Stap.INDIENEN, Stap.TOESTEMMING, Stap.VERZENDEN]
+# How to bring a new overdracht into each state it can rest in: (start options, steps).
+ROUTES: dict[Status, tuple[dict[str, Any], list[Stap]]] = {
+    Status.CONCEPT: ({}, [Stap.FORMULIER_OPSLAAN]),
+    Status.BIJ_OUDERS: ({}, [Stap.FORMULIER_OPSLAAN, Stap.INDIENEN]),
+    Status.WACHT_OP_SCHOOL: ({"school": False}, [Stap.FORMULIER_OPSLAAN, Stap.INDIENEN, Stap.TOESTEMMING]),
+    Status.GEREED_VOOR_VERZENDING: ({}, [Stap.FORMULIER_OPSLAAN, Stap.INDIENEN, Stap.TOESTEMMING]),
+    Status.VERZONDEN: ({}, _SENT),
+    # With a VVE-indicatie a warme overdracht is required: receipt does not complete the overdracht.
+    Status.ONTVANGEN: ({"vve_indicatie": True}, [*_SENT, Stap.ONTVANGST_BEVESTIGEN]),
+    Status.WARME_OVERDRACHT_GEPLAND: (
+        {"vve_indicatie": True},
+        [*_SENT, Stap.ONTVANGST_BEVESTIGEN, Stap.WARME_OVERDRACHT_PLANNEN],
+    ),
 }
 
 
-async def start(client: Client, pool: asyncpg.Pool, *, school: bool = True, **input: Any) -> WorkflowHandle:
+async def start(client: Client, pool: asyncpg.Pool, *, school: bool = True, **options: Any) -> WorkflowHandle:
     kind_id, _ = await place_child(pool, school_id=demo.STER if school else None)
-    overdracht_id = uuid.uuid4()
+    input = handover_input(kind_id, school_id=demo.STER if school else None, **options)
     handle = await client.start_workflow(
-        HandoverWorkflow.run,
-        HandoverInput(
-            overdracht_id=overdracht_id,
-            kind_id=kind_id,
-            gemeente_id=demo.ALMERE,
-            locatie_id=demo.BOOMHUT,
-            school_id=demo.STER if school else None,
-            **input,
-        ),  # fmt: skip
-        id=workflow_id(overdracht_id),
-        task_queue=TASK_QUEUE,
+        HandoverWorkflow.run, input, id=workflow_id(input.overdracht_id), task_queue=TASK_QUEUE
     )
     await handle.execute_update(HandoverWorkflow.open, Open(actor=PM))
     return handle
@@ -101,9 +130,11 @@ async def read_model(pool: asyncpg.Pool, handle: WorkflowHandle) -> tuple[Any, .
 async def test_each_step_only_in_the_states_that_allow_it(
     env: WorkflowEnvironment, worker: Worker, pool: asyncpg.Pool, status: Status, stap: Stap
 ) -> None:
-    handle = await start(env.client, pool)
-    for s in ROUTES[status]:
+    options, route = ROUTES[status]
+    handle = await start(env.client, pool, **options)
+    for s in route:
         await take(handle, s)
+    assert (await handle.query(HandoverWorkflow.state)).status is status
     before_state = await handle.query(HandoverWorkflow.state)
     before_rows = await read_model(pool, handle)
     before_history = len((await handle.fetch_history()).events)
@@ -118,7 +149,7 @@ async def test_each_step_only_in_the_states_that_allow_it(
         cause = refused.value.cause
         assert isinstance(cause, ApplicationError)
         assert cause.type == Weigering.STAP_NIET_TOEGESTAAN
-        assert stap.value in cause.message and status.value in cause.message
+        assert stap.value in cause.message and status.value in cause.message, cause.message
         # Refused by the validator: nothing reached the history, the state or the read model.
         assert await handle.query(HandoverWorkflow.state) == before_state
         assert await read_model(pool, handle) == before_rows

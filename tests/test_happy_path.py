@@ -33,11 +33,13 @@ async def test_timeline_shows_every_step_in_order(
     assert r.status_code == 200
     events = r.json()["gebeurtenissen"]
     assert [e["gebeurtenis"] for e in events] == [
-        "GEOPEND", "FORMULIER_OPGESLAGEN", "INGEDIEND", "TOESTEMMING_GEGEVEN",
+        "GEOPEND", "FORMULIER_OPGESLAGEN", "INGEDIEND", "BERICHT", "TOESTEMMING_GEGEVEN",
         "VERZONDEN", "ONTVANGST_BEVESTIGD", "AFGEROND",
     ]  # fmt: skip
     assert [e["rol"] for e in events] == [
-        "pedagogisch_medewerker", "pedagogisch_medewerker", "pedagogisch_medewerker", "ouder",
+        "pedagogisch_medewerker", "pedagogisch_medewerker", "pedagogisch_medewerker", None, "ouder",
         "pedagogisch_medewerker", "school", None,
     ]  # fmt: skip
-    assert [e["revisie"] for e in events] == list(range(1, 8))
+    # The parents were invited to review the form: metadata only in the timeline.
+    assert events[3]["details"] == {"soort": "uitnodiging", "aanleiding": "indiening", "ontvanger": "ouders"}
+    assert [e["revisie"] for e in events] == list(range(1, 9))

@@ -9,6 +9,8 @@ from workflows.lifecycle import ALLOWED_FROM, EINDSTATUSSEN, Stap, refusal
 @pytest.mark.parametrize("stap", list(Stap))
 def test_no_step_is_allowed_in_a_final_state(stap: Stap) -> None:
     for status in EINDSTATUSSEN:
+        if (stap, status) == (Stap.PAPIEREN_KOPIE, Status.GEWEIGERD):
+            continue  # a paper copy handed over may still be recorded, until the content is purged
         assert refusal(stap, status) is not None
 
 

@@ -1,50 +1,292 @@
-"""Long timers, on the time-skipping server: days pass in milliseconds."""
+"""Deadlines as durable timers, on the time-skipping server: months pass in milliseconds, and every
+flag, reminder and escalation is checked at the moment it should come."""
 
+import asyncio
+import contextlib
+import contextvars
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
+from uuid import UUID
 
 import asyncpg
 import pytest
+from temporalio.client import WorkflowHandle
+from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from overdracht import demo
-from schemas.workflow import HandoverInput
+from overdracht.settings import Settings
+from protocol.dates import add_working_days, age_reached, amsterdam_date, end_of_day
+from schemas.overdracht import Besluit, Deadline, Rol, Status
+from schemas.workflow import Actor, ConfirmReceipt, MoveDeadline, Open, RecordConsent, SaveForm, Send, Submit
 from tests.conftest import make_worker
-from tests.happy_path import place_child
+from tests.happy_path import COMPLETE_FORM, handover_input, place_child
 from workflows.handover import UNOPENED_TIMEOUT, HandoverWorkflow, workflow_id
 
 QUEUE = "overdracht-time-skipping"
+PM = Actor(gebruiker_id=demo.PM_USER[demo.BOOMHUT], rol=Rol.PEDAGOGISCH_MEDEWERKER)
+SCHOOL = Actor(gebruiker_id=demo.SCHOOL_USER[demo.STER], rol=Rol.SCHOOL)
+COORDINATOR = Actor(gebruiker_id=demo.COORDINATOR, rol=Rol.COORDINATOR)
+T = TypeVar("T")
 
 
-@pytest.fixture
-async def skipping_worker(skipping_env: WorkflowEnvironment, pool: asyncpg.Pool) -> AsyncIterator[Worker]:
-    async with make_worker(skipping_env.client, pool, QUEUE) as running:
+@pytest.fixture(scope="session")
+async def skipping_worker(
+    skipping_env: WorkflowEnvironment, pool: asyncpg.Pool, settings: Settings
+) -> AsyncIterator[Worker]:
+    # One worker for the session: a worker stopped with an activity in flight would hold the virtual
+    # clock until that activity timed out, which on a clock that cannot move is never.
+    async with make_worker(skipping_env.client, pool, settings, QUEUE) as running:
         yield running
+
+
+@pytest.fixture(autouse=True)
+async def _quiet_afterwards(skipping_env: WorkflowEnvironment) -> AsyncIterator[None]:
+    """Terminate what a test left running, so its timers do not go off in the next test's time."""
+    started: list[WorkflowHandle] = []
+    _STARTED.set(started)
+    yield
+    for handle in started:
+        with contextlib.suppress(RPCError):
+            await handle.terminate("test finished")
+
+
+_STARTED: contextvars.ContextVar[list[WorkflowHandle]] = contextvars.ContextVar("started")
+
+
+async def eventually(check: Callable[[], Awaitable[T]], within: float = 15.0) -> T:
+    """Wait (in real time) until `check` returns something truthy: the worker records what a timer
+    set off in its own time."""
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        result = await check()
+        if result:
+            return result
+        assert asyncio.get_running_loop().time() < deadline, "not recorded in time"
+        await asyncio.sleep(0.05)
+
+
+async def events(pool: asyncpg.Pool, overdracht_id: UUID, gebeurtenis: str | None = None) -> list[asyncpg.Record]:
+    return await pool.fetch(
+        "SELECT gebeurtenis, tijdstip, details, actor_rol FROM overdracht_gebeurtenissen"
+        " WHERE overdracht_id = $1 AND ($2::text IS NULL OR gebeurtenis = $2) ORDER BY revisie",
+        overdracht_id,
+        gebeurtenis,
+    )
+
+
+async def messages(pool: asyncpg.Pool, overdracht_id: UUID) -> list[tuple[str, str, str]]:
+    rows = await pool.fetch(
+        "SELECT soort, aanleiding, ontvanger FROM berichten WHERE overdracht_id = $1 ORDER BY aangemaakt_op, sleutel",
+        overdracht_id,
+    )
+    return [(r["soort"], r["aanleiding"], r["ontvanger"]) for r in rows]
+
+
+async def flag_set_at(pool: asyncpg.Pool, overdracht_id: UUID, vlag: str) -> datetime:
+    async def check() -> Any:
+        rows = await events(pool, overdracht_id, "VLAG_GEZET")
+        return next((r["tijdstip"] for r in rows if '"' + vlag + '"' in r["details"]), None)
+
+    return await eventually(check)
+
+
+async def advance_to(env: WorkflowEnvironment, moment: datetime) -> None:
+    """Skip time to just after `moment`."""
+    now = await env.get_current_time()
+    if moment > now:
+        await env.sleep(moment - now + timedelta(minutes=1))
+
+
+async def today(env: WorkflowEnvironment) -> date:
+    """The server's clock is shared by the session's tests and runs ahead of ours: count from it."""
+    return amsterdam_date(await env.get_current_time())
+
+
+async def start(
+    env: WorkflowEnvironment, pool: asyncpg.Pool, *, school: bool = True, **options: Any
+) -> tuple[WorkflowHandle, UUID]:
+    kind_id, _ = await place_child(pool, school_id=demo.STER if school else None)
+    options.setdefault("geboortedatum", await today(env) - timedelta(days=3 * 365 + 7 * 30))
+    input = handover_input(kind_id, school_id=demo.STER if school else None, publish_search_attributes=False, **options)
+    handle = await env.client.start_workflow(
+        HandoverWorkflow.run, input, id=workflow_id(input.overdracht_id), task_queue=QUEUE
+    )
+    _STARTED.get().append(handle)
+    return handle, input.overdracht_id
 
 
 async def test_a_workflow_never_opened_ends_after_a_day_without_writing(
     skipping_env: WorkflowEnvironment, skipping_worker: Worker, pool: asyncpg.Pool
 ) -> None:
-    kind_id, _ = await place_child(pool)
-    overdracht_id = uuid.uuid4()
-    handle = await skipping_env.client.start_workflow(
-        HandoverWorkflow.run,
-        HandoverInput(
-            overdracht_id=overdracht_id,
-            kind_id=kind_id,
-            gemeente_id=demo.ALMERE,
-            locatie_id=demo.BOOMHUT,
-            publish_search_attributes=False,
-        ),  # fmt: skip
-        id=workflow_id(overdracht_id),
-        task_queue=QUEUE,
-    )
+    handle, overdracht_id = await start(skipping_env, pool)
     before = await skipping_env.get_current_time()
 
     result = await handle.result()
 
-    waited = await skipping_env.get_current_time() - before
     assert result.geopend_op is None
-    assert waited >= UNOPENED_TIMEOUT
+    assert await skipping_env.get_current_time() - before >= UNOPENED_TIMEOUT
     assert await pool.fetchval("SELECT count(*) FROM overdrachten WHERE id = $1", overdracht_id) == 0
+
+
+async def test_left_alone_every_deadline_flags_reminds_and_escalates_on_time(
+    skipping_env: WorkflowEnvironment, skipping_worker: Worker, pool: asyncpg.Pool
+) -> None:
+    """Placed ahead of time, no school named, and nobody acts: the overdracht opens itself at 3½ and
+    every deadline before sending goes off at its moment."""
+    birth = await today(skipping_env) - timedelta(days=3 * 365 + 150)  # 3½ comes in about a month
+    handle, overdracht_id = await start(skipping_env, pool, school=False, geboortedatum=birth, automatisch_openen=True)
+    opens = end_of_day(age_reached(birth, 3, 6) - timedelta(days=1))
+
+    await advance_to(skipping_env, opens)
+    opened = await eventually(lambda: events(pool, overdracht_id, "GEOPEND"))
+    assert opened[0]["actor_rol"] is None
+    assert opens <= opened[0]["tijdstip"] < opens + timedelta(minutes=5)
+    assert await eventually(lambda: messages(pool, overdracht_id)) == [
+        ("uitnodiging", "start", "pedagogisch_medewerker")
+    ]
+
+    consent_due = end_of_day(age_reached(birth, 3, 8))
+    await advance_to(skipping_env, consent_due)
+    set_at = await flag_set_at(pool, overdracht_id, "te_laat_toestemming")
+    assert consent_due <= set_at < consent_due + timedelta(minutes=5)
+
+    # The escalations count working days from the deadline's own day.
+    deadline_day = age_reached(birth, 3, 8)
+    to_manager = end_of_day(add_working_days(deadline_day, 5))
+    to_coordinator = end_of_day(add_working_days(deadline_day, 10))
+    await advance_to(skipping_env, to_coordinator)
+    await eventually(lambda: _has(pool, overdracht_id, ("escalatie", "toestemming", "coordinator")))
+    school_due = end_of_day(age_reached(birth, 3, 9))
+    send_due = end_of_day(age_reached(birth, 3, 10))
+    await advance_to(skipping_env, send_due)
+    assert school_due <= await flag_set_at(pool, overdracht_id, "school_onbekend") < school_due + timedelta(minutes=5)
+    assert send_due <= await flag_set_at(pool, overdracht_id, "te_laat_verzenden") < send_due + timedelta(minutes=5)
+
+    sent = await messages(pool, overdracht_id)
+    assert sent[:4] == [
+        ("uitnodiging", "start", "pedagogisch_medewerker"),
+        ("herinnering", "toestemming", "pedagogisch_medewerker"),  # still a draft: the PM'er must act
+        ("escalatie", "toestemming", "locatiemanager"),
+        ("escalatie", "toestemming", "coordinator"),
+    ]
+    assert ("herinnering", "school_onbekend", "ouders") in sent
+    assert ("herinnering", "verzenden", "pedagogisch_medewerker") in sent
+    escalated = {
+        r["tijdstip"]: r["details"]
+        for r in await events(pool, overdracht_id, "BERICHT")
+        if '"escalatie"' in r["details"] and '"toestemming"' in r["details"]
+    }
+    times = sorted(escalated)
+    assert to_manager <= times[0] < to_manager + timedelta(minutes=5)
+    assert to_coordinator <= times[1] < to_coordinator + timedelta(minutes=5)
+    row = await pool.fetchrow("SELECT open_vlaggen, achterstallig_sinds FROM overdrachten WHERE id = $1", overdracht_id)
+    assert set(row["open_vlaggen"]) == {"te_laat_toestemming", "school_onbekend", "te_laat_verzenden"}
+    assert row["achterstallig_sinds"] == set_at
+
+
+async def _has(pool: asyncpg.Pool, overdracht_id: UUID, message: tuple[str, str, str]) -> bool:
+    return message in await messages(pool, overdracht_id)
+
+
+async def _sent(env: WorkflowEnvironment, pool: asyncpg.Pool, **options: Any) -> tuple[WorkflowHandle, UUID]:
+    handle, overdracht_id = await start(env, pool, **options)
+    parent = uuid.uuid4()
+    await handle.execute_update(HandoverWorkflow.open, Open(actor=PM))
+    await handle.execute_update(HandoverWorkflow.save_form, SaveForm(actor=PM, formulier=COMPLETE_FORM))  # type: ignore[arg-type]
+    await handle.execute_update(HandoverWorkflow.submit, Submit(actor=PM, ouders=[parent]))
+    await handle.execute_update(
+        HandoverWorkflow.record_consent,
+        RecordConsent(actor=Actor(gebruiker_id=parent, rol=Rol.OUDER), besluit=Besluit.GEGEVEN),
+    )
+    await handle.execute_update(HandoverWorkflow.send, Send(actor=PM))
+    return handle, overdracht_id
+
+
+async def test_the_school_is_reminded_after_5_working_days_and_flagged_after_10(
+    skipping_env: WorkflowEnvironment, skipping_worker: Worker, pool: asyncpg.Pool
+) -> None:
+    handle, overdracht_id = await _sent(skipping_env, pool)
+    sent_on = amsterdam_date((await handle.query(HandoverWorkflow.state)).verzonden_op)  # type: ignore[arg-type]
+    reminder = end_of_day(add_working_days(sent_on, 5))
+    due = end_of_day(add_working_days(sent_on, 10))
+
+    await advance_to(skipping_env, reminder)
+    await eventually(lambda: _has(pool, overdracht_id, ("herinnering", "bevestigen", "school")))
+    assert not await events(pool, overdracht_id, "VLAG_GEZET")
+
+    await advance_to(skipping_env, due)
+    assert due <= await flag_set_at(pool, overdracht_id, "te_laat_bevestigen") < due + timedelta(minutes=5)
+
+    await advance_to(skipping_env, end_of_day(add_working_days(amsterdam_date(due - timedelta(seconds=1)), 5)))
+    await eventually(lambda: _has(pool, overdracht_id, ("escalatie", "bevestigen", "schooldirectie")))
+
+    # Confirmed late: the flag is no longer open but stays in the record; nothing more is sent.
+    await handle.execute_update(
+        HandoverWorkflow.confirm_receipt,
+        ConfirmReceipt(actor=SCHOOL, eerste_schooldag=await today(skipping_env) + timedelta(days=200)),
+    )
+    row = await pool.fetchrow("SELECT status, vlaggen, open_vlaggen FROM overdrachten WHERE id = $1", overdracht_id)
+    assert (row["status"], row["vlaggen"], row["open_vlaggen"]) == ("AFGEROND", ["te_laat_bevestigen"], [])
+    count = len(await messages(pool, overdracht_id))
+    await skipping_env.sleep(timedelta(days=30))
+    assert len(await messages(pool, overdracht_id)) == count
+    assert ("escalatie", "bevestigen", "coordinator") not in await messages(pool, overdracht_id)
+
+
+async def test_a_moved_deadline_takes_its_timer_along(
+    skipping_env: WorkflowEnvironment, skipping_worker: Worker, pool: asyncpg.Pool
+) -> None:
+    birth = await today(skipping_env) - timedelta(days=3 * 365 + 7 * 30)
+    handle, overdracht_id = await start(skipping_env, pool, geboortedatum=birth)
+    await handle.execute_update(HandoverWorkflow.open, Open(actor=PM))
+    old = end_of_day(age_reached(birth, 3, 10))
+    new = end_of_day(age_reached(birth, 3, 10) + timedelta(days=21))
+
+    await handle.execute_update(
+        HandoverWorkflow.move_deadline,
+        MoveDeadline(actor=COORDINATOR, deadline=Deadline.VERZENDEN, tot=new, reden="Langdurig ziek"),
+    )
+    await advance_to(skipping_env, old + timedelta(days=1))
+    await asyncio.sleep(0.5)
+    assert not [r for r in await events(pool, overdracht_id, "VLAG_GEZET") if '"te_laat_verzenden"' in r["details"]]
+
+    await advance_to(skipping_env, new)
+    assert new <= await flag_set_at(pool, overdracht_id, "te_laat_verzenden") < new + timedelta(minutes=5)
+    moved = await events(pool, overdracht_id, "DEADLINE_VERPLAATST")
+    assert moved[0]["actor_rol"] == "coordinator"
+
+
+async def test_refused_content_is_purged_at_once_and_completed_content_after_three_months(
+    skipping_env: WorkflowEnvironment, skipping_worker: Worker, pool: asyncpg.Pool
+) -> None:
+    refused, refused_id = await start(skipping_env, pool)
+    parent = uuid.uuid4()
+    await refused.execute_update(HandoverWorkflow.open, Open(actor=PM))
+    await refused.execute_update(HandoverWorkflow.save_form, SaveForm(actor=PM, formulier=COMPLETE_FORM))  # type: ignore[arg-type]
+    await refused.execute_update(HandoverWorkflow.submit, Submit(actor=PM, ouders=[parent]))
+    await refused.execute_update(
+        HandoverWorkflow.record_consent,
+        RecordConsent(actor=Actor(gebruiker_id=parent, rol=Rol.OUDER), besluit=Besluit.GEWEIGERD),
+    )
+    result = await refused.result()
+    assert result.status is Status.GEWEIGERD and result.inhoud_verwijderd_op is not None
+    assert await pool.fetchval("SELECT count(*) FROM formulieren WHERE overdracht_id = $1", refused_id) == 0
+
+    done, done_id = await _sent(skipping_env, pool)
+    await done.execute_update(
+        HandoverWorkflow.confirm_receipt,
+        ConfirmReceipt(actor=SCHOOL, eerste_schooldag=await today(skipping_env) + timedelta(days=200)),
+    )
+    completed = amsterdam_date(await skipping_env.get_current_time())
+    await skipping_env.sleep(timedelta(days=60))
+    assert await pool.fetchval("SELECT count(*) FROM formulieren WHERE overdracht_id = $1", done_id) == 1
+
+    result = await done.result()
+    assert result.inhoud_verwijderd_op >= end_of_day(age_reached(completed, months=3))  # type: ignore[operator]
+    assert await pool.fetchval("SELECT count(*) FROM formulieren WHERE overdracht_id = $1", done_id) == 0
+    row = await pool.fetchrow("SELECT status, afgerond_op, school_id FROM overdrachten WHERE id = $1", done_id)
+    assert row["status"] == "AFGEROND" and row["afgerond_op"] and row["school_id"] == demo.STER

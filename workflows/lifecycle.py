@@ -5,16 +5,27 @@ from enum import StrEnum
 
 from schemas.overdracht import Status
 
+S = Status
+
 
 class Stap(StrEnum):
     """A step a person takes; the value is how an error message names it."""
 
     FORMULIER_OPSLAAN = "formulier opslaan"
     INDIENEN = "indienen bij de ouders"
+    OUDERREACTIE = "reactie van de ouders vastleggen"
+    PAPIEREN_KOPIE = "papieren kopie vastleggen"
     SCHOOL_KIEZEN = "school kiezen"
     TOESTEMMING = "toestemming vastleggen"
+    INTREKKEN = "toestemming intrekken"
     VERZENDEN = "verzenden"
     ONTVANGST_BEVESTIGEN = "ontvangst bevestigen"
+    RETOUR = "retour sturen"
+    WARME_OVERDRACHT_AANVRAGEN = "warme overdracht aanvragen"
+    WARME_OVERDRACHT_PLANNEN = "warme overdracht plannen"
+    WARME_OVERDRACHT_VASTLEGGEN = "warme overdracht vastleggen"
+    ANNULEREN = "annuleren"
+    DEADLINE_VERPLAATSEN = "deadline verplaatsen"
 
 
 class Weigering(StrEnum):
@@ -24,19 +35,29 @@ class Weigering(StrEnum):
     FORMULIER_ONVOLLEDIG = "FORMULIER_ONVOLLEDIG"
 
 
-ALLOWED_FROM: dict[Stap, frozenset[Status]] = {
-    Stap.FORMULIER_OPSLAAN: frozenset({Status.CONCEPT}),
-    Stap.INDIENEN: frozenset({Status.CONCEPT}),
-    Stap.SCHOOL_KIEZEN: frozenset(
-        {Status.CONCEPT, Status.BIJ_OUDERS, Status.WACHT_OP_SCHOOL, Status.GEREED_VOOR_VERZENDING}
-    ),
-    Stap.TOESTEMMING: frozenset({Status.BIJ_OUDERS}),
-    Stap.VERZENDEN: frozenset({Status.GEREED_VOOR_VERZENDING}),
-    Stap.ONTVANGST_BEVESTIGEN: frozenset({Status.VERZONDEN}),
-}
+# States the workflow does not leave; once one is reached, only retention remains.
+EINDSTATUSSEN = frozenset({S.AFGEROND, S.GEWEIGERD, S.INGETROKKEN, S.GEANNULEERD})
+LOPEND = frozenset(Status) - EINDSTATUSSEN
+# Consent has been given and the school has not yet confirmed receipt: it may still be withdrawn.
+NA_TOESTEMMING_VOOR_ONTVANGST = frozenset({S.WACHT_OP_SCHOOL, S.GEREED_VOOR_VERZENDING, S.VERZONDEN})
 
-# States the workflow does not leave; it finishes once one is reached.
-EINDSTATUSSEN = frozenset({Status.AFGEROND, Status.GEWEIGERD, Status.INGETROKKEN, Status.GEANNULEERD})
+ALLOWED_FROM: dict[Stap, frozenset[Status]] = {
+    Stap.FORMULIER_OPSLAAN: frozenset({S.CONCEPT}),
+    Stap.INDIENEN: frozenset({S.CONCEPT}),
+    Stap.OUDERREACTIE: frozenset({S.BIJ_OUDERS}),
+    Stap.PAPIEREN_KOPIE: frozenset({S.BIJ_OUDERS, S.GEWEIGERD}),
+    Stap.SCHOOL_KIEZEN: frozenset({S.CONCEPT, S.BIJ_OUDERS, S.WACHT_OP_SCHOOL, S.GEREED_VOOR_VERZENDING}),
+    Stap.TOESTEMMING: frozenset({S.BIJ_OUDERS}),
+    Stap.INTREKKEN: frozenset({S.BIJ_OUDERS}) | NA_TOESTEMMING_VOOR_ONTVANGST,
+    Stap.VERZENDEN: frozenset({S.GEREED_VOOR_VERZENDING}),
+    Stap.ONTVANGST_BEVESTIGEN: frozenset({S.VERZONDEN}),
+    Stap.RETOUR: frozenset({S.VERZONDEN}),
+    Stap.WARME_OVERDRACHT_AANVRAGEN: LOPEND - {S.WARME_OVERDRACHT_GEPLAND, S.WARME_OVERDRACHT_GEHOUDEN},
+    Stap.WARME_OVERDRACHT_PLANNEN: frozenset({S.ONTVANGEN, S.WARME_OVERDRACHT_GEPLAND}),
+    Stap.WARME_OVERDRACHT_VASTLEGGEN: frozenset({S.ONTVANGEN, S.WARME_OVERDRACHT_GEPLAND}),
+    Stap.ANNULEREN: LOPEND,
+    Stap.DEADLINE_VERPLAATSEN: LOPEND,
+}
 
 
 def refusal(stap: Stap, status: Status) -> str | None:

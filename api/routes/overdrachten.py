@@ -11,44 +11,62 @@ from fastapi import APIRouter, Body, Depends, Query, Response, status
 
 from api import engine, views
 from api.deps import (
+    Annuleren,
     CurrentUser,
     DbDep,
+    DeadlineVerplaatsen,
     FormulierBewerken,
     IntakeBevestigen,
+    OuderreactieGeven,
     OverdrachtOpenen,
+    PapierenKopieVastleggen,
+    Retourneren,
     SchoolKiezen,
     SettingsDep,
     TemporalDep,
     ToestemmingGeven,
     Verzenden,
+    WarmeOverdrachtBijdragen,
 )
-from api.errors import InvalidInput, NotFound, problems
+from api.errors import Forbidden, InvalidInput, NoProtocol, NotFound, problems
 from db import kinderen, organisaties, overdrachten
+from db import protocol as protocols
+from protocol.dates import end_of_day
 from schemas.api import (
+    Annulering,
+    DeadlineVerplaatsing,
     LegeStap,
     OntvangstBevestigen,
+    Ouderreactie,
     OverdrachtDetail,
     OverdrachtenPagina,
+    Retour,
     Tijdlijn,
-    TijdlijnItem,
     ToestemmingVastleggen,
+    WarmeOverdrachtAanvragen,
+    WarmeOverdrachtActie,
+    WarmeOverdrachtPlannen,
 )
-from schemas.api import (
-    OverdrachtOpenen as OverdrachtOpenenBody,
-)
-from schemas.api import (
-    SchoolKiezen as SchoolKiezenBody,
-)
+from schemas.api import OverdrachtOpenen as OverdrachtOpenenBody
+from schemas.api import SchoolKiezen as SchoolKiezenBody
 from schemas.formulier import Formulier
 from schemas.gebruiker import Gebruiker
-from schemas.overdracht import Status
+from schemas.overdracht import Deadline, Rol, Status
 from schemas.workflow import (
     Actor,
+    Cancel,
     ChooseSchool,
     ConfirmReceipt,
     HandoverInput,
+    MoveDeadline,
     Open,
+    PlanWarmHandover,
     RecordConsent,
+    RecordPaperCopy,
+    RecordReaction,
+    RecordWarmHandover,
+    RequestWarmHandover,
+    ReturnToSender,
     SaveForm,
     Send,
     Submit,
@@ -110,12 +128,18 @@ async def open_overdracht(
     school_id = body.school_id or kind["aangemelde_school_id"]
     if body.school_id:
         await _known_school(pool, body.school_id)
+    protocol = await protocols.current(pool, kind["gemeente_id"])
+    if protocol is None:
+        raise NoProtocol("Voor deze gemeente is nog geen protocol ingesteld; vraag het functioneel beheer.")
     handover = HandoverInput(
         overdracht_id=overdracht_id,
         kind_id=body.kind_id,
         gemeente_id=kind["gemeente_id"],
         locatie_id=kind["locatie_id"],
         school_id=school_id,
+        geboortedatum=kind["geboortedatum"],
+        vve_indicatie=kind["vve_indicatie"],
+        protocol=protocol,
     )
     await engine.open_handover(client, settings, handover, Open(actor=_actor(user)))
     return await _detail(pool, user, overdracht_id)
@@ -178,24 +202,14 @@ async def get_overdracht(overdracht_id: UUID, user: CurrentUser, pool: DbDep) ->
 async def get_tijdlijn(overdracht_id: UUID, user: CurrentUser, pool: DbDep) -> Tijdlijn:
     await _visible(pool, user, overdracht_id)
     rows = await overdrachten.timeline(pool, overdracht_id)
-    return Tijdlijn(
-        gebeurtenissen=[
-            TijdlijnItem(
-                revisie=r["revisie"],
-                gebeurtenis=r["gebeurtenis"],
-                status=r["status"],
-                tijdstip=r["tijdstip"],
-                rol=r["actor_rol"],
-            )  # fmt: skip
-            for r in rows
-        ]
-    )
+    return Tijdlijn(gebeurtenissen=[views.timeline_item(r, user) for r in rows])
 
 
 # Steps. Each checks the caller may see the overdracht (404 otherwise), then lets the workflow decide
 # whether the step fits the state (409 or 422 otherwise), then answers with the overdracht as it now is.
 
 STEP_PROBLEMS = problems(400, 401, 403, 404, 409, 503)
+CREATED = {"status_code": status.HTTP_201_CREATED, "responses": STEP_PROBLEMS}
 
 
 class _Steps:
@@ -235,13 +249,16 @@ async def save_formulier(
 async def submit(
     overdracht_id: UUID, user: FormulierBewerken, steps: Steps, body: Annotated[LegeStap | None, Body()] = None
 ) -> OverdrachtDetail:
-    return await steps.take(user, overdracht_id, HandoverWorkflow.submit, Submit(actor=_actor(user)))
+    row = await _visible(steps.pool, user, overdracht_id)
+    # Whose consent is asked: the child's parents with custody as they are now.
+    cmd = Submit(actor=_actor(user), ouders=await kinderen.parents(steps.pool, row["kind_id"]))
+    return await steps.take(user, overdracht_id, HandoverWorkflow.submit, cmd)
 
 
 @router.post(
     "/{overdracht_id}/toestemmingen",
     status_code=status.HTTP_201_CREATED,
-    summary="The parents' consent or refusal",
+    summary="A parent's consent or refusal; `ingetrokken` withdraws consent before receipt",
     responses=STEP_PROBLEMS,
 )
 async def record_consent(
@@ -286,5 +303,98 @@ async def send(
 async def confirm_receipt(
     overdracht_id: UUID, body: OntvangstBevestigen, user: IntakeBevestigen, steps: Steps
 ) -> OverdrachtDetail:
-    cmd = ConfirmReceipt(actor=_actor(user), eerste_schooldag=body.eerste_schooldag)
+    cmd = ConfirmReceipt(
+        actor=_actor(user),
+        eerste_schooldag=body.eerste_schooldag,
+        warme_overdracht_gewenst=body.warme_overdracht_gewenst,
+        reden=body.reden,
+    )
     return await steps.take(user, overdracht_id, HandoverWorkflow.confirm_receipt, cmd)
+
+
+@router.post(
+    "/{overdracht_id}/ouderreacties",
+    summary="The parents' reaction: their view, and whether they agree with the content",
+    **CREATED,
+)
+async def record_reaction(
+    overdracht_id: UUID, body: Ouderreactie, user: OuderreactieGeven, steps: Steps
+) -> OverdrachtDetail:
+    cmd = RecordReaction(actor=_actor(user), eens=body.eens, zienswijze=body.zienswijze, reden=body.reden)
+    return await steps.take(user, overdracht_id, HandoverWorkflow.record_reaction, cmd)
+
+
+@router.post(
+    "/{overdracht_id}/papieren-kopieen",
+    summary="Record that the parents were handed a paper copy of the form",
+    **CREATED,
+)
+async def record_paper_copy(
+    overdracht_id: UUID,
+    user: PapierenKopieVastleggen,
+    steps: Steps,
+    body: Annotated[LegeStap | None, Body()] = None,
+) -> OverdrachtDetail:
+    return await steps.take(
+        user, overdracht_id, HandoverWorkflow.record_paper_copy, RecordPaperCopy(actor=_actor(user))
+    )
+
+
+@router.post(
+    "/{overdracht_id}/retouren",
+    summary="Not enrolled here: the school returns the overdracht, with a reason",
+    **CREATED,
+)
+async def return_to_sender(overdracht_id: UUID, body: Retour, user: Retourneren, steps: Steps) -> OverdrachtDetail:
+    cmd = ReturnToSender(actor=_actor(user), reden=body.reden)
+    return await steps.take(user, overdracht_id, HandoverWorkflow.return_to_sender, cmd)
+
+
+@router.post(
+    "/{overdracht_id}/warme-overdrachten",
+    summary="Ask for a warme overdracht, plan it, or record it as held",
+    description="`actie`: `aanvragen` (PM'er, school, ouder; with a reason), `plannen` and `vastleggen` "
+    "(PM'er, school; with date, form and, when held, who took part).",
+    **CREATED,
+)
+async def warm_handover(
+    overdracht_id: UUID, body: WarmeOverdrachtActie, user: WarmeOverdrachtBijdragen, steps: Steps
+) -> OverdrachtDetail:
+    actor = _actor(user)
+    if isinstance(body, WarmeOverdrachtAanvragen):
+        update: Any = HandoverWorkflow.request_warm_handover
+        cmd: Any = RequestWarmHandover(actor=actor, reden=body.reden)
+    elif user.rol is Rol.OUDER:
+        raise Forbidden(
+            "Ouders kunnen een warme overdracht aanvragen; plannen en vastleggen doen school en voorschool."
+        )
+    elif isinstance(body, WarmeOverdrachtPlannen):
+        update, cmd = (
+            HandoverWorkflow.plan_warm_handover,
+            PlanWarmHandover(actor=actor, datum=body.datum, vorm=body.vorm),
+        )
+    else:
+        update = HandoverWorkflow.record_warm_handover
+        cmd = RecordWarmHandover(actor=actor, datum=body.datum, vorm=body.vorm, deelnemers=body.deelnemers)
+    return await steps.take(user, overdracht_id, update, cmd)
+
+
+@router.post(
+    "/{overdracht_id}/annuleringen",
+    summary="The child leaves or moves: cancel the overdracht, with a reason",
+    **CREATED,
+)
+async def cancel(overdracht_id: UUID, body: Annulering, user: Annuleren, steps: Steps) -> OverdrachtDetail:
+    return await steps.take(user, overdracht_id, HandoverWorkflow.cancel, Cancel(actor=_actor(user), reden=body.reden))
+
+
+@router.put(
+    "/{overdracht_id}/deadlines/{stap}",
+    summary="Move one deadline, with a reason (audited in the timeline)",
+    responses=STEP_PROBLEMS,
+)
+async def move_deadline(
+    overdracht_id: UUID, stap: Deadline, body: DeadlineVerplaatsing, user: DeadlineVerplaatsen, steps: Steps
+) -> OverdrachtDetail:
+    cmd = MoveDeadline(actor=_actor(user), deadline=stap, tot=end_of_day(body.datum), reden=body.reden)
+    return await steps.take(user, overdracht_id, HandoverWorkflow.move_deadline, cmd)

@@ -1,0 +1,158 @@
+"""The Dutch texts of the messages; a mail leaves our systems, so they hold no personal data at all.
+
+A text names only the kind of step, the deadline date and a link with the overdracht's opaque id:
+no child's name, date of birth, BSN or form content. Whoever follows the link signs in and sees what
+their role may see. Pure functions: the same request renders the same text."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from schemas.bericht import Aanleiding, BerichtAanvraag, BerichtSoort, Ontvanger
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+MAANDEN = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+AANHEF = {
+    Ontvanger.PEDAGOGISCH_MEDEWERKER: "Beste pedagogisch medewerker,",
+    Ontvanger.LOCATIEMANAGER: "Beste locatiemanager,",
+    Ontvanger.SCHOOL: "Beste collega van de school,",
+    Ontvanger.SCHOOLDIRECTIE: "Beste directie,",
+    Ontvanger.COORDINATOR: "Beste coördinator,",
+    Ontvanger.OUDERS: "Beste ouder of verzorger,",
+}
+
+# Each step: how it reads in a subject line, and what it is, in a sentence.
+STAP = {
+    Aanleiding.START: ("de overdracht kan beginnen", "De overdracht naar de basisschool kan beginnen."),
+    Aanleiding.INDIENING: (
+        "het overdrachtsformulier voor de ouders",
+        "Het ingevulde overdrachtsformulier gaat naar de ouders, zodat zij het kunnen lezen.",
+    ),
+    Aanleiding.TOESTEMMING: (
+        "de toestemming van de ouders",
+        "De ouders lezen het overdrachtsformulier en geven wel of geen toestemming om het naar de school te sturen.",
+    ),
+    Aanleiding.SCHOOL_ONBEKEND: (
+        "de basisschool is nog niet bekend",
+        "Er is nog geen basisschool bekend waar de overdracht naartoe kan.",
+    ),
+    Aanleiding.VERZENDEN: (
+        "de overdracht naar de school sturen",
+        "De overdracht kan, met toestemming van de ouders, naar de basisschool worden gestuurd.",
+    ),
+    Aanleiding.BEVESTIGEN: (
+        "de ontvangst van de overdracht bevestigen",
+        "De basisschool heeft de overdracht ontvangen en bevestigt de ontvangst en de intake.",
+    ),
+    Aanleiding.WARME_OVERDRACHT: (
+        "de warme overdracht",
+        "Voor deze overdracht is een warme overdracht nodig: een gesprek tussen de voorschool en de school.",
+    ),
+}
+
+# What is asked of whom: the person who takes the step is asked to take it.
+ACTIE = {
+    (Aanleiding.START, Ontvanger.PEDAGOGISCH_MEDEWERKER): "Wilt u het overdrachtsformulier invullen?",
+    (Aanleiding.START, Ontvanger.OUDERS): (
+        "De pedagogisch medewerker vult het overdrachtsformulier in en bespreekt het daarna met u."
+    ),
+    (Aanleiding.INDIENING, Ontvanger.OUDERS): (
+        "Het formulier staat voor u klaar. Wilt u het lezen? U kunt er een reactie bij geven en daarna wel of"
+        " geen toestemming geven."
+    ),
+    (Aanleiding.INDIENING, Ontvanger.PEDAGOGISCH_MEDEWERKER): (
+        "Wilt u het formulier afmaken en indienen, zodat de ouders het kunnen lezen?"
+    ),
+    (Aanleiding.TOESTEMMING, Ontvanger.OUDERS): (
+        "Wilt u het formulier lezen en aangeven of u toestemming geeft om het naar de basisschool te sturen?"
+    ),
+    (Aanleiding.TOESTEMMING, Ontvanger.PEDAGOGISCH_MEDEWERKER): (
+        "Wilt u het formulier met de ouders bespreken, zodat zij hun besluit kunnen nemen?"
+    ),
+    (Aanleiding.SCHOOL_ONBEKEND, Ontvanger.OUDERS): "Wilt u doorgeven op welke basisschool uw kind is aangemeld?",
+    (Aanleiding.SCHOOL_ONBEKEND, Ontvanger.PEDAGOGISCH_MEDEWERKER): (
+        "Wilt u met de ouders nagaan op welke basisschool hun kind is aangemeld, en die school invullen?"
+    ),
+    (Aanleiding.SCHOOL_ONBEKEND, Ontvanger.LOCATIEMANAGER): (
+        "Wilt u zorgen dat de school bekend wordt, zodat de overdracht kan worden verstuurd?"
+    ),
+    (Aanleiding.VERZENDEN, Ontvanger.PEDAGOGISCH_MEDEWERKER): "Wilt u de overdracht naar de school sturen?",
+    (Aanleiding.VERZENDEN, Ontvanger.OUDERS): (
+        "U hoeft niets te doen: de voorschool stuurt de overdracht naar de school die u heeft gekozen."
+    ),
+    (Aanleiding.BEVESTIGEN, Ontvanger.SCHOOL): (
+        "Wilt u de overdracht lezen en de ontvangst en de geplande eerste schooldag bevestigen?"
+    ),
+    (Aanleiding.BEVESTIGEN, Ontvanger.PEDAGOGISCH_MEDEWERKER): (
+        "U hoeft niets te doen; u ziet in de overdracht wanneer de school de ontvangst bevestigt."
+    ),
+    (Aanleiding.WARME_OVERDRACHT, Ontvanger.SCHOOL): (
+        "Wilt u met de voorschool een gesprek plannen en houden vóór de eerste schooldag?"
+    ),
+    (Aanleiding.WARME_OVERDRACHT, Ontvanger.PEDAGOGISCH_MEDEWERKER): (
+        "Wilt u met de school een gesprek plannen en houden vóór de eerste schooldag?"
+    ),
+    (Aanleiding.WARME_OVERDRACHT, Ontvanger.OUDERS): (
+        "De voorschool en de school spreken elkaar over de overgang van uw kind; u mag daarbij zijn."
+    ),
+}
+
+# Everyone not named above for a step oversees it, or is told about it.
+TOEZICHT = {
+    Ontvanger.LOCATIEMANAGER: "Wilt u nagaan wat er op uw locatie nodig is om deze stap te zetten?",
+    Ontvanger.SCHOOLDIRECTIE: "Wilt u nagaan wat er op uw school nodig is om deze stap te zetten?",
+    Ontvanger.COORDINATOR: "Wilt u nagaan wat er nodig is om deze stap te zetten?",
+}
+TER_INFORMATIE = "Dit bericht is ter informatie; u hoeft nu niets te doen."
+
+INLEIDING = {
+    BerichtSoort.UITNODIGING: "Er is een nieuwe stap in een overdracht.",
+    BerichtSoort.HERINNERING: "Dit is een herinnering: een stap van een overdracht is nog niet gezet.",
+    BerichtSoort.ESCALATIE: (
+        "Een stap van een overdracht is na de termijn nog niet gezet. U krijgt dit bericht omdat u toeziet op"
+        " deze stap."
+    ),
+}
+ONDERWERP = {
+    BerichtSoort.UITNODIGING: "Overdracht: {stap}",
+    BerichtSoort.HERINNERING: "Herinnering overdracht: {stap}",
+    BerichtSoort.ESCALATIE: "Termijn verstreken, overdracht: {stap}",
+}
+
+SLOT = (
+    "Om de privacy van het kind te beschermen staan in dit bericht geen gegevens van het kind.\n"
+    "Dit is een automatisch bericht; u kunt er niet op antwoorden."
+)
+
+
+def datum(moment: datetime) -> str:
+    """The Amsterdam date in Dutch: '31 december 2027'. A moment without a zone is taken as UTC."""
+    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(AMSTERDAM)
+    return f"{local.day} {MAANDEN[local.month - 1]} {local.year}"
+
+
+def _actie(aanleiding: Aanleiding, ontvanger: Ontvanger) -> str:
+    return ACTIE.get((aanleiding, ontvanger)) or TOEZICHT.get(ontvanger, TER_INFORMATIE)
+
+
+def render(aanvraag: BerichtAanvraag, overdracht_url: str) -> tuple[str, str]:
+    """(subject, body) of one message, in Dutch."""
+    kort, uitleg = STAP[aanvraag.aanleiding]
+    onderwerp = ONDERWERP[aanvraag.soort].format(stap=kort)
+    alineas = [
+        AANHEF[aanvraag.ontvanger],
+        INLEIDING[aanvraag.soort],
+        f"{uitleg} {_actie(aanvraag.aanleiding, aanvraag.ontvanger)}",
+    ]
+    if aanvraag.deadline is not None:
+        wanneer = datum(aanvraag.deadline)
+        alineas.append(
+            f"De termijn voor deze stap liep af op {wanneer}."
+            if aanvraag.soort is BerichtSoort.ESCALATIE
+            else f"Uiterste datum voor deze stap: {wanneer}."
+        )
+    alineas += [f"Bekijk de overdracht (na aanmelden):\n{overdracht_url}", SLOT]
+    return onderwerp, "\n\n".join(alineas) + "\n"

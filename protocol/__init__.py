@@ -1,0 +1,1 @@
+"""The protocol: its deadlines and their arithmetic."""

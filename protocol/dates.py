@@ -1,0 +1,91 @@
+"""Deadline arithmetic of the protocol: ages, the end of a day in Amsterdam, and Dutch working days."""
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import holidays
+from dateutil.relativedelta import relativedelta
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+# The years whose holidays are known. Built once at import, so a deadline needs no I/O and no mutable cache; a year
+# outside the table is refused rather than silently treated as holiday-free. Building it reads the holidays package's
+# translation files, which the workflow sandbox forbids: workflows import this module inside
+# `workflow.unsafe.imports_passed_through()`, which also builds it once per worker instead of once per workflow run.
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+
+
+def _public_holidays() -> frozenset[date]:
+    """The holidays of the Algemene termijnenwet, the law for Dutch deadlines: the library's Dutch
+    holidays without Goede Vrijdag (not in that law), and 5 May every year (the library only has it in
+    lustrum years; the law names it every year)."""
+    years = range(FIRST_YEAR, LAST_YEAR + 1)
+    dutch = holidays.country_holidays("NL", years=years, language="en_US")
+    return frozenset(day for day, name in dutch.items() if name != "Good Friday") | {date(y, 5, 5) for y in years}
+
+
+PUBLIC_HOLIDAYS: frozenset[date] = _public_holidays()
+
+_ONE_DAY = timedelta(days=1)
+
+
+def _require_date(day: date) -> None:
+    # A datetime is a date too, but it never equals one: it would silently miss every holiday.
+    if isinstance(day, datetime):
+        raise TypeError(f"expected a date, got the datetime {day.isoformat()}")
+
+
+def age_reached(birth: date, years: int = 0, months: int = 0) -> date:
+    """The date the child reaches this age (month ends clamped)."""
+    _require_date(birth)
+    if years < 0 or months < 0:
+        raise ValueError(f"an age cannot be negative: {years} years and {months} months")
+    return birth + relativedelta(years=years, months=months)
+
+
+def end_of_day(day: date) -> datetime:
+    """The moment `day` ends in Amsterdam, as an aware UTC datetime."""
+    _require_date(day)
+    # Since 1977 Amsterdam changes its clocks at 02:00/03:00, never at midnight: this wall time exists exactly once.
+    midnight = datetime.combine(day + _ONE_DAY, time(), tzinfo=AMSTERDAM)
+    return midnight.astimezone(UTC)
+
+
+def amsterdam_date(moment: datetime) -> date:
+    """The Amsterdam calendar date of an aware datetime."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"a moment needs a time zone to have an Amsterdam date: {moment.isoformat()}")
+    return moment.astimezone(AMSTERDAM).date()
+
+
+def is_working_day(day: date) -> bool:
+    """Monday to Friday, and not a Dutch public holiday."""
+    _require_date(day)
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"no holidays known for {day.year}; only for {FIRST_YEAR} to {LAST_YEAR}")
+    return day.weekday() < 5 and day not in PUBLIC_HOLIDAYS
+
+
+def add_working_days(day: date, n: int) -> date:
+    """The n-th working day after `day` (n >= 0; `day` itself is not counted; n == 0 returns `day`)."""
+    _require_date(day)
+    if n < 0:
+        raise ValueError(f"cannot count a negative number of working days: {n}")
+    while n > 0:
+        day += _ONE_DAY
+        if is_working_day(day):
+            n -= 1
+    return day
+
+
+def working_days_between(start: date, end: date) -> int:
+    """How many working days lie after `start` up to and including `end` (0 when end <= start)."""
+    _require_date(start)
+    _require_date(end)
+    count = 0
+    day = start + _ONE_DAY
+    while day <= end:
+        count += is_working_day(day)
+        day += _ONE_DAY
+    return count

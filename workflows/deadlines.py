@@ -1,0 +1,146 @@
+"""The protocol's deadlines as rules: when each falls, when it is open, who is reminded and who hears
+the escalations. Pure and deterministic; the workflow keeps the timers."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from protocol.dates import add_working_days, age_reached, amsterdam_date, end_of_day
+from schemas.bericht import Aanleiding, Ontvanger
+from schemas.overdracht import Deadline, Status, Vlag
+from schemas.protocol import Leeftijd, ProtocolConfig
+from schemas.workflow import HandoverState
+from workflows.lifecycle import EINDSTATUSSEN
+
+
+class Niveau(StrEnum):
+    """The alarms of one deadline, in the order they go off."""
+
+    VOORAF = "vooraf"  # a reminder before the deadline (the school's, after 5 working days)
+    VERLOPEN = "verlopen"  # the deadline passed: flag and remind whoever must act
+    LEIDINGGEVENDE = "leidinggevende"  # escalate to the location manager or school direction
+    COORDINATOR = "coordinator"  # escalate to the gemeente's coordinator
+
+
+@dataclass(frozen=True)
+class Rule:
+    vlag: Vlag
+    aanleiding: Aanleiding
+    leidinggevende: Ontvanger
+
+
+RULES: dict[Deadline, Rule] = {
+    Deadline.TOESTEMMING: Rule(Vlag.TE_LAAT_TOESTEMMING, Aanleiding.TOESTEMMING, Ontvanger.LOCATIEMANAGER),
+    Deadline.SCHOOL_BEKEND: Rule(Vlag.SCHOOL_ONBEKEND, Aanleiding.SCHOOL_ONBEKEND, Ontvanger.LOCATIEMANAGER),
+    Deadline.VERZENDEN: Rule(Vlag.TE_LAAT_VERZENDEN, Aanleiding.VERZENDEN, Ontvanger.LOCATIEMANAGER),
+    Deadline.BEVESTIGEN: Rule(Vlag.TE_LAAT_BEVESTIGEN, Aanleiding.BEVESTIGEN, Ontvanger.SCHOOLDIRECTIE),
+    Deadline.WARME_OVERDRACHT: Rule(
+        Vlag.TE_LAAT_WARME_OVERDRACHT, Aanleiding.WARME_OVERDRACHT, Ontvanger.SCHOOLDIRECTIE
+    ),
+}
+DEADLINE_OF: dict[Vlag, Deadline] = {rule.vlag: d for d, rule in RULES.items()}
+
+
+@dataclass(frozen=True)
+class Alarm:
+    moment: datetime
+    niveau: Niveau
+
+
+def at_age(birth: date, age: Leeftijd) -> datetime:
+    """The end of the day the child reaches `age`."""
+    return end_of_day(age_reached(birth, age.jaren, age.maanden))
+
+
+def starts_at(birth: date, config: ProtocolConfig) -> datetime:
+    """The overdracht opens at the start of the day the child reaches the start age."""
+    return end_of_day(age_reached(birth, config.start.jaren, config.start.maanden) - timedelta(days=1))
+
+
+def initial_deadlines(birth: date, config: ProtocolConfig) -> dict[Deadline, datetime]:
+    """The deadlines known at opening. `bevestigen` follows when it is sent."""
+    return {
+        Deadline.TOESTEMMING: at_age(birth, config.toestemming_uiterlijk),
+        Deadline.SCHOOL_BEKEND: at_age(birth, config.school_bekend_uiterlijk),
+        Deadline.VERZENDEN: at_age(birth, config.verzenden_uiterlijk),
+        Deadline.WARME_OVERDRACHT: warm_handover_deadline(first_school_day(birth, config)),
+    }
+
+
+def first_school_day(birth: date, config: ProtocolConfig) -> date:
+    age = config.eerste_schooldag_standaard
+    return age_reached(birth, age.jaren, age.maanden)
+
+
+def warm_handover_deadline(first_day: date) -> datetime:
+    """Held before the first school day: by the end of the day before it."""
+    return end_of_day(first_day - timedelta(days=1))
+
+
+def confirm_deadline(sent_at: datetime, config: ProtocolConfig) -> datetime:
+    return end_of_day(add_working_days(amsterdam_date(sent_at), config.bevestigen_binnen_werkdagen))
+
+
+def alarms(deadline: Deadline, moment: datetime, state: HandoverState, config: ProtocolConfig) -> list[Alarm]:
+    """Every alarm of `deadline` ending at `moment`, in order."""
+    result = []
+    if deadline is Deadline.BEVESTIGEN and state.verzonden_op is not None:
+        day = add_working_days(amsterdam_date(state.verzonden_op), config.herinnering_bevestigen_na_werkdagen)
+        result.append(Alarm(min(end_of_day(day), moment), Niveau.VOORAF))
+    result.append(Alarm(moment, Niveau.VERLOPEN))
+    # Escalations count working days from the deadline's own day.
+    day = amsterdam_date(moment - timedelta(microseconds=1))
+    escalatie = config.escalatie
+    result.append(
+        Alarm(end_of_day(add_working_days(day, escalatie.naar_leidinggevende_na_werkdagen)), Niveau.LEIDINGGEVENDE)
+    )
+    result.append(Alarm(end_of_day(add_working_days(day, escalatie.naar_coordinator_na_werkdagen)), Niveau.COORDINATOR))
+    return result
+
+
+def is_open(deadline: Deadline, state: HandoverState) -> bool:
+    """Whether the step this deadline is for is still to be taken."""
+    if state.status in EINDSTATUSSEN:
+        return False
+    match deadline:
+        case Deadline.TOESTEMMING:
+            return state.status in (Status.CONCEPT, Status.BIJ_OUDERS)
+        case Deadline.SCHOOL_BEKEND:
+            return state.school_id is None
+        case Deadline.VERZENDEN:
+            return state.verzonden_op is None
+        case Deadline.BEVESTIGEN:
+            return state.status is Status.VERZONDEN
+        case Deadline.WARME_OVERDRACHT:
+            return state.warme_overdracht_vereist and state.warme_overdracht_gehouden_op is None
+
+
+def who_acts(deadline: Deadline, state: HandoverState) -> tuple[Ontvanger, ...]:
+    """Who a reminder goes to: whoever must take the step now."""
+    match deadline:
+        case Deadline.TOESTEMMING:
+            return (Ontvanger.OUDERS,) if state.status is Status.BIJ_OUDERS else (Ontvanger.PEDAGOGISCH_MEDEWERKER,)
+        case Deadline.SCHOOL_BEKEND:
+            return (Ontvanger.OUDERS, Ontvanger.PEDAGOGISCH_MEDEWERKER)
+        case Deadline.VERZENDEN:
+            return (Ontvanger.PEDAGOGISCH_MEDEWERKER,)
+        case Deadline.BEVESTIGEN:
+            return (Ontvanger.SCHOOL,)
+        case Deadline.WARME_OVERDRACHT:
+            return (Ontvanger.SCHOOL, Ontvanger.PEDAGOGISCH_MEDEWERKER)
+
+
+def recipients(deadline: Deadline, niveau: Niveau, state: HandoverState) -> tuple[Ontvanger, ...]:
+    match niveau:
+        case Niveau.VOORAF | Niveau.VERLOPEN:
+            return who_acts(deadline, state)
+        case Niveau.LEIDINGGEVENDE:
+            return (RULES[deadline].leidinggevende,)
+        case Niveau.COORDINATOR:
+            return (Ontvanger.COORDINATOR,)
+
+
+def next_deadline(state: HandoverState) -> datetime | None:
+    """The earliest deadline whose step is still open."""
+    moments = [m for d, m in state.deadlines.items() if is_open(d, state)]
+    return min(moments, default=None)

@@ -1,0 +1,209 @@
+"""Records the workflow histories that tests/test_replay.py replays: one for every path through the
+lifecycle, so a change to the workflow that would break a running overdracht fails CI.
+
+    .venv/bin/python -m tests.histories.record
+
+Record again only when a path is added. Never to make a failing replay pass: a failing replay means
+the change would break overdrachten already running; put the change behind `workflow.patched`."""
+
+import asyncio
+import sys
+import tempfile
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+from temporalio.client import Client, WorkflowHandle
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from db.cluster import LocalCluster
+from db.migrate import migrate
+from db.pool import create_pool
+from overdracht import demo
+from overdracht.devstack import temporal_binary
+from overdracht.settings import Environment, Settings
+from overdracht.worker import build_worker
+from schemas.overdracht import Besluit, Deadline, Eens, Rol, Vorm
+from schemas.workflow import (
+    Actor,
+    Cancel,
+    ChooseSchool,
+    ConfirmReceipt,
+    MoveDeadline,
+    Open,
+    PlanWarmHandover,
+    RecordConsent,
+    RecordPaperCopy,
+    RecordReaction,
+    RecordWarmHandover,
+    RequestWarmHandover,
+    ReturnToSender,
+    SaveForm,
+    Send,
+    Submit,
+)
+from tests.conftest import free_port, time_skipping_server_path
+from tests.happy_path import COMPLETE_FORM, VVE_FORM, handover_input, place_child
+from workflows import search_attributes
+from workflows.handover import HandoverWorkflow, workflow_id
+
+HERE = Path(__file__).parent
+QUEUE = "overdracht-record"
+PM = Actor(gebruiker_id=demo.PM_USER[demo.BOOMHUT], rol=Rol.PEDAGOGISCH_MEDEWERKER)
+LM = Actor(gebruiker_id=demo.LM_USER[demo.BOOMHUT], rol=Rol.LOCATIEMANAGER)
+SCHOOL = Actor(gebruiker_id=demo.SCHOOL_USER[demo.STER], rol=Rol.SCHOOL)
+COORDINATOR = Actor(gebruiker_id=demo.COORDINATOR, rol=Rol.COORDINATOR)
+MUM = Actor(gebruiker_id=uuid.UUID("70000000-0000-4000-8000-0000000009a1"), rol=Rol.OUDER)
+DAD = Actor(gebruiker_id=uuid.UUID("70000000-0000-4000-8000-0000000009a2"), rol=Rol.OUDER)
+
+Scenario = Callable[[WorkflowHandle, WorkflowEnvironment], Awaitable[None]]
+
+
+async def _to_consent(h: WorkflowHandle, form: dict = COMPLETE_FORM, parents: tuple[Actor, ...] = (MUM,)) -> None:
+    await h.execute_update(HandoverWorkflow.open, Open(actor=PM))
+    await h.execute_update(HandoverWorkflow.save_form, SaveForm(actor=PM, formulier=form))  # type: ignore[arg-type]
+    await h.execute_update(HandoverWorkflow.submit, Submit(actor=PM, ouders=[p.gebruiker_id for p in parents]))
+    await h.execute_update(
+        HandoverWorkflow.record_reaction, RecordReaction(actor=MUM, eens=Eens.JA, zienswijze="Klopt")
+    )
+    await h.execute_update(HandoverWorkflow.record_paper_copy, RecordPaperCopy(actor=PM))
+
+
+async def _consent(h: WorkflowHandle, *parents: Actor) -> None:
+    for p in parents:
+        await h.execute_update(HandoverWorkflow.record_consent, RecordConsent(actor=p, besluit=Besluit.GEGEVEN))
+
+
+async def happy(h: WorkflowHandle, env: WorkflowEnvironment) -> None:
+    await _to_consent(h)
+    await _consent(h, MUM)
+    await h.execute_update(HandoverWorkflow.send, Send(actor=PM))
+    await h.execute_update(
+        HandoverWorkflow.confirm_receipt, ConfirmReceipt(actor=SCHOOL, eerste_schooldag=date(2027, 8, 30))
+    )
+
+
+async def warm(h: WorkflowHandle, env: WorkflowEnvironment) -> None:
+    await _to_consent(h, VVE_FORM, (MUM, DAD))
+    await _consent(h, MUM, DAD)
+    await h.execute_update(HandoverWorkflow.send, Send(actor=PM))
+    await env.sleep(timedelta(days=20))  # the school's reminder, flag and escalation
+    await h.execute_update(
+        HandoverWorkflow.confirm_receipt,
+        ConfirmReceipt(actor=SCHOOL, eerste_schooldag=date(2027, 8, 30), warme_overdracht_gewenst=True, reden="VVE"),
+    )
+    await h.execute_update(HandoverWorkflow.request_warm_handover, RequestWarmHandover(actor=MUM, reden="Graag"))
+    await h.execute_update(
+        HandoverWorkflow.plan_warm_handover, PlanWarmHandover(actor=SCHOOL, datum=date(2027, 6, 1), vorm=Vorm.GESPREK)
+    )
+    await h.execute_update(
+        HandoverWorkflow.record_warm_handover,
+        RecordWarmHandover(actor=SCHOOL, datum=date(2027, 6, 1), vorm=Vorm.GESPREK, deelnemers=["mentor"]),
+    )
+
+
+async def refused(h: WorkflowHandle, env: WorkflowEnvironment) -> None:
+    await _to_consent(h)
+    await h.execute_update(HandoverWorkflow.record_consent, RecordConsent(actor=MUM, besluit=Besluit.GEWEIGERD))
+
+
+async def withdrawn(h: WorkflowHandle, env: WorkflowEnvironment) -> None:
+    await _to_consent(h)
+    await _consent(h, MUM)
+    await h.execute_update(HandoverWorkflow.record_consent, RecordConsent(actor=MUM, besluit=Besluit.INGETROKKEN))
+
+
+async def returned(h: WorkflowHandle, env: WorkflowEnvironment) -> None:
+    await _to_consent(h)
+    await _consent(h, MUM)
+    await h.execute_update(HandoverWorkflow.send, Send(actor=PM))
+    await h.execute_update(HandoverWorkflow.return_to_sender, ReturnToSender(actor=SCHOOL, reden="Niet ingeschreven"))
+    await h.execute_update(HandoverWorkflow.choose_school, ChooseSchool(actor=PM, school_id=demo.POLDER))
+    await h.execute_update(HandoverWorkflow.send, Send(actor=PM))
+    await h.execute_update(
+        HandoverWorkflow.confirm_receipt, ConfirmReceipt(actor=SCHOOL, eerste_schooldag=date(2027, 8, 30))
+    )
+
+
+async def left_alone_then_cancelled(h: WorkflowHandle, env: WorkflowEnvironment) -> None:
+    await env.sleep(timedelta(days=60))  # opens itself, then the consent deadline and its escalations
+    await h.execute_update(
+        HandoverWorkflow.move_deadline,
+        MoveDeadline(
+            actor=COORDINATOR,
+            deadline=Deadline.TOESTEMMING,
+            tot=await env.get_current_time() + timedelta(days=10),
+            reden="Ziek",
+        ),
+    )
+    await env.sleep(timedelta(days=130))
+    await h.execute_update(HandoverWorkflow.cancel, Cancel(actor=LM, reden="Verhuisd"))
+
+
+async def never_opened(h: WorkflowHandle, env: WorkflowEnvironment) -> None:
+    pass
+
+
+# name: (scenario, options for the workflow input)
+SCENARIOS: dict[str, tuple[Scenario, dict]] = {
+    "happy": (happy, {}),
+    "warm_two_parents_late_receipt": (warm, {"vve_indicatie": True}),
+    "refused": (refused, {}),
+    "withdrawn": (withdrawn, {}),
+    "returned_and_resent": (returned, {}),
+    "left_alone_then_cancelled": (left_alone_then_cancelled, {"automatisch_openen": True, "school_id": None}),
+    "never_opened": (never_opened, {}),
+}
+
+
+async def _record(
+    client: Client, env: WorkflowEnvironment, pool, name: str, scenario: Scenario, options: dict, sa: bool
+) -> None:  # noqa: ANN001
+    kind_id, _ = await place_child(pool)
+    today = (await env.get_current_time()).date()
+    options = {"geboortedatum": today - timedelta(days=3 * 365 + 170), **options}
+    input = handover_input(kind_id, publish_search_attributes=sa, **options)
+    handle = await client.start_workflow(
+        HandoverWorkflow.run, input, id=workflow_id(input.overdracht_id), task_queue=QUEUE
+    )
+    await scenario(handle, env)
+    if not sa:
+        await handle.result()  # on the time-skipping server: through retention to the end
+    history = await handle.fetch_history()
+    (HERE / f"{name}.json").write_text(history.to_json())
+    print(f"recorded {name}: {len(history.events)} events")
+
+
+async def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        cluster = LocalCluster(Path(tmp) / "pg", free_port(), durable=False)
+        await cluster.start()
+        try:
+            await migrate(cluster.dsn)
+            pool = await create_pool(cluster.dsn)
+            await demo.load_reference_data(pool, date.today())
+            skipping = await WorkflowEnvironment.start_time_skipping(
+                test_server_existing_path=time_skipping_server_path(), data_converter=pydantic_data_converter
+            )
+            local = await WorkflowEnvironment.start_local(
+                dev_server_existing_path=temporal_binary(),
+                search_attributes=search_attributes.ALL,
+                data_converter=pydantic_data_converter,
+            )
+            settings = Settings(environment=Environment.TEST, database_url=cluster.dsn, task_queue=QUEUE)
+            async with build_worker(skipping.client, pool, settings), build_worker(local.client, pool, settings):
+                for name, (scenario, options) in SCENARIOS.items():
+                    await _record(skipping.client, skipping, pool, name, scenario, options, sa=False)
+                # One path on the dev server, with the search attributes it publishes in production.
+                await _record(local.client, local, pool, "happy_dev_server", happy, {}, sa=True)
+            await skipping.shutdown()
+            await local.shutdown()
+            await pool.close()
+        finally:
+            cluster.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))

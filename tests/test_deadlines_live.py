@@ -1,0 +1,74 @@
+"""A deadline passing on the real dev server, seen the way people see it: through the API, the read
+model and the outbox. Deadlines end at midnight (Amsterdam), so no date of birth puts one seconds
+away; the coordinator's move (the workflow takes an exact moment) does."""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import asyncpg
+import httpx
+from temporalio.testing import WorkflowEnvironment
+
+from overdracht import demo
+from schemas.overdracht import Deadline, Rol
+from schemas.workflow import Actor, MoveDeadline
+from tests.conftest import Login
+from tests.happy_path import COMPLETE_FORM, place_child
+from workflows.handover import HandoverWorkflow, workflow_id
+
+
+async def poll(check: Any, within: float = 15.0) -> Any:
+    deadline = asyncio.get_running_loop().time() + within
+    while not (result := await check()):
+        assert asyncio.get_running_loop().time() < deadline, "did not happen in time"
+        await asyncio.sleep(0.1)
+    return result
+
+
+async def test_a_passing_deadline_flags_reminds_and_stays_marked_after_a_late_step(
+    api: httpx.AsyncClient, env: WorkflowEnvironment, pool: asyncpg.Pool, login: Login
+) -> None:
+    kind_id, parent_id = await place_child(pool)
+    pm, parent = await login(demo.PM_USER[demo.BOOMHUT]), await login(parent_id)
+    opened = (await api.post("/v1/overdrachten", headers=pm, json={"kindId": str(kind_id)})).json()
+    path = f"/v1/overdrachten/{opened['id']}"
+    assert opened["termijnen"]["openVlaggen"] == []
+
+    due = datetime.now(UTC) + timedelta(seconds=3)
+    handle = env.client.get_workflow_handle(workflow_id(opened["id"]))
+    coordinator = Actor(gebruiker_id=demo.COORDINATOR, rol=Rol.COORDINATOR)
+    await handle.execute_update(
+        HandoverWorkflow.move_deadline,
+        MoveDeadline(actor=coordinator, deadline=Deadline.TOESTEMMING, tot=due, reden="Test van de klok"),
+    )
+
+    async def flagged() -> dict[str, Any] | None:
+        body = (await api.get(path, headers=pm)).json()
+        return body if "te_laat_toestemming" in body["termijnen"]["openVlaggen"] else None
+
+    late = await poll(flagged)
+    assert datetime.fromisoformat(late["termijnen"]["achterstalligSinds"]) >= due
+    assert late["status"] == "CONCEPT"
+
+    # The PM'er, who must act while it is a draft, has a reminder in the outbox.
+    outbox = (await api.get("/v1/dev/berichten", headers=pm, params={"overdrachtId": opened["id"]})).json()
+    reminder = next(b for b in outbox["resultaten"] if b["soort"] == "herinnering")
+    assert (reminder["aanleiding"], reminder["ontvanger"]) == ("toestemming", "pedagogisch_medewerker")
+    assert reminder["aan"] == ["sanne.de.vries@boomhut.demo.invalid"]
+    assert opened["id"] in reminder["tekst"] and "Testkind" not in reminder["tekst"]
+
+    timeline = (await api.get(f"{path}/tijdlijn", headers=pm)).json()["gebeurtenissen"]
+    kinds = [e["gebeurtenis"] for e in timeline]
+    assert kinds[:2] == ["GEOPEND", "DEADLINE_VERPLAATST"]
+    assert kinds[2:4] == ["VLAG_GEZET", "BERICHT"]
+    assert timeline[2]["details"] == {"vlag": "te_laat_toestemming", "deadline": "toestemming"}
+
+    # Done late: no longer overdue, still marked late.
+    await api.put(f"{path}/formulier", headers=pm, json=COMPLETE_FORM)
+    await api.post(f"{path}/indieningen", headers=pm)
+    done = await api.post(f"{path}/toestemmingen", headers=parent, json={"besluit": "gegeven"})
+    assert done.json()["status"] == "GEREED_VOOR_VERZENDING"
+    assert done.json()["termijnen"]["openVlaggen"] == []
+    assert done.json()["termijnen"]["vlaggen"] == ["te_laat_toestemming"]
+    assert done.json()["termijnen"]["achterstalligSinds"] is None

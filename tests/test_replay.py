@@ -1,0 +1,30 @@
+"""Replays the saved histories of every path through the lifecycle (tests/histories/) against the
+workflow as it is now: a change that would break running overdrachten fails here, not in production."""
+
+from pathlib import Path
+
+import pytest
+from temporalio.client import WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
+
+from workflows.handover import HandoverWorkflow
+
+HISTORIES = Path(__file__).parent / "histories"
+PATHS = {
+    "happy", "happy_dev_server", "warm_two_parents_late_receipt", "refused", "withdrawn",
+    "returned_and_resent", "left_alone_then_cancelled", "never_opened",
+}  # fmt: skip
+
+
+def test_every_path_has_a_saved_history() -> None:
+    assert {p.stem for p in HISTORIES.glob("*.json")} == PATHS
+
+
+@pytest.mark.parametrize("name", sorted(PATHS))
+async def test_a_saved_history_still_replays(name: str) -> None:
+    path = HISTORIES / f"{name}.json"
+    history = WorkflowHistory.from_json(f"replay-{name}", path.read_text())
+    replayer = Replayer(workflows=[HandoverWorkflow], data_converter=pydantic_data_converter)
+
+    await replayer.replay_workflow(history)

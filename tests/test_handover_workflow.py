@@ -7,6 +7,7 @@ from typing import Any
 
 import asyncpg
 import pytest
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
@@ -116,6 +117,13 @@ async def take(handle: WorkflowHandle, stap: Stap) -> HandoverState:
     return await handle.execute_update(update, cmd)
 
 
+async def accepted_updates(handle: WorkflowHandle) -> int:
+    """Updates that reached the history. A validator's refusal never does; background work (a message
+    being delivered) adds other events meanwhile, so those are not counted."""
+    history = await handle.fetch_history()
+    return sum(e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED for e in history.events)
+
+
 async def read_model(pool: asyncpg.Pool, handle: WorkflowHandle) -> tuple[Any, ...]:
     overdracht_id = uuid.UUID(handle.id.removeprefix("overdracht-"))
     row = await pool.fetchrow("SELECT status, revisie FROM overdrachten WHERE id = $1", overdracht_id)
@@ -137,12 +145,14 @@ async def test_each_step_only_in_the_states_that_allow_it(
     assert (await handle.query(HandoverWorkflow.state)).status is status
     before_state = await handle.query(HandoverWorkflow.state)
     before_rows = await read_model(pool, handle)
-    before_history = len((await handle.fetch_history()).events)
+    before_accepted = await accepted_updates(handle)
 
     if status in ALLOWED_FROM[stap]:
         after = await take(handle, stap)
         assert after.revisie > before_state.revisie
-        assert (await read_model(pool, handle))[:2] == (after.status.value, after.revisie)
+        status_now, revisie_now, _ = await read_model(pool, handle)
+        # At least this revision: a purge or a message may already have followed it.
+        assert status_now == after.status.value and revisie_now >= after.revisie
     else:
         with pytest.raises(WorkflowUpdateFailedError) as refused:
             await take(handle, stap)
@@ -153,7 +163,7 @@ async def test_each_step_only_in_the_states_that_allow_it(
         # Refused by the validator: nothing reached the history, the state or the read model.
         assert await handle.query(HandoverWorkflow.state) == before_state
         assert await read_model(pool, handle) == before_rows
-        assert len((await handle.fetch_history()).events) == before_history
+        assert await accepted_updates(handle) == before_accepted
 
 
 async def test_submitting_an_incomplete_form_lists_what_is_missing(

@@ -290,3 +290,24 @@ async def test_refused_content_is_purged_at_once_and_completed_content_after_thr
     assert await pool.fetchval("SELECT count(*) FROM formulieren WHERE overdracht_id = $1", done_id) == 0
     row = await pool.fetchrow("SELECT status, afgerond_op, school_id FROM overdrachten WHERE id = $1", done_id)
     assert row["status"] == "AFGEROND" and row["afgerond_op"] and row["school_id"] == demo.STER
+
+
+async def test_a_warme_overdracht_not_held_before_the_first_school_day_is_flagged(
+    skipping_env: WorkflowEnvironment, skipping_worker: Worker, pool: asyncpg.Pool
+) -> None:
+    handle, overdracht_id = await _sent(skipping_env, pool, vve_indicatie=True)
+    first_day = await today(skipping_env) + timedelta(days=40)
+    received = await handle.execute_update(
+        HandoverWorkflow.confirm_receipt, ConfirmReceipt(actor=SCHOOL, eerste_schooldag=first_day)
+    )
+    assert received.status is Status.ONTVANGEN and received.warme_overdracht_vereist
+    due = end_of_day(first_day - timedelta(days=1))  # held before the first school day
+
+    await advance_to(skipping_env, due)
+
+    assert due <= await flag_set_at(pool, overdracht_id, "te_laat_warme_overdracht") < due + timedelta(minutes=5)
+    sent = await eventually(
+        lambda: _has(pool, overdracht_id, ("herinnering", "warme_overdracht", "pedagogisch_medewerker"))
+    )
+    assert sent
+    assert ("herinnering", "warme_overdracht", "school") in await messages(pool, overdracht_id)

@@ -267,6 +267,25 @@ async def test_consent_can_be_withdrawn_until_receipt(new_case: NewCase, stage: 
     assert purged["formulier"] is None and purged["status"] == "INGETROKKEN"
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="After consent is withdrawn from a sent overdracht, the school it was sent to still reads the "
+    "child's name and date of birth (only the form is purged): db/overdrachten.py _scoped keeps the school's "
+    "scope at 'school_id AND verzonden_op IS NOT NULL' whatever the status, and api/views.py _fields shows "
+    "`kind` to every content-reading role. No consent, no transfer (DOMAIN.md, privacy).",
+)
+async def test_after_withdrawal_the_school_no_longer_reads_the_child(new_case: NewCase) -> None:
+    case = await new_case("VERZONDEN")
+    assert (await case.get(case.school))["kind"]["voornaam"] == "Testkind"
+
+    await case.step("POST", "/toestemmingen", case.parent, 201, {"besluit": "ingetrokken"})
+    await eventually(lambda: case.get(case.pm), lambda b: b["tijdstippen"]["inhoudVerwijderdOp"] is not None)
+
+    r = await case.api.get(case.path, headers=case.school)
+    assert r.status_code == 404 or r.json()["kind"] is None, r.text
+    assert "Testkind" not in r.text and "Proef-" not in r.text
+
+
 async def test_consent_cannot_be_withdrawn_after_receipt(new_case: NewCase) -> None:
     case = await new_case("ONTVANGEN")  # no warme overdracht needed: receipt completes it
 
@@ -489,13 +508,12 @@ async def test_the_coordinator_moves_a_deadline_with_an_audited_reason(
     )
 
     # The end of 31 January 2031 in Amsterdam (CET, UTC+1).
+    assert body["termijnen"]["deadlines"]["verzenden"] == "2031-01-31T23:00:00Z"
     moved = datetime.fromisoformat(body["termijnen"]["deadlines"]["verzenden"])
     assert moved == datetime(2031, 1, 31, 23, 0, tzinfo=UTC)
     after = (await case.get(case.pm))["termijnen"]["deadlines"]
     assert datetime.fromisoformat(after["verzenden"]) == moved
-    assert {k: v for k, v in after.items() if k != "verzenden"} == {
-        k: v for k, v in before.items() if k != "verzenden"
-    }
+    assert {k: v for k, v in after.items() if k != "verzenden"} == {k: v for k, v in before.items() if k != "verzenden"}
     [seen_by_pm] = events(await case.timeline(case.pm), "DEADLINE_VERPLAATST")
     [seen_by_coordinator] = events(await case.timeline(coordinator), "DEADLINE_VERPLAATST")
     assert seen_by_pm["rol"] == seen_by_coordinator["rol"] == "coordinator"

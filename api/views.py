@@ -6,6 +6,7 @@ import asyncpg
 
 from schemas.api import (
     KindGegevens,
+    OuderreactieWeergave,
     OverdrachtDetail,
     OverdrachtSamenvatting,
     Termijnen,
@@ -16,21 +17,32 @@ from schemas.api import (
 )
 from schemas.formulier import Formulier
 from schemas.gebruiker import Gebruiker
+from schemas.overdracht import Rol
 
 
 def summary(row: asyncpg.Record, user: Gebruiker) -> OverdrachtSamenvatting:
     return OverdrachtSamenvatting(**_fields(row, user))
 
 
-def detail(row: asyncpg.Record, user: Gebruiker, formulier: Formulier | None) -> OverdrachtDetail:
-    return OverdrachtDetail(**_fields(row, user), formulier=formulier if user.reads_content else None)
+def detail(
+    row: asyncpg.Record, user: Gebruiker, formulier: Formulier | None, reacties: list[asyncpg.Record]
+) -> OverdrachtDetail:
+    if not user.reads_content:
+        return OverdrachtDetail(**_fields(row, user))
+    return OverdrachtDetail(
+        **_fields(row, user),
+        formulier=formulier,
+        ouderreacties=[OuderreactieWeergave(**dict(r)) for r in reacties],
+    )
 
 
 def _fields(row: asyncpg.Record, user: Gebruiker) -> dict[str, object]:
     school = Verwijzing(id=row["school_id"], naam=row["school_naam"]) if row["school_id"] else None
+    # The school knows the child through the overdracht only, so not after its content is purged.
+    knows_child = user.reads_content and not (user.rol is Rol.SCHOOL and row["inhoud_verwijderd_op"])
     kind = (
         KindGegevens(voornaam=row["voornaam"], achternaam=row["achternaam"], geboortedatum=row["geboortedatum"])
-        if user.reads_content
+        if knows_child
         else None
     )
     return dict(

@@ -55,7 +55,11 @@ def _scoped(user: Gebruiker) -> _Where:
         case Rol.PEDAGOGISCH_MEDEWERKER | Rol.LOCATIEMANAGER:
             where.add("o.locatie_id = {}", user.locatie_id)
         case Rol.SCHOOL:
-            where.add("o.school_id = {} AND o.verzonden_op IS NOT NULL", user.school_id)
+            # Sent to it, and not since withdrawn or cancelled: no consent, no transfer.
+            where.add(
+                "o.school_id = {} AND o.verzonden_op IS NOT NULL AND o.status NOT IN ('INGETROKKEN', 'GEANNULEERD')",
+                user.school_id,
+            )
         case Rol.OUDER:
             where.add("o.kind_id = {}", user.kind_id)
         case Rol.COORDINATOR | Rol.BEHEERDER:
@@ -100,6 +104,13 @@ async def page(
 async def form(pool: asyncpg.Pool, overdracht_id: UUID) -> Formulier | None:
     inhoud = await pool.fetchval("SELECT inhoud FROM formulieren WHERE overdracht_id = $1", overdracht_id)
     return Formulier.model_validate_json(inhoud) if inhoud else None
+
+
+async def reactions(pool: asyncpg.Pool, overdracht_id: UUID) -> list[asyncpg.Record]:
+    return await pool.fetch(
+        "SELECT eens, zienswijze, reden, tijdstip FROM ouderreacties WHERE overdracht_id = $1 ORDER BY tijdstip",
+        overdracht_id,
+    )
 
 
 async def timeline(pool: asyncpg.Pool, overdracht_id: UUID) -> list[asyncpg.Record]:

@@ -156,10 +156,27 @@ class OverdrachtSamenvatting(ApiModel):
     revisie: int
 
 
+class OuderreactieWeergave(ApiModel):
+    eens: Eens
+    zienswijze: str | None = None
+    reden: str | None = None
+    tijdstip: datetime
+
+
 class OverdrachtDetail(OverdrachtSamenvatting):
-    """One overdracht. `formulier` is there only for roles that may read its content."""
+    """One overdracht. `formulier` and `ouderreacties` (the parents' part) are there only for roles
+    that may read its content."""
 
     formulier: Formulier | None = None
+    ouderreacties: list[OuderreactieWeergave] | None = None
+
+
+class StapVerwerkt(ApiModel):
+    """A step taken by a caller who, after it, may no longer see the overdracht (a school's return)."""
+
+    id: UUID
+    status: Status
+    revisie: int
 
 
 class OverdrachtenPagina(ApiModel):

@@ -189,9 +189,8 @@ class HandoverWorkflow:
             reactie = ParentReaction(
                 ouder_id=cmd.actor.gebruiker_id, eens=cmd.eens, zienswijze=cmd.zienswijze, reden=cmd.reden
             )
-            return await self._record(
-                Gebeurtenis.OUDERREACTIE, cmd.actor, reactie=reactie, details={"eens": cmd.eens.value}
-            )
+            # Whether they agree is the parents' content: in ouderreacties, not in the timeline's metadata.
+            return await self._record(Gebeurtenis.OUDERREACTIE, cmd.actor, reactie=reactie)
 
     @record_reaction.validator
     def _validate_record_reaction(self, cmd: RecordReaction) -> None:

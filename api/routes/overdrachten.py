@@ -41,6 +41,7 @@ from schemas.api import (
     OverdrachtDetail,
     OverdrachtenPagina,
     Retour,
+    StapVerwerkt,
     Tijdlijn,
     ToestemmingVastleggen,
     WarmeOverdrachtAanvragen,
@@ -98,8 +99,10 @@ async def _known_school(pool: DbDep, school_id: UUID) -> None:
 
 async def _detail(pool: DbDep, user: Gebruiker, overdracht_id: UUID) -> OverdrachtDetail:
     row = await _visible(pool, user, overdracht_id)
-    formulier = await overdrachten.form(pool, overdracht_id) if user.reads_content else None
-    return views.detail(row, user, formulier)
+    if not user.reads_content:
+        return views.detail(row, user, None, [])
+    formulier = await overdrachten.form(pool, overdracht_id)
+    return views.detail(row, user, formulier, await overdrachten.reactions(pool, overdracht_id))
 
 
 @router.post(
@@ -345,9 +348,12 @@ async def record_paper_copy(
     summary="Not enrolled here: the school returns the overdracht, with a reason",
     **CREATED,
 )
-async def return_to_sender(overdracht_id: UUID, body: Retour, user: Retourneren, steps: Steps) -> OverdrachtDetail:
+async def return_to_sender(overdracht_id: UUID, body: Retour, user: Retourneren, steps: Steps) -> StapVerwerkt:
+    """Answered with metadata only: once returned, the overdracht is no longer the school's to see."""
+    await _visible(steps.pool, user, overdracht_id)
     cmd = ReturnToSender(actor=_actor(user), reden=body.reden)
-    return await steps.take(user, overdracht_id, HandoverWorkflow.return_to_sender, cmd)
+    state = await engine.take_step(steps.client, steps.settings, overdracht_id, HandoverWorkflow.return_to_sender, cmd)
+    return StapVerwerkt(id=state.overdracht_id, status=state.status, revisie=state.revisie)
 
 
 @router.post(

@@ -4,6 +4,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 from overdracht.settings import get_settings
 
@@ -36,6 +37,28 @@ def _api() -> None:
     uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port, log_level="info")
 
 
+def _protocol(args: argparse.Namespace) -> None:
+    from uuid import UUID
+
+    from db import protocol as protocols
+    from db.pool import create_pool
+    from protocol.loader import ProtocolError, load
+
+    try:
+        config = load(args.file)
+    except ProtocolError as exc:
+        sys.exit(f"refused: {exc}")
+
+    async def store() -> int:
+        pool = await create_pool(get_settings().effective_database_url())
+        try:
+            return (await protocols.store(pool, UUID(args.gemeente), config)).versie
+        finally:
+            await pool.close()
+
+    print(f"protocol for gemeente {args.gemeente}: version {asyncio.run(store())} is current")
+
+
 def _setup_engine() -> None:
     from overdracht.engine import register_search_attributes
 
@@ -64,7 +87,13 @@ def main(argv: list[str] | None = None) -> None:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (_, help_text) in COMMANDS.items():
         sub.add_parser(name, help=help_text)
+    protocol = sub.add_parser("protocol", help="validate a protocol file and store it as a gemeente's next version")
+    protocol.add_argument("file", type=Path, help="a TOML file like protocol/almere.toml")
+    protocol.add_argument("--gemeente", required=True, help="the gemeente's id")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    COMMANDS[args.command][0]()
+    if args.command == "protocol":
+        _protocol(args)
+    else:
+        COMMANDS[args.command][0]()

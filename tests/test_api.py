@@ -11,8 +11,7 @@ import pytest
 from overdracht import demo
 from tests.conftest import Login
 from tests.happy_path import COMPLETE_FORM, place_child
-
-PROBLEM = "application/problem+json"
+from tests.helpers import assert_problem
 
 Open = Callable[..., Awaitable[dict[str, Any]]]
 
@@ -37,14 +36,6 @@ def open_new(api: httpx.AsyncClient, pool: asyncpg.Pool, pm: dict[str, str]) -> 
 
 async def revisie(pool: asyncpg.Pool, overdracht_id: str) -> int:
     return await pool.fetchval("SELECT revisie FROM overdrachten WHERE id = $1", UUID(overdracht_id))
-
-
-def assert_problem(r: httpx.Response, status: int) -> dict[str, Any]:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"] == PROBLEM
-    body = r.json()
-    assert body["status"] == status and body["title"] and body["detail"]
-    return body
 
 
 async def test_invalid_form_lists_every_invalid_field_and_changes_nothing(

@@ -2,7 +2,6 @@
 parents' reaction, withdrawal, a school's return, the warme overdracht, cancellation, a moved
 deadline, the paper copy, and what the coordinator (metadata only) sees of all that."""
 
-import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -17,21 +16,12 @@ import pytest
 from overdracht import demo
 from tests.conftest import Login
 from tests.happy_path import COMPLETE_FORM, VVE_FORM, place_child
-
-PROBLEM = "application/problem+json"
+from tests.helpers import assert_problem, eventually
 
 # The stages a new overdracht is driven through, in order, by `Case.until`.
 STAGES = ["CONCEPT", "BIJ_OUDERS", "GEREED_VOOR_VERZENDING", "VERZONDEN", "ONTVANGEN"]
 FIRST_SCHOOL_DAY = (date.today() + timedelta(days=120)).isoformat()
 WARM_DAY = (date.today() + timedelta(days=100)).isoformat()
-
-
-def assert_problem(r: httpx.Response, status: int) -> dict[str, Any]:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"] == PROBLEM
-    body = r.json()
-    assert body["status"] == status and body["title"] and body["detail"]
-    return body
 
 
 @dataclass
@@ -130,16 +120,6 @@ async def add_parent(pool: asyncpg.Pool, kind_id: UUID) -> UUID:
         parent_id, demo.ALMERE, kind_id,
     )  # fmt: skip
     return parent_id
-
-
-async def eventually(check: Callable[[], Awaitable[dict[str, Any]]], ok: Callable[[dict], bool]) -> dict[str, Any]:
-    """Poll for up to 10 s: the purge runs in the workflow right after the step that ends it."""
-    for _ in range(100):
-        body = await check()
-        if ok(body):
-            return body
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"not within 10 s; last seen: {body}")
 
 
 def events(items: list[dict[str, Any]], gebeurtenis: str) -> list[dict[str, Any]]:

@@ -2,7 +2,6 @@
 model and the outbox. Deadlines end at midnight (Amsterdam), so no date of birth puts one seconds
 away; the coordinator's move (the workflow takes an exact moment) does."""
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,15 +14,8 @@ from schemas.overdracht import Deadline, Rol
 from schemas.workflow import Actor, MoveDeadline
 from tests.conftest import Login
 from tests.happy_path import COMPLETE_FORM, place_child
+from tests.helpers import eventually
 from workflows.handover import HandoverWorkflow, workflow_id
-
-
-async def poll(check: Any, within: float = 15.0) -> Any:
-    deadline = asyncio.get_running_loop().time() + within
-    while not (result := await check()):
-        assert asyncio.get_running_loop().time() < deadline, "did not happen in time"
-        await asyncio.sleep(0.1)
-    return result
 
 
 async def test_a_passing_deadline_flags_reminds_and_stays_marked_after_a_late_step(
@@ -47,7 +39,7 @@ async def test_a_passing_deadline_flags_reminds_and_stays_marked_after_a_late_st
         body = (await api.get(path, headers=pm)).json()
         return body if "te_laat_toestemming" in body["termijnen"]["openVlaggen"] else None
 
-    late = await poll(flagged)
+    late = await eventually(flagged)
     assert datetime.fromisoformat(late["termijnen"]["achterstalligSinds"]) >= due
     assert late["status"] == "CONCEPT"
 

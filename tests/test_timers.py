@@ -5,9 +5,9 @@ import asyncio
 import contextlib
 import contextvars
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -24,13 +24,13 @@ from schemas.overdracht import Besluit, Deadline, Rol, Status
 from schemas.workflow import Actor, ConfirmReceipt, MoveDeadline, Open, RecordConsent, SaveForm, Send, Submit
 from tests.conftest import make_worker
 from tests.happy_path import COMPLETE_FORM, handover_input, place_child
+from tests.helpers import eventually
 from workflows.handover import UNOPENED_TIMEOUT, HandoverWorkflow, workflow_id
 
 QUEUE = "overdracht-time-skipping"
 PM = Actor(gebruiker_id=demo.PM_USER[demo.BOOMHUT], rol=Rol.PEDAGOGISCH_MEDEWERKER)
 SCHOOL = Actor(gebruiker_id=demo.SCHOOL_USER[demo.STER], rol=Rol.SCHOOL)
 COORDINATOR = Actor(gebruiker_id=demo.COORDINATOR, rol=Rol.COORDINATOR)
-T = TypeVar("T")
 
 
 @pytest.fixture(scope="session")
@@ -55,18 +55,6 @@ async def _quiet_afterwards(skipping_env: WorkflowEnvironment) -> AsyncIterator[
 
 
 _STARTED: contextvars.ContextVar[list[WorkflowHandle]] = contextvars.ContextVar("started")
-
-
-async def eventually(check: Callable[[], Awaitable[T]], within: float = 15.0) -> T:
-    """Wait (in real time) until `check` returns something truthy: the worker records what a timer
-    set off in its own time."""
-    deadline = asyncio.get_running_loop().time() + within
-    while True:
-        result = await check()
-        if result:
-            return result
-        assert asyncio.get_running_loop().time() < deadline, "not recorded in time"
-        await asyncio.sleep(0.05)
 
 
 async def events(pool: asyncpg.Pool, overdracht_id: UUID, gebeurtenis: str | None = None) -> list[asyncpg.Record]:

@@ -1,0 +1,32 @@
+"""Small helpers the tests share: reading a problem answer, and waiting for what happens in the
+background (a timer's record, a purge)."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import httpx
+
+PROBLEM = "application/problem+json"
+T = TypeVar("T")
+
+
+def assert_problem(r: httpx.Response, status: int) -> dict[str, Any]:
+    """The response is a problem+json with this status, a title and a detail; returns its body."""
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"] == PROBLEM
+    body = r.json()
+    assert body["status"] == status and body["title"] and body["detail"]
+    return body
+
+
+async def eventually(check: Callable[[], Awaitable[T]], ok: Callable[[T], Any] = bool, within: float = 15.0) -> T:
+    """Poll `check` (in real time) until `ok` holds for what it returns."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while True:
+        result = await check()
+        if ok(result):
+            return result
+        assert loop.time() < deadline, f"not within {within:.0f} s; last seen: {result}"
+        await asyncio.sleep(0.05)

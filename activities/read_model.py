@@ -16,7 +16,8 @@ _COLUMNS = """
     geopend_op, ingediend_op, toestemming_op, verzonden_op, ontvangen_op, afgerond_op, eerste_schooldag,
     protocol_versie, deadlines, volgende_deadline, vlaggen, open_vlaggen, achterstallig_sinds,
     warme_overdracht_vereist, warme_overdracht_gepland_op, warme_overdracht_gehouden_op,
-    geweigerd_op, ingetrokken_op, geannuleerd_op, papieren_kopie_op, inhoud_verwijderd_op, bijgewerkt_op
+    geweigerd_op, ingetrokken_op, geannuleerd_op, papieren_kopie_op, inhoud_verwijderd_op, bijgewerkt_op,
+    schooljaar, vve_indicatie
 """
 _NAMES = [c.strip() for c in _COLUMNS.split(",")]
 _UPSERT = f"""
@@ -49,7 +50,7 @@ class ReadModelActivities:
                 min((f.gezet_op for f in open_flags.values()), default=None),
                 s.warme_overdracht_vereist, s.warme_overdracht_gepland_op, s.warme_overdracht_gehouden_op,
                 s.geweigerd_op, s.ingetrokken_op, s.geannuleerd_op, s.papieren_kopie_op, s.inhoud_verwijderd_op,
-                e.tijdstip,
+                e.tijdstip, s.schooljaar, s.vve_indicatie,
             )  # fmt: skip
             await conn.execute(
                 """

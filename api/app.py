@@ -8,7 +8,7 @@ from starlette.middleware.base import RequestResponseEndpoint
 
 from api import API_VERSION
 from api.errors import install_error_handlers
-from api.routes import dev, gezondheid, overdrachten
+from api.routes import dev, gezondheid, imports, monitoring, ouder_sessies, overdrachten
 from db.pool import create_pool
 from overdracht.engine import connect
 from overdracht.settings import Settings, get_settings
@@ -48,6 +48,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(gezondheid.router)
     app.include_router(overdrachten.router)
+    app.include_router(monitoring.router)
+    app.include_router(imports.router)
+    app.include_router(ouder_sessies.router)
     if settings.dev_mode:
         app.include_router(dev.router)
     return app

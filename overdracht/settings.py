@@ -40,6 +40,20 @@ class Settings(BaseSettings):
     # Where `overdracht dev` keeps the engine's SQLite file and the private PostgreSQL cluster.
     data_dir: Path = Path(".data")
 
+    # OpenID Connect: bearer tokens from the gemeente's identity provider (Keycloak, Azure AD, a
+    # DigiD/eHerkenning broker). Unset: only the service's own tokens (development, parents) are accepted.
+    oidc_issuer: str | None = None
+    oidc_audience: str = "overdracht-api"
+    oidc_jwks_url: str | None = None  # default: {oidc_issuer}/.well-known/jwks.json
+    oidc_user_claim: str = "sub"  # the claim that names the user (gebruikers.extern_id)
+
+    # Parents without an account: a one-time code in their message, exchanged at POST /v1/ouder-sessies.
+    ouder_code_ttl_hours: int = Field(default=14 * 24, gt=0)
+    ouder_token_ttl_minutes: int = Field(default=60, gt=0)
+
+    # How long an Idempotency-Key's first answer is kept (and replayed for a repeat).
+    idempotency_ttl_hours: int = Field(default=24, gt=0)
+
     # Development tokens (POST /v1/dev/tokens); the endpoint exists only outside production.
     dev_token_secret: SecretStr = SecretStr("overdracht-development-only-secret-0123456789")
     token_ttl_minutes: int = Field(default=480, gt=0)

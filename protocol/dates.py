@@ -89,3 +89,10 @@ def working_days_between(start: date, end: date) -> int:
         count += is_working_day(day)
         day += _ONE_DAY
     return count
+
+
+def school_year(day: date) -> str:
+    """The Dutch school year `day` falls in, named by its two calendar years: it turns on 1 August."""
+    _require_date(day)
+    start = day.year if day.month >= 8 else day.year - 1
+    return f"{start}-{start + 1}"

@@ -64,6 +64,9 @@ class HandoverState(BaseModel):
     afgerond_op: datetime | None = None
     eerste_schooldag: date | None = None
     protocol_versie: int = 0
+    # Monitoring metadata: the school year the child starts school in, and its VVE-indicatie.
+    schooljaar: str | None = None
+    vve_indicatie: bool = False
     deadlines: dict[Deadline, datetime] = {}
     vlaggen: dict[Vlag, VlagStatus] = {}
     warme_overdracht_vereist: bool = False

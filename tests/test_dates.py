@@ -14,6 +14,7 @@ from protocol.dates import (
     amsterdam_date,
     end_of_day,
     is_working_day,
+    school_year,
     working_days_between,
 )
 
@@ -269,3 +270,11 @@ def test_the_end_of_a_day_is_the_first_moment_of_the_next(day: date) -> None:
     assert moment.tzinfo is UTC
     assert amsterdam_date(moment - timedelta(microseconds=1)) == day
     assert amsterdam_date(moment) == day + ONE_DAY
+
+
+@pytest.mark.parametrize(
+    ("day", "year"),
+    [(date(2028, 2, 29), "2027-2028"), (date(2027, 7, 31), "2026-2027"), (date(2027, 8, 1), "2027-2028")],
+)
+def test_the_school_year_turns_on_1_august(day: date, year: str) -> None:
+    assert school_year(day) == year

@@ -17,7 +17,7 @@ with workflow.unsafe.imports_passed_through():
     # files the sandbox would refuse.
     from activities.berichten import BerichtActivities
     from activities.read_model import ReadModelActivities
-    from protocol.dates import age_reached, amsterdam_date, end_of_day
+    from protocol.dates import age_reached, amsterdam_date, end_of_day, school_year
     from schemas.bericht import Aanleiding, BerichtAanvraag, BerichtSoort, Ontvanger
     from schemas.formulier import Formulier, Niveau
     from schemas.overdracht import Besluit, Deadline, Gebeurtenis, Status
@@ -83,6 +83,8 @@ class HandoverWorkflow:
             status=Status.CONCEPT,
             school_id=input.school_id,
             protocol_versie=input.protocol.versie,
+            schooljaar=school_year(rules.first_school_day(input.geboortedatum, input.protocol.config)),
+            vve_indicatie=input.vve_indicatie,
         )
         self._formulier: Formulier | None = None
         self._ouders: list[UUID] = []
@@ -286,6 +288,7 @@ class HandoverWorkflow:
                 status=Status.ONTVANGEN,
                 ontvangen_op=workflow.now(),
                 eerste_schooldag=cmd.eerste_schooldag,
+                schooljaar=school_year(cmd.eerste_schooldag),
                 deadlines=deadlines,
                 toelichting=cmd.reden,
                 details={"warme_overdracht_gewenst": "ja"} if cmd.warme_overdracht_gewenst else {},
@@ -612,6 +615,7 @@ class HandoverWorkflow:
             update={"revisie": self._state.revisie + 1, "status": status or self._state.status, **changes}
         )
         new.warme_overdracht_vereist = self._warm_required(new.status)
+        new.vve_indicatie = new.vve_indicatie or bool(self._formulier and self._formulier.vve.indicatie)
         # A flag stays in the record, but it is no longer open once its step is taken.
         new.vlaggen = {
             vlag: VlagStatus(gezet_op=v.gezet_op, opgelost_op=now)

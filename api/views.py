@@ -54,6 +54,8 @@ def _fields(row: asyncpg.Record, user: Gebruiker) -> dict[str, object]:
         stadsdeel=Verwijzing(id=row["stadsdeel_id"], naam=row["stadsdeel_naam"]),
         kind=kind,
         formulier_compleet=row["formulier_compleet"],
+        schooljaar=row["schooljaar"],
+        vve_indicatie=row["vve_indicatie"],
         tijdstippen=Tijdstippen(**{name: row[name] for name in Tijdstippen.model_fields}),
         termijnen=Termijnen(
             deadlines=json.loads(row["deadlines"]),

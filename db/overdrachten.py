@@ -2,16 +2,17 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from uuid import UUID
 
 import asyncpg
 
 from schemas.formulier import Formulier
 from schemas.gebruiker import Gebruiker
-from schemas.overdracht import Rol, Status
+from schemas.overdracht import Rol, Status, Vlag
 
 _SELECT = """
-SELECT o.id, o.kind_id, o.status, o.revisie, o.formulier_compleet,
+SELECT o.id, o.kind_id, o.status, o.revisie, o.formulier_compleet, o.schooljaar, o.vve_indicatie,
        o.geopend_op, o.ingediend_op, o.toestemming_op, o.verzonden_op, o.ontvangen_op,
        o.afgerond_op, o.geweigerd_op, o.ingetrokken_op, o.geannuleerd_op, o.papieren_kopie_op,
        o.inhoud_verwijderd_op, o.eerste_schooldag, o.bijgewerkt_op,
@@ -40,7 +41,7 @@ class _Where:
 
     def add(self, clause: str, *values: object) -> None:
         numbers = [f"${len(self.args) + i + 1}" for i in range(len(values))]
-        self.clauses.append(clause.format(*numbers))
+        self.clauses.append(clause.format(*numbers) if values else clause)
         self.args.extend(values)
 
     def sql(self) -> str:
@@ -76,28 +77,71 @@ async def get(pool: asyncpg.Pool, user: Gebruiker, overdracht_id: UUID) -> async
 @dataclass
 class Filters:
     status: list[Status] | None = None
+    open_vlaggen: list[Vlag] | None = None  # overdue now for any of these
+    te_laat: bool | None = None  # anything overdue now (or nothing)
     locatie_id: UUID | None = None
     school_id: UUID | None = None
+    wijk_id: UUID | None = None
+    stadsdeel_id: UUID | None = None
+    schooljaar: str | None = None
+    deadline_voor: datetime | None = None  # the next open deadline falls before this moment
+
+
+class Sort(StrEnum):
+    GEOPEND_OP = "geopendOp"
+    GEOPEND_OP_AFLOPEND = "-geopendOp"
+    VOLGENDE_DEADLINE = "volgendeDeadline"
+    ACHTERSTALLIG_SINDS = "achterstalligSinds"
+    BIJGEWERKT_OP_AFLOPEND = "-bijgewerktOp"
+
+
+# Each sort as (key expression, descending). Missing keys sort last: keyset paging needs a value.
+_NEVER = "'9999-12-31 00:00:00+00'::timestamptz"
+_SORTS: dict[Sort, tuple[str, bool]] = {
+    Sort.GEOPEND_OP: ("o.geopend_op", False),
+    Sort.GEOPEND_OP_AFLOPEND: ("o.geopend_op", True),
+    Sort.VOLGENDE_DEADLINE: (f"COALESCE(o.volgende_deadline, {_NEVER})", False),
+    Sort.ACHTERSTALLIG_SINDS: (f"COALESCE(o.achterstallig_sinds, {_NEVER})", False),
+    Sort.BIJGEWERKT_OP_AFLOPEND: ("o.bijgewerkt_op", True),
+}
 
 
 async def page(
     pool: asyncpg.Pool,
     user: Gebruiker,
     filters: Filters,
+    sort: Sort,
     after: tuple[datetime, UUID] | None,
     limit: int,
 ) -> list[asyncpg.Record]:
-    """Oldest first, keyset-paged on (geopend_op, id)."""
+    """One page in the caller's scope, keyset-paged on (sort key, id); each row carries its `sort_key`."""
     where = _scoped(user)
     if filters.status:
         where.add("o.status = ANY({})", [s.value for s in filters.status])
-    if filters.locatie_id:
-        where.add("o.locatie_id = {}", filters.locatie_id)
-    if filters.school_id:
-        where.add("o.school_id = {}", filters.school_id)
+    if filters.open_vlaggen:
+        where.add("o.open_vlaggen && {}::text[]", [v.value for v in filters.open_vlaggen])
+    if filters.te_laat is not None:
+        where.add("cardinality(o.open_vlaggen) > 0" if filters.te_laat else "cardinality(o.open_vlaggen) = 0")
+    for column, value in (
+        ("o.locatie_id", filters.locatie_id),
+        ("o.school_id", filters.school_id),
+        ("l.wijk_id", filters.wijk_id),
+        ("w.stadsdeel_id", filters.stadsdeel_id),
+        ("o.schooljaar", filters.schooljaar),
+    ):
+        if value is not None:
+            where.add(f"{column} = {{}}", value)
+    if filters.deadline_voor is not None:
+        where.add("o.volgende_deadline < {}", filters.deadline_voor)
+    key, descending = _SORTS[sort]
     if after:
-        where.add("(o.geopend_op, o.id) > ({}, {})", *after)
-    sql = _SELECT + where.sql() + f" ORDER BY o.geopend_op, o.id LIMIT {int(limit)}"
+        where.add(f"({key}, o.id) {'<' if descending else '>'} ({{}}, {{}})", *after)
+    order = "DESC" if descending else "ASC"
+    sql = (
+        _SELECT.replace("SELECT ", f"SELECT {key} AS sort_key, ", 1)
+        + where.sql()
+        + f" ORDER BY {key} {order}, o.id {order} LIMIT {int(limit)}"
+    )
     return await pool.fetch(sql, *where.args)
 
 

@@ -149,6 +149,8 @@ class OverdrachtSamenvatting(ApiModel):
     stadsdeel: Verwijzing
     kind: KindGegevens | None = None
     formulier_compleet: bool
+    schooljaar: str | None = Field(description="The school year the child starts school in, e.g. 2027-2028.")
+    vve_indicatie: bool
     tijdstippen: Tijdstippen
     termijnen: Termijnen
     warme_overdracht: WarmeOverdracht

@@ -1,9 +1,6 @@
 """/v1/overdrachten: open an overdracht, read it, and take its steps."""
 
-import base64
-import binascii
-import json
-from datetime import datetime
+from datetime import date, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -29,6 +26,7 @@ from api.deps import (
     WarmeOverdrachtBijdragen,
 )
 from api.errors import Forbidden, InvalidInput, NoProtocol, NotFound, problems
+from api.paging import decode_cursor, encode_cursor
 from db import kinderen, organisaties, overdrachten
 from db import protocol as protocols
 from protocol.dates import end_of_day
@@ -52,7 +50,7 @@ from schemas.api import OverdrachtOpenen as OverdrachtOpenenBody
 from schemas.api import SchoolKiezen as SchoolKiezenBody
 from schemas.formulier import Formulier
 from schemas.gebruiker import Gebruiker
-from schemas.overdracht import Deadline, Rol, Status
+from schemas.overdracht import Deadline, Rol, Status, Vlag
 from schemas.workflow import (
     Actor,
     Cancel,
@@ -148,43 +146,49 @@ async def open_overdracht(
     return await _detail(pool, user, overdracht_id)
 
 
-def _encode_cursor(geopend_op: datetime, overdracht_id: UUID) -> str:
-    raw = json.dumps([geopend_op.isoformat(), str(overdracht_id)]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        geopend_op, overdracht_id = json.loads(raw)
-        return datetime.fromisoformat(geopend_op), UUID(overdracht_id)
-    except (binascii.Error, ValueError, TypeError):
-        raise InvalidInput(
-            "De cursor is ongeldig; gebruik de volgendeCursor uit het vorige antwoord.",
-            invalid_params=[{"name": "cursor", "reason": "ongeldige cursor"}],
-        ) from None
-
-
 @router.get(
     "",
-    summary="List the overdrachten you may see, oldest first",
+    summary="List the overdrachten you may see",
+    description="Filtered, sorted (oldest opened first unless `sort` says otherwise) and keyset-paged: "
+    "pass `volgendeCursor` as `cursor` for the next page, with the same `sort`.",
     responses=problems(400, 401, 503),
 )
 async def list_overdrachten(
     user: CurrentUser,
     pool: DbDep,
     status_: Annotated[list[Status] | None, Query(alias="status", description="One or more states.")] = None,
+    vlag: Annotated[list[Vlag] | None, Query(description="Overdue now for any of these flags.")] = None,
+    te_laat: Annotated[bool | None, Query(alias="teLaat", description="Anything overdue now (true) or not.")] = None,
     locatie_id: Annotated[UUID | None, Query(alias="locatieId")] = None,
     school_id: Annotated[UUID | None, Query(alias="schoolId")] = None,
+    wijk_id: Annotated[UUID | None, Query(alias="wijkId")] = None,
+    stadsdeel_id: Annotated[UUID | None, Query(alias="stadsdeelId")] = None,
+    schooljaar: Annotated[
+        str | None, Query(pattern=r"^\d{4}-\d{4}$", description="e.g. 2027-2028: the school year the child starts in.")
+    ] = None,
+    deadline_voor: Annotated[
+        date | None, Query(alias="deadlineVoor", description="The next open deadline ends on or before this day.")
+    ] = None,
+    sort: Annotated[overdrachten.Sort, Query()] = overdrachten.Sort.GEOPEND_OP,
     page_size: Annotated[int, Query(alias="pageSize", ge=1, le=100)] = 25,
     cursor: Annotated[str | None, Query(description="volgendeCursor of the previous page.")] = None,
 ) -> OverdrachtenPagina:
-    after = _decode_cursor(cursor) if cursor else None
-    filters = overdrachten.Filters(status=status_, locatie_id=locatie_id, school_id=school_id)
-    rows = await overdrachten.page(pool, user, filters, after, page_size + 1)
+    after = decode_cursor(cursor, sort.value) if cursor else None
+    filters = overdrachten.Filters(
+        status=status_,
+        open_vlaggen=vlag,
+        te_laat=te_laat,
+        locatie_id=locatie_id,
+        school_id=school_id,
+        wijk_id=wijk_id,
+        stadsdeel_id=stadsdeel_id,
+        schooljaar=schooljaar,
+        deadline_voor=end_of_day(deadline_voor) + timedelta(microseconds=1) if deadline_voor else None,
+    )
+    rows = await overdrachten.page(pool, user, filters, sort, after, page_size + 1)
     more = len(rows) > page_size
     rows = rows[:page_size]
-    next_cursor = _encode_cursor(rows[-1]["geopend_op"], rows[-1]["id"]) if more else None
+    next_cursor = encode_cursor(sort.value, rows[-1]["sort_key"], rows[-1]["id"]) if more else None
     return OverdrachtenPagina(resultaten=[views.summary(r, user) for r in rows], volgende_cursor=next_cursor)
 
 

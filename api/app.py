@@ -8,6 +8,7 @@ from starlette.middleware.base import RequestResponseEndpoint
 
 from api import API_VERSION
 from api.errors import install_error_handlers
+from api.idempotency import install_idempotency
 from api.routes import dev, gezondheid, imports, monitoring, ouder_sessies, overdrachten
 from db.pool import create_pool
 from overdracht.engine import connect
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return response
 
     install_error_handlers(app)
+    install_idempotency(app)
     app.include_router(gezondheid.router)
     app.include_router(overdrachten.router)
     app.include_router(monitoring.router)

@@ -93,7 +93,38 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+def _document_problems(app: FastAPI) -> None:
+    """The OpenAPI as the API behaves: every error is application/problem+json (FastAPI files a
+    response model under application/json), and invalid input is a 400, not FastAPI's 422."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = generate()  # FastAPI caches it: the changes below are made once
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.get("responses", {})
+                default_422 = responses.get("422", {}).get("content", {}).get("application/json", {})
+                if default_422.get("schema", {}).get("$ref", "").endswith("/HTTPValidationError"):
+                    del responses["422"]
+                    responses.setdefault("400", {"description": InvalidInput.title})
+                for code, response in responses.items():
+                    content = response.setdefault("content", {})
+                    as_json = content.get("application/json", {}).get("schema", {}).get("$ref", "")
+                    # Errors documented as a Problem (or not at all); an error with a body of its own
+                    # (the health check's 503) keeps it.
+                    if code[0] in "45" and (as_json.endswith("/Problem") or not as_json):
+                        content.pop("application/json", None)
+                        content[PROBLEM_JSON] = {"schema": {"$ref": "#/components/schemas/Problem"}}
+        for unused in ("HTTPValidationError", "ValidationError"):
+            schema.get("components", {}).get("schemas", {}).pop(unused, None)
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    _document_problems(app)
+
     @app.exception_handler(ApiProblem)
     async def _problem(request: Request, exc: ApiProblem) -> JSONResponse:
         return problem_response(exc.status, exc.title, exc.code, exc.detail, request, **exc.extensions)

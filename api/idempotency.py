@@ -1,0 +1,346 @@
+"""Idempotency-Key on the API's state-changing requests: the first answer is stored and a repeat gets it
+again, without running the step a second time (API.md)."""
+
+import asyncio
+import contextlib
+import json
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from hashlib import sha256
+from typing import Any
+
+import asyncpg
+from fastapi import FastAPI
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api import API_VERSION
+from api.errors import DATABASE_DOWN, PROBLEM_JSON, ApiProblem, InvalidInput, Unavailable, problem_response
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotency-Replayed"
+
+# Every method that changes state. PUT is idempotent by nature, but a repeated PUT after the overdracht
+# moved on would be answered 409; replaying the first answer tells the caller what really happened.
+COVERED_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Their answer is a bearer token: keeping it for a replay would store a credential in the database.
+# A lost answer there is cured by asking again, not by a replay.
+EXCLUDED_PATHS = frozenset({"/v1/dev/tokens", "/v1/ouder-sessies"})
+# The headers of an answer that are part of it; the rest (API-Version, Content-Length) is made anew.
+KEPT_HEADERS = frozenset({"content-type", "location", "www-authenticate"})
+# A reservation this old belongs to a process that died mid-request (a request waits at most a few
+# engine timeouts): a repeat may take the key over instead of being told "still processing" for a day.
+STALE_AFTER = timedelta(minutes=5)
+# Expired answers are deleted on write, at most this often per process.
+CLEANUP_EVERY_SECONDS = 60.0
+
+log = logging.getLogger(__name__)
+
+
+class KeyInUse(ApiProblem):
+    status, title, code = 409, "Verzoek wordt nog verwerkt", "IDEMPOTENCY_KEY_IN_BEHANDELING"
+
+
+class KeyReused(ApiProblem):
+    status, title, code = 422, "Idempotency-Key hergebruikt", "IDEMPOTENCY_KEY_HERGEBRUIKT"
+
+
+@dataclass(frozen=True)
+class _Fingerprint:
+    """Who asked (a hash of the Authorization header, never the token), with which key, for what."""
+
+    caller_hash: bytes
+    key: str
+    method: str
+    path: str
+    body_hash: bytes
+
+
+def install_idempotency(app: FastAPI) -> None:
+    """Honour Idempotency-Key on every state-changing /v1 request, and document it in the OpenAPI."""
+    app.add_middleware(IdempotencyMiddleware)
+    _document_in_openapi(app)
+
+
+def valid_key(value: str) -> bool:
+    # Printable ASCII; a space only inside, since HTTP strips it at either end anyway.
+    return 1 <= len(value) <= 255 and all(" " <= c <= "~" for c in value) and value == value.strip(" ")
+
+
+def _covered(method: str, path: str) -> bool:
+    return method in COVERED_METHODS and path.startswith("/v1/") and path not in EXCLUDED_PATHS
+
+
+def _body_hash(body: bytes, content_type: str) -> bytes:
+    # The same JSON with other spacing or key order is the same request. Not JSON after all: the route
+    # answers 400, and the raw bytes identify the request.
+    if body and "json" in content_type:
+        with contextlib.suppress(ValueError, RecursionError):
+            body = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return sha256(body).digest()
+
+
+# Reserve the key, atomically: a new key is inserted; an existing one is taken over only when its answer
+# has expired or its reservation is stale. Anything else returns no row and the existing one decides.
+_RESERVE = """
+INSERT INTO idempotency_keys AS k (caller_hash, idempotency_key, method, path, body_hash, reservation)
+VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT (caller_hash, idempotency_key) DO UPDATE
+    SET method = EXCLUDED.method, path = EXCLUDED.path, body_hash = EXCLUDED.body_hash,
+        reservation = EXCLUDED.reservation, created_at = now(),
+        status = NULL, headers = NULL, body = NULL, completed_at = NULL
+    WHERE k.created_at < now() - $7::interval
+       OR (k.status IS NULL AND k.created_at < now() - $8::interval)
+RETURNING true
+"""
+_EXISTING = """
+SELECT method, path, body_hash, status, headers, body FROM idempotency_keys
+WHERE caller_hash = $1 AND idempotency_key = $2 AND created_at >= now() - $3::interval
+"""
+_STORE = """
+UPDATE idempotency_keys SET status = $4, headers = $5::jsonb, body = $6, completed_at = now()
+WHERE caller_hash = $1 AND idempotency_key = $2 AND reservation = $3
+"""
+_RELEASE = "DELETE FROM idempotency_keys WHERE caller_hash = $1 AND idempotency_key = $2 AND reservation = $3"
+# The stored answers can hold personal data (an overdracht's form): they are kept only for the short
+# term of settings.idempotency_ttl_hours, and deleted after.
+_DELETE_EXPIRED = "DELETE FROM idempotency_keys WHERE created_at < now() - $1::interval"
+
+
+class IdempotencyMiddleware:
+    """Pure ASGI (not BaseHTTPMiddleware): it must read the body before the route does and hold the
+    answer back until it is stored, so that a repeat arriving after the answer always finds it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._next_cleanup = 0.0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not _covered(scope["method"], scope["path"]):
+            return await self.app(scope, receive, send)
+        headers = Headers(scope=scope)
+        keys = headers.getlist(HEADER)
+        if not keys:
+            return await self.app(scope, receive, send)
+        if len(keys) != 1 or not valid_key(keys[0]):
+            reason = "één waarde van 1 tot 255 afdrukbare ASCII-tekens"
+            problem = InvalidInput(
+                f"De {HEADER}-header is ongeldig: gebruik {reason}. Er is niets gewijzigd.",
+                invalid_params=[{"name": HEADER, "reason": reason}],
+            )
+            return await _problem(problem, scope, receive, send)
+        authorization = headers.get("authorization")
+        if authorization is None:
+            # No caller, no scope that keeps one caller's keys from another's: such a request is
+            # refused (401) by every route this covers anyway.
+            return await self.app(scope, receive, send)
+
+        body = await _read_body(receive)
+        if body is None:
+            return  # the client went away before it finished sending
+        query = scope.get("query_string", b"").decode("latin-1")
+        request = _Fingerprint(
+            caller_hash=sha256(authorization.encode("latin-1")).digest(),
+            key=keys[0],
+            method=scope["method"],
+            path=scope["path"] + (f"?{query}" if query else ""),
+            body_hash=_body_hash(body, headers.get("content-type", "")),
+        )
+        app_state = scope["app"].state
+        pool: asyncpg.Pool = app_state.pool
+        ttl = timedelta(hours=app_state.settings.idempotency_ttl_hours)
+
+        try:
+            outcome = await _reserve(pool, request, ttl)
+        except DATABASE_DOWN:
+            problem = Unavailable("De database is niet bereikbaar. Er is niets gewijzigd; probeer het zo opnieuw.")
+            return await _problem(problem, scope, receive, send)
+        if isinstance(outcome, Response):
+            return await outcome(scope, receive, send)
+        if isinstance(outcome, ApiProblem):
+            return await _problem(outcome, scope, receive, send, retry_after=outcome.status == 409)
+        await self._run(scope, _replaying(body, receive), send, pool, request, outcome, ttl)
+
+    async def _run(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        pool: asyncpg.Pool,
+        request: _Fingerprint,
+        reservation: uuid.UUID,
+        ttl: timedelta,
+    ) -> None:
+        held: list[Message] = []
+
+        async def hold(message: Message) -> None:
+            held.append(message)
+
+        owner = (request.caller_hash, request.key, reservation)
+        try:
+            await self.app(scope, receive, hold)
+        except BaseException:
+            # An unexpected error (answered 500 further out) or a cancelled request: let the client retry.
+            await _quietly(pool.execute(_RELEASE, *owner))
+            raise
+        start = next((m for m in held if m["type"] == "http.response.start"), None)
+        status = start["status"] if start else 500
+        if 200 <= status < 300 or 400 <= status < 500:
+            kept = [
+                [name.decode("latin-1"), value.decode("latin-1")]
+                for name, value in start["headers"]  # type: ignore[index]
+                if name.decode("latin-1").lower() in KEPT_HEADERS
+            ]
+            answer = b"".join(m.get("body", b"") for m in held if m["type"] == "http.response.body")
+            await _quietly(pool.execute(_STORE, *owner, status, json.dumps(kept), answer))
+            await self._delete_expired(pool, ttl)
+        else:
+            # A 5xx (the engine or database down) decided nothing: the key stays usable for a retry.
+            await _quietly(pool.execute(_RELEASE, *owner))
+        for message in held:
+            await send(message)
+
+    async def _delete_expired(self, pool: asyncpg.Pool, ttl: timedelta) -> None:
+        now = asyncio.get_running_loop().time()
+        if now < self._next_cleanup:
+            return
+        self._next_cleanup = now + CLEANUP_EVERY_SECONDS
+        await _quietly(pool.execute(_DELETE_EXPIRED, ttl))
+
+
+async def _reserve(pool: asyncpg.Pool, request: _Fingerprint, ttl: timedelta) -> uuid.UUID | Response | ApiProblem:
+    """The reservation to run the request under, the stored answer to replay, or the problem to answer."""
+    for _ in range(3):
+        reservation = uuid.uuid4()
+        fields = (request.caller_hash, request.key, request.method, request.path, request.body_hash)
+        if await pool.fetchval(_RESERVE, *fields, reservation, ttl, STALE_AFTER):
+            return reservation
+        row = await pool.fetchrow(_EXISTING, request.caller_hash, request.key, ttl)
+        if row is None:
+            continue  # released (a 5xx) between the two statements: try to take it again
+        if (row["method"], row["path"], bytes(row["body_hash"])) != (request.method, request.path, request.body_hash):
+            return KeyReused(
+                f"Deze {HEADER} is al gebruikt voor een ander verzoek. Gebruik een nieuwe sleutel voor een "
+                "nieuw verzoek. Er is niets gewijzigd."
+            )
+        if row["status"] is None:
+            break
+        headers = dict(json.loads(row["headers"]))
+        headers.update({REPLAYED_HEADER: "true", "API-Version": API_VERSION})
+        return Response(content=bytes(row["body"]), status_code=row["status"], headers=headers)
+    return KeyInUse(
+        f"Een verzoek met deze {HEADER} wordt nog verwerkt. Probeer het zo opnieuw met dezelfde sleutel; "
+        "het wordt niet dubbel uitgevoerd."
+    )
+
+
+async def _read_body(receive: Receive) -> bytes | None:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    """The request's body, already read here, handed to the route; after it, the client's own events."""
+    pending = True
+
+    async def replay() -> Message:
+        nonlocal pending
+        if pending:
+            pending = False
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+async def _problem(
+    problem: ApiProblem, scope: Scope, receive: Receive, send: Send, *, retry_after: bool = False
+) -> None:
+    response = problem_response(
+        problem.status, problem.title, problem.code, problem.detail, Request(scope), **problem.extensions
+    )
+    if retry_after:
+        response.headers["Retry-After"] = "1"
+    await response(scope, receive, send)
+
+
+async def _quietly(statement: Any) -> None:
+    # The step has run: its answer goes to the client even when the key's bookkeeping fails. An unstored
+    # reservation is taken over once stale (STALE_AFTER); an unreleased one likewise.
+    try:
+        await statement
+    except (asyncpg.PostgresError, *DATABASE_DOWN):
+        log.warning("idempotency key bookkeeping failed", exc_info=True)
+
+
+_PARAMETER = {
+    "name": HEADER,
+    "in": "header",
+    "required": False,
+    "description": (
+        "A key of your choosing (e.g. a UUID), new for every new request. A repeat with the same key and "
+        "body gets the first answer again (with `Idempotency-Replayed: true`) and changes nothing; the "
+        "same key for another request is 422, while the first is still being processed 409. Answers are "
+        "kept for OVERDRACHT_IDEMPOTENCY_TTL_HOURS (24 by default); a 5xx is not kept, so a retry may reuse "
+        "the key."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]([ -~]*[!-~])?$"},
+}
+_REPLAYED = {
+    "description": "`true` when this is the stored first answer to a repeat with the same Idempotency-Key.",
+    "schema": {"type": "string", "enum": ["true"]},
+}
+
+
+# What the key itself can be answered with, where the operation does not document that status yet.
+_PROBLEMS = {
+    "400": "Invalid input, or an invalid Idempotency-Key.",
+    "409": "A request with this Idempotency-Key is still being processed.",
+    "422": "This Idempotency-Key was used for another request.",
+}
+_PROBLEM_CONTENT = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+
+
+def _is_fastapi_validation_error(response: dict[str, Any]) -> bool:
+    # FastAPI documents a 422 for every route with parameters; this API answers invalid input with 400.
+    schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+    return schema.get("$ref", "").endswith("/HTTPValidationError")
+
+
+def _document_in_openapi(app: FastAPI) -> None:
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = generate()  # cached by FastAPI after the first call; patched once, in place
+        for path, operations in schema.get("paths", {}).items():
+            for method, operation in operations.items():
+                if not _covered(method.upper(), path):
+                    continue
+                parameters = operation.setdefault("parameters", [])
+                if any(p.get("name") == HEADER and p.get("in") == "header" for p in parameters):
+                    continue
+                parameters.append(dict(_PARAMETER))
+                responses = operation.setdefault("responses", {})
+                for code, response in responses.items():
+                    if code.startswith("2"):
+                        response.setdefault("headers", {})[REPLAYED_HEADER] = dict(_REPLAYED)
+                for code, description in _PROBLEMS.items():
+                    documented = responses.get(code)
+                    if documented is None or _is_fastapi_validation_error(documented):
+                        responses[code] = {"description": description, "content": dict(_PROBLEM_CONTENT)}
+                    else:
+                        documented["description"] = f"{documented.get('description', '')} Or: {description}"
+                        documented.setdefault("content", {})[PROBLEM_JSON] = dict(_PROBLEM_CONTENT[PROBLEM_JSON])
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

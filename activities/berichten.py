@@ -2,16 +2,18 @@
 
 import email.utils
 import uuid
+from datetime import timedelta
 from uuid import UUID
 
 import asyncpg
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.berichtteksten import render
+from activities.berichtteksten import render, render_met_code
+from db import ouder_codes
 from overdracht.mailer import Mailer, MailNotSent, MailOutcomeUnknown
 from overdracht.settings import Settings
-from schemas.bericht import BerichtAanvraag, BezorgStatus, Ontvanger
+from schemas.bericht import Aanleiding, BerichtAanvraag, BerichtSoort, BezorgStatus, Ontvanger
 
 # Who receives a message, within the overdracht's scope (`o`), as a condition on the users (`g`).
 _SCHOOL = "g.rol = 'school' AND g.school_id = o.school_id"
@@ -29,11 +31,19 @@ _FINAL = frozenset(
 )
 
 
+def _carries_parent_codes(row: asyncpg.Record) -> bool:
+    """The parents' invitation to read the submitted form: each parent gets their own code to open it."""
+    return (row["soort"], row["aanleiding"], row["ontvanger"]) == (
+        BerichtSoort.UITNODIGING.value, Aanleiding.INDIENING.value, Ontvanger.OUDERS.value,
+    )  # fmt: skip
+
+
 class BerichtActivities:
     def __init__(self, pool: asyncpg.Pool, mailer: Mailer | None, settings: Settings) -> None:
         self._pool = pool
         self._mailer = mailer
         self._base_url = settings.public_base_url.rstrip("/")
+        self._code_ttl = timedelta(hours=settings.ouder_code_ttl_hours)
         self._message_id_domain = (
             email.utils.parseaddr(settings.mail_from)[1].rpartition("@")[2] or "overdracht.invalid"
         )
@@ -88,11 +98,17 @@ class BerichtActivities:
         At most once: `bezorging_gestart_op` is committed before the mail server is contacted. An
         attempt that finds it set cannot know whether the one before it reached the server (a crash,
         a timeout, a lost answer), so it sends nothing and records ONZEKER. It is cleared only when
-        the server certainly accepted nothing, which makes that one failure safe to retry."""
+        the server certainly accepted nothing, which makes that one failure safe to retry.
+
+        The parents' invitation to read the form goes as one message per parent, each with their own
+        one-time code, minted in the same transaction that marks the start: a retry finds the start
+        set and mints no second set."""
         mailer = self._mailer
+        codes: list[ouder_codes.MintedCode] | None = None
         async with self._pool.acquire() as conn, conn.transaction():
             row = await conn.fetchrow(
-                "SELECT status, bezorging_gestart_op, aan, onderwerp, tekst, message_id"
+                "SELECT overdracht_id, sleutel, soort, aanleiding, ontvanger, deadline, status,"
+                " bezorging_gestart_op, aan, onderwerp, tekst, message_id"
                 " FROM berichten WHERE id = $1 FOR UPDATE",
                 bericht_id,
             )
@@ -108,9 +124,16 @@ class BerichtActivities:
                 return await self._set(conn, bericht_id, BezorgStatus.ONZEKER)
             if mailer is None:
                 return await self._set(conn, bericht_id, BezorgStatus.GEEN_MAILSERVER)
+            if _carries_parent_codes(row):
+                parents = await ouder_codes.parents_to_invite(conn, bericht_id)
+                if not parents:  # the addresses it was queued for are no longer a parent's
+                    return await self._set(conn, bericht_id, BezorgStatus.GEEN_ADRES)
+                codes = await ouder_codes.mint(conn, bericht_id, parents, self._code_ttl)
             await conn.execute("UPDATE berichten SET bezorging_gestart_op = now() WHERE id = $1", bericht_id)
 
-        # Outside the transaction: the start is committed before anything leaves.
+        # Outside the transaction: the start (and the codes' hashes) are committed before anything leaves.
+        if codes is not None:
+            return await self._deliver_with_codes(mailer, bericht_id, row, codes)
         try:
             await mailer.send(
                 to=list(row["aan"]), subject=row["onderwerp"], body=row["tekst"], message_id=row["message_id"]
@@ -130,6 +153,65 @@ class BerichtActivities:
             activity.logger.warning("message %s: delivery failed midway (%s); not resent", bericht_id, exc)
             async with self._pool.acquire() as conn:
                 return await self._set(conn, bericht_id, BezorgStatus.ONZEKER)
+        return await self._sent(bericht_id)
+
+    async def _deliver_with_codes(
+        self, mailer: Mailer, bericht_id: UUID, row: asyncpg.Record, codes: list[ouder_codes.MintedCode]
+    ) -> BezorgStatus:
+        """One message to each parent with their own code. Still at most once: once anything may have
+        been handed over, nothing of this message is sent again."""
+        aanvraag = BerichtAanvraag(
+            overdracht_id=row["overdracht_id"], sleutel=row["sleutel"], soort=row["soort"],
+            aanleiding=row["aanleiding"], ontvanger=row["ontvanger"], deadline=row["deadline"],
+        )  # fmt: skip
+        delivered = unsure = 0
+        unsent: list[ouder_codes.MintedCode] = []
+        refusals: list[MailNotSent] = []
+        for n, minted in enumerate(codes, start=1):
+            onderwerp, tekst = render_met_code(
+                aanvraag, f"{self._base_url}/ouder?code={minted.code}", minted.expires_at
+            )
+            try:
+                await mailer.send(
+                    to=[minted.parent.email], subject=onderwerp, body=tekst,
+                    message_id=f"<{bericht_id}.{n}@{self._message_id_domain}>",
+                )  # fmt: skip
+            except MailNotSent as exc:
+                unsent.append(minted)
+                refusals.append(exc)
+            except MailOutcomeUnknown:
+                unsure += 1
+            else:
+                delivered += 1
+
+        if not delivered and not unsure:
+            # The server accepted nothing: as for one message, a later attempt may send it, with a
+            # fresh set of codes; these reached nobody.
+            async with self._pool.acquire() as conn, conn.transaction():
+                await conn.execute(
+                    "UPDATE berichten SET bezorging_gestart_op = NULL WHERE id = $1 AND status = $2",
+                    bericht_id,
+                    BezorgStatus.WACHTEND.value,
+                )
+                await ouder_codes.revoke(conn, unsent)
+            raise ApplicationError(
+                f"Message not sent, the mail server accepted nothing: {refusals[0]}",
+                type="MailNotSent",
+                non_retryable=all(e.permanent for e in refusals),
+            )
+        # Something went out, so nothing is sent again; a code that certainly reached nobody is forgotten.
+        async with self._pool.acquire() as conn:
+            await ouder_codes.revoke(conn, unsent)
+            if unsure or any(not e.permanent for e in refusals):
+                activity.logger.warning(
+                    "message %s: %d of %d parents' messages certainly sent; the others are not resent",
+                    bericht_id, delivered, len(codes),
+                )  # fmt: skip
+                return await self._set(conn, bericht_id, BezorgStatus.ONZEKER)
+        # Addresses refused for good are left out, as they are from one message to several people.
+        return await self._sent(bericht_id)
+
+    async def _sent(self, bericht_id: UUID) -> BezorgStatus:
         await self._pool.execute(
             "UPDATE berichten SET status = $2, verzonden_op = now() WHERE id = $1",
             bericht_id,

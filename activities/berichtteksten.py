@@ -1,8 +1,9 @@
 """The Dutch texts of the messages; a mail leaves our systems, so they hold no personal data at all.
 
-A text names only the kind of step, the deadline date and a link with the overdracht's opaque id:
-no child's name, date of birth, BSN or form content. Whoever follows the link signs in and sees what
-their role may see. Pure functions: the same request renders the same text."""
+A text names only the kind of step, the deadline date and a link with the overdracht's opaque id (in
+a parent's invitation: their own one-time link): no child's name, date of birth, BSN or form content.
+Whoever follows the link signs in and sees what their role may see. Pure functions: the same request
+renders the same text."""
 
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -138,8 +139,14 @@ def _actie(aanleiding: Aanleiding, ontvanger: Ontvanger) -> str:
     return ACTIE.get((aanleiding, ontvanger)) or TOEZICHT.get(ontvanger, TER_INFORMATIE)
 
 
-def render(aanvraag: BerichtAanvraag, overdracht_url: str) -> tuple[str, str]:
-    """(subject, body) of one message, in Dutch."""
+def tijdstip(moment: datetime) -> str:
+    """The Amsterdam date and time in Dutch: '31 december 2027 om 17:00'."""
+    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(AMSTERDAM)
+    return f"{datum(moment)} om {local:%H:%M}"
+
+
+def _opbouw(aanvraag: BerichtAanvraag) -> tuple[str, list[str]]:
+    """The subject, and the paragraphs before the link."""
     kort, uitleg = STAP[aanvraag.aanleiding]
     onderwerp = ONDERWERP[aanvraag.soort].format(stap=kort)
     alineas = [
@@ -154,5 +161,25 @@ def render(aanvraag: BerichtAanvraag, overdracht_url: str) -> tuple[str, str]:
             if aanvraag.soort is BerichtSoort.ESCALATIE
             else f"Uiterste datum voor deze stap: {wanneer}."
         )
+    return onderwerp, alineas
+
+
+def render(aanvraag: BerichtAanvraag, overdracht_url: str) -> tuple[str, str]:
+    """(subject, body) of one message, in Dutch."""
+    onderwerp, alineas = _opbouw(aanvraag)
     alineas += [f"Bekijk de overdracht (na aanmelden):\n{overdracht_url}", SLOT]
+    return onderwerp, "\n\n".join(alineas) + "\n"
+
+
+def render_met_code(aanvraag: BerichtAanvraag, code_url: str, geldig_tot: datetime) -> tuple[str, str]:
+    """(subject, body) of a message to one parent with their own one-time link: the same text as
+    `render`, but the link opens the form without an account. The code in it is a secret, not
+    personal data; it is never stored in clear (the outbox keeps the text without it)."""
+    onderwerp, alineas = _opbouw(aanvraag)
+    alineas += [
+        f"Open het formulier met uw persoonlijke link:\n{code_url}",
+        f"Deze link is alleen voor u. Hij werkt één keer, tot {tijdstip(geldig_tot)}; stuur hem niet door."
+        " Werkt de link niet meer, neem dan contact op met de voorschool.",
+        SLOT,
+    ]
     return onderwerp, "\n\n".join(alineas) + "\n"

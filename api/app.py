@@ -3,12 +3,13 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from starlette.middleware.base import RequestResponseEndpoint
 
 from api import API_VERSION
 from api.errors import install_error_handlers
 from api.idempotency import install_idempotency
+from api.query import reject_unknown_query_params
 from api.routes import dev, gezondheid, imports, monitoring, ouder_sessies, overdrachten
 from db.pool import create_pool
 from overdracht.engine import connect
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/v1/docs",
         openapi_url="/v1/openapi.json",
         redoc_url=None,
+        dependencies=[Depends(reject_unknown_query_params)],
     )
 
     @app.middleware("http")

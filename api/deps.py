@@ -1,6 +1,7 @@
 """The dependencies routes declare: the clients the lifespan owns, the signed-in user, and the
 capabilities a route needs (named after what they allow, mapped to roles in one table)."""
 
+import logging
 from typing import Annotated
 
 import asyncpg
@@ -14,6 +15,8 @@ from db import gebruikers
 from overdracht.settings import Settings
 from schemas.gebruiker import Gebruiker
 from schemas.overdracht import Rol
+
+log = logging.getLogger(__name__)
 
 
 def _settings(request: Request) -> Settings:
@@ -32,7 +35,11 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 DbDep = Annotated[asyncpg.Pool, Depends(_pool)]
 TemporalDep = Annotated[Client, Depends(_temporal)]
 
-_bearer = HTTPBearer(auto_error=False, description="A token from the identity provider (or /v1/dev/tokens).")
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="A token from the identity provider, a parent's session (POST /v1/ouder-sessies), or, outside"
+    " production, POST /v1/dev/tokens.",
+)
 
 
 async def _current_user(
@@ -42,10 +49,27 @@ async def _current_user(
 ) -> Gebruiker:
     if credentials is None:
         raise Unauthenticated("Meld u aan: stuur een geldig bearer-token mee in de Authorization-header.")
-    gebruiker_id = auth.verify(settings, credentials.credentials)
-    user = await gebruikers.get(pool, gebruiker_id) if gebruiker_id else None
+    identity = await auth.verify(settings, pool, credentials.credentials)
+    user = await _user_for(pool, identity) if identity else None
     if user is None:
+        # One answer for every reason (bad signature, expired, unknown user, …): the log says which.
         raise Unauthenticated("Het token is ongeldig of verlopen. Meld u opnieuw aan.")
+    return user
+
+
+async def _user_for(pool: asyncpg.Pool, identity: auth.Identity) -> Gebruiker | None:
+    """The user a verified token names. A parent's token is for one child: the user must be that
+    child's parent (still), or the token counts for nothing."""
+    if identity.extern_id is not None:
+        user = await gebruikers.get_by_extern_id(pool, identity.extern_id)
+    else:
+        user = await gebruikers.get(pool, identity.gebruiker_id) if identity.gebruiker_id else None
+    if user is None:
+        log.info("bearer token refused", extra={"reason": "unknown_user"})
+        return None
+    if identity.kind_id is not None and (user.rol is not Rol.OUDER or user.kind_id != identity.kind_id):
+        log.info("bearer token refused", extra={"reason": "child_not_in_scope"})
+        return None
     return user
 
 
@@ -81,3 +105,7 @@ WarmeOverdrachtBijdragen = Annotated[
 ]
 Annuleren = Annotated[Gebruiker, _capability("een overdracht annuleren", frozenset({Rol.LOCATIEMANAGER}))]
 DeadlineVerplaatsen = Annotated[Gebruiker, _capability("een deadline verplaatsen", frozenset({Rol.COORDINATOR}))]
+PlaatsingenImporteren = Annotated[
+    Gebruiker, _capability("plaatsingen importeren", frozenset({Rol.LOCATIEMANAGER, Rol.BEHEERDER}))
+]
+MonitoringLezen = Annotated[Gebruiker, _capability("de monitoring bekijken", STAFF | SCHOOL | {Rol.COORDINATOR})]

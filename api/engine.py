@@ -80,3 +80,31 @@ def _as_problem(cause: BaseException) -> Exception:
         if cause.type == Weigering.STAP_NIET_TOEGESTAAN:
             return StepNotAllowed(cause.message)
     return cause if isinstance(cause, Exception) else RuntimeError("update failed")
+
+
+async def schedule_handover(client: Client, settings: Settings, input: HandoverInput) -> bool:
+    """Start the workflow ahead, at placement: it opens itself at the start age and asks the PM'er to
+    begin. Safe to repeat: a workflow already running under this id is kept as it is (the caller has
+    checked that the overdracht was not opened before). True when this call started it."""
+    handle = client.get_workflow_handle_for(HandoverWorkflow.run, workflow_id(input.overdracht_id))
+    try:
+        described = await _engine_call(settings, handle.describe())
+        if described.close_time is None:
+            return False  # running
+    except RPCError as exc:
+        if exc.status != RPCStatusCode.NOT_FOUND:
+            raise
+    await _engine_call(
+        settings,
+        client.start_workflow(
+            HandoverWorkflow.run,
+            input.model_copy(update={"automatisch_openen": True}),
+            id=workflow_id(input.overdracht_id),
+            task_queue=settings.task_queue,
+            # Started meanwhile by another import or an open: keep that one.
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            # A closed run under this id never opened (an opened one has a read-model row): start anew.
+            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+        ),
+    )
+    return True

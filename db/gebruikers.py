@@ -6,10 +6,15 @@ import asyncpg
 
 from schemas.gebruiker import Gebruiker
 
+_SELECT = "SELECT id, naam, rol, gemeente_id, locatie_id, school_id, kind_id FROM gebruikers"
+
 
 async def get(pool: asyncpg.Pool, gebruiker_id: UUID) -> Gebruiker | None:
-    row = await pool.fetchrow(
-        "SELECT id, naam, rol, gemeente_id, locatie_id, school_id, kind_id FROM gebruikers WHERE id = $1",
-        gebruiker_id,
-    )
+    row = await pool.fetchrow(f"{_SELECT} WHERE id = $1", gebruiker_id)
+    return Gebruiker.model_validate(dict(row)) if row else None
+
+
+async def get_by_extern_id(pool: asyncpg.Pool, extern_id: str) -> Gebruiker | None:
+    """The user the identity provider names so (the claim OVERDRACHT_OIDC_USER_CLAIM of its tokens)."""
+    row = await pool.fetchrow(f"{_SELECT} WHERE extern_id = $1", extern_id)
     return Gebruiker.model_validate(dict(row)) if row else None

@@ -27,15 +27,15 @@ class HandoverInput(BaseModel):
     gemeente_id: UUID
     locatie_id: UUID
     school_id: UUID | None = None
-    # The deadlines count from here. Personal data: the payload codec keeps it unreadable in the engine.
+    # The deadlines count from here. Personal data in the engine's history: the privacy issue's payload
+    # codec is to make it unreadable there.
     geboortedatum: date
     vve_indicatie: bool = False
     # The gemeente's protocol version at the start; the overdracht keeps it to the end.
     protocol: Protocol
     # Started ahead of time (at placement): opens itself at the start age and asks the PM'er to begin.
-    automatisch_openen: bool = (
-        False  # The time-skipping test server knows no custom search attributes; only tests there set False.
-    )
+    automatisch_openen: bool = False
+    # The time-skipping test server knows no custom search attributes; only tests there set False.
     publish_search_attributes: bool = True
 
 

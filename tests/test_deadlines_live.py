@@ -44,13 +44,21 @@ async def test_a_passing_deadline_flags_reminds_and_stays_marked_after_a_late_st
     assert late["status"] == "CONCEPT"
 
     # The PM'er, who must act while it is a draft, has a reminder in the outbox.
-    outbox = (await api.get("/v1/dev/berichten", headers=pm, params={"overdrachtId": opened["id"]})).json()
-    reminder = next(b for b in outbox["resultaten"] if b["soort"] == "herinnering")
+    async def reminders() -> list[dict[str, Any]]:
+        outbox = (await api.get("/v1/dev/berichten", headers=pm, params={"overdrachtId": opened["id"]})).json()
+        return [b for b in outbox["resultaten"] if b["soort"] == "herinnering"]
+
+    [reminder] = await eventually(reminders)
     assert (reminder["aanleiding"], reminder["ontvanger"]) == ("toestemming", "pedagogisch_medewerker")
     assert reminder["aan"] == ["sanne.de.vries@boomhut.demo.invalid"]
     assert opened["id"] in reminder["tekst"] and "Testkind" not in reminder["tekst"]
 
-    timeline = (await api.get(f"{path}/tijdlijn", headers=pm)).json()["gebeurtenissen"]
+    async def timeline_with_message() -> list[dict[str, Any]]:
+        # The message is noted in the timeline just after it is queued: wait for that too.
+        events = (await api.get(f"{path}/tijdlijn", headers=pm)).json()["gebeurtenissen"]
+        return events if any(e["gebeurtenis"] == "BERICHT" for e in events) else []
+
+    timeline = await eventually(timeline_with_message)
     kinds = [e["gebeurtenis"] for e in timeline]
     assert kinds[:2] == ["GEOPEND", "DEADLINE_VERPLAATST"]
     assert kinds[2:4] == ["VLAG_GEZET", "BERICHT"]

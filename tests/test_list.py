@@ -164,5 +164,14 @@ async def test_bad_list_parameters_are_400(api: httpx.AsyncClient, login: Login,
         {"teLaat": "misschien"},
         {"pageSize": 0},
         {"cursor": cursor, "sort": "-geopendOp"},  # a cursor is for the sort it was made with
+        {"statsu": "CONCEPT"},  # a typo must not silently list everything
     ):
         assert_problem(await api.get("/v1/overdrachten", headers=coordinator, params=params), 400)
+
+
+async def test_an_unknown_query_parameter_is_named(api: httpx.AsyncClient, login: Login, world: dict[str, Any]) -> None:
+    coordinator = await login(world["ids"]["coord"])
+
+    r = await api.get("/v1/overdrachten", headers=coordinator, params={"schooljar": "2027-2028"})
+
+    assert assert_problem(r, 400)["invalidParams"] == [{"name": "schooljar", "reason": "onbekende parameter"}]

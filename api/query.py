@@ -1,0 +1,37 @@
+"""Unknown query parameters are refused: a typo (`statsu=`, `schooljar=`) must not silently widen an
+answer to everything."""
+
+from fastapi import Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+
+from api.errors import InvalidInput
+
+
+def _declared(dependant: Dependant) -> set[str]:
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _declared(sub)
+    return names
+
+
+def _known(route: APIRoute) -> frozenset[str]:
+    """Everything the route and its dependencies declare as a query parameter, by its name on the wire.
+    Kept on the route itself (routes are not hashable), computed on first use."""
+    known = getattr(route, "_known_query_params", None)
+    if known is None:
+        known = frozenset(_declared(route.dependant))
+        route._known_query_params = known  # type: ignore[attr-defined]
+    return known
+
+
+async def reject_unknown_query_params(request: Request) -> None:
+    """An app-wide dependency: what each route accepts is read from its own declaration."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    if unknown := sorted(set(request.query_params) - _known(route)):
+        raise InvalidInput(
+            "Onbekende queryparameter; zie invalidParams. Er is niets gewijzigd.",
+            invalid_params=[{"name": name, "reason": "onbekende parameter"} for name in unknown],
+        )

@@ -276,3 +276,28 @@ async def test_the_openapi_documents_every_error(api: httpx.AsyncClient) -> None
     put_form = spec["paths"]["/v1/overdrachten/{overdracht_id}/formulier"]["put"]
     assert {"400", "401", "403", "404", "409", "503"} <= set(put_form["responses"])
     assert "422" in spec["paths"]["/v1/overdrachten/{overdracht_id}/indieningen"]["post"]["responses"]
+
+
+async def test_every_operation_is_documented(api: httpx.AsyncClient) -> None:
+    """Each operation has a summary, a documented success, its errors as problem+json, and 401 where
+    it needs a token."""
+    spec = (await api.get("/v1/openapi.json")).json()
+    public = {"/v1/gezondheid", "/v1/ouder-sessies", "/v1/dev/tokens", "/v1/openapi.json"}
+    undocumented = []
+    for path, operations in spec["paths"].items():
+        for method, op in operations.items():
+            where = f"{method.upper()} {path}"
+            codes = set(op["responses"])
+            if not op.get("summary"):
+                undocumented.append(f"{where}: no summary")
+            if not any(c.startswith("2") for c in codes):
+                undocumented.append(f"{where}: no success response")
+            if path not in public and "401" not in codes:
+                undocumented.append(f"{where}: 401 not documented")
+            if "400" not in codes and (op.get("parameters") or op.get("requestBody")):
+                undocumented.append(f"{where}: 400 not documented")
+            for code, response in op["responses"].items():
+                if code[0] in "45" and path != "/v1/gezondheid":
+                    if "application/problem+json" not in response.get("content", {}):
+                        undocumented.append(f"{where}: {code} not problem+json")
+    assert undocumented == []

@@ -100,8 +100,10 @@ ToestemmingGeven = Annotated[Gebruiker, _capability("toestemming geven, weigeren
 Verzenden = Annotated[Gebruiker, _capability("de overdracht verzenden", STAFF)]
 IntakeBevestigen = Annotated[Gebruiker, _capability("ontvangst en intake bevestigen", SCHOOL)]
 Retourneren = Annotated[Gebruiker, _capability("een overdracht retour sturen", SCHOOL)]
+# API.md: the PM'er and the school; DOMAIN.md: parents may ask for one too (the route lets them only ask).
 WarmeOverdrachtBijdragen = Annotated[
-    Gebruiker, _capability("aan de warme overdracht bijdragen", STAFF | SCHOOL | OUDER)
+    Gebruiker,
+    _capability("aan de warme overdracht bijdragen", frozenset({Rol.PEDAGOGISCH_MEDEWERKER}) | SCHOOL | OUDER),
 ]
 Annuleren = Annotated[Gebruiker, _capability("een overdracht annuleren", frozenset({Rol.LOCATIEMANAGER}))]
 DeadlineVerplaatsen = Annotated[Gebruiker, _capability("een deadline verplaatsen", frozenset({Rol.COORDINATOR}))]
@@ -109,3 +111,10 @@ PlaatsingenImporteren = Annotated[
     Gebruiker, _capability("plaatsingen importeren", frozenset({Rol.LOCATIEMANAGER, Rol.BEHEERDER}))
 ]
 MonitoringLezen = Annotated[Gebruiker, _capability("de monitoring bekijken", STAFF | SCHOOL | {Rol.COORDINATOR})]
+AchterstandenLezen = Annotated[
+    Gebruiker,
+    _capability("de achterstanden bekijken", frozenset({Rol.LOCATIEMANAGER, Rol.COORDINATOR}) | SCHOOL),
+]
+KinderenZonderOverdrachtZien = Annotated[
+    Gebruiker, _capability("de kinderen zonder overdracht bekijken", frozenset({Rol.COORDINATOR}))
+]

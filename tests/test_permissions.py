@@ -1,0 +1,676 @@
+"""The permission matrix: every endpoint × every role × the caller's own scope and a foreign one.
+
+Each cell asserts the HTTP status API.md promises: 401 without a token, 403 for a role that may never
+do this (whatever the scope), 404 for an overdracht outside the caller's scope, and inside it the
+step's success status. For the list, the monitoring and the import, "scope" is the caller's
+location, school or gemeente: the status is the same, and the answer holds only what is in scope.
+Every answer the coordinator and the beheerder get (JSON, and CSV for the monitoring) is searched for
+the content of the overdrachten made here: the child's name and date of birth, the form's texts, the
+parents' view and every reason (`toelichting`) given.
+
+`ENDPOINTS` is checked against the app's OpenAPI (test_every_endpoint_is_in_the_matrix): a new
+endpoint fails the suite until it has a row here.
+
+A successful state-changing call gets an overdracht of its own, driven to the state the step needs
+through the API. GETs and refused attempts (401, 403, 404) use one shared overdracht, VERZONDEN to
+De Ster with a parents' reaction, a moved deadline, a return and a request for a warme overdracht
+behind it; the last test checks that the refused attempts did not change it (its `revisie`)."""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import httpx
+import pytest
+from dateutil.relativedelta import relativedelta
+
+from db import protocol as protocols
+from overdracht import demo
+from schemas.protocol import ProtocolConfig
+from tests.conftest import Login
+from tests.helpers import PROBLEM, eventually
+
+TODAY = date.today()
+FIRST_SCHOOL_DAY = (TODAY + timedelta(days=120)).isoformat()
+WARM_DAY = (TODAY + timedelta(days=100)).isoformat()
+MOVED_DEADLINE = (TODAY + timedelta(days=400)).isoformat()
+
+# Content: distinctive strings, so a leak of any of them is found in the raw answer.
+VOORNAAM = "Vertrouwelijkvoornaam"
+ACHTERNAAM = "Vertrouwelijkachternaam"
+FORM_TEXT = "Formuliertekst-vertrouwelijk"
+PROFESSIONALS = "Logopedist-vertrouwelijk"
+ADVIES = "Schooladvies-vertrouwelijk"
+ZIENSWIJZE = "Zienswijze-vertrouwelijk"
+REACTIE_REDEN = "Reactiereden-vertrouwelijk"
+DEADLINE_REDEN = "Deadlinereden-vertrouwelijk"
+RETOUR_REDEN = "Retourreden-vertrouwelijk"
+WARM_REDEN = "Warmreden-vertrouwelijk"
+ONTVANGST_REDEN = "Ontvangstreden-vertrouwelijk"
+ANNULEER_REDEN = "Annuleerreden-vertrouwelijk"
+IMPORT_NAAM = "Importkind-vertrouwelijk"
+# Dates of birth, none of them a day any deadline or timestamp of these overdrachten falls on.
+BORN = TODAY - relativedelta(years=3, months=7, days=3)  # past the start age, no deadline passed
+BORN_OVERDUE = TODAY - relativedelta(years=3, months=11, days=5)  # past the send deadline
+BORN_ELDERS = TODAY - relativedelta(years=3, months=8, days=9)
+BORN_IMPORT = TODAY - relativedelta(years=2, days=11)  # opens itself at 3½
+SECRETS = [
+    VOORNAAM,
+    ACHTERNAAM,
+    FORM_TEXT,
+    PROFESSIONALS,
+    ADVIES,
+    ZIENSWIJZE,
+    REACTIE_REDEN,
+    DEADLINE_REDEN,
+    RETOUR_REDEN,
+    WARM_REDEN,
+    ONTVANGST_REDEN,
+    ANNULEER_REDEN,
+    IMPORT_NAAM,
+    *(d.isoformat() for d in (BORN, BORN_OVERDUE, BORN_ELDERS, BORN_IMPORT)),
+    *(d.strftime("%d-%m-%Y") for d in (BORN, BORN_OVERDUE, BORN_ELDERS, BORN_IMPORT)),
+]
+DOMAINS = (
+    "taal", "rekenen", "motoriek_grof", "motoriek_fijn", "sociaal_emotioneel", "spel", "zelfredzaamheid", "welbevinden"
+)  # fmt: skip
+
+
+def form(vve: bool = False) -> dict[str, Any]:
+    """A complete form, its free texts the distinctive strings."""
+    return {
+        "voorschool": {"sinds": "2024-09-01", "urenPerWeek": 16},
+        "vve": {"indicatie": True, "programma": "piramide", "maandenDeelname": 14} if vve else {"indicatie": False},
+        "ontwikkeling": {d: {"niveau": "zoals_verwacht", "toelichting": FORM_TEXT} for d in DOMAINS},
+        "observatie": {"instrument": "kijk", "datum": (TODAY - timedelta(days=20)).isoformat()},
+        "bijzonderheden": {"betrokkenProfessionals": PROFESSIONALS, "adviesVoorSchool": ADVIES},
+    }
+
+
+# The people
+
+ROLES = ("pm", "lm", "ouder", "school", "coordinator", "beheerder")
+METADATA_ONLY = {"coordinator", "beheerder"}
+SCOPES = ("eigen", "vreemd")
+BEHEERDER = UUID("60000000-0000-4000-8000-000000000011")
+# A parent of another child (Lucas, also at De Boomhut).
+OTHER_PARENT = next(c.parent_id for c in demo.CHILDREN if c.n == 12)
+
+
+# The table
+
+Body = Callable[["Case"], Any]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    key: str  # the test id
+    method: str
+    path: str  # as the OpenAPI names it
+    kind: str  # open | read | step | list | monitoring | import
+    allowed: frozenset[str]  # the roles API.md / DOMAIN.md let do this
+    success: int = 200
+    stage: str | None = None  # step: the state a fresh overdracht is driven to for the successful call
+    vve: bool = False  # step: that overdracht's child has a VVE-indicatie (a warme overdracht is required)
+    body: Body | None = None
+
+    def url(self, case: "Case") -> str:
+        return self.path.format(overdracht_id=case.id, stap="verzenden")
+
+
+STAFF = frozenset({"pm", "lm"})
+EVERYONE = frozenset(ROLES)
+ONE = "/v1/overdrachten/{overdracht_id}"
+
+ENDPOINTS = [
+    Endpoint("openen", "POST", "/v1/overdrachten", "open", STAFF, 201),
+    Endpoint("lijst", "GET", "/v1/overdrachten", "list", EVERYONE),
+    Endpoint("detail", "GET", ONE, "read", EVERYONE),
+    Endpoint("tijdlijn", "GET", ONE + "/tijdlijn", "read", EVERYONE),
+    Endpoint("formulier", "PUT", ONE + "/formulier", "step", STAFF, 200, "GEOPEND", body=lambda c: form()),
+    Endpoint("indieningen", "POST", ONE + "/indieningen", "step", STAFF, 201, "CONCEPT"),
+    Endpoint(
+        "ouderreacties",
+        "POST",
+        ONE + "/ouderreacties",
+        "step",
+        frozenset({"ouder"}),
+        201,
+        "BIJ_OUDERS",
+        body=lambda c: {"eens": "nee", "zienswijze": ZIENSWIJZE, "reden": REACTIE_REDEN},
+    ),
+    Endpoint("papieren-kopieen", "POST", ONE + "/papieren-kopieen", "step", STAFF, 201, "BIJ_OUDERS"),
+    Endpoint(
+        "toestemmingen",
+        "POST",
+        ONE + "/toestemmingen",
+        "step",
+        frozenset({"ouder"}),
+        201,
+        "BIJ_OUDERS",
+        body=lambda c: {"besluit": "gegeven"},
+    ),
+    Endpoint(
+        "school",
+        "PUT",
+        ONE + "/school",
+        "step",
+        STAFF | {"ouder"},
+        200,
+        "CONCEPT",
+        body=lambda c: {"schoolId": str(demo.POLDER)},
+    ),
+    Endpoint("verzendingen", "POST", ONE + "/verzendingen", "step", STAFF, 201, "GEREED_VOOR_VERZENDING"),
+    Endpoint(
+        "ontvangstbevestigingen",
+        "POST",
+        ONE + "/ontvangstbevestigingen",
+        "step",
+        frozenset({"school"}),
+        201,
+        "VERZONDEN",
+        body=lambda c: {"eersteSchooldag": FIRST_SCHOOL_DAY, "reden": ONTVANGST_REDEN},
+    ),
+    Endpoint(
+        "retouren",
+        "POST",
+        ONE + "/retouren",
+        "step",
+        frozenset({"school"}),
+        201,
+        "VERZONDEN",
+        body=lambda c: {"reden": RETOUR_REDEN},
+    ),
+    Endpoint(
+        "warme-overdracht-aanvragen",
+        "POST",
+        ONE + "/warme-overdrachten",
+        "step",
+        frozenset({"pm", "school", "ouder"}),
+        201,
+        "VERZONDEN",
+        body=lambda c: {"actie": "aanvragen", "reden": WARM_REDEN},
+    ),
+    Endpoint(
+        "warme-overdracht-plannen",
+        "POST",
+        ONE + "/warme-overdrachten",
+        "step",
+        frozenset({"pm", "school"}),
+        201,
+        "ONTVANGEN",
+        vve=True,
+        body=lambda c: {"actie": "plannen", "datum": WARM_DAY, "vorm": "gesprek"},
+    ),
+    Endpoint(
+        "warme-overdracht-vastleggen",
+        "POST",
+        ONE + "/warme-overdrachten",
+        "step",
+        frozenset({"pm", "school"}),
+        201,
+        "ONTVANGEN",
+        vve=True,
+        body=lambda c: {"actie": "vastleggen", "datum": WARM_DAY, "vorm": "gesprek", "deelnemers": ["mentor"]},
+    ),
+    Endpoint(
+        "annuleringen",
+        "POST",
+        ONE + "/annuleringen",
+        "step",
+        frozenset({"lm"}),
+        201,
+        "CONCEPT",
+        body=lambda c: {"reden": ANNULEER_REDEN},
+    ),
+    Endpoint(
+        "deadline-verplaatsen",
+        "PUT",
+        ONE + "/deadlines/{stap}",
+        "step",
+        frozenset({"coordinator"}),
+        200,
+        "CONCEPT",
+        body=lambda c: {"datum": MOVED_DEADLINE, "reden": DEADLINE_REDEN},
+    ),
+    Endpoint(
+        "achterstanden",
+        "GET",
+        "/v1/monitoring/achterstanden",
+        "monitoring",
+        frozenset({"lm", "school", "coordinator"}),
+    ),
+    Endpoint("kengetallen", "GET", "/v1/monitoring/kengetallen", "monitoring", STAFF | {"school", "coordinator"}),
+    Endpoint("zonder-overdracht", "GET", "/v1/monitoring/zonder-overdracht", "monitoring", frozenset({"coordinator"})),
+    Endpoint("import", "POST", "/v1/imports/plaatsingen", "import", frozenset({"lm", "beheerder"})),
+]
+# Not in the matrix: anyone's (health), the parent's code exchange (no role yet), and development only.
+NOT_IN_MATRIX = ("/v1/gezondheid", "/v1/ouder-sessies", "/v1/dev/")
+
+
+def expected_status(ep: Endpoint, role: str, scope: str) -> int:
+    if role == "anoniem":
+        return 401
+    if role not in ep.allowed:
+        return 403
+    if scope == "vreemd" and ep.kind in ("open", "read", "step"):
+        return 404
+    return ep.success
+
+
+def matrix() -> list[Any]:
+    params = []
+    for ep in ENDPOINTS:
+        for role in ROLES:
+            for scope in SCOPES:
+                params.append(pytest.param(ep, role, scope, id=f"{ep.key}-{role}-{scope}"))
+        params.append(pytest.param(ep, "anoniem", "-", id=f"{ep.key}-zonder-token"))
+    return params
+
+
+# The world: the shared overdracht, an overdue one, and a second gemeente
+
+
+@dataclass
+class Case:
+    id: str
+    kind_id: UUID
+    parent_id: UUID
+
+
+@dataclass
+class Elders:
+    """Another gemeente, with its own coordinator, beheerder, an overdue overdracht and a VVE child
+    without one."""
+
+    id: UUID
+    stadsdeel: UUID
+    locatie: UUID
+    coordinator: UUID
+    beheerder: UUID
+    overdue_id: UUID
+    vve_kind: UUID
+
+
+@dataclass
+class World:
+    api: httpx.AsyncClient
+    pool: asyncpg.Pool
+    login: Login
+    shared: Case
+    shared_revisie: int
+    overdue: Case  # at De Boomhut, overdue now
+    elders: Elders
+    tokens: dict[UUID, dict[str, str]]
+
+    async def headers(self, user: UUID) -> dict[str, str]:
+        if user not in self.tokens:
+            self.tokens[user] = await self.login(user)
+        return self.tokens[user]
+
+    def user(self, role: str, scope: str, case: Case) -> UUID:
+        if role == "ouder":
+            return case.parent_id if scope == "eigen" else OTHER_PARENT
+        return {
+            ("pm", "eigen"): demo.PM_USER[demo.BOOMHUT],
+            ("pm", "vreemd"): demo.PM_USER[demo.ZONNETJE],
+            ("lm", "eigen"): demo.LM_USER[demo.BOOMHUT],
+            ("lm", "vreemd"): demo.LM_USER[demo.ZONNETJE],
+            ("school", "eigen"): demo.SCHOOL_USER[demo.STER],
+            ("school", "vreemd"): demo.SCHOOL_USER[demo.POLDER],
+            ("coordinator", "eigen"): demo.COORDINATOR,
+            ("coordinator", "vreemd"): self.elders.coordinator,
+            ("beheerder", "eigen"): BEHEERDER,
+            ("beheerder", "vreemd"): self.elders.beheerder,
+        }[role, scope]
+
+    async def step(self, case: Case, method: str, sub: str, who: UUID, expected: int, body: Any = None) -> dict:
+        r = await self.api.request(
+            method, f"/v1/overdrachten/{case.id}{sub}", headers=await self.headers(who), json=body
+        )
+        assert r.status_code == expected, f"{method} {sub}: {r.status_code} {r.text}"
+        return r.json()
+
+    async def place(
+        self, locatie: UUID = demo.BOOMHUT, school: UUID | None = demo.STER, *, vve: bool = False, born: date = BORN
+    ) -> Case:
+        """A child placed at a location (not yet opened), and a parent user for it."""
+        return await place(self.pool, demo.ALMERE, locatie, school, vve=vve, born=born)
+
+    async def drive(self, stage: str, *, vve: bool = False) -> Case:
+        """A new child at De Boomhut (school De Ster), its overdracht driven to `stage` through the API."""
+        case = await self.place(vve=vve)
+        pm = demo.PM_USER[demo.BOOMHUT]
+        r = await self.api.post("/v1/overdrachten", headers=await self.headers(pm), json={"kindId": str(case.kind_id)})
+        assert r.status_code == 201, r.text
+        case.id = r.json()["id"]
+        body = r.json()
+        for next_stage in STAGES[1 : STAGES.index(stage) + 1]:
+            if next_stage == "CONCEPT":
+                body = await self.step(case, "PUT", "/formulier", pm, 200, form(vve))
+            elif next_stage == "BIJ_OUDERS":
+                body = await self.step(case, "POST", "/indieningen", pm, 201)
+            elif next_stage == "GEREED_VOOR_VERZENDING":
+                body = await self.step(case, "POST", "/toestemmingen", case.parent_id, 201, {"besluit": "gegeven"})
+            elif next_stage == "VERZONDEN":
+                body = await self.step(case, "POST", "/verzendingen", pm, 201)
+            else:
+                school = demo.SCHOOL_USER[demo.STER]
+                body = await self.step(
+                    case, "POST", "/ontvangstbevestigingen", school, 201, {"eersteSchooldag": FIRST_SCHOOL_DAY}
+                )
+        assert body["status"] == ("CONCEPT" if stage == "GEOPEND" else stage), body["status"]
+        return case
+
+
+# GEOPEND: opened, no form saved yet; every later stage has the form.
+STAGES = ["GEOPEND", "CONCEPT", "BIJ_OUDERS", "GEREED_VOOR_VERZENDING", "VERZONDEN", "ONTVANGEN"]
+
+
+async def place(
+    pool: asyncpg.Pool, gemeente: UUID, locatie: UUID, school: UUID | None, *, vve: bool, born: date
+) -> Case:
+    kind_id, parent_id = uuid.uuid4(), uuid.uuid4()
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute(
+            "INSERT INTO kinderen (id, locatie_id, voornaam, achternaam, geboortedatum, vve_indicatie,"
+            " aangemelde_school_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            kind_id, locatie, VOORNAAM, ACHTERNAAM, born, vve, school,
+        )  # fmt: skip
+        await conn.execute(
+            "INSERT INTO gebruikers (id, naam, rol, gemeente_id, kind_id) VALUES ($1, 'Ouder', 'ouder', $2, $3)",
+            parent_id, gemeente, kind_id,
+        )  # fmt: skip
+    return Case(id="", kind_id=kind_id, parent_id=parent_id)
+
+
+async def make_elders(pool: asyncpg.Pool) -> Elders:
+    g, stadsdeel, wijk, locatie, school = (uuid.uuid4() for _ in range(5))
+    coordinator, beheerder = uuid.uuid4(), uuid.uuid4()
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("INSERT INTO gemeenten VALUES ($1, 'Eldersdorp')", g)
+        await conn.execute("INSERT INTO stadsdelen VALUES ($1, $2, 'Stadsdeel Elders')", stadsdeel, g)
+        await conn.execute("INSERT INTO wijken VALUES ($1, $2, 'Wijk Elders')", wijk, stadsdeel)
+        await conn.execute("INSERT INTO locaties VALUES ($1, $2, 'Peuteropvang Elders')", locatie, wijk)
+        await conn.execute(
+            "INSERT INTO scholen (id, wijk_id, naam) VALUES ($1, $2, 'Basisschool Elders')", school, wijk
+        )
+        await conn.executemany(
+            "INSERT INTO gebruikers (id, naam, rol, gemeente_id) VALUES ($1, $2, $3, $4)",
+            [(coordinator, "Coördinator Elders", "coordinator", g), (beheerder, "Beheerder Elders", "beheerder", g)],
+        )
+    await protocols.store(pool, g, ProtocolConfig())
+    vve_kind = await place(pool, g, locatie, None, vve=True, born=BORN_ELDERS)
+    overdue_kind = await place(pool, g, locatie, school, vve=False, born=BORN_ELDERS)
+    # Overdue now, as the workflow would have recorded it: only the read model is needed here.
+    overdue_id = uuid.uuid4()
+    past = datetime.now(UTC) - timedelta(days=10)
+    await pool.execute(
+        "INSERT INTO overdrachten (id, kind_id, gemeente_id, locatie_id, school_id, status, revisie, geopend_op,"
+        " bijgewerkt_op, deadlines, vlaggen, open_vlaggen, achterstallig_sinds, schooljaar)"
+        " VALUES ($1, $2, $3, $4, $5, 'CONCEPT', 3, $6, $6, $7::jsonb, $8, $8, $6, $9)",
+        overdue_id, overdue_kind.kind_id, g, locatie, school, past,
+        f'{{"verzenden": "{past.isoformat()}"}}', ["te_laat_verzenden"], f"{TODAY.year}-{TODAY.year + 1}",
+    )  # fmt: skip
+    return Elders(g, stadsdeel, locatie, coordinator, beheerder, overdue_id, vve_kind.kind_id)
+
+
+@pytest.fixture(scope="module")
+async def world(api: httpx.AsyncClient, pool: asyncpg.Pool, login: Login) -> World:
+    w = World(api, pool, login, Case("", uuid.uuid4(), uuid.uuid4()), 0, Case("", uuid.uuid4(), uuid.uuid4()),
+              await make_elders(pool), {})  # fmt: skip
+    pm, coordinator, school = demo.PM_USER[demo.BOOMHUT], demo.COORDINATOR, demo.SCHOOL_USER[demo.STER]
+
+    # The shared overdracht: every kind of content behind it, then VERZONDEN to De Ster.
+    c = w.shared = await w.drive("BIJ_OUDERS")
+    await w.step(c, "POST", "/ouderreacties", c.parent_id, 201, {"eens": "nee", "zienswijze": ZIENSWIJZE,
+                                                                   "reden": REACTIE_REDEN})  # fmt: skip
+    await w.step(c, "POST", "/papieren-kopieen", pm, 201)
+    await w.step(c, "POST", "/toestemmingen", c.parent_id, 201, {"besluit": "gegeven"})
+    await w.step(c, "PUT", "/deadlines/verzenden", coordinator, 200, {"datum": MOVED_DEADLINE, "reden": DEADLINE_REDEN})
+    await w.step(c, "POST", "/verzendingen", pm, 201)
+    await w.step(c, "POST", "/retouren", school, 201, {"reden": RETOUR_REDEN})
+    await w.step(c, "PUT", "/school", pm, 200, {"schoolId": str(demo.STER)})
+    await w.step(c, "POST", "/verzendingen", pm, 201)
+    body = await w.step(c, "POST", "/warme-overdrachten", c.parent_id, 201, {"actie": "aanvragen", "reden": WARM_REDEN})
+    assert body["status"] == "VERZONDEN"
+    w.shared_revisie = body["revisie"]
+
+    # Overdue: a child past the send deadline; opening it sets its flags at once.
+    w.overdue = await w.place(born=BORN_OVERDUE)
+    r = await api.post("/v1/overdrachten", headers=await w.headers(pm), json={"kindId": str(w.overdue.kind_id)})
+    assert r.status_code == 201, r.text
+    w.overdue.id = r.json()["id"]
+    await eventually(
+        lambda: pool.fetchval("SELECT achterstallig_sinds FROM overdrachten WHERE id = $1", UUID(w.overdue.id)),
+        lambda since: since is not None,
+    )
+    return w
+
+
+# Checks
+
+
+def assert_status(r: httpx.Response, expected: int) -> None:
+    assert r.status_code == expected, f"{r.request.method} {r.request.url.path}: {r.status_code} {r.text}"
+    if expected >= 400:
+        assert r.headers["content-type"] == PROBLEM, r.headers["content-type"]
+
+
+def assert_no_content(role: str, *answers: httpx.Response) -> None:
+    """The coordinator's and the beheerder's answers hold no content (raw text, JSON or CSV)."""
+    if role not in METADATA_ONLY:
+        return
+    for r in answers:
+        leaked = [s for s in SECRETS if s in r.text]
+        assert not leaked, f"{role} got {leaked} from {r.request.method} {r.request.url.path}"
+
+
+# Whether each overdracht is in the user's scope, as DOMAIN.md describes it: the location's, what was
+# sent to the school, the own child's, the gemeente's. Answers the ids that are not.
+OUT_OF_SCOPE = """
+SELECT o.id FROM overdrachten o JOIN gebruikers g ON g.id = $2
+WHERE o.id = ANY($1::uuid[]) AND NOT COALESCE(CASE
+    WHEN g.rol IN ('pedagogisch_medewerker', 'locatiemanager') THEN o.locatie_id = g.locatie_id
+    WHEN g.rol = 'school' THEN o.school_id = g.school_id AND o.verzonden_op IS NOT NULL
+    WHEN g.rol = 'ouder' THEN o.kind_id = g.kind_id
+    ELSE o.gemeente_id = g.gemeente_id END, false)
+"""
+
+
+async def assert_in_scope(pool: asyncpg.Pool, user: UUID, ids: list[str]) -> None:
+    outside = await pool.fetch(OUT_OF_SCOPE, [UUID(i) for i in ids], user)
+    assert not outside, f"outside the caller's scope: {[r['id'] for r in outside]}"
+
+
+async def all_pages(w: World, url: str, headers: dict[str, str], **params: Any) -> list[httpx.Response]:
+    pages, cursor = [], None
+    while True:
+        r = await w.api.get(
+            url, headers=headers, params={**params, "pageSize": 100, **({"cursor": cursor} if cursor else {})}
+        )
+        pages.append(r)
+        if r.status_code != 200 or not (cursor := r.json()["volgendeCursor"]):
+            return pages
+
+
+# The matrix
+
+
+@pytest.mark.parametrize(("ep", "role", "scope"), matrix())
+async def test_permission(world: World, ep: Endpoint, role: str, scope: str) -> None:
+    expected = expected_status(ep, role, scope)
+    check = {"open": _open, "read": _read, "step": _step, "list": _list, "monitoring": _monitoring, "import": _import}
+    await check[ep.kind](world, ep, role, scope, expected)
+
+
+async def _auth(w: World, role: str, scope: str, case: Case) -> dict[str, str]:
+    return {} if role == "anoniem" else await w.headers(w.user(role, scope, case))
+
+
+async def _open(w: World, ep: Endpoint, role: str, scope: str, expected: int) -> None:
+    """A child at De Boomhut, not yet opened: its PM'er and manager open it, no one else can."""
+    case = await w.place()
+    r = await w.api.post(ep.path, headers=await _auth(w, role, scope, case), json={"kindId": str(case.kind_id)})
+    assert_status(r, expected)
+    assert_no_content(role, r)
+    opened = await w.pool.fetchval("SELECT count(*) FROM overdrachten WHERE kind_id = $1", case.kind_id)
+    assert opened == (1 if expected == ep.success else 0)
+
+
+async def _read(w: World, ep: Endpoint, role: str, scope: str, expected: int) -> None:
+    r = await w.api.get(ep.url(w.shared), headers=await _auth(w, role, scope, w.shared))
+    assert_status(r, expected)
+    assert_no_content(role, r)
+    if expected == 200 and role in METADATA_ONLY:
+        if ep.key == "detail":
+            assert r.json()["kind"] is None and r.json()["formulier"] is None
+        else:
+            assert all(e["toelichting"] is None for e in r.json()["gebeurtenissen"])
+
+
+async def _step(w: World, ep: Endpoint, role: str, scope: str, expected: int) -> None:
+    # A fresh overdracht wherever the step should succeed; the shared one for what is refused.
+    may = role in ep.allowed
+    case = await w.drive(ep.stage, vve=ep.vve) if may and scope == "eigen" else w.shared  # type: ignore[arg-type]
+    body = ep.body(case) if ep.body else None
+    r = await w.api.request(ep.method, ep.url(case), headers=await _auth(w, role, scope, case), json=body)
+    assert_status(r, expected)
+    assert_no_content(role, r)
+
+
+async def _list(w: World, ep: Endpoint, role: str, scope: str, expected: int) -> None:
+    headers = await _auth(w, role, scope, w.shared)
+    pages = await all_pages(w, ep.path, headers)
+    assert_status(pages[0], expected)
+    assert_no_content(role, *pages)
+    if expected != 200:
+        return
+    ids = [o["id"] for p in pages for o in p.json()["resultaten"]]
+    assert (w.shared.id in ids) == (scope == "eigen")
+    await assert_in_scope(w.pool, w.user(role, scope, w.shared), ids)
+    if role in METADATA_ONLY:
+        assert (str(w.elders.overdue_id) in ids) == (scope == "vreemd")
+        assert all(o["kind"] is None for p in pages for o in p.json()["resultaten"])
+
+
+GROEPERING = {"pm": "locatie", "lm": "locatie", "school": "school"}
+
+
+async def _monitoring(w: World, ep: Endpoint, role: str, scope: str, expected: int) -> None:
+    headers = await _auth(w, role, scope, w.shared)
+    params = {"groepering": GROEPERING.get(role, "stadsdeel")} if ep.key == "kengetallen" else {}
+    if ep.key == "achterstanden":
+        pages = await all_pages(w, ep.path, headers)
+    else:
+        pages = [await w.api.get(ep.path, headers=headers, params=params)]
+    assert_status(pages[0], expected)
+    # The CSV too, for the coordinator and the beheerder: the same status, no content, not the other gemeente.
+    as_csv = []
+    if role in METADATA_ONLY:
+        as_csv = [await w.api.get(ep.path, headers={**headers, "Accept": "text/csv"}, params=params)]
+        assert_status(as_csv[0], expected)
+    assert_no_content(role, *pages, *as_csv)
+    if expected != 200:
+        return
+    user = w.user(role, scope, w.shared)
+    for r in as_csv:
+        assert r.headers["content-type"].startswith("text/csv")
+        other = ["Almere", "Boomhut"] if scope == "vreemd" else ["Elders"]
+        assert not [name for name in other if name in r.text], r.text
+    if ep.key == "achterstanden":
+        ids = [a["overdrachtId"] for p in pages for a in p.json()["resultaten"]]
+        await assert_in_scope(w.pool, user, ids)
+        assert (w.overdue.id in ids) == (scope == "eigen" and role in {"pm", "lm", "coordinator"})
+        assert (str(w.elders.overdue_id) in ids) == (role == "coordinator" and scope == "vreemd")
+    elif ep.key == "kengetallen":
+        groups = {g["groep"]["id"] for j in pages[0].json()["schooljaren"] for g in j["groepen"] if g["groep"]}
+        if role == "coordinator":
+            gemeente = w.elders.id if scope == "vreemd" else demo.ALMERE
+            rows = await w.pool.fetch("SELECT id FROM stadsdelen WHERE gemeente_id = $1", gemeente)
+            allowed = {str(r["id"]) for r in rows}
+            mine = str(w.elders.stadsdeel) if scope == "vreemd" else str(demo.WIJKEN[demo.LOCATIES[demo.BOOMHUT][0]][0])
+        else:
+            row = await w.pool.fetchrow("SELECT locatie_id, school_id FROM gebruikers WHERE id = $1", user)
+            allowed = {str(row["school_id"] if role == "school" else row["locatie_id"])}
+            mine = str(demo.STER if role == "school" else demo.BOOMHUT)
+        assert groups <= allowed, groups - allowed
+        assert (mine in groups) == (scope == "eigen" or role == "coordinator")
+    else:
+        kinderen = [k["kindId"] for k in pages[0].json()["kinderen"]]
+        gemeente = w.elders.id if scope == "vreemd" else demo.ALMERE
+        outside = await w.pool.fetch(
+            "SELECT k.id FROM kinderen k JOIN locaties l ON l.id = k.locatie_id JOIN wijken w ON w.id = l.wijk_id"
+            " JOIN stadsdelen sd ON sd.id = w.stadsdeel_id WHERE k.id = ANY($1::uuid[]) AND sd.gemeente_id <> $2",
+            [UUID(k) for k in kinderen],
+            gemeente,
+        )
+        assert not outside, outside
+        assert (str(w.elders.vve_kind) in kinderen) == (scope == "vreemd")
+        assert kinderen
+
+
+async def _import(w: World, ep: Endpoint, role: str, scope: str, expected: int) -> None:
+    """One child for De Boomhut: its manager and Almere's beheerder import it; another location's
+    manager and another gemeente's beheerder get the row rejected."""
+    achternaam = f"{IMPORT_NAAM}-{uuid.uuid4().hex[:8]}"
+    columns = ["voornaam", "achternaam", "geboortedatum", "locatie", "vve_indicatie", "ouder1_naam", "ouder1_email"]
+    row = [VOORNAAM, achternaam, BORN_IMPORT.strftime("%d-%m-%Y"), str(demo.BOOMHUT), "nee", "Ouder",
+           f"ouder.{achternaam[-8:]}@example.org"]  # fmt: skip
+    content = ("\r\n".join([";".join(columns), ";".join(row)]) + "\r\n").encode()
+    headers = {**await _auth(w, role, scope, w.shared), "Content-Type": "text/csv"}
+    r = await w.api.post(ep.path, headers=headers, content=content)
+    assert_status(r, expected)
+    assert_no_content(role, r)
+    stored = await w.pool.fetchval("SELECT count(*) FROM kinderen WHERE achternaam = $1", achternaam)
+    if expected != 200:
+        assert stored == 0
+        return
+    result = r.json()
+    imported = scope == "eigen"
+    assert (result["geimporteerd"], result["afgewezen"], stored) == ((1, 0, 1) if imported else (0, 1, 0)), result
+
+
+# Around the matrix
+
+
+async def test_every_endpoint_is_in_the_matrix(api: httpx.AsyncClient) -> None:
+    paths = (await api.get("/v1/openapi.json")).json()["paths"]
+    methods = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+    in_api = {
+        (method.upper(), path)
+        for path, operations in paths.items()
+        if not path.startswith(NOT_IN_MATRIX)
+        for method in operations
+        if method in methods
+    }
+    in_table = {(ep.method, ep.path) for ep in ENDPOINTS}
+    assert not in_api - in_table, f"endpoints without a row in the permission matrix: {sorted(in_api - in_table)}"
+    assert not in_table - in_api, f"rows for endpoints the API does not have: {sorted(in_table - in_api)}"
+
+
+async def test_the_content_is_there_for_those_who_may_read_it(world: World) -> None:
+    """The secrets the coordinator must not see are really in the shared overdracht."""
+    w = world
+    for user in (demo.PM_USER[demo.BOOMHUT], demo.SCHOOL_USER[demo.STER], w.shared.parent_id):
+        detail = await w.api.get(f"/v1/overdrachten/{w.shared.id}", headers=await w.headers(user))
+        timeline = await w.api.get(f"/v1/overdrachten/{w.shared.id}/tijdlijn", headers=await w.headers(user))
+        assert detail.status_code == timeline.status_code == 200
+        for secret in (VOORNAAM, ACHTERNAAM, BORN.isoformat(), FORM_TEXT, PROFESSIONALS, ADVIES, ZIENSWIJZE,
+                       REACTIE_REDEN):  # fmt: skip
+            assert secret in detail.text, (user, secret)
+        for secret in (DEADLINE_REDEN, RETOUR_REDEN, WARM_REDEN):
+            assert secret in timeline.text, (user, secret)
+
+
+async def test_the_refused_attempts_left_the_shared_overdracht_as_it_was(world: World) -> None:
+    """Runs after the matrix: no 401, 403 or 404 attempt changed the shared overdracht."""
+    r = await world.api.get(
+        f"/v1/overdrachten/{world.shared.id}", headers=await world.headers(demo.PM_USER[demo.BOOMHUT])
+    )
+    assert r.status_code == 200
+    assert (r.json()["status"], r.json()["revisie"]) == ("VERZONDEN", world.shared_revisie)

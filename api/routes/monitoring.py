@@ -7,12 +7,7 @@ and the school within their own scope (db.overdrachten._scoped); the list of chi
 overdracht is the coordinator's alone. The administrator (functioneel beheer) manages organisations
 and the protocol, not the handovers' progress: no monitoring (data minimisation)."""
 
-import base64
-import binascii
-import csv
-import io
 import json
-from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 from uuid import UUID
@@ -20,8 +15,10 @@ from uuid import UUID
 import asyncpg
 from fastapi import APIRouter, Query, Request, Response
 
+from api.csv import CSV, csv_response, wants_csv
 from api.deps import AchterstandenLezen, DbDep, KinderenZonderOverdrachtZien, MonitoringLezen
-from api.errors import InvalidInput, NoProtocol, problems
+from api.errors import NoProtocol, problems
+from api.paging import decode_cursor, encode_cursor
 from db import monitoring
 from db import protocol as protocols
 from protocol.dates import AMSTERDAM, amsterdam_date
@@ -46,8 +43,8 @@ from workflows.deadlines import DEADLINE_OF
 
 router = APIRouter(prefix="/v1/monitoring", tags=["monitoring"])
 
-CSV = "text/csv"
-CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+# The cursor of achterstanden is made for this order: oldest overdue first.
+ACHTERSTANDEN_SORT = "achterstalligSinds"
 # Both media types, in the OpenAPI: JSON (the model) by default, CSV on request.
 JSON_OR_CSV: dict[int | str, dict[str, Any]] = {
     200: {
@@ -59,59 +56,6 @@ JSON_OR_CSV: dict[int | str, dict[str, Any]] = {
 Schooljaar = Annotated[
     str | None, Query(pattern=SCHOOLJAAR_PATTERN, description="A school year, e.g. `2026-2027`; default: all.")
 ]
-
-
-# Content negotiation and CSV
-
-
-def wants_csv(accept: str | None) -> bool:
-    """Whether the client prefers CSV: `text/csv` with a q-value at least that of JSON. Without an
-    Accept header, or for anything else, the answer is JSON."""
-    if not accept:
-        return False
-    csv_q = json_q = 0.0
-    for media_range in accept.split(","):
-        media, *params = (part.strip() for part in media_range.split(";"))
-        q = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        media = media.lower()
-        if media == CSV:
-            csv_q = max(csv_q, q)
-        elif media in ("application/json", "application/*", "*/*"):
-            json_q = max(json_q, q)
-    return csv_q > 0 and csv_q >= json_q
-
-
-def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> Response:
-    """A download a Dutch spreadsheet opens as it is: `;` between fields (the comma is the decimal
-    separator there), UTF-8 with a byte order mark (without it Excel guesses the encoding and mangles
-    ë and ö), CRLF line ends (RFC 4180)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([_cell(v) for v in row] for row in rows)
-    today = amsterdam_date(datetime.now(UTC)).isoformat()
-    return Response(
-        content="\ufeff" + out.getvalue(),
-        media_type=CSV_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{filename}-{today}.csv"', "Vary": "Accept"},
-    )
-
-
-def _cell(value: object) -> object:
-    """A field as a spreadsheet should show it: empty for None, and text that a spreadsheet would take
-    for a formula (a name starting with `=`, say) quoted as text: CSV injection."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
-        return "'" + value
-    return value
 
 
 def _moment(value: datetime) -> str:
@@ -126,29 +70,6 @@ def _deadline_day(value: datetime) -> str:
 
 def _ref(row: asyncpg.Record, what: str) -> Verwijzing | None:
     return Verwijzing(id=row[f"{what}_id"], naam=row[f"{what}_naam"]) if row[f"{what}_id"] else None
-
-
-# Keyset cursor: (achterstallig_sinds, id) of the last row of the page
-
-
-def _encode_cursor(since: datetime, overdracht_id: UUID) -> str:
-    raw = json.dumps([since.isoformat(), str(overdracht_id)]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        since, overdracht_id = json.loads(raw)
-        moment = datetime.fromisoformat(since)
-        if moment.tzinfo is None:
-            raise ValueError("a cursor's moment has a time zone")
-        return moment, UUID(overdracht_id)
-    except (binascii.Error, ValueError, TypeError):
-        raise InvalidInput(
-            "De cursor is ongeldig; gebruik de volgendeCursor uit het vorige antwoord.",
-            invalid_params=[{"name": "cursor", "reason": "ongeldige cursor"}],
-        ) from None
 
 
 # GET /v1/monitoring/achterstanden
@@ -247,7 +168,7 @@ async def get_achterstanden(
         stadsdeel_id=stadsdeel_id,
         schooljaar=schooljaar,
     )
-    after = _decode_cursor(cursor) if cursor else None
+    after = decode_cursor(cursor, ACHTERSTANDEN_SORT) if cursor else None
     if wants_csv(request.headers.get("accept")):
         rows: list[asyncpg.Record] = []
         while batch := await monitoring.achterstanden(pool, user, filters, after, CSV_BATCH):
@@ -261,7 +182,9 @@ async def get_achterstanden(
     response.headers["Vary"] = "Accept"
     return AchterstandenPagina(
         resultaten=[_achterstand(r) for r in rows],
-        volgende_cursor=_encode_cursor(rows[-1]["achterstallig_sinds"], rows[-1]["id"]) if more else None,
+        volgende_cursor=encode_cursor(ACHTERSTANDEN_SORT, rows[-1]["achterstallig_sinds"], rows[-1]["id"])
+        if more
+        else None,
     )
 
 

@@ -1,0 +1,63 @@
+"""CSV answers for spreadsheets: when a client asks for one (Accept), and how it is written."""
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+from fastapi import Response
+
+from protocol.dates import amsterdam_date
+
+CSV = "text/csv"
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+
+
+def wants_csv(accept: str | None) -> bool:
+    """Whether the client prefers CSV: `text/csv` with a q-value at least that of JSON. Without an
+    Accept header, or for anything else, the answer is JSON."""
+    if not accept:
+        return False
+    csv_q = json_q = 0.0
+    for media_range in accept.split(","):
+        media, *params = (part.strip() for part in media_range.split(";"))
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        media = media.lower()
+        if media == CSV:
+            csv_q = max(csv_q, q)
+        elif media in ("application/json", "application/*", "*/*"):
+            json_q = max(json_q, q)
+    return csv_q > 0 and csv_q >= json_q
+
+
+def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> Response:
+    """A download a Dutch spreadsheet opens as it is: `;` between fields (the comma is the decimal
+    separator there), UTF-8 with a byte order mark (without it Excel guesses the encoding and mangles
+    ë and ö), CRLF line ends (RFC 4180)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([_cell(v) for v in row] for row in rows)
+    today = amsterdam_date(datetime.now(UTC)).isoformat()
+    return Response(
+        content="\ufeff" + out.getvalue(),
+        media_type=CSV_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{filename}-{today}.csv"', "Vary": "Accept"},
+    )
+
+
+def _cell(value: object) -> object:
+    """A field as a spreadsheet should show it: empty for None, and text that a spreadsheet would take
+    for a formula (a name starting with `=`, say) quoted as text: CSV injection."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return "'" + value
+    return value

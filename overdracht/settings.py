@@ -68,6 +68,19 @@ class Settings(BaseSettings):
     # Where people open the service; links in messages point here.
     public_base_url: str = "http://127.0.0.1:8000"
 
+    # Payload encryption (AES-256-GCM) of everything the engine stores: key id -> base64 of 32 bytes.
+    # The active key encrypts; every listed key still decrypts, so keys can be rotated. Unset outside
+    # production: a fixed development key (never for real data).
+    payload_keys: dict[str, SecretStr] = {}
+    payload_key_id: str | None = None  # the active key; default: the last one listed
+
+    # The API connects as a role that may only append to the audit trail. Unset: the private cluster's
+    # `overdracht_api` role in development; DATABASE_URL otherwise.
+    api_database_url: str | None = None
+
+    # Logs: `text` for people at a terminal, `json` for a log collector (the default in production).
+    log_format: str | None = None
+
     # How long an API call waits for the engine before it answers 503.
     engine_timeout_seconds: float = Field(default=10.0, gt=0)
 

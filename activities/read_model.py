@@ -90,14 +90,27 @@ class ReadModelActivities:
 
     @activity.defn(name="purge_content")
     async def purge_content(self, overdracht_id: UUID) -> None:
-        """Destroy the content (form, parents' reactions, people's free-text reasons); keep the
-        metadata the monitoring needs. Idempotent."""
+        """Destroy everything personal the service holds about this overdracht: the form, the
+        parents' reactions, people's free-text reasons, the outbox (addresses) and parents' codes,
+        stored answers to repeated requests that mention it, the parents' accounts and the child's own
+        record. Keep the metadata the monitoring needs. Idempotent. (The engine's copy goes when the
+        workflow has closed: workflows/engine_cleanup.py.)"""
         async with self._pool.acquire() as conn, conn.transaction():
-            await conn.execute("DELETE FROM formulieren WHERE overdracht_id = $1", overdracht_id)
-            await conn.execute("DELETE FROM ouderreacties WHERE overdracht_id = $1", overdracht_id)
+            for table in ("formulieren", "ouderreacties", "ouder_codes", "berichten"):
+                await conn.execute(f"DELETE FROM {table} WHERE overdracht_id = $1", overdracht_id)
             await conn.execute(
                 "UPDATE overdracht_gebeurtenissen SET toelichting = NULL WHERE overdracht_id = $1", overdracht_id
             )
+            # An answer kept for an Idempotency-Key repeats the overdracht as it was then.
+            await conn.execute(
+                "DELETE FROM idempotency_keys WHERE path LIKE '%' || $1 || '%'"
+                " OR position(convert_to($1, 'UTF8') in coalesce(body, ''::bytea)) > 0",
+                str(overdracht_id),
+            )
+            # Last, the child: its parents' accounts go with it, the overdracht keeps a null kind_id.
+            kind_id = await conn.fetchval("SELECT kind_id FROM overdrachten WHERE id = $1", overdracht_id)
+            if kind_id is not None:
+                await conn.execute("DELETE FROM kinderen WHERE id = $1", kind_id)
 
     def all(self) -> list:
         """Every activity of this class, for the worker to register."""

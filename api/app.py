@@ -10,7 +10,8 @@ from api import API_VERSION
 from api.errors import install_error_handlers
 from api.idempotency import install_idempotency
 from api.query import reject_unknown_query_params
-from api.routes import dev, gezondheid, imports, monitoring, ouder_sessies, overdrachten
+from api.request_id import install_request_id
+from api.routes import audit, codec, dev, gezondheid, imports, monitoring, ouder_sessies, overdrachten
 from db.pool import create_pool
 from overdracht.engine import connect
 from overdracht.settings import Settings, get_settings
@@ -23,7 +24,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Both connect lazily: the API starts, and /v1/gezondheid reports, while either is down.
         app.state.settings = settings
-        app.state.pool = await create_pool(settings.effective_database_url())
+        app.state.pool = await create_pool(settings.effective_api_database_url())
         app.state.temporal = await connect(settings, lazy=True)
         try:
             yield
@@ -50,11 +51,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     install_idempotency(app)
+    install_request_id(app)
     app.include_router(gezondheid.router)
     app.include_router(overdrachten.router)
     app.include_router(monitoring.router)
     app.include_router(imports.router)
     app.include_router(ouder_sessies.router)
+    app.include_router(audit.router)
+    app.include_router(codec.router)
     if settings.dev_mode:
         app.include_router(dev.router)
     return app

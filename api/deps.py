@@ -2,6 +2,7 @@
 capabilities a route needs (named after what they allow, mapped to roles in one table)."""
 
 import logging
+from functools import cache
 from typing import Annotated
 
 import asyncpg
@@ -10,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from temporalio.client import Client
 
 from api import auth
+from api.audit import Audit
 from api.errors import Forbidden, Unauthenticated
 from db import gebruikers
 from overdracht.settings import Settings
@@ -79,12 +81,37 @@ STAFF = frozenset({Rol.PEDAGOGISCH_MEDEWERKER, Rol.LOCATIEMANAGER})
 
 
 def _capability(what: str, roles: frozenset[Rol]):  # noqa: ANN202 - a dependency factory
-    async def check(user: CurrentUser) -> Gebruiker:
+    async def check(user: CurrentUser, audit: Audit) -> Gebruiker:
+        # The capability is the 'why' of every row the route adds to the audit trail; a refusal is a row too.
+        audit.grondslag = capability_name(check)
         if user.rol not in roles:
+            audit.refused(user)
             raise Forbidden(f"Met de rol '{user.rol.value}' kunt u niet {what}.")
         return user
 
+    check.what = what  # type: ignore[attr-defined]
     return Depends(check)
+
+
+@cache
+def _capabilities() -> dict[object, str]:
+    """Each capability's check, by the name it has below. Looked up (once, at the first request, when
+    the module is complete) rather than repeated in each line of the table."""
+    return {
+        meta.dependency: name
+        for name, value in globals().items()
+        for meta in getattr(value, "__metadata__", ())
+        if getattr(getattr(meta, "dependency", None), "what", None)
+    }
+
+
+def capability_name(check: object) -> str:
+    return _capabilities().get(check, "onbekend")
+
+
+def capability_description(name: str) -> str | None:
+    """What a capability allows, in words (the inzage-log's 'why')."""
+    return next((check.what for check, n in _capabilities().items() if n == name), None)  # type: ignore[attr-defined]
 
 
 OUDER = frozenset({Rol.OUDER})
@@ -118,3 +145,11 @@ AchterstandenLezen = Annotated[
 KinderenZonderOverdrachtZien = Annotated[
     Gebruiker, _capability("de kinderen zonder overdracht bekijken", frozenset({Rol.COORDINATOR}))
 ]
+PayloadsDecoderen = Annotated[Gebruiker, _capability("versleutelde gegevens inzien", frozenset({Rol.BEHEERDER}))]
+# Reading what the list, the detail and the timeline show: everyone, within their scope (and only the
+# fields their role may read: api/views.py). A capability of its own for the audit trail's 'why'.
+OverdrachtLezen = Annotated[Gebruiker, _capability("overdrachten bekijken", frozenset(Rol))]
+# DOMAIN.md: parents see the log of their own child; the location's staff see it with them.
+InzageLogLezen = Annotated[Gebruiker, _capability("het inzage-log van een kind bekijken", STAFF | OUDER)]
+# The privacy officer's export of the audit trail: functioneel beheer, for their gemeente.
+AuditExporteren = Annotated[Gebruiker, _capability("het audit-log exporteren", frozenset({Rol.BEHEERDER}))]

@@ -13,7 +13,8 @@ from temporalio.service import RPCError, RPCStatusCode
 from api.errors import FormIncomplete, StepNotAllowed, Unavailable
 from overdracht.settings import Settings
 from schemas.workflow import HandoverInput, HandoverState, Open
-from workflows.handover import HandoverWorkflow, workflow_id
+from workflows.handover import HandoverWorkflow
+from workflows.ids import workflow_id
 from workflows.lifecycle import Weigering
 
 # One overdracht per child: its id derives from the child's, so a retried or concurrent open reaches

@@ -29,7 +29,8 @@ REPLAYED_HEADER = "Idempotency-Replayed"
 COVERED_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Their answer is a bearer token: keeping it for a replay would store a credential in the database.
 # A lost answer there is cured by asking again, not by a replay.
-EXCLUDED_PATHS = frozenset({"/v1/dev/tokens", "/v1/ouder-sessies"})
+# Their answers must never be stored: a bearer token, or the engine's payloads decrypted.
+EXCLUDED_PATHS = frozenset({"/v1/dev/tokens", "/v1/ouder-sessies", "/v1/codec/decode", "/v1/codec/encode"})
 # The headers of an answer that are part of it; the rest (API-Version, Content-Length) is made anew.
 KEPT_HEADERS = frozenset({"content-type", "location", "www-authenticate"})
 # A reservation this old belongs to a process that died mid-request (a request waits at most a few

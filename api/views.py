@@ -30,18 +30,42 @@ def detail(
     if not user.reads_content:
         return OverdrachtDetail(**_fields(row, user))
     return OverdrachtDetail(
-        **_fields(row, user),
+        **_fields(row, user, with_bsn=True),
         formulier=formulier,
         ouderreacties=[OuderreactieWeergave(**dict(r)) for r in reacties],
     )
 
 
-def _fields(row: asyncpg.Record, user: Gebruiker) -> dict[str, object]:
+def sees_bsn(row: asyncpg.Record, user: Gebruiker) -> bool:
+    """DOMAIN.md: the BSN is for the sending location and the receiving school (once sent) only;
+    not for the parents, the coordinator or the administrator."""
+    match user.rol:
+        case Rol.PEDAGOGISCH_MEDEWERKER | Rol.LOCATIEMANAGER:
+            return user.locatie_id == row["locatie_id"]
+        case Rol.SCHOOL:
+            return user.school_id == row["school_id"] and row["verzonden_op"] is not None
+        case _:
+            return False
+
+
+def _fields(row: asyncpg.Record, user: Gebruiker, *, with_bsn: bool = False) -> dict[str, object]:
+    """`with_bsn`: the detail of one overdracht only; a list (and its exports) need no BSN to find a child."""
     school = Verwijzing(id=row["school_id"], naam=row["school_naam"]) if row["school_id"] else None
     # The school knows the child through the overdracht only, so not after its content is purged.
-    knows_child = user.reads_content and not (user.rol is Rol.SCHOOL and row["inhoud_verwijderd_op"])
+    # The child's record is gone after the purge; before it, the school knows the child only through
+    # the overdracht's content.
+    knows_child = (
+        row["voornaam"] is not None
+        and user.reads_content
+        and not (user.rol is Rol.SCHOOL and row["inhoud_verwijderd_op"])
+    )
     kind = (
-        KindGegevens(voornaam=row["voornaam"], achternaam=row["achternaam"], geboortedatum=row["geboortedatum"])
+        KindGegevens(
+            voornaam=row["voornaam"],
+            achternaam=row["achternaam"],
+            geboortedatum=row["geboortedatum"],
+            bsn=row["bsn"] if with_bsn and sees_bsn(row, user) else None,
+        )
         if knows_child
         else None
     )

@@ -27,7 +27,8 @@ def find_bindir() -> Path:
     """The newest PostgreSQL server bin directory on this machine."""
     candidates = []
     if initdb := shutil.which("initdb"):
-        candidates.append(Path(initdb).parent)
+        # Resolved: Debian links the programs into /usr/local/bin, but their tools (pg_dump) stay behind.
+        candidates.append(Path(initdb).resolve().parent)
     versioned = glob.glob("/usr/lib/postgresql/*/bin")
     candidates += [Path(p) for p in sorted(versioned, key=lambda p: int(Path(p).parent.name), reverse=True)]
     candidates += [Path("/usr/local/pgsql/bin"), Path("/opt/homebrew/bin"), Path("/usr/local/bin")]

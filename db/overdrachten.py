@@ -22,12 +22,12 @@ SELECT o.id, o.kind_id, o.status, o.revisie, o.formulier_compleet, o.schooljaar,
        w.id AS wijk_id, w.naam AS wijk_naam,
        sd.id AS stadsdeel_id, sd.naam AS stadsdeel_naam,
        s.id AS school_id, s.naam AS school_naam,
-       k.voornaam, k.achternaam, k.geboortedatum
+       k.voornaam, k.achternaam, k.geboortedatum, k.bsn
 FROM overdrachten o
 JOIN locaties l ON l.id = o.locatie_id
 JOIN wijken w ON w.id = l.wijk_id
 JOIN stadsdelen sd ON sd.id = w.stadsdeel_id
-JOIN kinderen k ON k.id = o.kind_id
+LEFT JOIN kinderen k ON k.id = o.kind_id  -- gone after the purge; the row stays
 LEFT JOIN scholen s ON s.id = o.school_id
 """
 

@@ -2,10 +2,10 @@
 
 import argparse
 import asyncio
-import logging
 import sys
 from pathlib import Path
 
+from overdracht.logs import configure as configure_logging
 from overdracht.settings import get_settings
 
 
@@ -34,7 +34,8 @@ def _api() -> None:
     from api.app import create_app
 
     settings = get_settings()
-    uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port, log_level="info")
+    # log_config=None: uvicorn's loggers keep the handler overdracht.logs.configure installed.
+    uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port, log_level="info", log_config=None)
 
 
 def _protocol(args: argparse.Namespace) -> None:
@@ -60,10 +61,16 @@ def _protocol(args: argparse.Namespace) -> None:
 
 
 def _setup_engine() -> None:
-    from overdracht.engine import register_search_attributes
+    from overdracht.engine import connect, register_search_attributes
+    from overdracht.schedules import ensure_schedules
 
-    added = asyncio.run(register_search_attributes(get_settings()))
+    async def setup() -> tuple[list[str], list[str]]:
+        settings = get_settings()
+        return await register_search_attributes(settings), await ensure_schedules(await connect(settings), settings)
+
+    added, schedules = asyncio.run(setup())
     print(f"search attributes added: {', '.join(added) if added else 'none (all present)'}")
+    print(f"schedules created: {', '.join(schedules) if schedules else 'none (all present)'}")
 
 
 def _dev() -> None:
@@ -77,7 +84,10 @@ COMMANDS = {
     "worker": (_worker, "only the Temporal worker"),
     "api": (_api, "only the HTTP API"),
     "migrate": (_migrate, "apply the database migrations"),
-    "setup-engine": (_setup_engine, "register the search attributes on a Temporal server (safe to repeat)"),
+    "setup-engine": (
+        _setup_engine,
+        "register the search attributes and the schedules on a Temporal server (safe to repeat)",
+    ),
     "seed": (_seed, "load the Almere demo data (needs the engine and the database; safe to repeat)"),
 }
 
@@ -91,8 +101,7 @@ def main(argv: list[str] | None = None) -> None:
     protocol.add_argument("file", type=Path, help="a TOML file like protocol/almere.toml")
     protocol.add_argument("--gemeente", required=True, help="the gemeente's id")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging(get_settings())
     if args.command == "protocol":
         _protocol(args)
     else:

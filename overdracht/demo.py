@@ -11,6 +11,7 @@ import httpx
 from asgi_lifespan import LifespanManager
 
 from api.app import create_app
+from api.engine import overdracht_id_for
 from db import protocol as protocols
 from db.pool import create_pool
 from overdracht.engine import connect
@@ -214,6 +215,10 @@ async def load_reference_data(pool: asyncpg.Pool, today: date) -> None:
             "INSERT INTO scholen VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
             [(i, w, naam, brin) for i, (w, naam, brin) in SCHOLEN.items()],
         )
+        # A child whose overdracht was purged is not brought back: its record went with the content.
+        purged = {
+            r["id"] for r in await conn.fetch("SELECT id FROM overdrachten WHERE inhoud_verwijderd_op IS NOT NULL")
+        }
         await conn.executemany(
             "INSERT INTO kinderen (id, locatie_id, voornaam, achternaam, geboortedatum, vve_indicatie,"
             " vve_indicatie_datum, aangemelde_school_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
@@ -230,11 +235,13 @@ async def load_reference_data(pool: asyncpg.Pool, today: date) -> None:
                     c.school_id,
                 )  # fmt: skip
                 for c in CHILDREN
+                if overdracht_id_for(c.id) not in purged
             ],
         )
         parents = [
             (_user(PARENT_BASE + c.n, f"Ouder van {c.voornaam}", Rol.OUDER, kind_id=c.id), f"ouder.{c.n}@demo.invalid")
             for c in CHILDREN
+            if overdracht_id_for(c.id) not in purged
         ]
         users = [(u, demo_email(u)) for u in STAFF_USERS] + parents
         # Updating the contact details lets a database seeded before they existed get them too.
@@ -356,7 +363,13 @@ async def seed(settings: Settings) -> str:
                 async with limit:
                     await driver.drive(child)
 
-            await asyncio.gather(*(one(c) for c in CHILDREN if c.stage is not None))
+            # A purged overdracht is finished for good: its child is no longer known.
+            purged = {
+                r["id"] for r in await pool.fetch("SELECT id FROM overdrachten WHERE inhoud_verwijderd_op IS NOT NULL")
+            }
+            await asyncio.gather(
+                *(one(c) for c in CHILDREN if c.stage is not None and overdracht_id_for(c.id) not in purged)
+            )
         counts = await pool.fetch("SELECT status, count(*) AS n FROM overdrachten GROUP BY status ORDER BY status")
     finally:
         await pool.close()

@@ -15,6 +15,7 @@ from db.cluster import ClusterError, LocalCluster
 from db.migrate import migrate
 from overdracht.demo import seed
 from overdracht.engine import connect
+from overdracht.schedules import ensure_schedules
 from overdracht.settings import Settings
 from workflows import search_attributes
 
@@ -81,6 +82,9 @@ def _temporal_command(settings: Settings, data_dir: Path) -> list[str]:
         "--ip", host, "--port", port, "--ui-port", str(settings.temporal_ui_port),
         "--namespace", settings.temporal_namespace,
         "--log-level", "warn",
+        # The UI asks the API to decrypt payloads; it answers only a beheerder's bearer token, which the
+        # dev UI (no sign-in) cannot send: there it shows them encrypted (README: payload encryption).
+        "--ui-codec-endpoint", f"http://{settings.api_host}:{settings.api_port}/v1/codec",
     ]  # fmt: skip
     for key in search_attributes.ALL:
         cmd += ["--search-attribute", f"{key.name}=Keyword"]
@@ -122,6 +126,7 @@ async def run_dev(settings: Settings) -> int:
         dsn = settings.effective_database_url()
         await migrate(dsn)
         await _wait_for("the Temporal dev server", lambda: connect(settings), processes, temporal_log)
+        await ensure_schedules(await connect(settings), settings)
 
         # Worker and API are separate processes, as in production; they read the same environment.
         python = [sys.executable, "-m", "overdracht"]

@@ -1,17 +1,33 @@
-"""Connecting to the Temporal engine the same way everywhere: one namespace, pydantic payloads."""
+"""Connecting to the Temporal engine the same way everywhere: one namespace, pydantic payloads,
+every payload encrypted (overdracht/codec.py)."""
+
+import dataclasses
 
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import DataConverter, DefaultFailureConverterWithEncodedAttributes
 
+from overdracht.codec import EncryptionCodec
 from overdracht.settings import Settings
 
 
+def data_converter(settings: Settings) -> DataConverter:
+    """Pydantic payloads, encrypted with the configured keys. An error's message and stack trace go
+    into the encrypted part too: they can quote a value (a validation error, a failed activity)."""
+    return dataclasses.replace(
+        pydantic_data_converter,
+        payload_codec=EncryptionCodec.from_settings(settings),
+        failure_converter_class=DefaultFailureConverterWithEncodedAttributes,
+    )
+
+
 async def connect(settings: Settings, *, lazy: bool = False) -> Client:
-    """A lazy client connects on first use, so the API can start (and report) while the engine is down."""
+    """A lazy client connects on first use, so the API can start (and report) while the engine is down.
+    Every client (API, worker, seed, CLI commands) is made here, so none writes a payload in clear."""
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(settings),
         lazy=lazy,
     )
 

@@ -3,6 +3,7 @@
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -74,9 +75,12 @@ class Settings(BaseSettings):
     payload_keys: dict[str, SecretStr] = {}
     payload_key_id: str | None = None  # the active key; default: the last one listed
 
-    # The API connects as a role that may only append to the audit trail. Unset: the private cluster's
-    # `overdracht_api` role in development; DATABASE_URL otherwise.
+    # The API connects as a role that may only append to the audit trail (db/migrations/007_audit.sql).
+    # Unset: the private cluster's `overdracht_api` role in development; DATABASE_URL otherwise, unless
+    # api_database_user names the role to put in DATABASE_URL's place (a cluster that trusts local
+    # connections, as the tests' does; the password, if any, is dropped).
     api_database_url: str | None = None
+    api_database_user: str | None = None
 
     # Logs: `text` for people at a terminal, `json` for a log collector (the default in production).
     log_format: str | None = None
@@ -91,6 +95,27 @@ class Settings(BaseSettings):
     def effective_database_url(self) -> str:
         """The configured DATABASE_URL, or the private development cluster's."""
         return self.database_url or f"postgresql://overdracht@127.0.0.1:{self.pg_port}/overdracht"
+
+    def effective_api_database_url(self) -> str:
+        """Where the API connects, as a role that may not change the audit trail: see api_database_url."""
+        if self.api_database_url:
+            return self.api_database_url
+        if self.database_url is None:
+            return with_user(self.effective_database_url(), API_ROLE)
+        if self.api_database_user:
+            return with_user(self.database_url, self.api_database_user)
+        return self.database_url
+
+
+# The role db/migrations/007_audit.sql creates for the API: on audit_log it may only read and append.
+API_ROLE = "overdracht_api"
+
+
+def with_user(dsn: str, user: str) -> str:
+    """The same database URL, as another user (without the first one's password)."""
+    parts = urlsplit(dsn)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{quote(user, safe='')}@{host}"))
 
 
 @lru_cache

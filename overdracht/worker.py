@@ -10,16 +10,18 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.berichten import BerichtActivities
+from activities.engine_cleanup import EngineCleanupActivities
 from activities.read_model import ReadModelActivities
 from db.pool import create_pool
 from overdracht.engine import connect
 from overdracht.mailer import Mailer
 from overdracht.settings import Settings
+from workflows.engine_cleanup import EngineCleanupWorkflow
 from workflows.handover import HandoverWorkflow
 
 log = logging.getLogger(__name__)
 
-WORKFLOWS: Sequence[type] = (HandoverWorkflow,)
+WORKFLOWS: Sequence[type] = (HandoverWorkflow, EngineCleanupWorkflow)
 
 
 def build_worker(
@@ -31,7 +33,11 @@ def build_worker(
         client,
         task_queue=task_queue or settings.task_queue,
         workflows=list(WORKFLOWS),
-        activities=[*ReadModelActivities(pool).all(), *berichten.all()],
+        activities=[
+            *ReadModelActivities(pool).all(),
+            *berichten.all(),
+            *EngineCleanupActivities(pool, client).all(),
+        ],
         **options,  # type: ignore[arg-type]
     )
 

@@ -104,6 +104,11 @@ class KindGegevens(ApiModel):
     voornaam: str
     achternaam: str
     geboortedatum: date
+    bsn: str | None = Field(
+        default=None,
+        description="The child's BSN, if known: only in the detail of one overdracht, and only for the sending"
+        " location and the receiving school; null for everyone else.",
+    )
 
 
 class Tijdstippen(ApiModel):

@@ -4,6 +4,7 @@ server, and the time-skipping test server for tests of long timers.
 `--temporal=local` (default) starts a dev server; `--temporal=HOST:PORT` uses one already running
 (it must know the search attributes in workflows/search_attributes.py)."""
 
+import base64
 import os
 import socket
 import sys
@@ -16,8 +17,9 @@ import asyncpg
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from pydantic import SecretStr
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -27,11 +29,14 @@ from db.migrate import migrate
 from db.pool import create_pool
 from overdracht.demo import load_reference_data
 from overdracht.devstack import temporal_binary
-from overdracht.settings import Environment, Settings
+from overdracht.engine import data_converter
+from overdracht.settings import API_ROLE, Environment, Settings
 from overdracht.worker import build_worker
 from workflows import search_attributes
 
 TASK_QUEUE = "overdracht-test"
+# Every log line of the run is searched for the children's names: tests/log_scan.py.
+pytest_plugins = ["tests.log_scan"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -68,6 +73,17 @@ async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
     await pool.close()
 
 
+# The suite's payload key, configured as in production (so a test may switch its settings to production);
+# the development key's fallback is tested on its own (tests/test_codec.py).
+PAYLOAD_KEYS = {"test-2026": SecretStr(base64.b64encode(b"overdracht-testsleutel-000000001").decode())}
+
+
+def suite_data_converter() -> DataConverter:
+    """The service's own converter (payloads encrypted), with the key the `settings` fixture gives the
+    API and the workers."""
+    return data_converter(Settings(environment=Environment.TEST, payload_keys=PAYLOAD_KEYS))
+
+
 @pytest.fixture(scope="session")
 async def env(request: pytest.FixtureRequest) -> AsyncIterator[WorkflowEnvironment]:
     target = request.config.getoption("--temporal")
@@ -75,10 +91,10 @@ async def env(request: pytest.FixtureRequest) -> AsyncIterator[WorkflowEnvironme
         environment = await WorkflowEnvironment.start_local(
             dev_server_existing_path=temporal_binary(),
             search_attributes=search_attributes.ALL,
-            data_converter=pydantic_data_converter,
+            data_converter=suite_data_converter(),
         )
     else:
-        client = await Client.connect(target, data_converter=pydantic_data_converter)
+        client = await Client.connect(target, data_converter=suite_data_converter())
         environment = WorkflowEnvironment.from_client(client)
     yield environment
     await environment.shutdown()
@@ -93,7 +109,7 @@ async def skipping_env() -> AsyncIterator[WorkflowEnvironment]:
     """The time-skipping server: months pass in milliseconds while a workflow waits. It knows no
     custom search attributes, so workflows started here must not publish them."""
     environment = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=time_skipping_server_path(), data_converter=pydantic_data_converter
+        test_server_existing_path=time_skipping_server_path(), data_converter=suite_data_converter()
     )
     yield environment
     await environment.shutdown()
@@ -113,12 +129,17 @@ async def worker(env: WorkflowEnvironment, pool: asyncpg.Pool, settings: Setting
 @pytest.fixture(scope="session")
 def settings(database_url: str, env: WorkflowEnvironment) -> Settings:
     # No SMTP server: messages stay in the outbox; tests of delivery bring their own server.
+    # The API connects as the role that may only append to the audit trail, as it does in `make run`:
+    # the test cluster trusts local connections (an existing database names its URL in the environment).
     return Settings(
         environment=Environment.TEST,
         database_url=database_url,
+        api_database_url=os.environ.get("OVERDRACHT_TEST_API_DATABASE_URL"),
+        api_database_user=API_ROLE,
         temporal_address=env.client.service_client.config.target_host,
         task_queue=TASK_QUEUE,
         smtp_host=None,
+        payload_keys=PAYLOAD_KEYS,
     )
 
 

@@ -14,7 +14,8 @@ from temporalio.client import Client
 from overdracht import demo
 from schemas.protocol import Protocol, ProtocolConfig
 from schemas.workflow import HandoverInput
-from workflows.handover import HandoverWorkflow, workflow_id
+from workflows.handover import HandoverWorkflow
+from workflows.ids import workflow_id
 
 # Complete, without a VVE-indicatie or zorg: no warme overdracht is required.
 COMPLETE_FORM: dict[str, Any] = {

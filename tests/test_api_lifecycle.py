@@ -179,8 +179,9 @@ async def test_a_refusal_by_either_parent_refuses_and_purges_the_content(
     assert events(await case.timeline(case.pm), "INHOUD_VERWIJDERD")
     overdracht_id = UUID(case.path.rsplit("/", 1)[1])
     assert await pool.fetchval("SELECT count(*) FROM ouderreacties WHERE overdracht_id = $1", overdracht_id) == 0
-    # Refused is final: a later consent cannot revive it.
-    assert_problem(await case.api.post(f"{case.path}/toestemmingen", headers=second, json={"besluit": "gegeven"}), 409)
+    # Refused is final: with the content, the parents' accounts are gone, so a later consent cannot even
+    # be signed in for.
+    assert_problem(await case.api.post(f"{case.path}/toestemmingen", headers=second, json={"besluit": "gegeven"}), 401)
 
 
 # 2. The parents' reaction

@@ -15,7 +15,8 @@ from schemas.workflow import Actor, MoveDeadline
 from tests.conftest import Login
 from tests.happy_path import COMPLETE_FORM, place_child
 from tests.helpers import eventually
-from workflows.handover import HandoverWorkflow, workflow_id
+from workflows.handover import HandoverWorkflow
+from workflows.ids import workflow_id
 
 
 async def test_a_passing_deadline_flags_reminds_and_stays_marked_after_a_late_step(

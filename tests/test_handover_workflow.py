@@ -40,7 +40,8 @@ from schemas.workflow import (
 )
 from tests.conftest import TASK_QUEUE
 from tests.happy_path import COMPLETE_FORM, handover_input, place_child
-from workflows.handover import HandoverWorkflow, workflow_id
+from workflows.handover import HandoverWorkflow
+from workflows.ids import workflow_id
 from workflows.lifecycle import ALLOWED_FROM, Stap, Weigering
 
 PM = Actor(gebruiker_id=demo.PM_USER[demo.BOOMHUT], rol=Rol.PEDAGOGISCH_MEDEWERKER)

@@ -23,7 +23,8 @@ from schemas.imports import elfproef, lees_datum
 from schemas.protocol import ProtocolConfig
 from tests.conftest import Login, app_client, free_port
 from tests.helpers import assert_problem, eventually
-from workflows.handover import HandoverWorkflow, workflow_id
+from workflows.handover import HandoverWorkflow
+from workflows.ids import workflow_id
 
 URL = "/v1/imports/plaatsingen"
 COLUMNS = (

@@ -247,9 +247,15 @@ ENDPOINTS = [
     Endpoint("kengetallen", "GET", "/v1/monitoring/kengetallen", "monitoring", STAFF | {"school", "coordinator"}),
     Endpoint("zonder-overdracht", "GET", "/v1/monitoring/zonder-overdracht", "monitoring", frozenset({"coordinator"})),
     Endpoint("import", "POST", "/v1/imports/plaatsingen", "import", frozenset({"lm", "beheerder"})),
+    # The child's inzage-log: its parents and the voorschool location's staff (DOMAIN.md privacy).
+    Endpoint("inzage-log", "GET", ONE + "/inzage-log", "read", STAFF | {"ouder"}),
+    # The audit trail's export: the privacy officer (functioneel beheer), their own gemeente's.
+    Endpoint("audit", "GET", "/v1/audit", "audit", frozenset({"beheerder"})),
 ]
 # Not in the matrix: anyone's (health), the parent's code exchange (no role yet), and development only.
-NOT_IN_MATRIX = ("/v1/gezondheid", "/v1/ouder-sessies", "/v1/dev/")
+# Outside the matrix: public, development-only, or the engine's codec (beheerder only, tested in
+# tests/test_codec.py).
+NOT_IN_MATRIX = ("/v1/gezondheid", "/v1/ouder-sessies", "/v1/dev/", "/v1/codec/")
 
 
 def expected_status(ep: Endpoint, role: str, scope: str) -> int:
@@ -501,10 +507,32 @@ async def all_pages(w: World, url: str, headers: dict[str, str], **params: Any) 
 # The matrix
 
 
+async def _audit(w: World, ep: Endpoint, role: str, scope: str, expected: int) -> None:
+    """The export, JSON and CSV: only the beheerder, only their own gemeente's rows, no content."""
+    headers = await _auth(w, role, scope, w.shared)
+    r = await w.api.get(ep.path, headers=headers, params={"pageSize": 1000})
+    as_csv = await w.api.get(ep.path, headers={**headers, "Accept": "text/csv"})
+    assert_status(r, expected)
+    assert_status(as_csv, expected)
+    assert_no_content(role, r, as_csv)
+    if expected != 200:
+        return
+    gemeente = w.elders.id if scope == "vreemd" else demo.ALMERE
+    users = [UUID(row["gebruikerId"]) for row in r.json()["resultaten"]]
+    outside = await w.pool.fetch(
+        "SELECT id FROM gebruikers WHERE id = ANY($1::uuid[]) AND gemeente_id <> $2", users, gemeente
+    )
+    assert not outside, outside
+    assert (str(w.shared.kind_id) in as_csv.text) == (scope == "eigen")
+
+
 @pytest.mark.parametrize(("ep", "role", "scope"), matrix())
 async def test_permission(world: World, ep: Endpoint, role: str, scope: str) -> None:
     expected = expected_status(ep, role, scope)
-    check = {"open": _open, "read": _read, "step": _step, "list": _list, "monitoring": _monitoring, "import": _import}
+    check = {
+        "open": _open, "read": _read, "step": _step, "list": _list,
+        "monitoring": _monitoring, "import": _import, "audit": _audit,
+    }  # fmt: skip
     await check[ep.kind](world, ep, role, scope, expected)
 
 

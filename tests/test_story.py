@@ -10,7 +10,6 @@ from typing import Any
 
 import asyncpg
 import pytest
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from api.engine import overdracht_id_for
@@ -18,9 +17,10 @@ from db import protocol as protocols
 from overdracht import demo
 from overdracht.settings import Settings
 from protocol.dates import AMSTERDAM, end_of_day
-from tests.conftest import app_client, make_worker, time_skipping_server_path
+from tests.conftest import app_client, make_worker, suite_data_converter, time_skipping_server_path
 from tests.happy_path import VVE_FORM, handover_input
-from workflows.handover import HandoverWorkflow, workflow_id
+from workflows.handover import HandoverWorkflow
+from workflows.ids import workflow_id
 
 QUEUE = "overdracht-story"
 BORN = date(2024, 2, 29)
@@ -30,7 +30,7 @@ BORN = date(2024, 2, 29)
 async def story_env() -> AsyncIterator[WorkflowEnvironment]:
     """A server of its own: the shared one's clock has long passed this child's 3½."""
     env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=time_skipping_server_path(), data_converter=pydantic_data_converter
+        test_server_existing_path=time_skipping_server_path(), data_converter=suite_data_converter()
     )
     yield env
     await env.shutdown()

@@ -25,7 +25,8 @@ from schemas.workflow import Actor, ConfirmReceipt, MoveDeadline, Open, RecordCo
 from tests.conftest import make_worker
 from tests.happy_path import COMPLETE_FORM, handover_input, place_child
 from tests.helpers import eventually
-from workflows.handover import UNOPENED_TIMEOUT, HandoverWorkflow, workflow_id
+from workflows.handover import UNOPENED_TIMEOUT, HandoverWorkflow
+from workflows.ids import workflow_id
 
 QUEUE = "overdracht-time-skipping"
 PM = Actor(gebruiker_id=demo.PM_USER[demo.BOOMHUT], rol=Rol.PEDAGOGISCH_MEDEWERKER)

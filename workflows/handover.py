@@ -64,11 +64,6 @@ DELIVER = {
 UNOPENED_TIMEOUT = timedelta(days=1)
 
 
-def workflow_id(overdracht_id: object) -> str:
-    """Opaque by construction: never a name or a BSN."""
-    return f"overdracht-{overdracht_id}"
-
-
 @workflow.defn
 class HandoverWorkflow:
     @workflow.init

@@ -14,6 +14,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from api import engine
+from api.audit import Audit, velden_van_plaatsing
 from api.deps import DbDep, PlaatsingenImporteren, SettingsDep, TemporalDep
 from api.errors import InvalidInput, NoProtocol, Unavailable, problems
 from db import plaatsingen
@@ -21,6 +22,7 @@ from db import protocol as protocols
 from db.plaatsingen import Uitkomst
 from overdracht.settings import Settings
 from protocol.dates import amsterdam_date
+from schemas.audit import Actie
 from schemas.gebruiker import Gebruiker
 from schemas.imports import (
     KOLOMMEN,
@@ -129,7 +131,12 @@ _UPLOAD = {
     responses=problems(400, 401, 403, 409, 503),
 )
 async def import_plaatsingen(
-    request: Request, user: PlaatsingenImporteren, pool: DbDep, client: TemporalDep, settings: SettingsDep
+    request: Request,
+    user: PlaatsingenImporteren,
+    pool: DbDep,
+    client: TemporalDep,
+    settings: SettingsDep,
+    audit: Audit,
 ) -> ImportResultaat:
     data = await _upload(request)
     try:
@@ -144,6 +151,8 @@ async def import_plaatsingen(
         raise NoProtocol("Voor uw gemeente is nog geen protocol ingesteld; vraag het functioneel beheer.")
     run = _Import(pool, client, settings, user, protocol)
     await run.check(bestand.rijen)
+    for kind_id, plaatsing in run.goed:  # one row per child stored (or found unchanged)
+        audit.add(user, Actie.IMPORTEREN, "plaatsingen", kind_id=kind_id, velden=velden_van_plaatsing(plaatsing))
     await run.store()
     result = run.result(len(bestand.rijen), bestand.genegeerde_kolommen)
     # Counts only: the file is personal data.

@@ -15,6 +15,7 @@ from uuid import UUID
 import asyncpg
 from fastapi import APIRouter, Query, Request, Response
 
+from api.audit import Audit
 from api.csv import CSV, csv_response, wants_csv
 from api.deps import AchterstandenLezen, DbDep, KinderenZonderOverdrachtZien, MonitoringLezen
 from api.errors import NoProtocol, problems
@@ -149,6 +150,7 @@ CSV_BATCH = 500
 async def get_achterstanden(
     user: AchterstandenLezen,
     pool: DbDep,
+    audit: Audit,
     request: Request,
     response: Response,
     vlag: Annotated[list[Vlag] | None, Query(description="Only these open flags (any of them).")] = None,
@@ -175,10 +177,12 @@ async def get_achterstanden(
             rows += batch
             after = (batch[-1]["achterstallig_sinds"], batch[-1]["id"])
         lines = (_achterstand_csv(_achterstand(r)) for r in rows)
+        audit.lijst(user, "monitoring.achterstanden", [(r["id"], None, []) for r in rows])
         return csv_response("achterstanden", ACHTERSTANDEN_CSV_HEADER, lines)
     rows = await monitoring.achterstanden(pool, user, filters, after, page_size + 1)
     more = len(rows) > page_size
     rows = rows[:page_size]
+    audit.lijst(user, "monitoring.achterstanden", [(r["id"], None, []) for r in rows])
     response.headers["Vary"] = "Accept"
     return AchterstandenPagina(
         resultaten=[_achterstand(r) for r in rows],
@@ -329,6 +333,7 @@ ZONDER_OVERDRACHT_CSV_HEADER = [
 async def get_zonder_overdracht(
     user: KinderenZonderOverdrachtZien,
     pool: DbDep,
+    audit: Audit,
     request: Request,
     response: Response,
 ) -> ZonderOverdracht | Response:
@@ -356,6 +361,9 @@ async def get_zonder_overdracht(
             for k in kinderen
         ],
     )
+    # Opaque ids, yet each names a child with a VVE-indicatie, their location and age: a read of personal data.
+    velden = ["kind.vve_indicatie", "kind.locatie", "kind.leeftijd"]
+    audit.lijst(user, "monitoring.zonder_overdracht", [(None, k.kind_id, velden) for k in kinderen])
     if wants_csv(request.headers.get("accept")):
         lines = (
             [k.kind_id, k.locatie.naam, k.wijk.naam, k.stadsdeel.naam, k.maanden_na_startleeftijd]

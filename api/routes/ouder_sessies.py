@@ -6,10 +6,12 @@ from fastapi import APIRouter, Response
 from pydantic import Field
 
 from api import auth
+from api.audit import OUDER_CODE, Audit
 from api.deps import DbDep, SettingsDep
 from api.errors import Unauthenticated, problems
 from db import gebruikers, ouder_codes
 from schemas.api import Token
+from schemas.audit import Actie
 from schemas.base import ApiModel
 from schemas.overdracht import Rol
 
@@ -38,7 +40,7 @@ class OuderSessieAanvraag(ApiModel):
     responses=problems(400, 401, 503),
 )
 async def create_ouder_sessie(
-    body: OuderSessieAanvraag, pool: DbDep, settings: SettingsDep, response: Response
+    body: OuderSessieAanvraag, pool: DbDep, settings: SettingsDep, response: Response, audit: Audit
 ) -> Token:
     # No rate limiting here (out of scope): a code has 256 random bits, so guessing one is hopeless;
     # a limit per client against load belongs in front of the API (the reverse proxy).
@@ -50,6 +52,7 @@ async def create_ouder_sessie(
             "parent code refused", extra={"reason": "unknown_used_or_expired" if redeemed is None else "not_parent"}
         )
         raise Unauthenticated(CODE_REFUSED)
+    audit.add(user, Actie.AANMELDEN, "ouder_sessie", kind_id=redeemed.kind_id, grondslag=OUDER_CODE)
     token, expires_in = auth.issue_ouder_token(await ouder_codes.token_key(pool), settings, user.id, redeemed.kind_id)
     response.headers["Cache-Control"] = "no-store"  # RFC 6749 §5.1: a token is not for caches
     return Token(access_token=token, expires_in=expires_in)

@@ -7,14 +7,15 @@ from uuid import UUID
 from fastapi import APIRouter, Body, Depends, Query, Response, status
 
 from api import engine, views
+from api.audit import OPENEN_VELDEN, Audit, velden_in, velden_in_tijdlijn, velden_van_stap
 from api.deps import (
     Annuleren,
-    CurrentUser,
     DbDep,
     DeadlineVerplaatsen,
     FormulierBewerken,
     IntakeBevestigen,
     OuderreactieGeven,
+    OverdrachtLezen,
     OverdrachtOpenen,
     PapierenKopieVastleggen,
     Retourneren,
@@ -48,6 +49,7 @@ from schemas.api import (
 )
 from schemas.api import OverdrachtOpenen as OverdrachtOpenenBody
 from schemas.api import SchoolKiezen as SchoolKiezenBody
+from schemas.audit import Actie
 from schemas.formulier import Formulier
 from schemas.gebruiker import Gebruiker
 from schemas.overdracht import Deadline, Rol, Status, Vlag
@@ -117,11 +119,13 @@ async def open_overdracht(
     client: TemporalDep,
     settings: SettingsDep,
     response: Response,
+    audit: Audit,
 ) -> OverdrachtDetail:
+    entry = audit.add(user, Actie.WIJZIGEN, "overdracht.openen", kind_id=body.kind_id, velden=OPENEN_VELDEN)
     kind = await kinderen.placed_at(pool, body.kind_id, user.locatie_id)  # type: ignore[arg-type]
     if kind is None:
         raise NotFound("Dit kind is niet bekend op uw locatie.")
-    overdracht_id = engine.overdracht_id_for(body.kind_id)
+    overdracht_id = entry.overdracht_id = engine.overdracht_id_for(body.kind_id)
     response.headers["Location"] = f"/v1/overdrachten/{overdracht_id}"
     if await overdrachten.get(pool, user, overdracht_id) is not None:
         response.status_code = status.HTTP_200_OK
@@ -154,8 +158,9 @@ async def open_overdracht(
     responses=problems(400, 401, 503),
 )
 async def list_overdrachten(
-    user: CurrentUser,
+    user: OverdrachtLezen,
     pool: DbDep,
+    audit: Audit,
     status_: Annotated[list[Status] | None, Query(alias="status", description="One or more states.")] = None,
     vlag: Annotated[list[Vlag] | None, Query(description="Overdue now for any of these flags.")] = None,
     te_laat: Annotated[bool | None, Query(alias="teLaat", description="Anything overdue now (true) or not.")] = None,
@@ -189,7 +194,13 @@ async def list_overdrachten(
     more = len(rows) > page_size
     rows = rows[:page_size]
     next_cursor = encode_cursor(sort.value, rows[-1]["sort_key"], rows[-1]["id"]) if more else None
-    return OverdrachtenPagina(resultaten=[views.summary(r, user) for r in rows], volgende_cursor=next_cursor)
+    page = OverdrachtenPagina(resultaten=[views.summary(r, user) for r in rows], volgende_cursor=next_cursor)
+    audit.lijst(
+        user,
+        "overdrachten.lijst",
+        [(r["id"], r["kind_id"], velden_in(o)) for r, o in zip(rows, page.resultaten, strict=True)],
+    )
+    return page
 
 
 @router.get(
@@ -197,8 +208,11 @@ async def list_overdrachten(
     summary="One overdracht: state, dates, and the form for roles that may read it",
     responses=problems(400, 401, 404, 503),
 )
-async def get_overdracht(overdracht_id: UUID, user: CurrentUser, pool: DbDep) -> OverdrachtDetail:
-    return await _detail(pool, user, overdracht_id)
+async def get_overdracht(overdracht_id: UUID, user: OverdrachtLezen, pool: DbDep, audit: Audit) -> OverdrachtDetail:
+    entry = audit.lezen(user, "overdracht.detail", overdracht_id)
+    detail = await _detail(pool, user, overdracht_id)
+    entry.velden = velden_in(detail)
+    return detail
 
 
 @router.get(
@@ -206,10 +220,13 @@ async def get_overdracht(overdracht_id: UUID, user: CurrentUser, pool: DbDep) ->
     summary="Every event of this overdracht, oldest first",
     responses=problems(400, 401, 404, 503),
 )
-async def get_tijdlijn(overdracht_id: UUID, user: CurrentUser, pool: DbDep) -> Tijdlijn:
+async def get_tijdlijn(overdracht_id: UUID, user: OverdrachtLezen, pool: DbDep, audit: Audit) -> Tijdlijn:
+    entry = audit.lezen(user, "overdracht.tijdlijn", overdracht_id)
     await _visible(pool, user, overdracht_id)
     rows = await overdrachten.timeline(pool, overdracht_id)
-    return Tijdlijn(gebeurtenissen=[views.timeline_item(r, user) for r in rows])
+    tijdlijn = Tijdlijn(gebeurtenissen=[views.timeline_item(r, user) for r in rows])
+    entry.velden = velden_in_tijdlijn(tijdlijn)
+    return tijdlijn
 
 
 # Steps. Each checks the caller may see the overdracht (404 otherwise), then lets the workflow decide
@@ -220,15 +237,20 @@ CREATED = {"status_code": status.HTTP_201_CREATED, "responses": STEP_PROBLEMS}
 
 
 class _Steps:
-    """What every step needs: the read model to check scope and answer, the engine to take it."""
+    """What every step needs: the read model to check scope and answer, the engine to take it, and the
+    audit trail, where each step route registers itself first (so a refusal is recorded too)."""
 
-    def __init__(self, pool: DbDep, client: TemporalDep, settings: SettingsDep) -> None:
-        self.pool, self.client, self.settings = pool, client, settings
+    def __init__(self, pool: DbDep, client: TemporalDep, settings: SettingsDep, audit: Audit) -> None:
+        self.pool, self.client, self.settings, self.audit = pool, client, settings, audit
 
     async def take(self, user: Gebruiker, overdracht_id: UUID, update: Any, cmd: Any) -> OverdrachtDetail:
-        await _visible(self.pool, user, overdracht_id)
+        await self.check_and_record(user, overdracht_id, cmd)
         await engine.take_step(self.client, self.settings, overdracht_id, update, cmd)
         return await _detail(self.pool, user, overdracht_id)
+
+    async def check_and_record(self, user: Gebruiker, overdracht_id: UUID, cmd: Any) -> None:
+        await _visible(self.pool, user, overdracht_id)
+        self.audit.current.velden = await velden_van_stap(self.pool, overdracht_id, cmd)
 
 
 Steps = Annotated[_Steps, Depends()]
@@ -242,6 +264,7 @@ Steps = Annotated[_Steps, Depends()]
 async def save_formulier(
     overdracht_id: UUID, body: Formulier, user: FormulierBewerken, steps: Steps
 ) -> OverdrachtDetail:
+    steps.audit.wijzigen(user, "overdracht.formulier", overdracht_id)
     return await steps.take(
         user, overdracht_id, HandoverWorkflow.save_form, SaveForm(actor=_actor(user), formulier=body)
     )
@@ -256,6 +279,7 @@ async def save_formulier(
 async def submit(
     overdracht_id: UUID, user: FormulierBewerken, steps: Steps, body: Annotated[LegeStap | None, Body()] = None
 ) -> OverdrachtDetail:
+    steps.audit.wijzigen(user, "overdracht.indiening", overdracht_id)
     row = await _visible(steps.pool, user, overdracht_id)
     # Whose consent is asked: the child's parents with custody as they are now.
     cmd = Submit(actor=_actor(user), ouders=await kinderen.parents(steps.pool, row["kind_id"]))
@@ -270,9 +294,17 @@ async def submit(
 )
 async def record_consent(
     overdracht_id: UUID, body: ToestemmingVastleggen, user: ToestemmingGeven, steps: Steps
-) -> OverdrachtDetail:
+) -> OverdrachtDetail | StapVerwerkt:
+    """A refusal or withdrawal ends the overdracht and its content is purged at once (by default), the
+    parents' accounts with it: the parent may then be answered with metadata only."""
+    steps.audit.wijzigen(user, "overdracht.toestemming", overdracht_id)
     cmd = RecordConsent(actor=_actor(user), besluit=body.besluit)
-    return await steps.take(user, overdracht_id, HandoverWorkflow.record_consent, cmd)
+    await steps.check_and_record(user, overdracht_id, cmd)
+    state = await engine.take_step(steps.client, steps.settings, overdracht_id, HandoverWorkflow.record_consent, cmd)
+    try:
+        return await _detail(steps.pool, user, overdracht_id)
+    except NotFound:
+        return StapVerwerkt(id=state.overdracht_id, status=state.status, revisie=state.revisie)
 
 
 @router.put(
@@ -283,6 +315,7 @@ async def record_consent(
 async def choose_school(
     overdracht_id: UUID, body: SchoolKiezenBody, user: SchoolKiezen, steps: Steps
 ) -> OverdrachtDetail:
+    steps.audit.wijzigen(user, "overdracht.school", overdracht_id)
     await _visible(steps.pool, user, overdracht_id)
     await _known_school(steps.pool, body.school_id)
     cmd = ChooseSchool(actor=_actor(user), school_id=body.school_id)
@@ -298,6 +331,7 @@ async def choose_school(
 async def send(
     overdracht_id: UUID, user: Verzenden, steps: Steps, body: Annotated[LegeStap | None, Body()] = None
 ) -> OverdrachtDetail:
+    steps.audit.wijzigen(user, "overdracht.verzending", overdracht_id)
     return await steps.take(user, overdracht_id, HandoverWorkflow.send, Send(actor=_actor(user)))
 
 
@@ -310,6 +344,7 @@ async def send(
 async def confirm_receipt(
     overdracht_id: UUID, body: OntvangstBevestigen, user: IntakeBevestigen, steps: Steps
 ) -> OverdrachtDetail:
+    steps.audit.wijzigen(user, "overdracht.ontvangstbevestiging", overdracht_id)
     cmd = ConfirmReceipt(
         actor=_actor(user),
         eerste_schooldag=body.eerste_schooldag,
@@ -327,6 +362,7 @@ async def confirm_receipt(
 async def record_reaction(
     overdracht_id: UUID, body: Ouderreactie, user: OuderreactieGeven, steps: Steps
 ) -> OverdrachtDetail:
+    steps.audit.wijzigen(user, "overdracht.ouderreactie", overdracht_id)
     cmd = RecordReaction(actor=_actor(user), eens=body.eens, zienswijze=body.zienswijze, reden=body.reden)
     return await steps.take(user, overdracht_id, HandoverWorkflow.record_reaction, cmd)
 
@@ -342,6 +378,7 @@ async def record_paper_copy(
     steps: Steps,
     body: Annotated[LegeStap | None, Body()] = None,
 ) -> OverdrachtDetail:
+    steps.audit.wijzigen(user, "overdracht.papieren_kopie", overdracht_id)
     return await steps.take(
         user, overdracht_id, HandoverWorkflow.record_paper_copy, RecordPaperCopy(actor=_actor(user))
     )
@@ -354,8 +391,9 @@ async def record_paper_copy(
 )
 async def return_to_sender(overdracht_id: UUID, body: Retour, user: Retourneren, steps: Steps) -> StapVerwerkt:
     """Answered with metadata only: once returned, the overdracht is no longer the school's to see."""
-    await _visible(steps.pool, user, overdracht_id)
+    steps.audit.wijzigen(user, "overdracht.retour", overdracht_id)
     cmd = ReturnToSender(actor=_actor(user), reden=body.reden)
+    await steps.check_and_record(user, overdracht_id, cmd)
     state = await engine.take_step(steps.client, steps.settings, overdracht_id, HandoverWorkflow.return_to_sender, cmd)
     return StapVerwerkt(id=state.overdracht_id, status=state.status, revisie=state.revisie)
 
@@ -370,6 +408,7 @@ async def return_to_sender(overdracht_id: UUID, body: Retour, user: Retourneren,
 async def warm_handover(
     overdracht_id: UUID, body: WarmeOverdrachtActie, user: WarmeOverdrachtBijdragen, steps: Steps
 ) -> OverdrachtDetail:
+    steps.audit.wijzigen(user, "overdracht.warme_overdracht", overdracht_id)
     actor = _actor(user)
     if isinstance(body, WarmeOverdrachtAanvragen):
         update: Any = HandoverWorkflow.request_warm_handover
@@ -395,6 +434,7 @@ async def warm_handover(
     **CREATED,
 )
 async def cancel(overdracht_id: UUID, body: Annulering, user: Annuleren, steps: Steps) -> OverdrachtDetail:
+    steps.audit.wijzigen(user, "overdracht.annulering", overdracht_id)
     return await steps.take(user, overdracht_id, HandoverWorkflow.cancel, Cancel(actor=_actor(user), reden=body.reden))
 
 
@@ -406,5 +446,6 @@ async def cancel(overdracht_id: UUID, body: Annulering, user: Annuleren, steps: 
 async def move_deadline(
     overdracht_id: UUID, stap: Deadline, body: DeadlineVerplaatsing, user: DeadlineVerplaatsen, steps: Steps
 ) -> OverdrachtDetail:
+    steps.audit.wijzigen(user, "overdracht.deadline", overdracht_id)
     cmd = MoveDeadline(actor=_actor(user), deadline=stap, tot=end_of_day(body.datum), reden=body.reden)
     return await steps.take(user, overdracht_id, HandoverWorkflow.move_deadline, cmd)

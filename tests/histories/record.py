@@ -15,7 +15,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from temporalio.client import Client, WorkflowHandle
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from db.cluster import LocalCluster
@@ -44,10 +43,11 @@ from schemas.workflow import (
     Send,
     Submit,
 )
-from tests.conftest import free_port, time_skipping_server_path
+from tests.conftest import free_port, suite_data_converter, time_skipping_server_path
 from tests.happy_path import COMPLETE_FORM, VVE_FORM, handover_input, place_child
 from workflows import search_attributes
-from workflows.handover import HandoverWorkflow, workflow_id
+from workflows.handover import HandoverWorkflow
+from workflows.ids import workflow_id
 
 HERE = Path(__file__).parent
 QUEUE = "overdracht-record"
@@ -185,12 +185,13 @@ async def main() -> None:
             pool = await create_pool(cluster.dsn)
             await demo.load_reference_data(pool, date.today())
             skipping = await WorkflowEnvironment.start_time_skipping(
-                test_server_existing_path=time_skipping_server_path(), data_converter=pydantic_data_converter
+                test_server_existing_path=time_skipping_server_path(), data_converter=suite_data_converter()
             )
             local = await WorkflowEnvironment.start_local(
                 dev_server_existing_path=temporal_binary(),
                 search_attributes=search_attributes.ALL,
-                data_converter=pydantic_data_converter,
+                # Encrypted as in production, with the development key (the replayer has it too).
+                data_converter=suite_data_converter(),
             )
             settings = Settings(environment=Environment.TEST, database_url=cluster.dsn, task_queue=QUEUE)
             async with build_worker(skipping.client, pool, settings), build_worker(local.client, pool, settings):

@@ -1,0 +1,70 @@
+"""Deletes from the engine the history of overdrachten whose content is purged: the engine's copy of
+the form and the date of birth goes too."""
+
+from uuid import UUID
+
+import asyncpg
+from temporalio import activity
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
+from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.service import RPCError, RPCStatusCode
+
+from workflows.ids import workflow_id
+
+# An id may have had a run before the one that opened (started, never opened, ended): delete them all.
+MAX_RUNS = 10
+
+
+class EngineCleanupActivities:
+    def __init__(self, pool: asyncpg.Pool, client: Client) -> None:
+        self._pool = pool
+        self._client = client
+
+    @activity.defn(name="purged_overdrachten")
+    async def purged(self, limit: int) -> list[UUID]:
+        """Overdrachten whose content is purged and whose history the engine may still hold."""
+        rows = await self._pool.fetch(
+            "SELECT id FROM overdrachten WHERE inhoud_verwijderd_op IS NOT NULL AND engine_verwijderd_op IS NULL"
+            " ORDER BY inhoud_verwijderd_op LIMIT $1",
+            limit,
+        )
+        return [r["id"] for r in rows]
+
+    @activity.defn(name="delete_history")
+    async def delete_history(self, overdracht_id: UUID) -> bool:
+        """Delete every run under the overdracht's workflow id (an earlier run may have started and never
+        opened) once none is running. False: one is still finishing (its last message, say); the next
+        round takes it. The engine deletes in the background. Idempotent."""
+        wid = workflow_id(overdracht_id)
+        try:
+            latest = await self._client.get_workflow_handle(wid).describe()
+        except RPCError as exc:
+            if exc.status != RPCStatusCode.NOT_FOUND:
+                raise
+            latest = None
+        if latest is not None and latest.status == WorkflowExecutionStatus.RUNNING:
+            return False
+        # The latest run from the engine itself; earlier ones from visibility (which may lag a little).
+        runs = {run.run_id async for run in self._client.list_workflows(f"WorkflowId = '{wid}'", limit=MAX_RUNS)}
+        if latest is not None:
+            runs.add(latest.run_id)
+        for run_id in runs:
+            try:
+                await self._client.workflow_service.delete_workflow_execution(
+                    DeleteWorkflowExecutionRequest(
+                        namespace=self._client.namespace,
+                        workflow_execution=WorkflowExecution(workflow_id=wid, run_id=run_id),
+                    )
+                )
+            except RPCError as exc:
+                if exc.status != RPCStatusCode.NOT_FOUND:  # deleted already
+                    raise
+        await self._pool.execute(
+            "UPDATE overdrachten SET engine_verwijderd_op = now() WHERE id = $1 AND engine_verwijderd_op IS NULL",
+            overdracht_id,
+        )
+        return True
+
+    def all(self) -> list:
+        return [self.purged, self.delete_history]

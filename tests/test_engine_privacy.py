@@ -22,6 +22,7 @@ import uvicorn
 from google.protobuf.message import Message
 from pydantic import SecretStr
 from temporalio.api.common.v1 import Payload
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
@@ -313,6 +314,8 @@ async def test_an_overdracht_started_under_the_old_key_finishes_under_the_new_on
     events = (await handle.fetch_history()).events
     key_ids: dict[str, set[int]] = {}
     for event in events:
+        if event.event_type == EventType.EVENT_TYPE_MARKER_RECORDED:
+            continue  # a patch marker: the SDK writes the patch's name (workflow.patched) as it is
         for payload in payloads_in(event):
             assert payload.metadata["encoding"] == ENCODING, f"a plain payload in event {event.event_id}"
             key_ids.setdefault(payload.metadata[KEY_ID_METADATA].decode(), set()).add(event.event_id)

@@ -13,7 +13,7 @@ from workflows.handover import HandoverWorkflow
 HISTORIES = Path(__file__).parent / "histories"
 PATHS = {
     "happy", "happy_dev_server", "warm_two_parents_late_receipt", "refused", "withdrawn",
-    "returned_and_resent", "left_alone_then_cancelled", "never_opened",
+    "returned_and_resent", "left_alone_then_cancelled", "never_opened", "dispatch_expired",
 }  # fmt: skip
 
 

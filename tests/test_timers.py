@@ -300,3 +300,18 @@ async def test_a_warme_overdracht_not_held_before_the_first_school_day_is_flagge
     )
     assert sent
     assert ("herinnering", "warme_overdracht", "school") in await messages(pool, overdracht_id)
+
+
+async def test_a_dispatch_never_confirmed_expires_six_months_after_the_fourth_birthday(
+    skipping_env: WorkflowEnvironment, skipping_worker: Worker, pool: asyncpg.Pool
+) -> None:
+    birth = await today(skipping_env) - timedelta(days=3 * 365 + 300)
+    handle, overdracht_id = await _sent(skipping_env, pool, geboortedatum=birth)
+    expires = end_of_day(age_reached(birth, 4, 6))
+
+    result = await handle.result()  # the school never answers; months pass
+
+    assert result.status is Status.GEANNULEERD and result.inhoud_verwijderd_op is not None
+    [expired] = await events(pool, overdracht_id, "VERZENDING_VERLOPEN")
+    assert expires <= expired["tijdstip"] < expires + timedelta(minutes=5)
+    assert await pool.fetchval("SELECT count(*) FROM formulieren WHERE overdracht_id = $1", overdracht_id) == 0

@@ -97,6 +97,9 @@ class HandoverWorkflow:
         if not await self._opening(input):
             return self._state
         timers = [asyncio.create_task(self._watch(d)) for d in Deadline]
+        # Added after overdrachten were already running: older histories replay without it.
+        if workflow.patched("verzending-verloopt"):
+            timers.append(asyncio.create_task(self._expire_unconfirmed_dispatch()))
         await workflow.wait_condition(lambda: self._final)
         await self._retain_then_purge()
         await workflow.wait_condition(workflow.all_handlers_finished)
@@ -469,6 +472,19 @@ class HandoverWorkflow:
         except TimeoutError:
             return True
         return False
+
+    async def _expire_unconfirmed_dispatch(self) -> None:
+        """A dispatch the school never confirmed expires some months after the 4th birthday (the
+        protocol's term): the overdracht ends and its content is purged like a cancelled one's."""
+        months = self._config.bewaartermijnen.onbezorgde_verzending_maanden_na_vierde_verjaardag
+        expires = end_of_day(age_reached(self._input.geboortedatum, 4, months))
+        if not await self._sleep_until(expires, lambda: self._final):
+            return
+        async with self._lock:
+            if self._state.status is Status.VERZONDEN:
+                await self._record(
+                    Gebeurtenis.VERZENDING_VERLOPEN, None, status=Status.GEANNULEERD, geannuleerd_op=workflow.now()
+                )
 
     # Retention
 

@@ -65,3 +65,10 @@ def test_docker_compose_would_reject_a_broken_file(tmp_path: Path) -> None:
     result = _compose("config", "--quiet", file=path)
 
     assert result.returncode != 0 and "no-such-service" in result.stderr
+
+
+def test_the_api_connects_as_its_own_role_whose_password_the_database_gets_at_init() -> None:
+    services = _services()
+    assert "overdracht_api@" in services["api"]["environment"]["OVERDRACHT_API_DATABASE_URL"]
+    init = [v for v in services["postgres"]["volumes"] if "docker-entrypoint-initdb.d" in v]
+    assert init and (ROOT / init[0].split(":")[0]).read_text().count("CREATE ROLE overdracht_api") == 1

@@ -316,7 +316,7 @@ async def choose_school(
     overdracht_id: UUID, body: SchoolKiezenBody, user: SchoolKiezen, steps: Steps
 ) -> OverdrachtDetail:
     steps.audit.wijzigen(user, "overdracht.school", overdracht_id)
-    await _visible(steps.pool, user, overdracht_id)
+    # An unknown school is a 400 about the body: it says nothing about an overdracht the caller can't see.
     await _known_school(steps.pool, body.school_id)
     cmd = ChooseSchool(actor=_actor(user), school_id=body.school_id)
     return await steps.take(user, overdracht_id, HandoverWorkflow.choose_school, cmd)

@@ -10,9 +10,9 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.berichtteksten import render, render_met_code
+from core.mailer import Mailer, MailNotSent, MailOutcomeUnknown
+from core.settings import Settings
 from db import ouder_codes
-from overdracht.mailer import Mailer, MailNotSent, MailOutcomeUnknown
-from overdracht.settings import Settings
 from schemas.bericht import Aanleiding, BerichtAanvraag, BerichtSoort, BezorgStatus, Ontvanger
 
 # Who receives a message, within the overdracht's scope (`o`), as a condition on the users (`g`).

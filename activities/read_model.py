@@ -94,7 +94,7 @@ class ReadModelActivities:
         parents' reactions, people's free-text reasons, the outbox (addresses) and parents' codes,
         stored answers to repeated requests that mention it, the parents' accounts and the child's own
         record. Keep the metadata the monitoring needs. Idempotent. (The engine's copy goes when the
-        workflow has closed: workflows/engine_cleanup.py.)"""
+        workflow has closed: workflows/history_cleanup.py.)"""
         async with self._pool.acquire() as conn, conn.transaction():
             for table in ("formulieren", "ouderreacties", "ouder_codes", "berichten"):
                 await conn.execute(f"DELETE FROM {table} WHERE overdracht_id = $1", overdracht_id)

@@ -12,9 +12,9 @@ from api.idempotency import install_idempotency
 from api.query import reject_unknown_query_params
 from api.request_id import install_request_id
 from api.routes import audit, codec, dev, gezondheid, imports, monitoring, ouder_sessies, overdrachten
+from core.settings import Settings, get_settings
+from core.temporal import connect
 from db.pool import create_pool
-from overdracht.engine import connect
-from overdracht.settings import Settings, get_settings
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

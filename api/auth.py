@@ -15,8 +15,8 @@ import jwt
 from jwt.algorithms import has_crypto
 
 from api.errors import Unavailable
+from core.settings import Settings
 from db import ouder_codes
-from overdracht.settings import Settings
 
 DEV_ISSUER = "overdracht-dev"
 OUDER_ISSUER = "overdracht-ouder"

@@ -11,12 +11,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from temporalio.client import Client
 
 from api import auth
-from api.audit import Audit
 from api.errors import Forbidden, Unauthenticated
+from core.settings import Settings
 from db import gebruikers
-from overdracht.settings import Settings
 from schemas.gebruiker import Gebruiker
 from schemas.overdracht import Rol
+from services.audit import Audit
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +147,7 @@ KinderenZonderOverdrachtZien = Annotated[
 ]
 PayloadsDecoderen = Annotated[Gebruiker, _capability("versleutelde gegevens inzien", frozenset({Rol.BEHEERDER}))]
 # Reading what the list, the detail and the timeline show: everyone, within their scope (and only the
-# fields their role may read: api/views.py). A capability of its own for the audit trail's 'why'.
+# fields their role may read: services/views.py). A capability of its own for the audit trail's 'why'.
 OverdrachtLezen = Annotated[Gebruiker, _capability("overdrachten bekijken", frozenset(Rol))]
 # DOMAIN.md: parents see the log of their own child; the location's staff see it with them.
 InzageLogLezen = Annotated[Gebruiker, _capability("het inzage-log van een kind bekijken", STAFF | OUDER)]

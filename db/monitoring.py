@@ -9,7 +9,7 @@ from uuid import UUID
 import asyncpg
 from dateutil.relativedelta import relativedelta
 
-from db.overdrachten import _scoped
+from db.scope import scoped
 from protocol.dates import age_reached
 from schemas.gebruiker import Gebruiker
 from schemas.monitoring import Groepering
@@ -55,7 +55,7 @@ async def achterstanden(
     """What is overdue now, oldest first, keyset-paged on (achterstallig_sinds, id). The read model
     sets achterstallig_sinds exactly while a flag is open; for the coordinator the partial index on
     (gemeente_id, achterstallig_sinds) serves both the filter and the order."""
-    where = _scoped(user)
+    where = scoped(user)
     where.add("o.achterstallig_sinds IS NOT NULL")
     if filters.vlag:
         where.add("o.open_vlaggen && {}::text[]", [v.value for v in filters.vlag])
@@ -117,7 +117,7 @@ async def kengetallen(
     in one pass: GROUPING SETS. For the coordinator with a school year the index on
     (gemeente_id, schooljaar) finds the rows."""
     groep_id, groep_naam = _GROEP_KOLOMMEN[groepering]
-    where = _scoped(user)
+    where = scoped(user)
     if schooljaar:
         where.add("o.schooljaar = {}", schooljaar)
     sql = (

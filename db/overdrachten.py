@@ -1,15 +1,16 @@
 """Read-model queries for the overdrachten, always within what the caller may see."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
 import asyncpg
 
+from db.scope import scoped
 from schemas.formulier import Formulier
 from schemas.gebruiker import Gebruiker
-from schemas.overdracht import Rol, Status, Vlag
+from schemas.overdracht import Status, Vlag
 
 _SELECT = """
 SELECT o.id, o.kind_id, o.status, o.revisie, o.formulier_compleet, o.schooljaar, o.vve_indicatie,
@@ -32,44 +33,8 @@ LEFT JOIN scholen s ON s.id = o.school_id
 """
 
 
-@dataclass
-class _Where:
-    """WHERE clauses with numbered asyncpg parameters."""
-
-    clauses: list[str] = field(default_factory=list)
-    args: list[object] = field(default_factory=list)
-
-    def add(self, clause: str, *values: object) -> None:
-        numbers = [f"${len(self.args) + i + 1}" for i in range(len(values))]
-        self.clauses.append(clause.format(*numbers) if values else clause)
-        self.args.extend(values)
-
-    def sql(self) -> str:
-        return " WHERE " + " AND ".join(self.clauses) if self.clauses else ""
-
-
-def _scoped(user: Gebruiker) -> _Where:
-    """What each role may see: its location, the dispatches sent to its school, its own child, or
-    its gemeente."""
-    where = _Where()
-    match user.rol:
-        case Rol.PEDAGOGISCH_MEDEWERKER | Rol.LOCATIEMANAGER:
-            where.add("o.locatie_id = {}", user.locatie_id)
-        case Rol.SCHOOL:
-            # Sent to it, and not since withdrawn or cancelled: no consent, no transfer.
-            where.add(
-                "o.school_id = {} AND o.verzonden_op IS NOT NULL AND o.status NOT IN ('INGETROKKEN', 'GEANNULEERD')",
-                user.school_id,
-            )
-        case Rol.OUDER:
-            where.add("o.kind_id = {}", user.kind_id)
-        case Rol.COORDINATOR | Rol.BEHEERDER:
-            where.add("o.gemeente_id = {}", user.gemeente_id)
-    return where
-
-
 async def get(pool: asyncpg.Pool, user: Gebruiker, overdracht_id: UUID) -> asyncpg.Record | None:
-    where = _scoped(user)
+    where = scoped(user)
     where.add("o.id = {}", overdracht_id)
     return await pool.fetchrow(_SELECT + where.sql(), *where.args)
 
@@ -115,7 +80,7 @@ async def page(
     limit: int,
 ) -> list[asyncpg.Record]:
     """One page in the caller's scope, keyset-paged on (sort key, id); each row carries its `sort_key`."""
-    where = _scoped(user)
+    where = scoped(user)
     if filters.status:
         where.add("o.status = ANY({})", [s.value for s in filters.status])
     if filters.open_vlaggen:

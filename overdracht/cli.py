@@ -5,8 +5,8 @@ import asyncio
 import sys
 from pathlib import Path
 
-from overdracht.logs import configure as configure_logging
-from overdracht.settings import get_settings
+from core.logs import configure as configure_logging
+from core.settings import get_settings
 
 
 def _migrate() -> None:
@@ -34,7 +34,7 @@ def _api() -> None:
     from api.app import create_app
 
     settings = get_settings()
-    # log_config=None: uvicorn's loggers keep the handler overdracht.logs.configure installed.
+    # log_config=None: uvicorn's loggers keep the handler core.logs.configure installed.
     uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port, log_level="info", log_config=None)
 
 
@@ -61,7 +61,7 @@ def _protocol(args: argparse.Namespace) -> None:
 
 
 def _setup_engine() -> None:
-    from overdracht.engine import connect, register_search_attributes
+    from core.temporal import connect, register_search_attributes
     from overdracht.schedules import ensure_schedules
 
     async def setup() -> tuple[list[str], list[str]]:

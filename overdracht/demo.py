@@ -11,15 +11,15 @@ import httpx
 from asgi_lifespan import LifespanManager
 
 from api.app import create_app
-from api.engine import overdracht_id_for
+from core.settings import Settings
+from core.temporal import connect
 from db import protocol as protocols
 from db.pool import create_pool
-from overdracht.engine import connect
-from overdracht.settings import Settings
 from overdracht.worker import build_worker
 from protocol.loader import load as load_protocol
 from schemas.gebruiker import Gebruiker
 from schemas.overdracht import Rol, Status
+from services.commands import overdracht_id_for
 
 
 def _id(kind: int, n: int) -> UUID:

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import httpx
 
+from core.settings import Settings
+from core.temporal import connect
 from db.cluster import ClusterError, LocalCluster
 from db.migrate import migrate
 from overdracht.demo import seed
-from overdracht.engine import connect
 from overdracht.schedules import ensure_schedules
-from overdracht.settings import Settings
 from workflows import search_attributes
 
 STARTUP_TIMEOUT = 60.0

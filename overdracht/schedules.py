@@ -13,8 +13,8 @@ from temporalio.client import (
     ScheduleSpec,
 )
 
-from overdracht.settings import Settings
-from workflows.engine_cleanup import EngineCleanupWorkflow
+from core.settings import Settings
+from workflows.history_cleanup import HistoryCleanupWorkflow
 
 ENGINE_CLEANUP = "overdracht-engine-opruimen"
 
@@ -23,7 +23,7 @@ async def ensure_schedules(client: Client, settings: Settings) -> list[str]:
     """Create what is missing; returns the schedules created now. Safe to repeat."""
     schedule = Schedule(
         action=ScheduleActionStartWorkflow(
-            EngineCleanupWorkflow.run, id=ENGINE_CLEANUP, task_queue=settings.task_queue
+            HistoryCleanupWorkflow.run, id=ENGINE_CLEANUP, task_queue=settings.task_queue
         ),
         spec=ScheduleSpec(intervals=[ScheduleIntervalSpec(every=timedelta(hours=1))]),
         policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),

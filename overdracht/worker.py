@@ -10,18 +10,18 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.berichten import BerichtActivities
-from activities.engine_cleanup import EngineCleanupActivities
+from activities.history_cleanup import HistoryCleanupActivities
 from activities.read_model import ReadModelActivities
+from core.mailer import Mailer
+from core.settings import Settings
+from core.temporal import connect
 from db.pool import create_pool
-from overdracht.engine import connect
-from overdracht.mailer import Mailer
-from overdracht.settings import Settings
-from workflows.engine_cleanup import EngineCleanupWorkflow
 from workflows.handover import HandoverWorkflow
+from workflows.history_cleanup import HistoryCleanupWorkflow
 
 log = logging.getLogger(__name__)
 
-WORKFLOWS: Sequence[type] = (HandoverWorkflow, EngineCleanupWorkflow)
+WORKFLOWS: Sequence[type] = (HandoverWorkflow, HistoryCleanupWorkflow)
 
 
 def build_worker(
@@ -36,7 +36,7 @@ def build_worker(
         activities=[
             *ReadModelActivities(pool).all(),
             *berichten.all(),
-            *EngineCleanupActivities(pool, client).all(),
+            *HistoryCleanupActivities(pool, client).all(),
         ],
         **options,  # type: ignore[arg-type]
     )

@@ -24,13 +24,13 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from api.app import create_app
+from core.settings import API_ROLE, Environment, Settings
+from core.temporal import data_converter
 from db.cluster import LocalCluster
 from db.migrate import migrate
 from db.pool import create_pool
 from overdracht.demo import load_reference_data
 from overdracht.devstack import temporal_binary
-from overdracht.engine import data_converter
-from overdracht.settings import API_ROLE, Environment, Settings
 from overdracht.worker import build_worker
 from workflows import search_attributes
 

@@ -3,7 +3,7 @@ log files the suite's subprocesses write (every `*.log` under pytest's temporary
 stack's dev.log, the clusters' logs), are searched for the children's names, the test BSNs and the
 demo's e-mail addresses; a hit fails the run, naming what was found, the test and the line.
 
-Each record is checked twice: as production writes it (overdracht.logs.JsonFormatter, at INFO, the
+Each record is checked twice: as production writes it (core.logs.JsonFormatter, at INFO, the
 level the service runs at) and as the code handed it over (the message and the exception's text
 before the formatter masks anything), so the formatter's safety net cannot hide code that logs a
 name or a BSN. Subprocess output that goes nowhere (the schemathesis API and worker write to
@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from core.logs import JsonFormatter
 from overdracht import demo
-from overdracht.logs import JsonFormatter
 
 # Children the tests make: tests.happy_path.place_child ("Testkind Proef-<8 hex>", and
 # test_protocol_versions's "Kind Proef"), test_story, test_permissions and test_import.
@@ -125,7 +125,7 @@ _written: list[Path] = []
 def pytest_sessionstart(session: pytest.Session) -> None:
     root = logging.getLogger()
     root.addHandler(_handler)
-    # The level the service runs at (overdracht.logs.configure): what production would write.
+    # The level the service runs at (core.logs.configure): what production would write.
     if root.level > logging.INFO or root.level == logging.NOTSET:
         root.setLevel(logging.INFO)
 

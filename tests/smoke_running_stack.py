@@ -10,9 +10,9 @@ import asyncio
 
 import httpx
 
+from core.settings import get_settings
+from core.temporal import connect
 from db.pool import create_pool
-from overdracht.engine import connect
-from overdracht.settings import get_settings
 from tests.happy_path import place_child, walk
 
 

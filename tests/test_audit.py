@@ -18,8 +18,8 @@ import httpx
 import pytest
 from dateutil.relativedelta import relativedelta
 
+from core.settings import API_ROLE, Settings
 from overdracht import demo
-from overdracht.settings import API_ROLE, Settings
 from tests.conftest import Login
 from tests.happy_path import COMPLETE_FORM
 from tests.helpers import assert_problem, eventually

@@ -22,9 +22,9 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.berichten import BerichtActivities
 from activities.berichtteksten import MAANDEN, datum
+from core.mailer import Mailer
+from core.settings import Settings
 from overdracht import demo
-from overdracht.mailer import Mailer
-from overdracht.settings import Settings
 from schemas.bericht import Aanleiding, BerichtAanvraag, BerichtSoort, BezorgStatus, Ontvanger
 from tests.conftest import Login, free_port
 from tests.happy_path import place_child

@@ -1,4 +1,4 @@
-"""The payload codec (overdracht/codec.py) and its endpoint for the Temporal web UI (/v1/codec): what the
+"""The payload codec (core/codec.py) and its endpoint for the Temporal web UI (/v1/codec): what the
 engine stores is encrypted, tampering and unknown keys are refused, keys rotate, and only a beheerder
 can have payloads decrypted."""
 
@@ -15,8 +15,7 @@ from temporalio.api.common.v1 import Payload, Payloads
 from temporalio.api.failure.v1 import Failure
 from temporalio.exceptions import ApplicationError
 
-from overdracht import demo
-from overdracht.codec import (
+from core.codec import (
     DEVELOPMENT_KEY_ID,
     ENCODING,
     KEY_ID_METADATA,
@@ -24,8 +23,9 @@ from overdracht.codec import (
     PayloadDecryptionError,
     PayloadKeyError,
 )
-from overdracht.engine import data_converter
-from overdracht.settings import Environment, Settings
+from core.settings import Environment, Settings
+from core.temporal import data_converter
+from overdracht import demo
 from schemas.overdracht import Rol
 from tests.conftest import Login
 from tests.helpers import PROBLEM

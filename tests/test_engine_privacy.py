@@ -28,10 +28,11 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
-from overdracht import demo, engine
-from overdracht.codec import ENCODING, KEY_ID_METADATA
+from core import temporal
+from core.codec import ENCODING, KEY_ID_METADATA
+from core.settings import Settings
+from overdracht import demo
 from overdracht.devstack import temporal_binary
-from overdracht.settings import Settings
 from overdracht.worker import build_worker
 from schemas.overdracht import Rol
 from tests.conftest import app_client, free_port
@@ -182,7 +183,7 @@ async def engine_with_sqlite(database: Path, settings: Settings) -> AsyncIterato
         dev_server_database_filename=str(database),
         dev_server_extra_args=["--sqlite-pragma", "journal_mode=wal"],
         search_attributes=search_attributes.ALL,
-        data_converter=engine.data_converter(settings),
+        data_converter=temporal.data_converter(settings),
     )
     try:
         yield env
@@ -213,7 +214,7 @@ async def test_nothing_personal_is_readable_in_the_engine(
     if not codec:
         # The control: every client and worker as before the codec. The same run must show the data,
         # or the searches below prove nothing.
-        monkeypatch.setattr(engine, "data_converter", lambda settings: pydantic_data_converter)
+        monkeypatch.setattr(temporal, "data_converter", lambda settings: pydantic_data_converter)
     database = tmp_path / "temporal.db"
     kind_id, parents = await place_child(pool)
 
@@ -265,8 +266,8 @@ def keyed(settings: Settings, **keys: bytes) -> Settings:
 
 @contextlib.asynccontextmanager
 async def service(settings: Settings, pool: asyncpg.Pool) -> AsyncIterator[httpx.AsyncClient]:
-    """A worker and the API as their processes start: each with its own client from engine.connect."""
-    async with build_worker(await engine.connect(settings), pool, settings), app_client(settings) as api:
+    """A worker and the API as their processes start: each with its own client from temporal.connect."""
+    async with build_worker(await temporal.connect(settings), pool, settings), app_client(settings) as api:
         yield api
 
 

@@ -3,9 +3,9 @@
 from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.testing import WorkflowEnvironment
 
+from core.settings import Settings
+from core.temporal import register_search_attributes
 from overdracht.devstack import temporal_binary
-from overdracht.engine import register_search_attributes
-from overdracht.settings import Settings
 from tests.conftest import free_port
 from workflows import search_attributes
 

@@ -6,8 +6,8 @@ import time
 import asyncpg
 import httpx
 
+from core.settings import Settings
 from overdracht import demo
-from overdracht.settings import Settings
 from tests.conftest import app_client, free_port
 from tests.happy_path import place_child
 

@@ -11,8 +11,8 @@ import httpx
 import pytest
 from temporalio.worker import Worker
 
+from core.settings import Settings
 from overdracht import demo
-from overdracht.settings import Settings
 from tests.conftest import Login, app_client, free_port
 from tests.happy_path import COMPLETE_FORM, place_child
 from tests.helpers import assert_problem

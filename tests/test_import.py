@@ -14,13 +14,13 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from temporalio.testing import WorkflowEnvironment
 
-from api.engine import overdracht_id_for
+from core.settings import Settings
 from db import protocol as protocols
 from overdracht import demo
-from overdracht.settings import Settings
 from protocol.dates import amsterdam_date
 from schemas.imports import elfproef, lees_datum
 from schemas.protocol import ProtocolConfig
+from services.commands import overdracht_id_for
 from tests.conftest import Login, app_client, free_port
 from tests.helpers import assert_problem, eventually
 from workflows.handover import HandoverWorkflow

@@ -20,9 +20,9 @@ from fastapi import FastAPI, Request
 
 from api.errors import install_error_handlers
 from api.request_id import HEADER, install_request_id
+from core.logs import REQUEST_ID, JsonFormatter, TextFormatter, log_format
+from core.settings import Environment, Settings
 from overdracht import demo
-from overdracht.logs import REQUEST_ID, JsonFormatter, TextFormatter, log_format
-from overdracht.settings import Environment, Settings
 from tests.conftest import free_port
 from tests.log_scan import LogScan, ScanHandler, find_names
 

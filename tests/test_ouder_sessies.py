@@ -18,9 +18,9 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 
 from api import auth
+from core.settings import Environment, Settings
 from db import ouder_codes
 from overdracht import demo
-from overdracht.settings import Environment, Settings
 from schemas.bericht import Aanleiding, BerichtSoort, BezorgStatus, Ontvanger
 from tests.conftest import app_client, free_port, make_worker
 from tests.happy_path import COMPLETE_FORM, place_child

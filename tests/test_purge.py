@@ -12,16 +12,16 @@ import httpx
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
+from core.settings import Settings
 from db import protocol as protocols
 from db.cluster import find_bindir
 from overdracht.devstack import temporal_binary
 from overdracht.schedules import ENGINE_CLEANUP, ensure_schedules
-from overdracht.settings import Settings
 from schemas.protocol import ProtocolConfig
 from tests.conftest import TASK_QUEUE, Login
 from tests.happy_path import COMPLETE_FORM
 from tests.helpers import eventually
-from workflows.engine_cleanup import EngineCleanupWorkflow
+from workflows.history_cleanup import HistoryCleanupWorkflow
 from workflows.ids import workflow_id
 
 SECRETS = {
@@ -96,7 +96,7 @@ async def test_after_refusal_nothing_personal_is_left_anywhere(
     handle = env.client.get_workflow_handle(workflow_id(opened["id"]))
     await handle.result()  # purged at once (Almere: 0 days), then closed
     deleted = await env.client.execute_workflow(
-        EngineCleanupWorkflow.run, id=f"opruimen-{uuid.uuid4()}", task_queue=TASK_QUEUE
+        HistoryCleanupWorkflow.run, id=f"opruimen-{uuid.uuid4()}", task_queue=TASK_QUEUE
     )
     assert deleted >= 1
 

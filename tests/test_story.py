@@ -12,11 +12,11 @@ import asyncpg
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from api.engine import overdracht_id_for
+from core.settings import Settings
 from db import protocol as protocols
 from overdracht import demo
-from overdracht.settings import Settings
 from protocol.dates import AMSTERDAM, end_of_day
+from services.commands import overdracht_id_for
 from tests.conftest import app_client, make_worker, suite_data_converter, time_skipping_server_path
 from tests.happy_path import VVE_FORM, handover_input
 from workflows.handover import HandoverWorkflow

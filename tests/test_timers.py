@@ -17,8 +17,8 @@ from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from core.settings import Settings
 from overdracht import demo
-from overdracht.settings import Settings
 from protocol.dates import add_working_days, age_reached, amsterdam_date, end_of_day
 from schemas.overdracht import Besluit, Deadline, Rol, Status
 from schemas.workflow import Actor, ConfirmReceipt, MoveDeadline, Open, RecordConsent, SaveForm, Send, Submit

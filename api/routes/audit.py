@@ -11,7 +11,6 @@ from uuid import UUID
 import asyncpg
 from fastapi import APIRouter, Query, Request, Response
 
-from api.audit import OTHER_GROUNDS, Audit
 from api.csv import CSV, csv_response, wants_csv
 from api.deps import AuditExporteren, DbDep, InzageLogLezen, capability_description
 from api.errors import InvalidInput, NotFound, problems
@@ -20,6 +19,7 @@ from db import overdrachten
 from protocol.dates import AMSTERDAM, end_of_day
 from schemas.api import Verwijzing
 from schemas.audit import Actie, AuditPagina, AuditRegel, InzageLog, InzageRegel
+from services.audit import OTHER_GROUNDS, Audit
 
 router = APIRouter(prefix="/v1", tags=["audit"])
 

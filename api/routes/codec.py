@@ -11,12 +11,12 @@ from google.protobuf import json_format
 from pydantic import BaseModel, ConfigDict, Field
 from temporalio.api.common.v1 import Payload, Payloads
 
-from api.audit import Audit
 from api.deps import PayloadsDecoderen
 from api.errors import InvalidInput, problems
-from overdracht.codec import EncryptionCodec, PayloadDecryptionError
-from overdracht.settings import Settings
+from core.codec import EncryptionCodec, PayloadDecryptionError
+from core.settings import Settings
 from schemas.audit import Actie
+from services.audit import Audit
 
 log = logging.getLogger(__name__)
 

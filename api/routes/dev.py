@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from api import auth
 from api.deps import STAFF, CurrentUser, DbDep, SettingsDep
 from api.errors import Forbidden, NotFound, problems
-from db import gebruikers, overdrachten
+from db import gebruikers, scope
 from schemas.api import Token, TokenAanvraag
 from schemas.bericht_api import Bericht, Berichten
 from schemas.overdracht import Rol
@@ -45,7 +45,7 @@ async def list_berichten(
     if user.rol not in OUTBOX_READERS:
         raise Forbidden(f"Met de rol '{user.rol.value}' kunt u de berichten niet inzien.")
     # The read model's own scope: a message exists for you only when its overdracht does.
-    where = overdrachten._scoped(user)
+    where = scope.scoped(user)
     if overdracht_id is not None:
         where.add("b.overdracht_id = {}", overdracht_id)
     rows = await pool.fetch(

@@ -13,14 +13,12 @@ from fastapi import APIRouter, Request
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from api import engine
-from api.audit import Audit, velden_van_plaatsing
 from api.deps import DbDep, PlaatsingenImporteren, SettingsDep, TemporalDep
 from api.errors import InvalidInput, NoProtocol, Unavailable, problems
+from core.settings import Settings
 from db import plaatsingen
 from db import protocol as protocols
 from db.plaatsingen import Uitkomst
-from overdracht.settings import Settings
 from protocol.dates import amsterdam_date
 from schemas.audit import Actie
 from schemas.gebruiker import Gebruiker
@@ -45,6 +43,8 @@ from schemas.imports import (
 from schemas.overdracht import Rol
 from schemas.protocol import Protocol
 from schemas.workflow import Actor, HandoverInput, Open
+from services import commands as engine
+from services.audit import Audit, velden_van_plaatsing
 from workflows import deadlines as rules
 
 router = APIRouter(prefix="/v1/imports", tags=["imports"])

@@ -15,7 +15,6 @@ from uuid import UUID
 import asyncpg
 from fastapi import APIRouter, Query, Request, Response
 
-from api.audit import Audit
 from api.csv import CSV, csv_response, wants_csv
 from api.deps import AchterstandenLezen, DbDep, KinderenZonderOverdrachtZien, MonitoringLezen
 from api.errors import NoProtocol, problems
@@ -40,6 +39,7 @@ from schemas.monitoring import (
     ZonderOverdracht,
 )
 from schemas.overdracht import Deadline, Status, Vlag
+from services.audit import Audit
 from workflows.deadlines import DEADLINE_OF
 
 router = APIRouter(prefix="/v1/monitoring", tags=["monitoring"])

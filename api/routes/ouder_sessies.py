@@ -6,7 +6,6 @@ from fastapi import APIRouter, Response
 from pydantic import Field
 
 from api import auth
-from api.audit import OUDER_CODE, Audit
 from api.deps import DbDep, SettingsDep
 from api.errors import Unauthenticated, problems
 from db import gebruikers, ouder_codes
@@ -14,6 +13,7 @@ from schemas.api import Token
 from schemas.audit import Actie
 from schemas.base import ApiModel
 from schemas.overdracht import Rol
+from services.audit import OUDER_CODE, Audit
 
 router = APIRouter(prefix="/v1", tags=["ouders"])
 

@@ -6,8 +6,6 @@ from uuid import UUID
 
 from fastapi import APIRouter, Body, Depends, Query, Response, status
 
-from api import engine, views
-from api.audit import OPENEN_VELDEN, Audit, velden_in, velden_in_tijdlijn, velden_van_stap
 from api.deps import (
     Annuleren,
     DbDep,
@@ -72,6 +70,9 @@ from schemas.workflow import (
     Send,
     Submit,
 )
+from services import commands as engine
+from services import views
+from services.audit import OPENEN_VELDEN, Audit, velden_in, velden_in_tijdlijn, velden_van_stap
 from workflows.handover import HandoverWorkflow
 
 router = APIRouter(prefix="/v1/overdrachten", tags=["overdrachten"])

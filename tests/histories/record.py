@@ -17,12 +17,12 @@ from pathlib import Path
 from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
+from core.settings import Environment, Settings
 from db.cluster import LocalCluster
 from db.migrate import migrate
 from db.pool import create_pool
 from overdracht import demo
 from overdracht.devstack import temporal_binary
-from overdracht.settings import Environment, Settings
 from overdracht.worker import build_worker
 from schemas.overdracht import Besluit, Deadline, Eens, Rol, Vorm
 from schemas.workflow import (

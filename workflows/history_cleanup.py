@@ -1,4 +1,4 @@
-"""EngineCleanupWorkflow: one round of deleting purged overdrachten' histories from the engine, run
+"""HistoryCleanupWorkflow: one round of deleting purged overdrachten' histories from the engine, run
 every hour by a Temporal Schedule (overdracht/schedules.py), never by hand."""
 
 from datetime import timedelta
@@ -6,21 +6,22 @@ from datetime import timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from activities.engine_cleanup import EngineCleanupActivities
+    from activities.history_cleanup import HistoryCleanupActivities
 
 BATCH = 200
 CALL = {"start_to_close_timeout": timedelta(minutes=1)}
 
 
-@workflow.defn
-class EngineCleanupWorkflow:
+# Named as it was first deployed: the hourly Schedule starts it by this name.
+@workflow.defn(name="EngineCleanupWorkflow")
+class HistoryCleanupWorkflow:
     @workflow.run
     async def run(self) -> int:
         """How many histories it deleted this round."""
-        ids = await workflow.execute_activity_method(EngineCleanupActivities.purged, BATCH, **CALL)
+        ids = await workflow.execute_activity_method(HistoryCleanupActivities.purged, BATCH, **CALL)
         deleted = 0
         for overdracht_id in ids:
             deleted += await workflow.execute_activity_method(
-                EngineCleanupActivities.delete_history, overdracht_id, **CALL
+                HistoryCleanupActivities.delete_history, overdracht_id, **CALL
             )
         return deleted

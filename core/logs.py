@@ -23,7 +23,7 @@ from uuid import UUID
 import asyncpg
 import pydantic
 
-from overdracht.settings import Environment, Settings
+from core.settings import Environment, Settings
 
 # The id of the HTTP request being handled (api/request_id.py sets it); None outside a request.
 REQUEST_ID: ContextVar[str | None] = ContextVar("request_id", default=None)

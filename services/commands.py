@@ -11,7 +11,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.errors import FormIncomplete, StepNotAllowed, Unavailable
-from overdracht.settings import Settings
+from core.settings import Settings
 from schemas.workflow import HandoverInput, HandoverState, Open
 from workflows.handover import HandoverWorkflow
 from workflows.ids import workflow_id

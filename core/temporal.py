@@ -1,5 +1,5 @@
 """Connecting to the Temporal engine the same way everywhere: one namespace, pydantic payloads,
-every payload encrypted (overdracht/codec.py)."""
+every payload encrypted (core/codec.py)."""
 
 import dataclasses
 
@@ -7,8 +7,8 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter, DefaultFailureConverterWithEncodedAttributes
 
-from overdracht.codec import EncryptionCodec
-from overdracht.settings import Settings
+from core.codec import EncryptionCodec
+from core.settings import Settings
 
 
 def data_converter(settings: Settings) -> DataConverter:

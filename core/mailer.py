@@ -7,7 +7,7 @@ from email.message import EmailMessage
 
 import aiosmtplib
 
-from overdracht.settings import Settings
+from core.settings import Settings
 
 
 class MailError(Exception):

@@ -16,7 +16,7 @@ from workflows.ids import workflow_id
 MAX_RUNS = 10
 
 
-class EngineCleanupActivities:
+class HistoryCleanupActivities:
     def __init__(self, pool: asyncpg.Pool, client: Client) -> None:
         self._pool = pool
         self._client = client

@@ -1,0 +1,43 @@
+"""What each role may see of the overdrachten, as a WHERE clause: applied in every query of the read
+model, so an overdracht outside the caller's scope does not exist for them."""
+
+from dataclasses import dataclass, field
+
+from schemas.gebruiker import Gebruiker
+from schemas.overdracht import Rol
+
+
+@dataclass
+class Where:
+    """WHERE clauses with numbered asyncpg parameters."""
+
+    clauses: list[str] = field(default_factory=list)
+    args: list[object] = field(default_factory=list)
+
+    def add(self, clause: str, *values: object) -> None:
+        numbers = [f"${len(self.args) + i + 1}" for i in range(len(values))]
+        self.clauses.append(clause.format(*numbers) if values else clause)
+        self.args.extend(values)
+
+    def sql(self) -> str:
+        return " WHERE " + " AND ".join(self.clauses) if self.clauses else ""
+
+
+def scoped(user: Gebruiker) -> Where:
+    """What each role may see: its location, the dispatches sent to its school, its own child, or
+    its gemeente."""
+    where = Where()
+    match user.rol:
+        case Rol.PEDAGOGISCH_MEDEWERKER | Rol.LOCATIEMANAGER:
+            where.add("o.locatie_id = {}", user.locatie_id)
+        case Rol.SCHOOL:
+            # Sent to it, and not since withdrawn or cancelled: no consent, no transfer.
+            where.add(
+                "o.school_id = {} AND o.verzonden_op IS NOT NULL AND o.status NOT IN ('INGETROKKEN', 'GEANNULEERD')",
+                user.school_id,
+            )
+        case Rol.OUDER:
+            where.add("o.kind_id = {}", user.kind_id)
+        case Rol.COORDINATOR | Rol.BEHEERDER:
+            where.add("o.gemeente_id = {}", user.gemeente_id)
+    return where

@@ -1,8 +1,11 @@
-"""Queues the workflow's messages in the PostgreSQL outbox and delivers each at most once by SMTP."""
+"""Queues the workflow's messages in the PostgreSQL outbox and delivers each at most once by SMTP.
+The SQL is in db/berichten.py."""
 
 import email.utils
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -12,19 +15,9 @@ from temporalio.exceptions import ApplicationError
 from activities.berichtteksten import render, render_met_code
 from core.mailer import Mailer, MailNotSent, MailOutcomeUnknown
 from core.settings import Settings
-from db import ouder_codes
+from db import berichten, ouder_codes
+from db.pool import Executor
 from schemas.bericht import Aanleiding, BerichtAanvraag, BerichtSoort, BezorgStatus, Ontvanger
-
-# Who receives a message, within the overdracht's scope (`o`), as a condition on the users (`g`).
-_SCHOOL = "g.rol = 'school' AND g.school_id = o.school_id"
-RECIPIENTS = {
-    Ontvanger.PEDAGOGISCH_MEDEWERKER: "g.rol = 'pedagogisch_medewerker' AND g.locatie_id = o.locatie_id",
-    Ontvanger.LOCATIEMANAGER: "g.rol = 'locatiemanager' AND g.locatie_id = o.locatie_id",
-    Ontvanger.SCHOOL: _SCHOOL,
-    Ontvanger.SCHOOLDIRECTIE: f"{_SCHOOL} AND g.functie = 'directie'",
-    Ontvanger.COORDINATOR: "g.rol = 'coordinator' AND g.gemeente_id = o.gemeente_id",
-    Ontvanger.OUDERS: "g.rol = 'ouder' AND g.kind_id = o.kind_id",
-}
 
 _FINAL = frozenset(
     {BezorgStatus.VERZONDEN, BezorgStatus.GEEN_ADRES, BezorgStatus.GEEN_MAILSERVER, BezorgStatus.ONZEKER}
@@ -48,48 +41,18 @@ class BerichtActivities:
             email.utils.parseaddr(settings.mail_from)[1].rpartition("@")[2] or "overdracht.invalid"
         )
 
-    async def _addresses(self, conn: asyncpg.Connection, overdracht_id: UUID, ontvanger: Ontvanger) -> list[str]:
-        sql = (
-            "SELECT DISTINCT g.email FROM gebruikers g JOIN overdrachten o ON o.id = $1"
-            " WHERE {} AND g.email IS NOT NULL AND g.email <> '' ORDER BY g.email"
-        )
-        found = await conn.fetch(sql.format(RECIPIENTS[ontvanger]), overdracht_id)
-        if not found and ontvanger is Ontvanger.SCHOOLDIRECTIE:
-            # A school that marked no direction (with an address) still hears of what is late.
-            found = await conn.fetch(sql.format(RECIPIENTS[Ontvanger.SCHOOL]), overdracht_id)
-        return [r["email"] for r in found]
-
     @activity.defn(name="queue_message")
     async def queue(self, aanvraag: BerichtAanvraag) -> UUID:
         """Write the message to the outbox with its recipients' addresses and its rendered text;
         returns its id. Asking again with the same `sleutel` returns the row already there."""
         async with self._pool.acquire() as conn:
-            if await conn.fetchval("SELECT 1 FROM overdrachten WHERE id = $1", aanvraag.overdracht_id) is None:
+            if not await berichten.overdracht_exists(conn, aanvraag.overdracht_id):
                 raise ApplicationError("No overdracht with this id", type="OverdrachtOnbekend", non_retryable=True)
-            aan = await self._addresses(conn, aanvraag.overdracht_id, aanvraag.ontvanger)
+            aan = await berichten.addresses(conn, aanvraag.overdracht_id, aanvraag.ontvanger)
             onderwerp, tekst = render(aanvraag, f"{self._base_url}/v1/overdrachten/{aanvraag.overdracht_id}")
             bericht_id = uuid.uuid4()
-            inserted = await conn.fetchval(
-                """
-                INSERT INTO berichten (id, overdracht_id, sleutel, soort, aanleiding, ontvanger, aan,
-                                       onderwerp, tekst, deadline, status, message_id)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-                ON CONFLICT (overdracht_id, sleutel) DO NOTHING
-                RETURNING id
-                """,
-                bericht_id, aanvraag.overdracht_id, aanvraag.sleutel, aanvraag.soort.value,
-                aanvraag.aanleiding.value, aanvraag.ontvanger.value, aan, onderwerp, tekst, aanvraag.deadline,
-                (BezorgStatus.WACHTEND if aan else BezorgStatus.GEEN_ADRES).value,
-                f"<{bericht_id}@{self._message_id_domain}>",
-            )  # fmt: skip
-            if inserted is not None:
-                return inserted
-            # Queued before (a retry, a replay): the first request stands.
-            return await conn.fetchval(
-                "SELECT id FROM berichten WHERE overdracht_id = $1 AND sleutel = $2",
-                aanvraag.overdracht_id,
-                aanvraag.sleutel,
-            )
+            message_id = f"<{bericht_id}@{self._message_id_domain}>"
+            return await berichten.queue(conn, bericht_id, aanvraag, aan, onderwerp, tekst, message_id)
 
     @activity.defn(name="deliver_message")
     async def deliver(self, bericht_id: UUID) -> BezorgStatus:
@@ -106,12 +69,7 @@ class BerichtActivities:
         mailer = self._mailer
         codes: list[ouder_codes.MintedCode] | None = None
         async with self._pool.acquire() as conn, conn.transaction():
-            row = await conn.fetchrow(
-                "SELECT overdracht_id, sleutel, soort, aanleiding, ontvanger, deadline, status,"
-                " bezorging_gestart_op, aan, onderwerp, tekst, message_id"
-                " FROM berichten WHERE id = $1 FOR UPDATE",
-                bericht_id,
-            )
+            row = await berichten.lock_for_delivery(conn, bericht_id)
             if row is None:
                 raise ApplicationError("No message with this id", type="BerichtOnbekend", non_retryable=True)
             status = BezorgStatus(row["status"])
@@ -129,7 +87,7 @@ class BerichtActivities:
                 if not parents:  # the addresses it was queued for are no longer a parent's
                     return await self._set(conn, bericht_id, BezorgStatus.GEEN_ADRES)
                 codes = await ouder_codes.mint(conn, bericht_id, parents, self._code_ttl)
-            await conn.execute("UPDATE berichten SET bezorging_gestart_op = now() WHERE id = $1", bericht_id)
+            await berichten.delivery_started(conn, bericht_id)
 
         # Outside the transaction: the start (and the codes' hashes) are committed before anything leaves.
         if codes is not None:
@@ -139,11 +97,7 @@ class BerichtActivities:
                 to=list(row["aan"]), subject=row["onderwerp"], body=row["tekst"], message_id=row["message_id"]
             )
         except MailNotSent as exc:
-            await self._pool.execute(
-                "UPDATE berichten SET bezorging_gestart_op = NULL WHERE id = $1 AND status = $2",
-                bericht_id,
-                BezorgStatus.WACHTEND.value,
-            )
+            await berichten.nothing_sent(self._pool, bericht_id)
             raise ApplicationError(
                 f"Message not sent, the mail server accepted nothing: {exc}",
                 type="MailNotSent",
@@ -188,11 +142,7 @@ class BerichtActivities:
             # The server accepted nothing: as for one message, a later attempt may send it, with a
             # fresh set of codes; these reached nobody.
             async with self._pool.acquire() as conn, conn.transaction():
-                await conn.execute(
-                    "UPDATE berichten SET bezorging_gestart_op = NULL WHERE id = $1 AND status = $2",
-                    bericht_id,
-                    BezorgStatus.WACHTEND.value,
-                )
+                await berichten.nothing_sent(conn, bericht_id)
                 await ouder_codes.revoke(conn, unsent)
             raise ApplicationError(
                 f"Message not sent, the mail server accepted nothing: {refusals[0]}",
@@ -212,18 +162,14 @@ class BerichtActivities:
         return await self._sent(bericht_id)
 
     async def _sent(self, bericht_id: UUID) -> BezorgStatus:
-        await self._pool.execute(
-            "UPDATE berichten SET status = $2, verzonden_op = now() WHERE id = $1",
-            bericht_id,
-            BezorgStatus.VERZONDEN.value,
-        )
+        await berichten.sent(self._pool, bericht_id)
         return BezorgStatus.VERZONDEN
 
     @staticmethod
-    async def _set(conn: asyncpg.Connection, bericht_id: UUID, status: BezorgStatus) -> BezorgStatus:
-        await conn.execute("UPDATE berichten SET status = $2 WHERE id = $1", bericht_id, status.value)
+    async def _set(conn: Executor, bericht_id: UUID, status: BezorgStatus) -> BezorgStatus:
+        await berichten.set_status(conn, bericht_id, status)
         return status
 
-    def all(self) -> list:
+    def all(self) -> list[Callable[..., Any]]:
         """Every activity of this class, for the worker to register."""
         return [self.queue, self.deliver]

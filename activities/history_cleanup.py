@@ -1,6 +1,8 @@
 """Deletes from the engine the history of overdrachten whose content is purged: the engine's copy of
 the form and the date of birth goes too."""
 
+from collections.abc import Callable
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -10,6 +12,7 @@ from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 
+from db import read_model
 from workflows.ids import workflow_id
 
 # An id may have had a run before the one that opened (started, never opened, ended): delete them all.
@@ -24,12 +27,7 @@ class HistoryCleanupActivities:
     @activity.defn(name="purged_overdrachten")
     async def purged(self, limit: int) -> list[UUID]:
         """Overdrachten whose content is purged and whose history the engine may still hold."""
-        rows = await self._pool.fetch(
-            "SELECT id FROM overdrachten WHERE inhoud_verwijderd_op IS NOT NULL AND engine_verwijderd_op IS NULL"
-            " ORDER BY inhoud_verwijderd_op LIMIT $1",
-            limit,
-        )
-        return [r["id"] for r in rows]
+        return await read_model.purged(self._pool, limit)
 
     @activity.defn(name="delete_history")
     async def delete_history(self, overdracht_id: UUID) -> bool:
@@ -60,11 +58,9 @@ class HistoryCleanupActivities:
             except RPCError as exc:
                 if exc.status != RPCStatusCode.NOT_FOUND:  # deleted already
                     raise
-        await self._pool.execute(
-            "UPDATE overdrachten SET engine_verwijderd_op = now() WHERE id = $1 AND engine_verwijderd_op IS NULL",
-            overdracht_id,
-        )
+        await read_model.history_deleted(self._pool, overdracht_id)
         return True
 
-    def all(self) -> list:
+    def all(self) -> list[Callable[..., Any]]:
+        """Every activity of this class, for the worker to register."""
         return [self.purged, self.delete_history]

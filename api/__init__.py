@@ -1,3 +1,3 @@
-"""The HTTP API of ../shared/API.md: FastAPI routes over the read model and the workflow engine."""
+"""The HTTP API (README: The API; the OpenAPI at /v1/openapi.json): FastAPI routes over the read model and the workflow engine."""
 
 API_VERSION = "1.0.0"

@@ -1,36 +1,44 @@
-"""The dependencies routes declare: the clients the lifespan owns, the signed-in user, and the
-capabilities a route needs (named after what they allow, mapped to roles in one table)."""
+"""The dependencies routes declare: the clients the lifespan owns, the signed-in user, the request's
+audit trail, and the `Context` a route hands to the service layer (which checks what the user may do)."""
 
 import logging
-from functools import cache
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 import asyncpg
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException
 from temporalio.client import Client
+from temporalio.service import RPCError
 
-from api import auth
-from api.errors import Forbidden, Unauthenticated
+from api.errors import DATABASE_DOWN
 from core.settings import Settings
 from db import gebruikers
 from schemas.gebruiker import Gebruiker
 from schemas.overdracht import Rol
-from services.audit import Audit
+from services import auth
+from services.audit import AuditTrail
+from services.context import Clients, Context
+from services.errors import ServiceError, Unauthenticated
 
 log = logging.getLogger(__name__)
 
 
 def _settings(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 def _pool(request: Request) -> asyncpg.Pool:
-    return request.app.state.pool
+    pool: asyncpg.Pool = request.app.state.pool
+    return pool
 
 
 def _temporal(request: Request) -> Client:
-    return request.app.state.temporal
+    client: Client = request.app.state.temporal
+    return client
 
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
@@ -77,79 +85,55 @@ async def _user_for(pool: asyncpg.Pool, identity: auth.Identity) -> Gebruiker | 
 
 CurrentUser = Annotated[Gebruiker, Depends(_current_user)]
 
-STAFF = frozenset({Rol.PEDAGOGISCH_MEDEWERKER, Rol.LOCATIEMANAGER})
+
+def clients(request: Request) -> Clients:
+    return Clients(
+        pool=request.app.state.pool, temporal=request.app.state.temporal, settings=request.app.state.settings
+    )
 
 
-def _capability(what: str, roles: frozenset[Rol]):  # noqa: ANN202 - a dependency factory
-    async def check(user: CurrentUser, audit: Audit) -> Gebruiker:
-        # The capability is the 'why' of every row the route adds to the audit trail; a refusal is a row too.
-        audit.grondslag = capability_name(check)
-        if user.rol not in roles:
-            audit.refused(user)
-            raise Forbidden(f"Met de rol '{user.rol.value}' kunt u niet {what}.")
-        return user
-
-    check.what = what  # type: ignore[attr-defined]
-    return Depends(check)
-
-
-@cache
-def _capabilities() -> dict[object, str]:
-    """Each capability's check, by the name it has below. Looked up (once, at the first request, when
-    the module is complete) rather than repeated in each line of the table."""
-    return {
-        meta.dependency: name
-        for name, value in globals().items()
-        for meta in getattr(value, "__metadata__", ())
-        if getattr(getattr(meta, "dependency", None), "what", None)
-    }
+def status_of(exc: BaseException) -> int:
+    """The status the error handlers (api/errors.py) will answer for this exception."""
+    if isinstance(exc, ServiceError):
+        return exc.status
+    if isinstance(exc, RequestValidationError):
+        return 400
+    if isinstance(exc, HTTPException):
+        return exc.status_code
+    if isinstance(exc, (RPCError, *DATABASE_DOWN)):
+        return 503
+    return 500
 
 
-def capability_name(check: object) -> str:
-    return _capabilities().get(check, "onbekend")
+async def _audit_trail(request: Request, response: Response) -> AsyncIterator[AuditTrail]:
+    """The request's audit trail, written when the route is done and before the answer leaves: with its
+    status, or with the status of the error it raised."""
+    route = request.scope.get("route")
+    trail = AuditTrail(
+        request.app.state.pool,
+        endpoint=f"{request.method} {getattr(route, 'path', request.url.path)}",
+        request_id=getattr(request.state, "request_id", None),
+    )
+    try:
+        yield trail
+    except Exception as exc:
+        if trail.regels:
+            try:
+                await trail.write(status_of(exc))
+            except Exception as failed:  # noqa: BLE001 - the request's own error is the one to answer
+                log.error("audit rows of a refused request not written", extra={"error_type": type(failed).__name__})
+        raise
+    if trail.regels:
+        await trail.write(response.status_code or getattr(route, "status_code", None) or 200)
 
 
-def capability_description(name: str) -> str | None:
-    """What a capability allows, in words (the inzage-log's 'why')."""
-    return next((check.what for check, n in _capabilities().items() if n == name), None)  # type: ignore[attr-defined]
+# Ends when the route does, before the answer is sent: a row that cannot be written fails the answer.
+Audit = Annotated[AuditTrail, Depends(_audit_trail, scope="function")]
 
 
-OUDER = frozenset({Rol.OUDER})
-SCHOOL = frozenset({Rol.SCHOOL})
+def _context(request: Request, user: CurrentUser, audit: Audit) -> Context:
+    return Context(user=user, clients=clients(request), audit=audit)
 
-# Capabilities: the DOMAIN.md role table, one line each.
-OverdrachtOpenen = Annotated[Gebruiker, _capability("een overdracht openen", STAFF)]
-FormulierBewerken = Annotated[Gebruiker, _capability("het formulier bewerken of indienen", STAFF)]
-PapierenKopieVastleggen = Annotated[Gebruiker, _capability("een papieren kopie vastleggen", STAFF)]
-SchoolKiezen = Annotated[Gebruiker, _capability("de school kiezen", STAFF | OUDER)]
-OuderreactieGeven = Annotated[Gebruiker, _capability("een reactie van de ouders geven", OUDER)]
-ToestemmingGeven = Annotated[Gebruiker, _capability("toestemming geven, weigeren of intrekken", OUDER)]
-Verzenden = Annotated[Gebruiker, _capability("de overdracht verzenden", STAFF)]
-IntakeBevestigen = Annotated[Gebruiker, _capability("ontvangst en intake bevestigen", SCHOOL)]
-Retourneren = Annotated[Gebruiker, _capability("een overdracht retour sturen", SCHOOL)]
-# API.md: the PM'er and the school; DOMAIN.md: parents may ask for one too (the route lets them only ask).
-WarmeOverdrachtBijdragen = Annotated[
-    Gebruiker,
-    _capability("aan de warme overdracht bijdragen", frozenset({Rol.PEDAGOGISCH_MEDEWERKER}) | SCHOOL | OUDER),
-]
-Annuleren = Annotated[Gebruiker, _capability("een overdracht annuleren", frozenset({Rol.LOCATIEMANAGER}))]
-DeadlineVerplaatsen = Annotated[Gebruiker, _capability("een deadline verplaatsen", frozenset({Rol.COORDINATOR}))]
-PlaatsingenImporteren = Annotated[
-    Gebruiker, _capability("plaatsingen importeren", frozenset({Rol.LOCATIEMANAGER, Rol.BEHEERDER}))
-]
-MonitoringLezen = Annotated[Gebruiker, _capability("de monitoring bekijken", STAFF | SCHOOL | {Rol.COORDINATOR})]
-AchterstandenLezen = Annotated[
-    Gebruiker,
-    _capability("de achterstanden bekijken", frozenset({Rol.LOCATIEMANAGER, Rol.COORDINATOR}) | SCHOOL),
-]
-KinderenZonderOverdrachtZien = Annotated[
-    Gebruiker, _capability("de kinderen zonder overdracht bekijken", frozenset({Rol.COORDINATOR}))
-]
-PayloadsDecoderen = Annotated[Gebruiker, _capability("versleutelde gegevens inzien", frozenset({Rol.BEHEERDER}))]
-# Reading what the list, the detail and the timeline show: everyone, within their scope (and only the
-# fields their role may read: services/views.py). A capability of its own for the audit trail's 'why'.
-OverdrachtLezen = Annotated[Gebruiker, _capability("overdrachten bekijken", frozenset(Rol))]
-# DOMAIN.md: parents see the log of their own child; the location's staff see it with them.
-InzageLogLezen = Annotated[Gebruiker, _capability("het inzage-log van een kind bekijken", STAFF | OUDER)]
-# The privacy officer's export of the audit trail: functioneel beheer, for their gemeente.
-AuditExporteren = Annotated[Gebruiker, _capability("het audit-log exporteren", frozenset({Rol.BEHEERDER}))]
+
+# What a route hands to the service layer: the signed-in caller, the clients, the audit trail.
+Ctx = Annotated[Context, Depends(_context)]

@@ -13,53 +13,11 @@ from temporalio.service import RPCError
 
 from api import API_VERSION
 from schemas.api import Problem
+from services.errors import InvalidInput, NotFound, ServiceError, Unavailable
 
 PROBLEM_JSON = "application/problem+json"
 
 log = logging.getLogger(__name__)
-
-
-class ApiProblem(Exception):
-    status = 500
-    title = "Er ging iets mis"
-    code = "INTERNE_FOUT"
-
-    def __init__(self, detail: str, **extensions: Any) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.extensions = extensions
-
-
-class InvalidInput(ApiProblem):
-    status, title, code = 400, "Ongeldige invoer", "ONGELDIGE_INVOER"
-
-
-class Unauthenticated(ApiProblem):
-    status, title, code = 401, "Niet aangemeld", "NIET_AANGEMELD"
-
-
-class Forbidden(ApiProblem):
-    status, title, code = 403, "Niet toegestaan voor uw rol", "ROL_NIET_TOEGESTAAN"
-
-
-class NotFound(ApiProblem):
-    status, title, code = 404, "Niet gevonden", "NIET_GEVONDEN"
-
-
-class StepNotAllowed(ApiProblem):
-    status, title, code = 409, "Deze stap kan nu niet", "STAP_NIET_TOEGESTAAN"
-
-
-class NoProtocol(ApiProblem):
-    status, title, code = 409, "Geen protocol ingesteld", "PROTOCOL_ONTBREEKT"
-
-
-class FormIncomplete(ApiProblem):
-    status, title, code = 422, "Formulier onvolledig", "FORMULIER_ONVOLLEDIG"
-
-
-class Unavailable(ApiProblem):
-    status, title, code = 503, "Tijdelijk niet beschikbaar", "NIET_BESCHIKBAAR"
 
 
 def problem_response(
@@ -119,14 +77,14 @@ def _document_problems(app: FastAPI) -> None:
             schema.get("components", {}).get("schemas", {}).pop(unused, None)
         return schema
 
-    app.openapi = openapi  # type: ignore[method-assign]
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's way to replace openapi()
 
 
 def install_error_handlers(app: FastAPI) -> None:
     _document_problems(app)
 
-    @app.exception_handler(ApiProblem)
-    async def _problem(request: Request, exc: ApiProblem) -> JSONResponse:
+    @app.exception_handler(ServiceError)
+    async def _problem(request: Request, exc: ServiceError) -> JSONResponse:
         return problem_response(exc.status, exc.title, exc.code, exc.detail, request, **exc.extensions)
 
     @app.exception_handler(RequestValidationError)
@@ -174,7 +132,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error")
         return problem_response(
-            500, ApiProblem.title, ApiProblem.code,
+            500, ServiceError.title, ServiceError.code,
             "Er ging onverwacht iets mis. Het is gelogd; probeer het later opnieuw.", request,
         )  # fmt: skip
 

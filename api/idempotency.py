@@ -1,11 +1,12 @@
 """Idempotency-Key on the API's state-changing requests: the first answer is stored and a repeat gets it
-again, without running the step a second time (API.md)."""
+again, without running the step a second time."""
 
 import asyncio
 import contextlib
 import json
 import logging
 import uuid
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import timedelta
 from hashlib import sha256
@@ -19,7 +20,9 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import API_VERSION
-from api.errors import DATABASE_DOWN, PROBLEM_JSON, ApiProblem, InvalidInput, Unavailable, problem_response
+from api.errors import DATABASE_DOWN, PROBLEM_JSON, problem_response
+from db import idempotency as idempotency_keys
+from services.errors import InvalidInput, ServiceError, Unavailable
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotency-Replayed"
@@ -42,11 +45,11 @@ CLEANUP_EVERY_SECONDS = 60.0
 log = logging.getLogger(__name__)
 
 
-class KeyInUse(ApiProblem):
+class KeyInUse(ServiceError):
     status, title, code = 409, "Verzoek wordt nog verwerkt", "IDEMPOTENCY_KEY_IN_BEHANDELING"
 
 
-class KeyReused(ApiProblem):
+class KeyReused(ServiceError):
     status, title, code = 422, "Idempotency-Key hergebruikt", "IDEMPOTENCY_KEY_HERGEBRUIKT"
 
 
@@ -83,33 +86,6 @@ def _body_hash(body: bytes, content_type: str) -> bytes:
         with contextlib.suppress(ValueError, RecursionError):
             body = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
     return sha256(body).digest()
-
-
-# Reserve the key, atomically: a new key is inserted; an existing one is taken over only when its answer
-# has expired or its reservation is stale. Anything else returns no row and the existing one decides.
-_RESERVE = """
-INSERT INTO idempotency_keys AS k (caller_hash, idempotency_key, method, path, body_hash, reservation)
-VALUES ($1, $2, $3, $4, $5, $6)
-ON CONFLICT (caller_hash, idempotency_key) DO UPDATE
-    SET method = EXCLUDED.method, path = EXCLUDED.path, body_hash = EXCLUDED.body_hash,
-        reservation = EXCLUDED.reservation, created_at = now(),
-        status = NULL, headers = NULL, body = NULL, completed_at = NULL
-    WHERE k.created_at < now() - $7::interval
-       OR (k.status IS NULL AND k.created_at < now() - $8::interval)
-RETURNING true
-"""
-_EXISTING = """
-SELECT method, path, body_hash, status, headers, body FROM idempotency_keys
-WHERE caller_hash = $1 AND idempotency_key = $2 AND created_at >= now() - $3::interval
-"""
-_STORE = """
-UPDATE idempotency_keys SET status = $4, headers = $5::jsonb, body = $6, completed_at = now()
-WHERE caller_hash = $1 AND idempotency_key = $2 AND reservation = $3
-"""
-_RELEASE = "DELETE FROM idempotency_keys WHERE caller_hash = $1 AND idempotency_key = $2 AND reservation = $3"
-# The stored answers can hold personal data (an overdracht's form): they are kept only for the short
-# term of settings.idempotency_ttl_hours, and deleted after.
-_DELETE_EXPIRED = "DELETE FROM idempotency_keys WHERE created_at < now() - $1::interval"
 
 
 class IdempotencyMiddleware:
@@ -158,11 +134,11 @@ class IdempotencyMiddleware:
         try:
             outcome = await _reserve(pool, request, ttl)
         except DATABASE_DOWN:
-            problem = Unavailable("De database is niet bereikbaar. Er is niets gewijzigd; probeer het zo opnieuw.")
-            return await _problem(problem, scope, receive, send)
+            down = Unavailable("De database is niet bereikbaar. Er is niets gewijzigd; probeer het zo opnieuw.")
+            return await _problem(down, scope, receive, send)
         if isinstance(outcome, Response):
             return await outcome(scope, receive, send)
-        if isinstance(outcome, ApiProblem):
+        if isinstance(outcome, ServiceError):
             return await _problem(outcome, scope, receive, send, retry_after=outcome.status == 409)
         await self._run(scope, _replaying(body, receive), send, pool, request, outcome, ttl)
 
@@ -186,22 +162,22 @@ class IdempotencyMiddleware:
             await self.app(scope, receive, hold)
         except BaseException:
             # An unexpected error (answered 500 further out) or a cancelled request: let the client retry.
-            await _quietly(pool.execute(_RELEASE, *owner))
+            await _quietly(idempotency_keys.release(pool, *owner))
             raise
         start = next((m for m in held if m["type"] == "http.response.start"), None)
-        status = start["status"] if start else 500
-        if 200 <= status < 300 or 400 <= status < 500:
+        status: int = start["status"] if start else 500
+        if start is not None and (200 <= status < 300 or 400 <= status < 500):
             kept = [
                 [name.decode("latin-1"), value.decode("latin-1")]
-                for name, value in start["headers"]  # type: ignore[index]
+                for name, value in start["headers"]
                 if name.decode("latin-1").lower() in KEPT_HEADERS
             ]
             answer = b"".join(m.get("body", b"") for m in held if m["type"] == "http.response.body")
-            await _quietly(pool.execute(_STORE, *owner, status, json.dumps(kept), answer))
+            await _quietly(idempotency_keys.store(pool, *owner, status, json.dumps(kept), answer))
             await self._delete_expired(pool, ttl)
         else:
             # A 5xx (the engine or database down) decided nothing: the key stays usable for a retry.
-            await _quietly(pool.execute(_RELEASE, *owner))
+            await _quietly(idempotency_keys.release(pool, *owner))
         for message in held:
             await send(message)
 
@@ -210,17 +186,17 @@ class IdempotencyMiddleware:
         if now < self._next_cleanup:
             return
         self._next_cleanup = now + CLEANUP_EVERY_SECONDS
-        await _quietly(pool.execute(_DELETE_EXPIRED, ttl))
+        await _quietly(idempotency_keys.delete_expired(pool, ttl))
 
 
-async def _reserve(pool: asyncpg.Pool, request: _Fingerprint, ttl: timedelta) -> uuid.UUID | Response | ApiProblem:
+async def _reserve(pool: asyncpg.Pool, request: _Fingerprint, ttl: timedelta) -> uuid.UUID | Response | ServiceError:
     """The reservation to run the request under, the stored answer to replay, or the problem to answer."""
     for _ in range(3):
         reservation = uuid.uuid4()
         fields = (request.caller_hash, request.key, request.method, request.path, request.body_hash)
-        if await pool.fetchval(_RESERVE, *fields, reservation, ttl, STALE_AFTER):
+        if await idempotency_keys.reserve(pool, *fields, reservation, ttl, STALE_AFTER):
             return reservation
-        row = await pool.fetchrow(_EXISTING, request.caller_hash, request.key, ttl)
+        row = await idempotency_keys.existing(pool, request.caller_hash, request.key, ttl)
         if row is None:
             continue  # released (a 5xx) between the two statements: try to take it again
         if (row["method"], row["path"], bytes(row["body_hash"])) != (request.method, request.path, request.body_hash):
@@ -265,7 +241,7 @@ def _replaying(body: bytes, receive: Receive) -> Receive:
 
 
 async def _problem(
-    problem: ApiProblem, scope: Scope, receive: Receive, send: Send, *, retry_after: bool = False
+    problem: ServiceError, scope: Scope, receive: Receive, send: Send, *, retry_after: bool = False
 ) -> None:
     response = problem_response(
         problem.status, problem.title, problem.code, problem.detail, Request(scope), **problem.extensions
@@ -275,7 +251,7 @@ async def _problem(
     await response(scope, receive, send)
 
 
-async def _quietly(statement: Any) -> None:
+async def _quietly(statement: Awaitable[None]) -> None:
     # The step has run: its answer goes to the client even when the key's bookkeeping fails. An unstored
     # reservation is taken over once stale (STALE_AFTER); an unreleased one likewise.
     try:
@@ -315,7 +291,7 @@ _PROBLEM_CONTENT = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Prob
 def _is_fastapi_validation_error(response: dict[str, Any]) -> bool:
     # FastAPI documents a 422 for every route with parameters; this API answers invalid input with 400.
     schema = response.get("content", {}).get("application/json", {}).get("schema", {})
-    return schema.get("$ref", "").endswith("/HTTPValidationError")
+    return bool(schema.get("$ref", "").endswith("/HTTPValidationError"))
 
 
 def _document_in_openapi(app: FastAPI) -> None:
@@ -344,4 +320,4 @@ def _document_in_openapi(app: FastAPI) -> None:
                         documented.setdefault("content", {})[PROBLEM_JSON] = dict(_PROBLEM_CONTENT[PROBLEM_JSON])
         return schema
 
-    app.openapi = openapi  # type: ignore[method-assign]
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's way to replace openapi()

@@ -5,7 +5,7 @@ from fastapi import Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from api.errors import InvalidInput
+from services.errors import InvalidInput
 
 
 def _declared(dependant: Dependant) -> set[str]:
@@ -21,7 +21,7 @@ def _known(route: APIRoute) -> frozenset[str]:
     known = getattr(route, "_known_query_params", None)
     if known is None:
         known = frozenset(_declared(route.dependant))
-        route._known_query_params = known  # type: ignore[attr-defined]
+        route._known_query_params = known  # type: ignore[attr-defined]  # our own mark on the route, read by getattr above
     return known
 
 

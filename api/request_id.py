@@ -65,4 +65,4 @@ def install_request_id(app: Starlette) -> None:
     def build_with_request_id() -> ASGIApp:
         return RequestIdMiddleware(build())
 
-    app.build_middleware_stack = build_with_request_id  # type: ignore[method-assign]
+    app.build_middleware_stack = build_with_request_id  # type: ignore[method-assign]  # the request id must wrap even the outermost error handler

@@ -57,7 +57,7 @@ def current_request_id() -> str | None:
 
 
 def _elfproef(digits: str) -> bool:
-    # The same check as schemas.imports.elfproef; repeated so that logging depends on nothing of ours.
+    # The same check as services.plaatsingen_csv.elfproef; repeated so that logging depends on nothing of ours.
     numbers = [int(c) for c in digits]
     total = sum(d * w for d, w in zip(numbers[:8], range(9, 1, -1), strict=True)) - numbers[8]
     return total % 11 == 0 and any(numbers)
@@ -208,7 +208,7 @@ class TextFormatter(_SafeFormatter):
         return line
 
 
-class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
+class _Handler(logging.StreamHandler[TextIO]):
     """The handler `configure` installs, so that configuring again replaces it and nothing else."""
 
 

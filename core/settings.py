@@ -18,7 +18,9 @@ class Environment(StrEnum):
 class Settings(BaseSettings):
     """Read from `OVERDRACHT_*` environment variables (and `DATABASE_URL`); see the README's table."""
 
-    model_config = SettingsConfigDict(env_prefix="OVERDRACHT_", extra="ignore")
+    # validate_by_name: `Settings(database_url=...)` by field name, as for every other field (the
+    # environment is read through the aliases, which include OVERDRACHT_DATABASE_URL anyway).
+    model_config = SettingsConfigDict(env_prefix="OVERDRACHT_", extra="ignore", validate_by_name=True)
 
     environment: Environment = Environment.DEVELOPMENT
 

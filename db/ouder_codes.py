@@ -9,6 +9,8 @@ from uuid import UUID
 
 import asyncpg
 
+from db.pool import Connection
+
 # 256 random bits, URL-safe (43 characters): far past guessing, so a plain SHA-256 suffices to store it.
 CODE_BYTES = 32
 OUDER_TOKEN_KEY = "ouder"
@@ -43,7 +45,7 @@ class Redeemed:
     kind_id: UUID
 
 
-async def parents_to_invite(conn: asyncpg.Connection, bericht_id: UUID) -> list[Parent]:
+async def parents_to_invite(conn: Connection, bericht_id: UUID) -> list[Parent]:
     """The parents with custody of the message's child whose address it was queued for (the message
     goes to who was responsible then), one entry each, in a stable order; without codes yet."""
     rows = await conn.fetch(
@@ -56,7 +58,7 @@ async def parents_to_invite(conn: asyncpg.Connection, bericht_id: UUID) -> list[
     return [Parent(gebruiker_id=r["id"], email=r["email"]) for r in rows]
 
 
-async def mint(conn: asyncpg.Connection, bericht_id: UUID, parents: list[Parent], ttl: timedelta) -> list[MintedCode]:
+async def mint(conn: Connection, bericht_id: UUID, parents: list[Parent], ttl: timedelta) -> list[MintedCode]:
     """A fresh code for each parent, stored as its hash. Call it in the transaction that marks the
     message's delivery as started: (bericht_id, gebruiker_id) is unique, so a second set for the same
     message cannot exist."""
@@ -71,7 +73,7 @@ async def mint(conn: asyncpg.Connection, bericht_id: UUID, parents: list[Parent]
     return minted
 
 
-async def revoke(conn: asyncpg.Connection | asyncpg.Pool, codes: list[MintedCode]) -> None:
+async def revoke(conn: Connection | asyncpg.Pool, codes: list[MintedCode]) -> None:
     """Forget codes that certainly never reached their parent."""
     if codes:
         await conn.execute("DELETE FROM ouder_codes WHERE hash = ANY($1::bytea[])", [c.hash for c in codes])

@@ -1,16 +1,15 @@
 """Read-model queries for the overdrachten, always within what the caller may see."""
 
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from uuid import UUID
 
 import asyncpg
 
 from db.scope import scoped
+from protocol.dates import end_of_day
 from schemas.formulier import Formulier
 from schemas.gebruiker import Gebruiker
-from schemas.overdracht import Status, Vlag
+from schemas.lijst import Filters, Sort
 
 _SELECT = """
 SELECT o.id, o.kind_id, o.status, o.revisie, o.formulier_compleet, o.schooljaar, o.vve_indicatie,
@@ -37,27 +36,6 @@ async def get(pool: asyncpg.Pool, user: Gebruiker, overdracht_id: UUID) -> async
     where = scoped(user)
     where.add("o.id = {}", overdracht_id)
     return await pool.fetchrow(_SELECT + where.sql(), *where.args)
-
-
-@dataclass
-class Filters:
-    status: list[Status] | None = None
-    open_vlaggen: list[Vlag] | None = None  # overdue now for any of these
-    te_laat: bool | None = None  # anything overdue now (or nothing)
-    locatie_id: UUID | None = None
-    school_id: UUID | None = None
-    wijk_id: UUID | None = None
-    stadsdeel_id: UUID | None = None
-    schooljaar: str | None = None
-    deadline_voor: datetime | None = None  # the next open deadline falls before this moment
-
-
-class Sort(StrEnum):
-    GEOPEND_OP = "geopendOp"
-    GEOPEND_OP_AFLOPEND = "-geopendOp"
-    VOLGENDE_DEADLINE = "volgendeDeadline"
-    ACHTERSTALLIG_SINDS = "achterstalligSinds"
-    BIJGEWERKT_OP_AFLOPEND = "-bijgewerktOp"
 
 
 # Each sort as (key expression, descending). Missing keys sort last: keyset paging needs a value.
@@ -97,7 +75,7 @@ async def page(
         if value is not None:
             where.add(f"{column} = {{}}", value)
     if filters.deadline_voor is not None:
-        where.add("o.volgende_deadline < {}", filters.deadline_voor)
+        where.add("o.volgende_deadline <= {}", end_of_day(filters.deadline_voor))
     key, descending = _SORTS[sort]
     if after:
         where.add(f"({key}, o.id) {'<' if descending else '>'} ({{}}, {{}})", *after)

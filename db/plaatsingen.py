@@ -97,11 +97,14 @@ async def opslaan(pool: asyncpg.Pool, kind_id: UUID, plaatsing: Plaatsing) -> Ui
 
 async def voor_start(pool: asyncpg.Pool, kind_id: UUID) -> asyncpg.Record:
     """What starting the child's overdracht takes, and whether it was opened already (by a person or
-    by itself: then the import leaves the engine alone)."""
-    return await pool.fetchrow(
+    by itself: then the import leaves the engine alone). The child must be stored (`opslaan`)."""
+    kind = await pool.fetchrow(
         "SELECT k.locatie_id, k.aangemelde_school_id, k.geboortedatum, k.vve_indicatie, sd.gemeente_id,"
         " EXISTS (SELECT 1 FROM overdrachten o WHERE o.kind_id = k.id) AS geopend"
         " FROM kinderen k JOIN locaties l ON l.id = k.locatie_id JOIN wijken w ON w.id = l.wijk_id"
         " JOIN stadsdelen sd ON sd.id = w.stadsdeel_id WHERE k.id = $1",
         kind_id,
     )
+    if kind is None:
+        raise LookupError(f"kind {kind_id} is not stored")
+    return kind

@@ -4,6 +4,7 @@ stages are reached the real way, through the API and the workflow; seeding again
 import asyncio
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -84,7 +85,9 @@ FUNCTIE = {
 def demo_email(user: Gebruiker) -> str:
     """A made-up address from the name and the organisation: sanne.de.vries@boomhut.demo.invalid."""
     local = ".".join(user.naam.split(" (")[0].lower().split())
-    return f"{local}@{_MAIL_DOMAIN.get(user.locatie_id or user.school_id, 'almere')}.demo.invalid"  # type: ignore[arg-type]
+    organisation = user.locatie_id or user.school_id
+    domain = _MAIL_DOMAIN.get(organisation, "almere") if organisation else "almere"
+    return f"{local}@{domain}.demo.invalid"
 
 
 # Parent users have ids 60000000-…-0000000001NN, NN the child's number.
@@ -174,7 +177,7 @@ def months_before(today: date, months: int, days: int = 0) -> date:
     return date(year, month, min(today.day, last)) - timedelta(days=days)
 
 
-def demo_form(child: DemoChild, complete: bool = True) -> dict:
+def demo_form(child: DemoChild, complete: bool = True) -> dict[str, Any]:
     niveaus = ["zoals_verwacht", "voorsprong", "aandacht", "zoals_verwacht"]
     domeinen = [
         "taal", "rekenen", "motoriek_grof", "motoriek_fijn",
@@ -189,7 +192,7 @@ def demo_form(child: DemoChild, complete: bool = True) -> dict:
         if child.vve
         else {"indicatie": False}
     )
-    form = {"voorschool": {"urenPerWeek": 8}, "vve": vve, "ontwikkeling": ontwikkeling}
+    form: dict[str, Any] = {"voorschool": {"urenPerWeek": 8}, "vve": vve, "ontwikkeling": ontwikkeling}
     if complete:
         form["observatie"] = {"instrument": "kijk", "datum": (date.today() - timedelta(days=20)).isoformat()}
     return form
@@ -265,13 +268,13 @@ class _Step:
     method: str
     path: str
     by: str  # "pm", "lm", "ouder" or "school"
-    body: dict | None = None
+    body: dict[str, Any] | None = None
 
 
-def _path(child: DemoChild) -> list[_Step]:
+def _path(child: DemoChild, stage: Status) -> list[_Step]:
     """The steps that take this child from its opened overdracht to its stage."""
     first_day = months_before(date.today(), child.months - 48, -30).isoformat()
-    form = _Step(S.CONCEPT, "PUT", "formulier", "pm", demo_form(child, complete=child.stage is not S.CONCEPT))
+    form = _Step(S.CONCEPT, "PUT", "formulier", "pm", demo_form(child, complete=stage is not S.CONCEPT))
     submit = _Step(S.CONCEPT, "POST", "indieningen", "pm")
     consent = _Step(S.BIJ_OUDERS, "POST", "toestemmingen", "ouder", {"besluit": "gegeven"})
     sent = [form, submit, consent, _Step(S.GEREED_VOOR_VERZENDING, "POST", "verzendingen", "pm")]
@@ -301,7 +304,7 @@ def _path(child: DemoChild) -> list[_Step]:
             form,
             _Step(S.CONCEPT, "POST", "annuleringen", "lm", {"reden": "Verhuisd naar een andere gemeente"}),
         ],
-    }[child.stage]  # type: ignore[index]
+    }[stage]
 
 
 class _Driver:
@@ -318,25 +321,25 @@ class _Driver:
             self._tokens[user] = r.json()["accessToken"]
         return {"Authorization": f"Bearer {self._tokens[user]}"}
 
-    async def _call(self, method: str, path: str, user: UUID, body: dict | None = None) -> dict:
+    async def _call(self, method: str, path: str, user: UUID, body: dict[str, Any] | None = None) -> dict[str, Any]:
         r = await self._http.request(method, path, json=body or {}, headers=await self._as(user))
         if r.status_code >= 300:
             raise RuntimeError(f"seed: {method} {path} answered {r.status_code}: {r.text[:300]}")
-        return r.json()
+        answer: dict[str, Any] = r.json()
+        return answer
 
     async def drive(self, child: DemoChild) -> None:
-        users = {
-            "pm": PM_USER[child.locatie_id],
-            "lm": LM_USER[child.locatie_id],
-            "ouder": child.parent_id,
-            "school": SCHOOL_USER.get(child.school_id),  # type: ignore[arg-type]
-        }
+        if child.stage is None:  # no overdracht yet
+            return
+        users = {"pm": PM_USER[child.locatie_id], "lm": LM_USER[child.locatie_id], "ouder": child.parent_id}
+        if child.school_id is not None:  # a child whose school is unknown takes no step of the school's
+            users["school"] = SCHOOL_USER[child.school_id]
         o = await self._call("POST", "/v1/overdrachten", users["pm"], {"kindId": str(child.id)})
-        for i, step in enumerate(_path(child)):
+        for i, step in enumerate(_path(child, child.stage)):
             # The form is saved once, right after opening; any other step only from its own state.
             already = o["status"] != step.start or (i == 0 and o["formulier"] is not None)
             if not already:
-                o = await self._call(step.method, f"/v1/overdrachten/{o['id']}/{step.path}", users[step.by], step.body)  # type: ignore[arg-type]
+                o = await self._call(step.method, f"/v1/overdrachten/{o['id']}/{step.path}", users[step.by], step.body)
         if o["status"] != child.stage:
             raise RuntimeError(f"seed: child {child.n} reached {o['status']}, expected {child.stage}")
 

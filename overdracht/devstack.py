@@ -6,8 +6,9 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -52,7 +53,7 @@ class _Processes:
         self._stops.clear()
 
     @staticmethod
-    def _terminate(proc: subprocess.Popen[bytes], out: object) -> None:
+    def _terminate(proc: subprocess.Popen[bytes], out: IO[bytes] | None) -> None:
         if proc.poll() is None:
             proc.terminate()
             try:
@@ -61,7 +62,7 @@ class _Processes:
                 proc.kill()
                 proc.wait()
         if out is not None:
-            out.close()  # type: ignore[attr-defined]
+            out.close()
 
 
 def temporal_binary() -> str:
@@ -91,7 +92,7 @@ def _temporal_command(settings: Settings, data_dir: Path) -> list[str]:
     return cmd
 
 
-async def _wait_for(what: str, probe: Callable[[], object], processes: _Processes, log: Path | None) -> None:
+async def _wait_for(what: str, probe: Callable[[], Awaitable[object]], processes: _Processes, log: Path | None) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + STARTUP_TIMEOUT
     while True:
@@ -99,7 +100,7 @@ async def _wait_for(what: str, probe: Callable[[], object], processes: _Processe
             where = f"; see {log}" if log else ""
             raise StackError(f"{dead} stopped while starting{where}")
         try:
-            await probe()  # type: ignore[misc]
+            await probe()
             return
         except Exception:  # noqa: BLE001 - not up yet
             if loop.time() > deadline:

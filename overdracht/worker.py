@@ -25,9 +25,15 @@ WORKFLOWS: Sequence[type] = (HandoverWorkflow, HistoryCleanupWorkflow)
 
 
 def build_worker(
-    client: Client, pool: asyncpg.Pool, settings: Settings, *, task_queue: str | None = None, **options: object
+    client: Client,
+    pool: asyncpg.Pool,
+    settings: Settings,
+    *,
+    task_queue: str | None = None,
+    workflow_failure_exception_types: Sequence[type[BaseException]] = (),
 ) -> Worker:
-    """The one place that decides what a worker runs; tests build theirs here too."""
+    """The one place that decides what a worker runs; tests build theirs here too (and make any
+    exception fail a workflow, with `workflow_failure_exception_types=[Exception]`)."""
     berichten = BerichtActivities(pool, Mailer.from_settings(settings), settings)
     return Worker(
         client,
@@ -38,7 +44,7 @@ def build_worker(
             *berichten.all(),
             *HistoryCleanupActivities(pool, client).all(),
         ],
-        **options,  # type: ignore[arg-type]
+        workflow_failure_exception_types=workflow_failure_exception_types,
     )
 
 

@@ -111,7 +111,9 @@ class KindGegevens(ApiModel):
     )
 
 
-class Tijdstippen(ApiModel):
+class StapTijdstippen(ApiModel):
+    """When each step was taken; null while it was not."""
+
     geopend_op: datetime
     ingediend_op: datetime | None = None
     toestemming_op: datetime | None = None
@@ -124,6 +126,9 @@ class Tijdstippen(ApiModel):
     papieren_kopie_op: datetime | None = None
     inhoud_verwijderd_op: datetime | None = None
     eerste_schooldag: date | None = None
+
+
+class Tijdstippen(StapTijdstippen):
     bijgewerkt_op: datetime
 
 
@@ -178,12 +183,17 @@ class OverdrachtDetail(OverdrachtSamenvatting):
     ouderreacties: list[OuderreactieWeergave] | None = None
 
 
-class StapVerwerkt(ApiModel):
-    """A step taken by a caller who, after it, may no longer see the overdracht (a school's return)."""
+class StapResultaat(ApiModel):
+    """The overdracht right after the step, as the engine recorded it: metadata only. The answer to
+    the steps after which the caller may no longer see the overdracht: a parent's decision on consent
+    (a refusal or withdrawal ends it, and its content and the parents' accounts are purged) and a
+    school's return."""
 
     id: UUID
     status: Status
     revisie: int
+    tijdstippen: StapTijdstippen
+    termijnen: Termijnen
 
 
 class OverdrachtenPagina(ApiModel):

@@ -4,7 +4,7 @@ from enum import StrEnum
 
 
 class Status(StrEnum):
-    """The lifecycle of ../shared/DOMAIN.md. Overdue is a flag on a state, never a state."""
+    """The lifecycle (README: The lifecycle). Overdue is a flag on a state, never a state."""
 
     CONCEPT = "CONCEPT"
     BIJ_OUDERS = "BIJ_OUDERS"
@@ -73,6 +73,11 @@ class Deadline(StrEnum):
     BEVESTIGEN = "bevestigen"
     WARME_OVERDRACHT = "warme_overdracht"
 
+    @property
+    def vlag(self) -> "Vlag":
+        """The flag set when this deadline passes with its step still open."""
+        return _VLAG_BIJ_DEADLINE[self]
+
 
 class Vlag(StrEnum):
     """Overdue: a flag on a state, set when a deadline passes with its step still open. It stays in
@@ -83,6 +88,22 @@ class Vlag(StrEnum):
     TE_LAAT_VERZENDEN = "te_laat_verzenden"
     TE_LAAT_BEVESTIGEN = "te_laat_bevestigen"
     TE_LAAT_WARME_OVERDRACHT = "te_laat_warme_overdracht"
+
+    @property
+    def deadline(self) -> Deadline:
+        """The deadline whose passing sets this flag."""
+        return _DEADLINE_BIJ_VLAG[self]
+
+
+# Each deadline has its own flag, and each flag its own deadline.
+_VLAG_BIJ_DEADLINE: dict[Deadline, Vlag] = {
+    Deadline.TOESTEMMING: Vlag.TE_LAAT_TOESTEMMING,
+    Deadline.SCHOOL_BEKEND: Vlag.SCHOOL_ONBEKEND,
+    Deadline.VERZENDEN: Vlag.TE_LAAT_VERZENDEN,
+    Deadline.BEVESTIGEN: Vlag.TE_LAAT_BEVESTIGEN,
+    Deadline.WARME_OVERDRACHT: Vlag.TE_LAAT_WARME_OVERDRACHT,
+}
+_DEADLINE_BIJ_VLAG: dict[Vlag, Deadline] = {v: d for d, v in _VLAG_BIJ_DEADLINE.items()}
 
 
 class Eens(StrEnum):

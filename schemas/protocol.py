@@ -63,7 +63,7 @@ class Bewaartermijnen(_Strict):
 
 
 class ProtocolConfig(_Strict):
-    """The defaults are Almere's (../shared/DOMAIN.md)."""
+    """The defaults are Almere's."""
 
     start: Leeftijd = Leeftijd(jaren=3, maanden=6)
     toestemming_uiterlijk: Leeftijd = Leeftijd(jaren=3, maanden=8)

@@ -1,11 +1,16 @@
 """What the HandoverWorkflow takes, answers and records: its input, its commands (one model per
 update) and the snapshot it pushes to the read model."""
 
+import typing
 from datetime import date, datetime
-from typing import Annotated
+from enum import StrEnum
+from typing import Annotated, Unpack
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, with_config
+
+# pydantic validates a TypedDict only from typing_extensions before Python 3.12.
+from typing_extensions import TypedDict
 
 from schemas.formulier import Formulier
 from schemas.overdracht import Besluit, Deadline, Eens, Gebeurtenis, Rol, Status, Vlag, Vorm
@@ -33,7 +38,8 @@ class HandoverInput(BaseModel):
     vve_indicatie: bool = False
     # The gemeente's protocol version at the start; the overdracht keeps it to the end.
     protocol: Protocol
-    # Started ahead of time (at placement): opens itself at the start age and asks the PM'er to begin.
+    # Opens itself at the start age and asks the PM'er to begin. Set by runs started before
+    # `Open.op_startleeftijd`; new ones are asked with that instead.
     automatisch_openen: bool = False
     # The time-skipping test server knows no custom search attributes; only tests there set False.
     publish_search_attributes: bool = True
@@ -77,6 +83,71 @@ class HandoverState(BaseModel):
     geannuleerd_op: datetime | None = None
     papieren_kopie_op: datetime | None = None
     inhoud_verwijderd_op: datetime | None = None
+    # The earliest deadline whose step is still open; kept by the workflow with every change.
+    volgende_deadline: datetime | None = None
+
+    @property
+    def open_vlaggen(self) -> list[Vlag]:
+        """What is overdue now: the flags whose step is still to be taken."""
+        return sorted(v for v, f in self.vlaggen.items() if f.opgelost_op is None)
+
+    @property
+    def achterstallig_sinds(self) -> datetime | None:
+        """When the oldest open flag was set."""
+        return min((f.gezet_op for f in self.vlaggen.values() if f.opgelost_op is None), default=None)
+
+
+@with_config(ConfigDict(extra="forbid", strict=True))
+class StateChanges(TypedDict, total=False):
+    """The fields of HandoverState a step may change, typed as there. The status, the revision and
+    what follows from the rest (warme_overdracht_vereist, volgende_deadline) are the recorder's."""
+
+    school_id: UUID | None
+    formulier_compleet: bool
+    geopend_op: datetime | None
+    ingediend_op: datetime | None
+    toestemming_op: datetime | None
+    verzonden_op: datetime | None
+    ontvangen_op: datetime | None
+    afgerond_op: datetime | None
+    eerste_schooldag: date | None
+    schooljaar: str | None
+    deadlines: dict[Deadline, datetime]
+    vlaggen: dict[Vlag, VlagStatus]
+    warme_overdracht_gepland_op: date | None
+    warme_overdracht_gehouden_op: date | None
+    geweigerd_op: datetime | None
+    ingetrokken_op: datetime | None
+    geannuleerd_op: datetime | None
+    papieren_kopie_op: datetime | None
+    inhoud_verwijderd_op: datetime | None
+
+
+_STATE_CHANGES = TypeAdapter(StateChanges)
+
+
+def changed(state: HandoverState, changes: StateChanges) -> HandoverState:
+    """`state` with `changes` applied. A key that is no changeable field, or a value of the wrong type,
+    raises pydantic's ValidationError; `model_copy(update=...)` alone would let either pass silently."""
+    return state.model_copy(update=_STATE_CHANGES.validate_python(changes))
+
+
+class Record(typing.Protocol):
+    """How the workflow's parts record a change (HandoverWorkflow._record): the one place a change
+    reaches the read model, its timeline and the search attributes."""
+
+    async def __call__(
+        self,
+        gebeurtenis: Gebeurtenis,
+        actor: Actor | None,
+        *,
+        status: Status | None = None,
+        formulier: Formulier | None = None,
+        reactie: "ParentReaction | None" = None,
+        details: dict[str, str] | None = None,
+        toelichting: str | None = None,
+        **changes: Unpack[StateChanges],
+    ) -> HandoverState: ...
 
 
 # Commands: one input model per update.
@@ -84,6 +155,25 @@ class HandoverState(BaseModel):
 
 class Open(BaseModel):
     actor: Actor
+    # Open at the start age: at once when it has passed, else the workflow opens itself then (and
+    # asks the PM'er to begin). False: open now, whatever the age.
+    op_startleeftijd: bool = False
+
+
+class Openingsuitkomst(StrEnum):
+    """What `open` did."""
+
+    GEOPEND = "geopend"  # opened now, by the command's actor
+    INGEPLAND = "ingepland"  # opens itself at the start age
+    AL_INGEPLAND = "al_ingepland"  # was going to open itself already: nothing changed
+    AL_GEOPEND = "al_geopend"  # was open already: nothing changed
+
+
+class Opening(BaseModel):
+    """What `open` answers: the state after it, and what it did."""
+
+    state: HandoverState
+    uitkomst: Openingsuitkomst
 
 
 class SaveForm(BaseModel):

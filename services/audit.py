@@ -1,24 +1,19 @@
-"""The audit trail as the routes keep it: each read or change of personal data adds a row in the same
-request (Logboek Dataverwerkingen): who (user, role, organisation), whose (the child's opaque id, the
+"""The audit trail as the use cases keep it: each read or change of personal data adds a row
+(Logboek Dataverwerkingen): who (user, role, organisation), whose (the child's opaque id, the
 overdracht), what (action, subject, the fields), why (the capability used) and the answer's status.
 
-A route registers what it does on the request's `Audit` (one call); the rows are written together,
-in one INSERT, when the route is done and before the answer leaves: with its success status, or with
-the status of the refusal (403, 404, 409, …) when it raised. A row that cannot be written fails the
-request: no personal data goes out unlogged."""
+A use case registers what it does on the caller's `AuditTrail` (services/context.py); whoever serves
+the caller (an API request, a page) writes the rows together, in one INSERT, when the use case is done
+and before the answer leaves: with its success status, or with the status of the refusal (403, 404,
+409, …) when it raised. A row that cannot be written fails the answer: no personal data goes out
+unlogged."""
 
-import logging
-from collections.abc import AsyncIterator, Iterable
-from typing import Annotated, Any
+from collections.abc import Iterable
+from typing import Any
 from uuid import UUID
 
 import asyncpg
-from fastapi import Depends, Request, Response
-from fastapi.exceptions import RequestValidationError
-from starlette.exceptions import HTTPException
-from temporalio.service import RPCError
 
-from api.errors import DATABASE_DOWN, ApiProblem
 from db import audit as audit_log
 from db import overdrachten
 from schemas.api import OverdrachtSamenvatting, Tijdlijn
@@ -29,9 +24,7 @@ from schemas.imports import Plaatsing
 from schemas.overdracht import Rol
 from schemas.workflow import SaveForm
 
-log = logging.getLogger(__name__)
-
-# Grounds that are not a capability of api/deps.py, in words for the inzage-log.
+# Grounds that are not a capability (services/permissions.py), in words for the inzage-log.
 OUDER_CODE = "OuderCode"
 OTHER_GROUNDS = {OUDER_CODE: "een eenmalige code uit het bericht aan de ouder inwisselen"}
 
@@ -49,10 +42,14 @@ def _organisatie(user: Gebruiker) -> UUID | None:
 
 
 class AuditTrail:
-    """The rows one request adds. `grondslag` is set by the capability the route requires."""
+    """The rows one request adds. `grondslag` is set by the capability the use case requires
+    (services/permissions.py); `endpoint` names what the caller used (`PUT /v1/overdrachten/{overdracht_id}`
+    or a page): a refusal is recorded by it."""
 
-    def __init__(self, request: Request) -> None:
-        self.request = request
+    def __init__(self, pool: asyncpg.Pool, *, endpoint: str, request_id: str | None = None) -> None:
+        self.pool = pool
+        self.endpoint = endpoint
+        self.request_id = request_id
         self.grondslag: str | None = None
         self.regels: list[audit_log.Regel] = []
 
@@ -67,7 +64,7 @@ class AuditTrail:
         velden: Iterable[str] = (),
         grondslag: str | None = None,
     ) -> audit_log.Regel:
-        """Register one row; the route may fill in `kind_id` and `velden` once it knows them."""
+        """Register one row; the use case may fill in `kind_id` and `velden` once it knows them."""
         regel = audit_log.Regel(
             gebruiker_id=user.id,
             rol=user.rol.value,
@@ -79,7 +76,7 @@ class AuditTrail:
             kind_id=kind_id,
             overdracht_id=overdracht_id,
             velden=list(velden),
-            request_id=getattr(self.request.state, "request_id", None),
+            request_id=self.request_id,
         )
         self.regels.append(regel)
         return regel
@@ -97,62 +94,14 @@ class AuditTrail:
         for overdracht_id, kind_id, velden in rows:
             self.add(user, Actie.LEZEN, onderwerp, overdracht_id=overdracht_id, kind_id=kind_id, velden=velden)
 
-    @property
-    def current(self) -> audit_log.Regel:
-        """The row the route registered last (a step's, to which `_Steps` adds the fields)."""
-        return self.regels[-1]
-
-    def refused(self, user: Gebruiker) -> None:
+    def refused(self, user: Gebruiker, actie: Actie, overdracht_id: UUID | None) -> None:
         """A role that may never do this: recorded by the endpoint, and the overdracht it named."""
-        route = self.request.scope.get("route")
-        onderwerp = f"{self.request.method} {getattr(route, 'path', self.request.url.path)}"
-        actie = Actie.LEZEN if self.request.method == "GET" else Actie.WIJZIGEN
-        self.add(user, actie, onderwerp, overdracht_id=_uuid(self.request.path_params.get("overdracht_id")))
+        self.add(user, actie, self.endpoint, overdracht_id=overdracht_id)
 
     async def write(self, resultaat: int) -> None:
         for regel in self.regels:
             regel.resultaat = resultaat
-        await audit_log.append(self.request.app.state.pool, self.regels)
-
-
-def _uuid(value: object) -> UUID | None:
-    try:
-        return UUID(str(value)) if value is not None else None
-    except ValueError:
-        return None
-
-
-def status_of(exc: BaseException) -> int:
-    """The status the error handlers (api/errors.py) will answer for this exception."""
-    if isinstance(exc, ApiProblem):
-        return exc.status
-    if isinstance(exc, RequestValidationError):
-        return 400
-    if isinstance(exc, HTTPException):
-        return exc.status_code
-    if isinstance(exc, (RPCError, *DATABASE_DOWN)):
-        return 503
-    return 500
-
-
-async def _audit_trail(request: Request, response: Response) -> AsyncIterator[AuditTrail]:
-    trail = AuditTrail(request)
-    try:
-        yield trail
-    except Exception as exc:
-        if trail.regels:
-            try:
-                await trail.write(status_of(exc))
-            except Exception as failed:  # noqa: BLE001 - the request's own error is the one to answer
-                log.error("audit rows of a refused request not written", extra={"error_type": type(failed).__name__})
-        raise
-    if trail.regels:
-        route = request.scope.get("route")
-        await trail.write(response.status_code or getattr(route, "status_code", None) or 200)
-
-
-# Ends when the route does, before the answer is sent: a row that cannot be written fails the answer.
-Audit = Annotated[AuditTrail, Depends(_audit_trail, scope="function")]
+        await audit_log.append(self.pool, self.regels)
 
 
 # Which of the child's data an answer or a change holds: field names, never values.

@@ -1,21 +1,26 @@
-"""The API's calls into the workflow engine, and how the engine's answers become HTTP problems."""
+"""The service layer's calls into the workflow engine (start an overdracht, take a step), and how the
+engine's answers become service errors."""
 
 import asyncio
 import uuid
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
+from pydantic import BaseModel
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
+from temporalio.workflow import UpdateMethodMultiParam
 
-from api.errors import FormIncomplete, StepNotAllowed, Unavailable
 from core.settings import Settings
-from schemas.workflow import HandoverInput, HandoverState, Open
+from schemas.workflow import HandoverInput, HandoverState, Open, Opening
+from services.errors import FormIncomplete, StepNotAllowed, Unavailable
 from workflows.handover import HandoverWorkflow
 from workflows.ids import workflow_id
 from workflows.lifecycle import Weigering
+
+Cmd = TypeVar("Cmd", bound=BaseModel)
 
 # One overdracht per child: its id derives from the child's, so a retried or concurrent open reaches
 # the same workflow. The child's id is itself opaque; nothing personal can be read back from either.
@@ -26,8 +31,10 @@ def overdracht_id_for(kind_id: UUID) -> UUID:
     return uuid.uuid5(_OVERDRACHT_NAMESPACE, str(kind_id))
 
 
-async def open_handover(client: Client, settings: Settings, input: HandoverInput, cmd: Open) -> HandoverState:
-    """Start the workflow if it is not running yet, then open it; both steps are safe to repeat."""
+async def start_handover(client: Client, settings: Settings, input: HandoverInput, cmd: Open) -> Opening:
+    """Start the overdracht's workflow unless it runs already, then ask it to open: now, or with
+    `cmd.op_startleeftijd` at the start age when that is still ahead. The workflow decides and says
+    what it did (`Opening.uitkomst`); both calls are safe to repeat."""
     handle = await _engine_call(
         settings,
         client.start_workflow(
@@ -36,19 +43,27 @@ async def open_handover(client: Client, settings: Settings, input: HandoverInput
             id=workflow_id(input.overdracht_id),
             task_queue=settings.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-            # A closed run under this id never opened (an open one has a read-model row and is
-            # answered before this): starting anew is right.
+            # A closed run under this id never opened (an opened one has a read-model row, which the
+            # callers look for first): starting anew is right.
             id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
         ),
     )
-    return await _engine_call(settings, handle.execute_update(HandoverWorkflow.open, cmd))
+    opening: Opening = await _engine_call(settings, handle.execute_update(HandoverWorkflow.open, cmd))
+    return opening
 
 
-async def take_step(client: Client, settings: Settings, overdracht_id: UUID, update: Any, cmd: Any) -> HandoverState:
+async def take_step(
+    client: Client,
+    settings: Settings,
+    overdracht_id: UUID,
+    update: UpdateMethodMultiParam[[HandoverWorkflow, Cmd], HandoverState],
+    cmd: Cmd,
+) -> HandoverState:
     """Run one step (a workflow update). A refusal by the workflow becomes a 409 or 422."""
     handle = client.get_workflow_handle_for(HandoverWorkflow.run, workflow_id(overdracht_id))
     try:
-        return await _engine_call(settings, handle.execute_update(update, cmd))
+        state: HandoverState = await _engine_call(settings, handle.execute_update(update, cmd))
+        return state
     except WorkflowUpdateFailedError as exc:
         raise _as_problem(exc.cause) from None
     except RPCError as exc:
@@ -81,31 +96,3 @@ def _as_problem(cause: BaseException) -> Exception:
         if cause.type == Weigering.STAP_NIET_TOEGESTAAN:
             return StepNotAllowed(cause.message)
     return cause if isinstance(cause, Exception) else RuntimeError("update failed")
-
-
-async def schedule_handover(client: Client, settings: Settings, input: HandoverInput) -> bool:
-    """Start the workflow ahead, at placement: it opens itself at the start age and asks the PM'er to
-    begin. Safe to repeat: a workflow already running under this id is kept as it is (the caller has
-    checked that the overdracht was not opened before). True when this call started it."""
-    handle = client.get_workflow_handle_for(HandoverWorkflow.run, workflow_id(input.overdracht_id))
-    try:
-        described = await _engine_call(settings, handle.describe())
-        if described.close_time is None:
-            return False  # running
-    except RPCError as exc:
-        if exc.status != RPCStatusCode.NOT_FOUND:
-            raise
-    await _engine_call(
-        settings,
-        client.start_workflow(
-            HandoverWorkflow.run,
-            input.model_copy(update={"automatisch_openen": True}),
-            id=workflow_id(input.overdracht_id),
-            task_queue=settings.task_queue,
-            # Started meanwhile by another import or an open: keep that one.
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-            # A closed run under this id never opened (an opened one has a read-model row): start anew.
-            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
-        ),
-    )
-    return True

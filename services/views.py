@@ -1,6 +1,7 @@
 """Read-model rows to response bodies: each role gets only the fields it may read."""
 
 import json
+from typing import Any
 
 import asyncpg
 
@@ -37,18 +38,18 @@ def detail(
 
 
 def sees_bsn(row: asyncpg.Record, user: Gebruiker) -> bool:
-    """DOMAIN.md: the BSN is for the sending location and the receiving school (once sent) only;
+    """The BSN is for the sending location and the receiving school (once sent) only;
     not for the parents, the coordinator or the administrator."""
     match user.rol:
         case Rol.PEDAGOGISCH_MEDEWERKER | Rol.LOCATIEMANAGER:
-            return user.locatie_id == row["locatie_id"]
+            return bool(user.locatie_id == row["locatie_id"])
         case Rol.SCHOOL:
             return user.school_id == row["school_id"] and row["verzonden_op"] is not None
         case _:
             return False
 
 
-def _fields(row: asyncpg.Record, user: Gebruiker, *, with_bsn: bool = False) -> dict[str, object]:
+def _fields(row: asyncpg.Record, user: Gebruiker, *, with_bsn: bool = False) -> dict[str, Any]:
     """`with_bsn`: the detail of one overdracht only; a list (and its exports) need no BSN to find a child."""
     school = Verwijzing(id=row["school_id"], naam=row["school_naam"]) if row["school_id"] else None
     # The school knows the child through the overdracht only, so not after its content is purged.

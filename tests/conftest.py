@@ -11,6 +11,7 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date
 from pathlib import Path
+from types import TracebackType
 from uuid import UUID
 
 import asyncpg
@@ -167,9 +168,11 @@ class AppClient:
         self._client = httpx.AsyncClient(transport=transport, base_url="http://test")
         return self._client
 
-    async def __aexit__(self, *exc: object) -> None:
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         await self._client.aclose()
-        await self._lifespan.__aexit__(*exc)
+        await self._lifespan.__aexit__(exc_type, exc, tb)
 
 
 Login = Callable[[UUID], Awaitable[dict[str, str]]]

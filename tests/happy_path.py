@@ -14,6 +14,7 @@ from temporalio.client import Client
 from overdracht import demo
 from schemas.protocol import Protocol, ProtocolConfig
 from schemas.workflow import HandoverInput
+from tests.helpers import HandoverHandle
 from workflows.handover import HandoverWorkflow
 from workflows.ids import workflow_id
 
@@ -93,7 +94,7 @@ async def place_child(
 
 async def assert_agree(engine: Client, pool: asyncpg.Pool, overdracht_id: str, api_body: dict[str, Any]) -> None:
     """The workflow's state, the read model's row and the API's answer tell the same story."""
-    handle = engine.get_workflow_handle_for(HandoverWorkflow.run, workflow_id(overdracht_id))
+    handle: HandoverHandle = engine.get_workflow_handle_for(HandoverWorkflow.run, workflow_id(overdracht_id))
     state = await handle.query(HandoverWorkflow.state)
     row = await pool.fetchrow("SELECT * FROM overdrachten WHERE id = $1", UUID(overdracht_id))
     assert row is not None, "the read model has no row for this overdracht"

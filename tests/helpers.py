@@ -1,14 +1,20 @@
-"""Small helpers the tests share: reading a problem answer, and waiting for what happens in the
-background (a timer's record, a purge)."""
+"""Small helpers the tests share: reading a problem answer, waiting for what happens in the
+background (a timer's record, a purge), and the type of a handle on the workflow."""
 
 import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import httpx
+from temporalio.client import WorkflowHandle
+
+from schemas.workflow import HandoverState
+from workflows.handover import HandoverWorkflow
 
 PROBLEM = "application/problem+json"
 T = TypeVar("T")
+# A handle on one overdracht's workflow, typed: its queries and updates check their arguments.
+HandoverHandle = WorkflowHandle[HandoverWorkflow, HandoverState]
 
 
 def assert_problem(r: httpx.Response, status: int) -> dict[str, Any]:

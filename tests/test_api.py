@@ -61,7 +61,9 @@ async def test_invalid_form_lists_every_invalid_field_and_changes_nothing(
     ("body", "field"),
     [({"kindId": "not-a-uuid"}, "kindId"), ({"kindId": str(uuid4()), "naam": "Noor"}, "naam"), ({}, "kindId")],
 )
-async def test_bad_open_requests_are_400(api: httpx.AsyncClient, pm: dict[str, str], body: dict, field: str) -> None:
+async def test_bad_open_requests_are_400(
+    api: httpx.AsyncClient, pm: dict[str, str], body: dict[str, Any], field: str
+) -> None:
     r = await api.post("/v1/overdrachten", headers=pm, json=body)
 
     assert field in {p["name"] for p in assert_problem(r, 400)["invalidParams"]}

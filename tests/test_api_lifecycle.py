@@ -39,7 +39,7 @@ class Case:
     def parent(self) -> dict[str, str]:
         return self.parents[0]
 
-    async def step(self, method: str, sub: str, who: dict[str, str], expected: int, body: Any = None) -> dict:
+    async def step(self, method: str, sub: str, who: dict[str, str], expected: int, body: Any = None) -> dict[str, Any]:
         r = await self.api.request(method, f"{self.path}{sub}", headers=who, json=body)
         assert r.status_code == expected, f"{method} {sub}: {r.status_code} {r.text}"
         return r.json()
@@ -90,7 +90,7 @@ def new_case(api: httpx.AsyncClient, pool: asyncpg.Pool, login: Login, pm: dict[
     """Open an overdracht for a new child (school De Ster) and drive it to `stage`."""
 
     async def made(
-        stage: str = "CONCEPT", *, vve: bool = False, second_parent: bool = False, form: dict | None = None
+        stage: str = "CONCEPT", *, vve: bool = False, second_parent: bool = False, form: dict[str, Any] | None = None
     ) -> Case:
         kind_id, parent_id = await place_child(pool, vve=vve)
         parent_ids = [parent_id]
@@ -247,6 +247,25 @@ async def test_consent_can_be_withdrawn_until_receipt(new_case: NewCase, stage: 
     assert_problem(await case.api.post(f"{case.path}/verzendingen", headers=case.pm), 409)
     purged = await eventually(lambda: case.get(case.pm), lambda b: b["tijdstippen"]["inhoudVerwijderdOp"] is not None)
     assert purged["formulier"] is None and purged["status"] == "INGETROKKEN"
+
+
+@pytest.mark.parametrize(
+    ("stage", "besluit"), [("BIJ_OUDERS", "gegeven"), ("BIJ_OUDERS", "geweigerd"), ("VERZONDEN", "ingetrokken")]
+)
+async def test_a_decision_on_consent_is_answered_in_one_shape_whatever_the_purge_did(
+    new_case: NewCase, api: httpx.AsyncClient, stage: str, besluit: str
+) -> None:
+    """A refusal or withdrawal purges the content and the parents' access at once; the answer is the
+    engine's record of the step, so it cannot depend on whether the purge ran before it was read."""
+    case = await new_case(stage)
+
+    body = await case.step("POST", "/toestemmingen", case.parent, 201, {"besluit": besluit})
+
+    assert set(body) == {"id", "status", "revisie", "tijdstippen", "termijnen"}
+    assert "bijgewerktOp" not in body["tijdstippen"] and body["tijdstippen"]["geopendOp"] is not None
+    schema = (await api.get("/v1/openapi.json")).json()
+    answer = schema["paths"]["/v1/overdrachten/{overdracht_id}/toestemmingen"]["post"]["responses"]["201"]
+    assert answer["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/StapResultaat"}
 
 
 async def test_after_withdrawal_the_school_no_longer_reads_the_child(new_case: NewCase) -> None:

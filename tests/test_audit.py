@@ -65,7 +65,8 @@ class Calls:
     """The API as the test's people, with a token each."""
 
     def __init__(self, api: httpx.AsyncClient, login: Login) -> None:
-        self.api, self.login, self.tokens = api, login, {}
+        self.api, self.login = api, login
+        self.tokens: dict[UUID, dict[str, str]] = {}
 
     async def __call__(self, who: UUID, method: str, url: str, expected: int, **kwargs: Any) -> httpx.Response:
         if who not in self.tokens:
@@ -160,6 +161,7 @@ async def test_every_read_by_every_role_is_recorded(
     user = who(role, sent)
     since = await last_id(pool)
 
+    listed: list[UUID] = []
     if sub is None:
         r = await call(user, "GET", "/v1/overdrachten", 200, params={"sort": "-geopendOp", "pageSize": 100})
         listed = [UUID(o["id"]) for o in r.json()["resultaten"]]

@@ -20,9 +20,9 @@ import jwt
 import pytest
 from jwt.algorithms import has_crypto
 
-from api import auth
 from core.settings import Environment, Settings
 from overdracht import demo
+from services import auth
 from tests.conftest import Login, app_client, free_port
 from tests.happy_path import place_child
 from tests.helpers import assert_problem

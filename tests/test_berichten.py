@@ -49,7 +49,7 @@ class Mailbox:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         if self.data_reply.startswith("250"):
             message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-            self.messages.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
+            self.messages.append((list(envelope.rcpt_tos), message))
         return self.data_reply
 
 
@@ -100,7 +100,9 @@ def aanvraag(
 
 
 async def row(pool: asyncpg.Pool, bericht_id: UUID) -> asyncpg.Record:
-    return await pool.fetchrow("SELECT * FROM berichten WHERE id = $1", bericht_id)
+    stored = await pool.fetchrow("SELECT * FROM berichten WHERE id = $1", bericht_id)
+    assert stored is not None
+    return stored
 
 
 async def test_queueing_again_with_the_same_key_queues_nothing_new(pool: asyncpg.Pool, settings: Settings) -> None:
@@ -353,6 +355,7 @@ async def test_the_outbox_is_listed_newest_first_within_ones_scope(
 async def test_no_text_holds_personal_data(pool: asyncpg.Pool, settings: Settings) -> None:
     overdracht_id, kind_id, _ = await new_overdracht(pool)
     kind = await pool.fetchrow("SELECT voornaam, achternaam, geboortedatum FROM kinderen WHERE id = $1", kind_id)
+    assert kind is not None
     born = kind["geboortedatum"]
     forbidden = [
         kind["voornaam"], kind["achternaam"], born.isoformat(), born.strftime("%d-%m-%Y"),
@@ -362,7 +365,7 @@ async def test_no_text_holds_personal_data(pool: asyncpg.Pool, settings: Setting
     link = f"http://127.0.0.1:8000/v1/overdrachten/{overdracht_id}"
     combinations = list(itertools.product(BerichtSoort, Aanleiding, Ontvanger))
 
-    texts: dict[tuple, tuple[str, str]] = {}
+    texts: dict[tuple[BerichtSoort, Aanleiding, Ontvanger], tuple[str, str]] = {}
     for soort, aanleiding, ontvanger in combinations:
         request = aanvraag(
             overdracht_id, ontvanger, soort=soort, aanleiding=aanleiding, deadline=DEADLINE,

@@ -1,5 +1,7 @@
 """The private PostgreSQL cluster's helper, where it meets a machine without PostgreSQL."""
 
+import glob
+import shutil
 from pathlib import Path
 
 import pytest
@@ -8,9 +10,10 @@ from db import cluster
 
 
 def test_without_postgresql_it_says_exactly_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cluster.shutil, "which", lambda _: None)
-    monkeypatch.setattr(cluster.glob, "glob", lambda _: [])
-    monkeypatch.setattr(cluster.Path, "exists", lambda self: False)
+    # The very modules and class db.cluster uses.
+    monkeypatch.setattr(shutil, "which", lambda _: None)
+    monkeypatch.setattr(glob, "glob", lambda _: [])
+    monkeypatch.setattr(Path, "exists", lambda self: False)
 
     with pytest.raises(cluster.ClusterError) as missing:
         cluster.find_bindir()

@@ -6,6 +6,7 @@ import base64
 import json
 import os
 from datetime import date
+from typing import Any
 
 import httpx
 import pytest
@@ -44,9 +45,9 @@ def b64(key: bytes) -> SecretStr:
     return SecretStr(base64.b64encode(key).decode())
 
 
-def settings_with(keys: dict[str, bytes | str], active: str | None = None, **options: object) -> Settings:
+def settings_with(keys: dict[str, bytes | str], active: str | None = None) -> Settings:
     as_secret = {k: b64(v) if isinstance(v, bytes) else SecretStr(v) for k, v in keys.items()}
-    return Settings(environment=Environment.TEST, payload_keys=as_secret, payload_key_id=active, **options)
+    return Settings(environment=Environment.TEST, payload_keys=as_secret, payload_key_id=active)
 
 
 # The codec
@@ -189,11 +190,11 @@ async def test_the_service_converter_encrypts_values_and_error_messages() -> Non
 # The codec endpoint, as the Temporal web UI calls it
 
 
-def as_json(payloads: list[Payload]) -> dict:
+def as_json(payloads: list[Payload]) -> dict[str, Any]:
     return json_format.MessageToDict(Payloads(payloads=payloads))
 
 
-def from_json(body: dict) -> list[Payload]:
+def from_json(body: dict[str, Any]) -> list[Payload]:
     return list(json_format.ParseDict(body, Payloads()).payloads)
 
 

@@ -41,6 +41,7 @@ async def test_a_passing_deadline_flags_reminds_and_stays_marked_after_a_late_st
         return body if "te_laat_toestemming" in body["termijnen"]["openVlaggen"] else None
 
     late = await eventually(flagged)
+    assert late is not None
     assert datetime.fromisoformat(late["termijnen"]["achterstalligSinds"]) >= due
     assert late["status"] == "CONCEPT"
 

@@ -78,6 +78,7 @@ def _totals(dsn: str) -> tuple[int, int]:
                 "SELECT (SELECT count(*) FROM overdrachten) AS n,"
                 " (SELECT count(*) FROM overdracht_gebeurtenissen WHERE actor_rol IS NOT NULL) AS steps"
             )
+            assert row is not None
             return row["n"], row["steps"]
         finally:
             await conn.close()

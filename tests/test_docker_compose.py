@@ -3,6 +3,7 @@ project has."""
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import compose
 import pytest
@@ -14,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ROOT / "docker-compose.yml"
 
 
-def _services() -> dict:
+def _services() -> dict[str, Any]:
     return yaml.safe_load(COMPOSE.read_text())["services"]
 
 

@@ -7,16 +7,18 @@ from typing import Any
 
 import asyncpg
 import pytest
+from pydantic import ValidationError
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.read_model import ReadModelActivities
+from db.read_model import COLUMNS
 from overdracht import demo
 from schemas.formulier import Formulier
-from schemas.overdracht import Besluit, Deadline, Eens, Gebeurtenis, Rol, Status, Vorm
+from schemas.overdracht import Besluit, Deadline, Eens, Gebeurtenis, Rol, Status, Vlag, Vorm
 from schemas.workflow import (
     Actor,
     Cancel,
@@ -25,6 +27,7 @@ from schemas.workflow import (
     HandoverState,
     MoveDeadline,
     Open,
+    Openingsuitkomst,
     PlanWarmHandover,
     RecordChange,
     RecordConsent,
@@ -35,11 +38,15 @@ from schemas.workflow import (
     ReturnToSender,
     SaveForm,
     Send,
+    StateChanges,
     Submit,
     TimelineEvent,
+    VlagStatus,
+    changed,
 )
 from tests.conftest import TASK_QUEUE
 from tests.happy_path import COMPLETE_FORM, handover_input, place_child
+from tests.helpers import HandoverHandle
 from workflows.handover import HandoverWorkflow
 from workflows.ids import workflow_id
 from workflows.lifecycle import ALLOWED_FROM, Stap, Weigering
@@ -103,7 +110,7 @@ ROUTES: dict[Status, tuple[dict[str, Any], list[Stap]]] = {
 }
 
 
-async def start(client: Client, pool: asyncpg.Pool, *, school: bool = True, **options: Any) -> WorkflowHandle:
+async def start(client: Client, pool: asyncpg.Pool, *, school: bool = True, **options: Any) -> HandoverHandle:
     kind_id, _ = await place_child(pool, school_id=demo.STER if school else None)
     input = handover_input(kind_id, school_id=demo.STER if school else None, **options)
     handle = await client.start_workflow(
@@ -113,21 +120,22 @@ async def start(client: Client, pool: asyncpg.Pool, *, school: bool = True, **op
     return handle
 
 
-async def take(handle: WorkflowHandle, stap: Stap) -> HandoverState:
+async def take(handle: HandoverHandle, stap: Stap) -> HandoverState:
     update, cmd = STEPS[stap]
     return await handle.execute_update(update, cmd)
 
 
-async def accepted_updates(handle: WorkflowHandle) -> int:
+async def accepted_updates(handle: HandoverHandle) -> int:
     """Updates that reached the history. A validator's refusal never does; background work (a message
     being delivered) adds other events meanwhile, so those are not counted."""
     history = await handle.fetch_history()
     return sum(e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED for e in history.events)
 
 
-async def read_model(pool: asyncpg.Pool, handle: WorkflowHandle) -> tuple[Any, ...]:
+async def read_model(pool: asyncpg.Pool, handle: HandoverHandle) -> tuple[Any, ...]:
     overdracht_id = uuid.UUID(handle.id.removeprefix("overdracht-"))
     row = await pool.fetchrow("SELECT status, revisie FROM overdrachten WHERE id = $1", overdracht_id)
+    assert row is not None
     events = await pool.fetchval(
         "SELECT count(*) FROM overdracht_gebeurtenissen WHERE overdracht_id = $1", overdracht_id
     )
@@ -218,7 +226,7 @@ async def test_opening_twice_records_it_once(env: WorkflowEnvironment, worker: W
 
     again = await handle.execute_update(HandoverWorkflow.open, Open(actor=PM))
 
-    assert again.revisie == 1
+    assert again.state.revisie == 1 and again.uitkomst is Openingsuitkomst.AL_GEOPEND
     assert await read_model(pool, handle) == ("CONCEPT", 1, 1)
 
 
@@ -245,8 +253,66 @@ async def test_recording_is_idempotent_and_never_goes_back(pool: asyncpg.Pool) -
     await activities.run(record, change(1, Status.CONCEPT, Gebeurtenis.GEOPEND))  # a late duplicate
 
     row = await pool.fetchrow("SELECT status, revisie FROM overdrachten WHERE id = $1", overdracht_id)
+    assert row is not None
     events = await pool.fetch(
         "SELECT gebeurtenis FROM overdracht_gebeurtenissen WHERE overdracht_id = $1 ORDER BY revisie", overdracht_id
     )
     assert (row["status"], row["revisie"]) == ("BIJ_OUDERS", 2)
     assert [e["gebeurtenis"] for e in events] == ["GEOPEND", "INGEDIEND"]
+
+
+def _state(**fields: Any) -> HandoverState:
+    return HandoverState.model_validate(
+        {"overdracht_id": uuid.uuid4(), "kind_id": uuid.uuid4(), "gemeente_id": demo.ALMERE,
+         "locatie_id": demo.BOOMHUT, "status": Status.CONCEPT, **fields}
+    )  # fmt: skip
+
+
+def test_a_state_change_with_a_misspelt_field_or_a_wrong_type_fails() -> None:
+    state = _state()
+    now = datetime.now(UTC)
+    assert changed(state, {"geopend_op": now, "school_id": demo.STER}).geopend_op == now
+
+    misspelt: Any = {"geopend": now}  # a type checker refuses it too: StateChanges has no such key
+    with pytest.raises(ValidationError, match="geopend"):
+        changed(state, misspelt)
+    wrong_types: list[Any] = [{"geopend_op": now.date()}, {"school_id": str(demo.STER)}, {"formulier_compleet": "ja"}]
+    for wrong in wrong_types:
+        with pytest.raises(ValidationError):
+            changed(state, wrong)
+    # Neither may a change set what the recorder derives (the revision, the next deadline).
+    derived: Any = {"revisie": 7}
+    with pytest.raises(ValidationError, match="revisie"):
+        changed(state, derived)
+    assert state.geopend_op is None and state.revisie == 0  # a change makes a new state
+
+
+def test_the_changeable_fields_are_typed_as_the_state_has_them() -> None:
+    fields = HandoverState.model_fields
+    assert set(StateChanges.__annotations__) <= set(fields)
+    for name, annotation in StateChanges.__annotations__.items():
+        assert annotation == fields[name].annotation, name
+
+
+async def test_the_read_model_row_holds_every_field_of_the_state(pool: asyncpg.Pool) -> None:
+    """Written from the one column list: each field of the state, the next deadline as the workflow
+    keeps it, and the flags as the monitoring reads them."""
+    kind_id, _ = await place_child(pool)
+    now = datetime.now(UTC).replace(microsecond=0)
+    state = _state(
+        kind_id=kind_id, revisie=1, geopend_op=now, volgende_deadline=now + timedelta(days=3),
+        deadlines={Deadline.TOESTEMMING: now + timedelta(days=3), Deadline.VERZENDEN: now + timedelta(days=9)},
+        vlaggen={Vlag.SCHOOL_ONBEKEND: VlagStatus(gezet_op=now - timedelta(days=1))},
+    )  # fmt: skip
+    event = TimelineEvent(revisie=1, gebeurtenis=Gebeurtenis.GEOPEND, status=Status.CONCEPT, tijdstip=now)
+    await ActivityEnvironment().run(ReadModelActivities(pool).record, RecordChange(state=state, event=event))
+
+    row = await pool.fetchrow("SELECT * FROM overdrachten WHERE id = $1", state.overdracht_id)
+    assert row is not None and set(COLUMNS) <= set(row.keys())
+    for name in HandoverState.model_fields.keys() - {"overdracht_id", "deadlines", "vlaggen", "status"}:
+        assert row[name] == getattr(state, name), name
+    assert (row["id"], row["status"], row["bijgewerkt_op"]) == (state.overdracht_id, "CONCEPT", now)
+    assert row["volgende_deadline"] == now + timedelta(days=3)
+    assert (row["vlaggen"], row["open_vlaggen"], row["achterstallig_sinds"]) == (
+        ["school_onbekend"], ["school_onbekend"], now - timedelta(days=1),
+    )  # fmt: skip

@@ -18,11 +18,11 @@ from core.settings import Settings
 from db import protocol as protocols
 from overdracht import demo
 from protocol.dates import amsterdam_date
-from schemas.imports import elfproef, lees_datum
 from schemas.protocol import ProtocolConfig
 from services.commands import overdracht_id_for
+from services.plaatsingen_csv import elfproef, lees_datum
 from tests.conftest import Login, app_client, free_port
-from tests.helpers import assert_problem, eventually
+from tests.helpers import HandoverHandle, assert_problem, eventually
 from workflows.handover import HandoverWorkflow
 from workflows.ids import workflow_id
 
@@ -265,7 +265,7 @@ async def test_an_older_child_is_opened_by_the_importer_and_a_younger_one_waits_
     )
     # The younger child: nothing in the read model yet, but a workflow waiting to open itself.
     assert await pool.fetchval("SELECT count(*) FROM overdrachten WHERE id = $1", younger) == 0
-    handle = env.client.get_workflow_handle_for(HandoverWorkflow.run, workflow_id(younger))
+    handle: HandoverHandle = env.client.get_workflow_handle_for(HandoverWorkflow.run, workflow_id(younger))
     state = await handle.query(HandoverWorkflow.state)
     assert state.geopend_op is None and state.status.value == "CONCEPT"
     assert (await handle.describe()).close_time is None
@@ -296,6 +296,7 @@ async def test_a_beheerder_imports_for_every_location_and_a_changed_row_is_updat
     jip = await pool.fetchrow(
         "SELECT vve_indicatie, locatie_id FROM kinderen WHERE id = $1", await kind_id(pool, g, "Jip")
     )
+    assert jip is not None
     assert (jip["vve_indicatie"], jip["locatie_id"]) == (True, g.bos)
     janneke = await kind_id(pool, g, "Janneke")
     assert await pool.fetchval("SELECT locatie_id FROM kinderen WHERE id = $1", janneke) == g.wei

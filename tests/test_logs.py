@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
@@ -47,7 +48,7 @@ def captured(logger_name: str, formatter: logging.Formatter) -> Iterator[io.Stri
         logger.removeHandler(handler)
 
 
-def lines(out: io.StringIO) -> list[dict]:
+def lines(out: io.StringIO) -> list[dict[str, Any]]:
     return [json.loads(line) for line in out.getvalue().splitlines()]
 
 
@@ -100,7 +101,7 @@ def test_an_exception_is_logged_without_the_input_it_quotes() -> None:
 
     with captured("test.logs.exc", JsonFormatter()) as out:
         try:
-            Kind(geboortedatum=f"{NOOR.voornaam} {NOOR.achternaam}")  # type: ignore[arg-type]
+            Kind.model_validate({"geboortedatum": f"{NOOR.voornaam} {NOOR.achternaam}"})
         except pydantic.ValidationError:
             logging.getLogger("test.logs.exc").exception("unexpected error")
 
@@ -193,7 +194,7 @@ async def test_every_response_carries_a_request_id_and_a_sane_incoming_one_is_ke
     ],
 )
 async def test_a_bad_incoming_request_id_is_replaced(api: httpx.AsyncClient, bad: str) -> None:
-    r = await api.get("/v1/gezondheid", headers={HEADER: bad.encode("latin-1", "replace")})
+    r = await api.get("/v1/gezondheid", headers={HEADER.encode(): bad.encode("latin-1", "replace")})
     returned = r.headers[HEADER]
     assert returned != bad and len(returned) == 32 and int(returned, 16) >= 0
 

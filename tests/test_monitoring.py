@@ -19,7 +19,7 @@ import httpx
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from api.routes.monitoring import wants_csv
+from api.csv import wants_csv
 from db import protocol as protocols
 from protocol.dates import age_reached, amsterdam_date, end_of_day, school_year
 from schemas.overdracht import Status

@@ -17,11 +17,11 @@ import pytest
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 
-from api import auth
 from core.settings import Environment, Settings
 from db import ouder_codes
 from overdracht import demo
 from schemas.bericht import Aanleiding, BerichtSoort, BezorgStatus, Ontvanger
+from services import auth
 from tests.conftest import app_client, free_port, make_worker
 from tests.happy_path import COMPLETE_FORM, place_child
 from tests.helpers import assert_problem, eventually
@@ -108,6 +108,7 @@ async def submit_for_review(mailing: Mailing, pool: asyncpg.Pool) -> Submitted:
         ),
         lambda row: row is not None and row["status"] == "verzonden",
     )
+    assert bericht is not None
     codes, mails = {}, {}
     for parent_id, address in parents.items():
         [message] = [m for rcpt, m in mailing.mailbox.messages if address in rcpt]  # exactly one each

@@ -1,6 +1,6 @@
 """The permission matrix: every endpoint × every role × the caller's own scope and a foreign one.
 
-Each cell asserts the HTTP status API.md promises: 401 without a token, 403 for a role that may never
+Each cell asserts the HTTP status the API promises (README: The API): 401 without a token, 403 for a role that may never
 do this (whatever the scope), 404 for an overdracht outside the caller's scope, and inside it the
 step's success status. For the list, the monitoring and the import, "scope" is the caller's
 location, school or gemeente: the status is the same, and the answer holds only what is in scope.
@@ -112,7 +112,7 @@ class Endpoint:
     method: str
     path: str  # as the OpenAPI names it
     kind: str  # open | read | step | list | monitoring | import
-    allowed: frozenset[str]  # the roles API.md / DOMAIN.md let do this
+    allowed: frozenset[str]  # the roles the API contract lets do this
     success: int = 200
     stage: str | None = None  # step: the state a fresh overdracht is driven to for the successful call
     vve: bool = False  # step: that overdracht's child has a VVE-indicatie (a warme overdracht is required)
@@ -247,7 +247,7 @@ ENDPOINTS = [
     Endpoint("kengetallen", "GET", "/v1/monitoring/kengetallen", "monitoring", STAFF | {"school", "coordinator"}),
     Endpoint("zonder-overdracht", "GET", "/v1/monitoring/zonder-overdracht", "monitoring", frozenset({"coordinator"})),
     Endpoint("import", "POST", "/v1/imports/plaatsingen", "import", frozenset({"lm", "beheerder"})),
-    # The child's inzage-log: its parents and the voorschool location's staff (DOMAIN.md privacy).
+    # The child's inzage-log: its parents and the voorschool location's staff.
     Endpoint("inzage-log", "GET", ONE + "/inzage-log", "read", STAFF | {"ouder"}),
     # The audit trail's export: the privacy officer (functioneel beheer), their own gemeente's.
     Endpoint("audit", "GET", "/v1/audit", "audit", frozenset({"beheerder"})),
@@ -334,7 +334,9 @@ class World:
             ("beheerder", "vreemd"): self.elders.beheerder,
         }[role, scope]
 
-    async def step(self, case: Case, method: str, sub: str, who: UUID, expected: int, body: Any = None) -> dict:
+    async def step(
+        self, case: Case, method: str, sub: str, who: UUID, expected: int, body: Any = None
+    ) -> dict[str, Any]:
         r = await self.api.request(
             method, f"/v1/overdrachten/{case.id}{sub}", headers=await self.headers(who), json=body
         )
@@ -476,7 +478,7 @@ def assert_no_content(role: str, *answers: httpx.Response) -> None:
         assert not leaked, f"{role} got {leaked} from {r.request.method} {r.request.url.path}"
 
 
-# Whether each overdracht is in the user's scope, as DOMAIN.md describes it: the location's, what was
+# Whether each overdracht is in the user's scope, as the README describes it: the location's, what was
 # sent to the school, the own child's, the gemeente's. Answers the ids that are not.
 OUT_OF_SCOPE = """
 SELECT o.id FROM overdrachten o JOIN gebruikers g ON g.id = $2
@@ -564,7 +566,11 @@ async def _read(w: World, ep: Endpoint, role: str, scope: str, expected: int) ->
 async def _step(w: World, ep: Endpoint, role: str, scope: str, expected: int) -> None:
     # A fresh overdracht wherever the step should succeed; the shared one for what is refused.
     may = role in ep.allowed
-    case = await w.drive(ep.stage, vve=ep.vve) if may and scope == "eigen" else w.shared  # type: ignore[arg-type]
+    if may and scope == "eigen":
+        assert ep.stage is not None, f"{ep.key}: a step names the state its overdracht is driven to"
+        case = await w.drive(ep.stage, vve=ep.vve)
+    else:
+        case = w.shared
     body = ep.body(case) if ep.body else None
     r = await w.api.request(ep.method, ep.url(case), headers=await _auth(w, role, scope, case), json=body)
     assert_status(r, expected)
@@ -624,6 +630,7 @@ async def _monitoring(w: World, ep: Endpoint, role: str, scope: str, expected: i
             mine = str(w.elders.stadsdeel) if scope == "vreemd" else str(demo.WIJKEN[demo.LOCATIES[demo.BOOMHUT][0]][0])
         else:
             row = await w.pool.fetchrow("SELECT locatie_id, school_id FROM gebruikers WHERE id = $1", user)
+            assert row is not None
             allowed = {str(row["school_id"] if role == "school" else row["locatie_id"])}
             mine = str(demo.STER if role == "school" else demo.BOOMHUT)
         assert groups <= allowed, groups - allowed

@@ -122,6 +122,7 @@ async def test_after_refusal_nothing_personal_is_left_anywhere(
 
     # What remains is anonymous metadata, and the monitoring still counts it.
     row = await pool.fetchrow("SELECT * FROM overdrachten WHERE id = $1", uuid.UUID(opened["id"]))
+    assert row is not None
     assert (row["status"], row["kind_id"]) == ("GEWEIGERD", None)
     assert row["inhoud_verwijderd_op"] and row["engine_verwijderd_op"] and row["vve_indicatie"]
     coordinator = await login(ids["coord"])

@@ -16,9 +16,12 @@ from core.settings import Settings
 from db import protocol as protocols
 from overdracht import demo
 from protocol.dates import AMSTERDAM, end_of_day
-from services.commands import overdracht_id_for
+from schemas.overdracht import Rol
+from schemas.workflow import Actor, Open, Openingsuitkomst
+from services.commands import overdracht_id_for, start_handover
 from tests.conftest import app_client, make_worker, suite_data_converter, time_skipping_server_path
 from tests.happy_path import VVE_FORM, handover_input
+from tests.helpers import HandoverHandle
 from workflows.handover import HandoverWorkflow
 from workflows.ids import workflow_id
 
@@ -65,12 +68,7 @@ async def test_noor_born_on_29_february(story_env: WorkflowEnvironment, pool: as
     protocol = await protocols.current(pool, demo.ALMERE)
     assert protocol is not None
     input = handover_input(
-        kind_id,
-        school_id=None,
-        geboortedatum=BORN,
-        vve_indicatie=True,
-        automatisch_openen=True,
-        publish_search_attributes=False,
+        kind_id, school_id=None, geboortedatum=BORN, vve_indicatie=True, publish_search_attributes=False
     ).model_copy(update={"protocol": protocol, "overdracht_id": overdracht_id_for(kind_id)})
     overdracht_id = input.overdracht_id
     path = f"/v1/overdrachten/{overdracht_id}"
@@ -92,9 +90,15 @@ async def test_noor_born_on_29_february(story_env: WorkflowEnvironment, pool: as
             assert r.status_code in (200, 201), f"{method} {suffix}: {r.text}"
             return r.json()
 
-        # Placed in November 2026; the overdracht opens itself when Noor turns 3½ (29 August 2027).
-        handle = await story_env.client.start_workflow(
-            HandoverWorkflow.run, input, id=workflow_id(overdracht_id), task_queue=QUEUE
+        # Placed in November 2026 (imported by the location manager); the overdracht opens itself when
+        # Noor turns 3½ (29 August 2027).
+        importer = Actor(gebruiker_id=demo.LM_USER[demo.BOOMHUT], rol=Rol.LOCATIEMANAGER)
+        placed = await start_handover(
+            story_env.client, story_settings, input, Open(actor=importer, op_startleeftijd=True)
+        )
+        assert placed.uitkomst is Openingsuitkomst.INGEPLAND
+        handle: HandoverHandle = story_env.client.get_workflow_handle_for(
+            HandoverWorkflow.run, workflow_id(overdracht_id)
         )
         await at(story_env, date(2027, 8, 30))
         assert (await step("GET", "", pm))["status"] == "CONCEPT"

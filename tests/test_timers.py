@@ -12,7 +12,6 @@ from uuid import UUID
 
 import asyncpg
 import pytest
-from temporalio.client import WorkflowHandle
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
@@ -20,11 +19,25 @@ from temporalio.worker import Worker
 from core.settings import Settings
 from overdracht import demo
 from protocol.dates import add_working_days, age_reached, amsterdam_date, end_of_day
+from schemas.formulier import Formulier
 from schemas.overdracht import Besluit, Deadline, Rol, Status
-from schemas.workflow import Actor, ConfirmReceipt, MoveDeadline, Open, RecordConsent, SaveForm, Send, Submit
+from schemas.workflow import (
+    Actor,
+    ConfirmReceipt,
+    HandoverInput,
+    MoveDeadline,
+    Open,
+    Opening,
+    Openingsuitkomst,
+    RecordConsent,
+    SaveForm,
+    Send,
+    Submit,
+)
+from services.commands import start_handover
 from tests.conftest import make_worker
 from tests.happy_path import COMPLETE_FORM, handover_input, place_child
-from tests.helpers import eventually
+from tests.helpers import HandoverHandle, eventually
 from workflows.handover import UNOPENED_TIMEOUT, HandoverWorkflow
 from workflows.ids import workflow_id
 
@@ -47,7 +60,7 @@ async def skipping_worker(
 @pytest.fixture(autouse=True)
 async def _quiet_afterwards(skipping_env: WorkflowEnvironment) -> AsyncIterator[None]:
     """Terminate what a test left running, so its timers do not go off in the next test's time."""
-    started: list[WorkflowHandle] = []
+    started: list[HandoverHandle] = []
     _STARTED.set(started)
     yield
     for handle in started:
@@ -55,7 +68,7 @@ async def _quiet_afterwards(skipping_env: WorkflowEnvironment) -> AsyncIterator[
             await handle.terminate("test finished")
 
 
-_STARTED: contextvars.ContextVar[list[WorkflowHandle]] = contextvars.ContextVar("started")
+_STARTED: contextvars.ContextVar[list[HandoverHandle]] = contextvars.ContextVar("started")
 
 
 async def events(pool: asyncpg.Pool, overdracht_id: UUID, gebeurtenis: str | None = None) -> list[asyncpg.Record]:
@@ -97,7 +110,7 @@ async def today(env: WorkflowEnvironment) -> date:
 
 async def start(
     env: WorkflowEnvironment, pool: asyncpg.Pool, *, school: bool = True, **options: Any
-) -> tuple[WorkflowHandle, UUID]:
+) -> tuple[HandoverHandle, UUID]:
     kind_id, _ = await place_child(pool, school_id=demo.STER if school else None)
     options.setdefault("geboortedatum", await today(env) - timedelta(days=3 * 365 + 7 * 30))
     input = handover_input(kind_id, school_id=demo.STER if school else None, publish_search_attributes=False, **options)
@@ -173,19 +186,71 @@ async def test_left_alone_every_deadline_flags_reminds_and_escalates_on_time(
     assert to_manager <= times[0] < to_manager + timedelta(minutes=5)
     assert to_coordinator <= times[1] < to_coordinator + timedelta(minutes=5)
     row = await pool.fetchrow("SELECT open_vlaggen, achterstallig_sinds FROM overdrachten WHERE id = $1", overdracht_id)
+    assert row is not None
     assert set(row["open_vlaggen"]) == {"te_laat_toestemming", "school_onbekend", "te_laat_verzenden"}
     assert row["achterstallig_sinds"] == set_at
+
+
+async def test_asked_to_open_at_the_start_age_a_young_childs_overdracht_opens_itself_then(
+    skipping_env: WorkflowEnvironment, skipping_worker: Worker, pool: asyncpg.Pool, settings: Settings
+) -> None:
+    """The import's way in, where the workflow decides: a child younger than 3½ gets no overdracht yet
+    (no row), asking again changes nothing, and at 3½ it opens itself and invites the PM'er; a child
+    past 3½ gets it opened at once, by the importer."""
+    engine = settings.model_copy(update={"task_queue": QUEUE})
+    importer = Actor(gebruiker_id=demo.LM_USER[demo.BOOMHUT], rol=Rol.LOCATIEMANAGER)
+
+    async def placed(born: date) -> HandoverInput:
+        kind_id, _ = await place_child(pool, born=born)
+        input = handover_input(kind_id, geboortedatum=born, publish_search_attributes=False)
+        _STARTED.get().append(
+            skipping_env.client.get_workflow_handle_for(HandoverWorkflow.run, workflow_id(input.overdracht_id))
+        )
+        return input
+
+    async def import_(input: HandoverInput) -> Opening:
+        return await start_handover(skipping_env.client, engine, input, Open(actor=importer, op_startleeftijd=True))
+
+    young = await today(skipping_env) - timedelta(days=3 * 365 + 150)  # 3½ comes in about a month
+    input = await placed(young)
+    opening = await import_(input)
+    assert opening.uitkomst is Openingsuitkomst.INGEPLAND and opening.state.geopend_op is None
+    assert await pool.fetchval("SELECT count(*) FROM overdrachten WHERE id = $1", input.overdracht_id) == 0
+    assert (await import_(input)).uitkomst is Openingsuitkomst.AL_INGEPLAND
+
+    opens = end_of_day(age_reached(young, 3, 6) - timedelta(days=1))
+    await advance_to(skipping_env, opens)
+    opened = await eventually(lambda: events(pool, input.overdracht_id, "GEOPEND"))
+    assert opened[0]["actor_rol"] is None
+    assert opens <= opened[0]["tijdstip"] < opens + timedelta(minutes=5)
+    assert await eventually(lambda: messages(pool, input.overdracht_id)) == [
+        ("uitnodiging", "start", "pedagogisch_medewerker")
+    ]
+    assert (await import_(input)).uitkomst is Openingsuitkomst.AL_GEOPEND
+
+    older = await placed(await today(skipping_env) - timedelta(days=3 * 365 + 200))
+    opening = await import_(older)
+    assert opening.uitkomst is Openingsuitkomst.GEOPEND and opening.state.geopend_op is not None
+    [geopend] = await pool.fetch(
+        "SELECT actor_id, actor_rol FROM overdracht_gebeurtenissen WHERE overdracht_id = $1 AND gebeurtenis = 'GEOPEND'",
+        older.overdracht_id,
+    )
+    assert (geopend["actor_id"], geopend["actor_rol"]) == (importer.gebruiker_id, "locatiemanager")
+    await asyncio.sleep(0.5)
+    assert await messages(pool, older.overdracht_id) == []  # the importer needs no invitation
 
 
 async def _has(pool: asyncpg.Pool, overdracht_id: UUID, message: tuple[str, str, str]) -> bool:
     return message in await messages(pool, overdracht_id)
 
 
-async def _sent(env: WorkflowEnvironment, pool: asyncpg.Pool, **options: Any) -> tuple[WorkflowHandle, UUID]:
+async def _sent(env: WorkflowEnvironment, pool: asyncpg.Pool, **options: Any) -> tuple[HandoverHandle, UUID]:
     handle, overdracht_id = await start(env, pool, **options)
     parent = uuid.uuid4()
     await handle.execute_update(HandoverWorkflow.open, Open(actor=PM))
-    await handle.execute_update(HandoverWorkflow.save_form, SaveForm(actor=PM, formulier=COMPLETE_FORM))  # type: ignore[arg-type]
+    await handle.execute_update(
+        HandoverWorkflow.save_form, SaveForm(actor=PM, formulier=Formulier.model_validate(COMPLETE_FORM))
+    )
     await handle.execute_update(HandoverWorkflow.submit, Submit(actor=PM, ouders=[parent]))
     await handle.execute_update(
         HandoverWorkflow.record_consent,
@@ -199,7 +264,9 @@ async def test_the_school_is_reminded_after_5_working_days_and_flagged_after_10(
     skipping_env: WorkflowEnvironment, skipping_worker: Worker, pool: asyncpg.Pool
 ) -> None:
     handle, overdracht_id = await _sent(skipping_env, pool)
-    sent_on = amsterdam_date((await handle.query(HandoverWorkflow.state)).verzonden_op)  # type: ignore[arg-type]
+    sent = (await handle.query(HandoverWorkflow.state)).verzonden_op
+    assert sent is not None
+    sent_on = amsterdam_date(sent)
     reminder = end_of_day(add_working_days(sent_on, 5))
     due = end_of_day(add_working_days(sent_on, 10))
 
@@ -219,6 +286,7 @@ async def test_the_school_is_reminded_after_5_working_days_and_flagged_after_10(
         ConfirmReceipt(actor=SCHOOL, eerste_schooldag=await today(skipping_env) + timedelta(days=200)),
     )
     row = await pool.fetchrow("SELECT status, vlaggen, open_vlaggen FROM overdrachten WHERE id = $1", overdracht_id)
+    assert row is not None
     assert (row["status"], row["vlaggen"], row["open_vlaggen"]) == ("AFGEROND", ["te_laat_bevestigen"], [])
     count = len(await messages(pool, overdracht_id))
     await skipping_env.sleep(timedelta(days=30))
@@ -255,7 +323,9 @@ async def test_refused_content_is_purged_at_once_and_completed_content_after_thr
     refused, refused_id = await start(skipping_env, pool)
     parent = uuid.uuid4()
     await refused.execute_update(HandoverWorkflow.open, Open(actor=PM))
-    await refused.execute_update(HandoverWorkflow.save_form, SaveForm(actor=PM, formulier=COMPLETE_FORM))  # type: ignore[arg-type]
+    await refused.execute_update(
+        HandoverWorkflow.save_form, SaveForm(actor=PM, formulier=Formulier.model_validate(COMPLETE_FORM))
+    )
     await refused.execute_update(HandoverWorkflow.submit, Submit(actor=PM, ouders=[parent]))
     await refused.execute_update(
         HandoverWorkflow.record_consent,
@@ -275,9 +345,11 @@ async def test_refused_content_is_purged_at_once_and_completed_content_after_thr
     assert await pool.fetchval("SELECT count(*) FROM formulieren WHERE overdracht_id = $1", done_id) == 1
 
     result = await done.result()
-    assert result.inhoud_verwijderd_op >= end_of_day(age_reached(completed, months=3))  # type: ignore[operator]
+    assert result.inhoud_verwijderd_op is not None
+    assert result.inhoud_verwijderd_op >= end_of_day(age_reached(completed, months=3))
     assert await pool.fetchval("SELECT count(*) FROM formulieren WHERE overdracht_id = $1", done_id) == 0
     row = await pool.fetchrow("SELECT status, afgerond_op, school_id FROM overdrachten WHERE id = $1", done_id)
+    assert row is not None
     assert row["status"] == "AFGEROND" and row["afgerond_op"] and row["school_id"] == demo.STER
 
 

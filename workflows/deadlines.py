@@ -1,5 +1,6 @@
-"""The protocol's deadlines as rules: when each falls, when it is open, who is reminded and who hears
-the escalations. Pure and deterministic; the workflow keeps the timers."""
+"""The protocol's dates as rules: when each deadline falls, when it is open, who is reminded and who
+hears the escalations; when an unconfirmed dispatch expires and when the content's retention ends.
+Pure and deterministic; the workflow keeps the timers (workflows/alarms.py)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -9,7 +10,7 @@ from protocol.dates import add_working_days, age_reached, amsterdam_date, end_of
 from schemas.bericht import Aanleiding, Ontvanger
 from schemas.overdracht import Deadline, Status, Vlag
 from schemas.protocol import Leeftijd, ProtocolConfig
-from schemas.workflow import HandoverState
+from schemas.workflow import HandoverState, VlagStatus
 from workflows.lifecycle import EINDSTATUSSEN
 
 
@@ -24,21 +25,18 @@ class Niveau(StrEnum):
 
 @dataclass(frozen=True)
 class Rule:
-    vlag: Vlag
     aanleiding: Aanleiding
     leidinggevende: Ontvanger
 
 
+# Each deadline's flag is `Deadline.vlag` (schemas/overdracht.py).
 RULES: dict[Deadline, Rule] = {
-    Deadline.TOESTEMMING: Rule(Vlag.TE_LAAT_TOESTEMMING, Aanleiding.TOESTEMMING, Ontvanger.LOCATIEMANAGER),
-    Deadline.SCHOOL_BEKEND: Rule(Vlag.SCHOOL_ONBEKEND, Aanleiding.SCHOOL_ONBEKEND, Ontvanger.LOCATIEMANAGER),
-    Deadline.VERZENDEN: Rule(Vlag.TE_LAAT_VERZENDEN, Aanleiding.VERZENDEN, Ontvanger.LOCATIEMANAGER),
-    Deadline.BEVESTIGEN: Rule(Vlag.TE_LAAT_BEVESTIGEN, Aanleiding.BEVESTIGEN, Ontvanger.SCHOOLDIRECTIE),
-    Deadline.WARME_OVERDRACHT: Rule(
-        Vlag.TE_LAAT_WARME_OVERDRACHT, Aanleiding.WARME_OVERDRACHT, Ontvanger.SCHOOLDIRECTIE
-    ),
+    Deadline.TOESTEMMING: Rule(Aanleiding.TOESTEMMING, Ontvanger.LOCATIEMANAGER),
+    Deadline.SCHOOL_BEKEND: Rule(Aanleiding.SCHOOL_ONBEKEND, Ontvanger.LOCATIEMANAGER),
+    Deadline.VERZENDEN: Rule(Aanleiding.VERZENDEN, Ontvanger.LOCATIEMANAGER),
+    Deadline.BEVESTIGEN: Rule(Aanleiding.BEVESTIGEN, Ontvanger.SCHOOLDIRECTIE),
+    Deadline.WARME_OVERDRACHT: Rule(Aanleiding.WARME_OVERDRACHT, Ontvanger.SCHOOLDIRECTIE),
 }
-DEADLINE_OF: dict[Vlag, Deadline] = {rule.vlag: d for d, rule in RULES.items()}
 
 
 @dataclass(frozen=True)
@@ -79,6 +77,21 @@ def warm_handover_deadline(first_day: date) -> datetime:
 
 def confirm_deadline(sent_at: datetime, config: ProtocolConfig) -> datetime:
     return end_of_day(add_working_days(amsterdam_date(sent_at), config.bevestigen_binnen_werkdagen))
+
+
+def dispatch_expires(birth: date, config: ProtocolConfig) -> datetime:
+    """A dispatch the school never confirmed expires this many months after the 4th birthday."""
+    months = config.bewaartermijnen.onbezorgde_verzending_maanden_na_vierde_verjaardag
+    return end_of_day(age_reached(birth, 4, months))
+
+
+def retention_ends(status: Status, ended_at: datetime, config: ProtocolConfig) -> datetime:
+    """Until when the content of an overdracht that ended in `status` at `ended_at` is kept: months
+    after completion, days after a refusal, withdrawal or cancellation."""
+    terms = config.bewaartermijnen
+    if status is Status.AFGEROND:
+        return end_of_day(age_reached(amsterdam_date(ended_at), months=terms.na_afronding_maanden))
+    return ended_at + timedelta(days=terms.na_weigering_dagen)
 
 
 def alarms(deadline: Deadline, moment: datetime, state: HandoverState, config: ProtocolConfig) -> list[Alarm]:
@@ -144,3 +157,13 @@ def next_deadline(state: HandoverState) -> datetime | None:
     """The earliest deadline whose step is still open."""
     moments = [m for d, m in state.deadlines.items() if is_open(d, state)]
     return min(moments, default=None)
+
+
+def resolve_flags(state: HandoverState, now: datetime) -> dict[Vlag, VlagStatus]:
+    """A flag stays in the record, but it is no longer open once its step is taken."""
+    return {
+        vlag: VlagStatus(gezet_op=v.gezet_op, opgelost_op=now)
+        if v.opgelost_op is None and not is_open(vlag.deadline, state)
+        else v
+        for vlag, v in state.vlaggen.items()
+    }

@@ -7,9 +7,10 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.history_cleanup import HistoryCleanupActivities
+    from workflows.options import Options
 
 BATCH = 200
-CALL = {"start_to_close_timeout": timedelta(minutes=1)}
+CALL: Options = {"start_to_close_timeout": timedelta(minutes=1)}
 
 
 # Named as it was first deployed: the hourly Schedule starts it by this name.

@@ -1,9 +1,16 @@
-"""The lifecycle's rules as plain data: which step may be taken in which state. Pure and
-deterministic, shared by the workflow's validators and handlers."""
+"""The lifecycle's rules: which step may be taken in which state, whose consent it needs, when a
+warme overdracht is required. Pure and deterministic, shared by the workflow's validators and handlers."""
 
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
+from uuid import UUID
 
-from schemas.overdracht import Status
+from temporalio.exceptions import ApplicationError
+
+from schemas.formulier import Formulier, Niveau
+from schemas.overdracht import Besluit, Status
+from schemas.protocol import ToestemmingVan, WarmeOverdrachtCriteria
+from schemas.workflow import RecordConsent
 
 S = Status
 
@@ -67,3 +74,30 @@ def refusal(stap: Stap, status: Status) -> str | None:
         return None
     names = ", ".join(sorted(s.value for s in allowed))
     return f"'{stap.value}' kan alleen in status {names}; deze overdracht is nu {status.value}."
+
+
+def refused(reason: str, weigering: Weigering = Weigering.STAP_NIET_TOEGESTAAN, *details: object) -> ApplicationError:
+    """The workflow's refusal of a step: never retried; the API answers it with 409 or 422."""
+    return ApplicationError(reason, *details, type=weigering, non_retryable=True)
+
+
+def consent_step(cmd: RecordConsent) -> Stap:
+    return Stap.INTREKKEN if cmd.besluit is Besluit.INGETROKKEN else Stap.TOESTEMMING
+
+
+def consents_missing(van: ToestemmingVan, ouders: Iterable[UUID], besluiten: Mapping[UUID, Besluit]) -> int:
+    """How many parents' consent is still needed: one, or every parent with custody at submission."""
+    given = {p for p, b in besluiten.items() if b is Besluit.GEGEVEN}
+    if van is ToestemmingVan.EEN_OUDER:
+        return 0 if given else 1
+    return len(set(ouders) - given)
+
+
+def warm_handover_required(
+    criteria: WarmeOverdrachtCriteria, vve_indicatie: bool, formulier: Formulier | None, requested: bool
+) -> bool:
+    """A VVE-indicatie (at placement or in the form), a domain marked `zorg`, or a request, as the
+    protocol counts them."""
+    vve = vve_indicatie or bool(formulier and formulier.vve.indicatie)
+    zorg = bool(formulier and any(o.niveau is Niveau.ZORG for o in formulier.ontwikkeling.values()))
+    return (criteria.bij_vve_indicatie and vve) or (criteria.bij_zorg and zorg) or (criteria.op_verzoek and requested)

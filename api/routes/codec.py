@@ -1,24 +1,19 @@
 """/v1/codec: the Temporal codec-server protocol, so the engine's web UI (and `temporal --codec-endpoint`)
-can show an administrator the payloads that the engine itself holds only encrypted."""
+can show an administrator the payloads that the engine itself holds only encrypted. The routes parse,
+call their use case (services/codec.py) and answer, with the CORS headers the UI needs."""
 
-import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from google.protobuf import json_format
 from pydantic import BaseModel, ConfigDict, Field
-from temporalio.api.common.v1 import Payload, Payloads
 
-from api.deps import PayloadsDecoderen
-from api.errors import InvalidInput, problems
-from core.codec import EncryptionCodec, PayloadDecryptionError
+from api.deps import Ctx
+from api.errors import problems
 from core.settings import Settings
-from schemas.audit import Actie
-from services.audit import Audit
-
-log = logging.getLogger(__name__)
+from services import codec
 
 # Temporal's own wire format, not our vocabulary: kept here (not in schemas/) as the UI sends it.
 MAX_PAYLOADS = 1000
@@ -62,7 +57,7 @@ class _CorsRoute(APIRoute):
     """Adds the UI's CORS headers to every answer, a refusal (401, 403, 400) too: the UI can then
     tell the administrator why it shows the payloads encrypted."""
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handle = super().get_route_handler()
 
         async def with_cors(request: Request) -> Response:
@@ -84,31 +79,9 @@ class _CorsRoute(APIRoute):
 router = APIRouter(prefix="/v1/codec", tags=["beheer"], route_class=_CorsRoute)
 
 
-async def _apply(
-    body: CodecPayloads, transform: Callable[[Sequence[Payload]], Awaitable[list[Payload]]]
-) -> JSONResponse:
-    try:
-        payloads = json_format.ParseDict(body.model_dump(), Payloads()).payloads
-    except json_format.ParseError:
-        raise InvalidInput("Geen geldige payloads: metadata en data moeten base64 zijn.") from None
-    try:
-        result = await transform(payloads)
-    except PayloadDecryptionError as exc:
-        # The key id only; never key material or content.
-        raise InvalidInput(
-            f"Een payload kan niet worden ontsleuteld: sleutel {exc.key_id!r} is hier niet ingesteld, of de"
-            " payload is gewijzigd."
-        ) from None
+def _answer(payloads: dict[str, Any]) -> JSONResponse:
     # Decrypted personal data: for this screen only, never for a cache on the way.
-    return JSONResponse(json_format.MessageToDict(Payloads(payloads=result)), headers={"Cache-Control": "no-store"})
-
-
-def _codec(request: Request) -> EncryptionCodec:
-    # The engine client's own codec (engine.connect puts it on every client): exactly the service's keys.
-    codec = request.app.state.temporal.data_converter.payload_codec
-    if not isinstance(codec, EncryptionCodec):
-        raise RuntimeError("the engine client has no EncryptionCodec")
-    return codec
+    return JSONResponse(payloads, headers={"Cache-Control": "no-store"})
 
 
 _DESCRIPTION = (
@@ -125,11 +98,8 @@ _DESCRIPTION = (
     response_model=CodecPayloads,
     responses=problems(400, 401, 403),
 )
-async def decode(body: CodecPayloads, request: Request, user: PayloadsDecoderen, audit: Audit) -> JSONResponse:
-    # Who read the engine's content, how much, when; never what. In the audit trail as any other read.
-    audit.add(user, Actie.LEZEN, "engine.payloads", velden=["payloads"])
-    log.info("engine payloads decoded", extra={"gebruiker_id": str(user.id), "aantal": len(body.payloads)})
-    return await _apply(body, _codec(request).decode)
+async def decode(body: CodecPayloads, ctx: Ctx) -> JSONResponse:
+    return _answer(await codec.decode(ctx, body.model_dump()))
 
 
 @router.post(
@@ -139,9 +109,8 @@ async def decode(body: CodecPayloads, request: Request, user: PayloadsDecoderen,
     response_model=CodecPayloads,
     responses=problems(400, 401, 403),
 )
-async def encode(body: CodecPayloads, request: Request, user: PayloadsDecoderen) -> JSONResponse:
-    log.info("engine payloads encoded", extra={"gebruiker_id": str(user.id), "aantal": len(body.payloads)})
-    return await _apply(body, _codec(request).encode)
+async def encode(body: CodecPayloads, ctx: Ctx) -> JSONResponse:
+    return _answer(await codec.encode(ctx, body.model_dump()))
 
 
 def _preflight(request: Request) -> Response:

@@ -13,8 +13,10 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
-from temporalio.client import Client, WorkflowHandle
+import asyncpg
+from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from core.settings import Environment, Settings
@@ -24,6 +26,7 @@ from db.pool import create_pool
 from overdracht import demo
 from overdracht.devstack import temporal_binary
 from overdracht.worker import build_worker
+from schemas.formulier import Formulier
 from schemas.overdracht import Besluit, Deadline, Eens, Rol, Vorm
 from schemas.workflow import (
     Actor,
@@ -45,6 +48,7 @@ from schemas.workflow import (
 )
 from tests.conftest import free_port, suite_data_converter, time_skipping_server_path
 from tests.happy_path import COMPLETE_FORM, VVE_FORM, handover_input, place_child
+from tests.helpers import HandoverHandle
 from workflows import search_attributes
 from workflows.handover import HandoverWorkflow
 from workflows.ids import workflow_id
@@ -58,12 +62,14 @@ COORDINATOR = Actor(gebruiker_id=demo.COORDINATOR, rol=Rol.COORDINATOR)
 MUM = Actor(gebruiker_id=uuid.UUID("70000000-0000-4000-8000-0000000009a1"), rol=Rol.OUDER)
 DAD = Actor(gebruiker_id=uuid.UUID("70000000-0000-4000-8000-0000000009a2"), rol=Rol.OUDER)
 
-Scenario = Callable[[WorkflowHandle, WorkflowEnvironment], Awaitable[None]]
+Scenario = Callable[[HandoverHandle, WorkflowEnvironment], Awaitable[None]]
 
 
-async def _to_consent(h: WorkflowHandle, form: dict = COMPLETE_FORM, parents: tuple[Actor, ...] = (MUM,)) -> None:
+async def _to_consent(
+    h: HandoverHandle, form: dict[str, Any] = COMPLETE_FORM, parents: tuple[Actor, ...] = (MUM,)
+) -> None:
     await h.execute_update(HandoverWorkflow.open, Open(actor=PM))
-    await h.execute_update(HandoverWorkflow.save_form, SaveForm(actor=PM, formulier=form))  # type: ignore[arg-type]
+    await h.execute_update(HandoverWorkflow.save_form, SaveForm(actor=PM, formulier=Formulier.model_validate(form)))
     await h.execute_update(HandoverWorkflow.submit, Submit(actor=PM, ouders=[p.gebruiker_id for p in parents]))
     await h.execute_update(
         HandoverWorkflow.record_reaction, RecordReaction(actor=MUM, eens=Eens.JA, zienswijze="Klopt")
@@ -71,12 +77,12 @@ async def _to_consent(h: WorkflowHandle, form: dict = COMPLETE_FORM, parents: tu
     await h.execute_update(HandoverWorkflow.record_paper_copy, RecordPaperCopy(actor=PM))
 
 
-async def _consent(h: WorkflowHandle, *parents: Actor) -> None:
+async def _consent(h: HandoverHandle, *parents: Actor) -> None:
     for p in parents:
         await h.execute_update(HandoverWorkflow.record_consent, RecordConsent(actor=p, besluit=Besluit.GEGEVEN))
 
 
-async def happy(h: WorkflowHandle, env: WorkflowEnvironment) -> None:
+async def happy(h: HandoverHandle, env: WorkflowEnvironment) -> None:
     await _to_consent(h)
     await _consent(h, MUM)
     await h.execute_update(HandoverWorkflow.send, Send(actor=PM))
@@ -85,7 +91,7 @@ async def happy(h: WorkflowHandle, env: WorkflowEnvironment) -> None:
     )
 
 
-async def warm(h: WorkflowHandle, env: WorkflowEnvironment) -> None:
+async def warm(h: HandoverHandle, env: WorkflowEnvironment) -> None:
     await _to_consent(h, VVE_FORM, (MUM, DAD))
     await _consent(h, MUM, DAD)
     await h.execute_update(HandoverWorkflow.send, Send(actor=PM))
@@ -104,18 +110,18 @@ async def warm(h: WorkflowHandle, env: WorkflowEnvironment) -> None:
     )
 
 
-async def refused(h: WorkflowHandle, env: WorkflowEnvironment) -> None:
+async def refused(h: HandoverHandle, env: WorkflowEnvironment) -> None:
     await _to_consent(h)
     await h.execute_update(HandoverWorkflow.record_consent, RecordConsent(actor=MUM, besluit=Besluit.GEWEIGERD))
 
 
-async def withdrawn(h: WorkflowHandle, env: WorkflowEnvironment) -> None:
+async def withdrawn(h: HandoverHandle, env: WorkflowEnvironment) -> None:
     await _to_consent(h)
     await _consent(h, MUM)
     await h.execute_update(HandoverWorkflow.record_consent, RecordConsent(actor=MUM, besluit=Besluit.INGETROKKEN))
 
 
-async def returned(h: WorkflowHandle, env: WorkflowEnvironment) -> None:
+async def returned(h: HandoverHandle, env: WorkflowEnvironment) -> None:
     await _to_consent(h)
     await _consent(h, MUM)
     await h.execute_update(HandoverWorkflow.send, Send(actor=PM))
@@ -127,7 +133,7 @@ async def returned(h: WorkflowHandle, env: WorkflowEnvironment) -> None:
     )
 
 
-async def left_alone_then_cancelled(h: WorkflowHandle, env: WorkflowEnvironment) -> None:
+async def left_alone_then_cancelled(h: HandoverHandle, env: WorkflowEnvironment) -> None:
     await env.sleep(timedelta(days=60))  # opens itself, then the consent deadline and its escalations
     await h.execute_update(
         HandoverWorkflow.move_deadline,
@@ -142,18 +148,27 @@ async def left_alone_then_cancelled(h: WorkflowHandle, env: WorkflowEnvironment)
     await h.execute_update(HandoverWorkflow.cancel, Cancel(actor=LM, reden="Verhuisd"))
 
 
-async def never_opened(h: WorkflowHandle, env: WorkflowEnvironment) -> None:
+async def never_opened(h: HandoverHandle, env: WorkflowEnvironment) -> None:
     pass
 
 
-async def dispatch_expired(h: WorkflowHandle, env: WorkflowEnvironment) -> None:
+async def dispatch_expired(h: HandoverHandle, env: WorkflowEnvironment) -> None:
     await _to_consent(h)
     await _consent(h, MUM)
     await h.execute_update(HandoverWorkflow.send, Send(actor=PM))  # and the school never answers
 
 
+async def opens_itself_when_asked(h: HandoverHandle, env: WorkflowEnvironment) -> None:
+    ask = Open(actor=LM, op_startleeftijd=True)  # as the import asks, before the child is 3½
+    await h.execute_update(HandoverWorkflow.open, ask)
+    await h.execute_update(HandoverWorkflow.open, ask)  # asked again: nothing changes
+    await env.sleep(timedelta(days=30))  # opens itself at 3½ and invites the PM'er
+    await h.execute_update(HandoverWorkflow.open, ask)  # open already
+    await h.execute_update(HandoverWorkflow.cancel, Cancel(actor=LM, reden="Verhuisd"))
+
+
 # name: (scenario, options for the workflow input)
-SCENARIOS: dict[str, tuple[Scenario, dict]] = {
+SCENARIOS: dict[str, tuple[Scenario, dict[str, Any]]] = {
     "happy": (happy, {}),
     "warm_two_parents_late_receipt": (warm, {"vve_indicatie": True}),
     "refused": (refused, {}),
@@ -163,12 +178,20 @@ SCENARIOS: dict[str, tuple[Scenario, dict]] = {
     "never_opened": (never_opened, {}),
     # Recorded after the patch "verzending-verloopt"; the others before it, so they prove old runs replay.
     "dispatch_expired": (dispatch_expired, {}),
+    # Recorded when `open` learnt `op_startleeftijd`.
+    "opens_itself_when_asked": (opens_itself_when_asked, {"school_id": None}),
 }
 
 
 async def _record(
-    client: Client, env: WorkflowEnvironment, pool, name: str, scenario: Scenario, options: dict, sa: bool
-) -> None:  # noqa: ANN001
+    client: Client,
+    env: WorkflowEnvironment,
+    pool: asyncpg.Pool,
+    name: str,
+    scenario: Scenario,
+    options: dict[str, Any],
+    sa: bool,
+) -> None:
     kind_id, _ = await place_child(pool)
     today = (await env.get_current_time()).date()
     options = {"geboortedatum": today - timedelta(days=3 * 365 + 170), **options}

@@ -14,9 +14,9 @@ import asyncpg
 import jwt
 from jwt.algorithms import has_crypto
 
-from api.errors import Unavailable
 from core.settings import Settings
 from db import ouder_codes
+from services.errors import Unavailable
 
 DEV_ISSUER = "overdracht-dev"
 OUDER_ISSUER = "overdracht-ouder"

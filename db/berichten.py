@@ -1,0 +1,118 @@
+"""The outbox's SQL: who a message goes to, queueing it once per key, its delivery status, and the
+newest messages as development and tests read them."""
+
+from uuid import UUID
+
+import asyncpg
+
+from db.pool import Executor
+from db.scope import scoped
+from schemas.bericht import BerichtAanvraag, BezorgStatus, Ontvanger
+from schemas.gebruiker import Gebruiker
+
+# Who receives a message, within the overdracht's scope (`o`), as a condition on the users (`g`).
+_SCHOOL = "g.rol = 'school' AND g.school_id = o.school_id"
+RECIPIENTS = {
+    Ontvanger.PEDAGOGISCH_MEDEWERKER: "g.rol = 'pedagogisch_medewerker' AND g.locatie_id = o.locatie_id",
+    Ontvanger.LOCATIEMANAGER: "g.rol = 'locatiemanager' AND g.locatie_id = o.locatie_id",
+    Ontvanger.SCHOOL: _SCHOOL,
+    Ontvanger.SCHOOLDIRECTIE: f"{_SCHOOL} AND g.functie = 'directie'",
+    Ontvanger.COORDINATOR: "g.rol = 'coordinator' AND g.gemeente_id = o.gemeente_id",
+    Ontvanger.OUDERS: "g.rol = 'ouder' AND g.kind_id = o.kind_id",
+}
+
+
+async def overdracht_exists(conn: Executor, overdracht_id: UUID) -> bool:
+    return await conn.fetchval("SELECT 1 FROM overdrachten WHERE id = $1", overdracht_id) is not None
+
+
+async def addresses(conn: Executor, overdracht_id: UUID, ontvanger: Ontvanger) -> list[str]:
+    """The addresses of whoever is `ontvanger` for this overdracht now, sorted."""
+    sql = (
+        "SELECT DISTINCT g.email FROM gebruikers g JOIN overdrachten o ON o.id = $1"
+        " WHERE {} AND g.email IS NOT NULL AND g.email <> '' ORDER BY g.email"
+    )
+    found = await conn.fetch(sql.format(RECIPIENTS[ontvanger]), overdracht_id)
+    if not found and ontvanger is Ontvanger.SCHOOLDIRECTIE:
+        # A school that marked no direction (with an address) still hears of what is late.
+        found = await conn.fetch(sql.format(RECIPIENTS[Ontvanger.SCHOOL]), overdracht_id)
+    return [r["email"] for r in found]
+
+
+async def queue(
+    conn: Executor,
+    bericht_id: UUID,
+    aanvraag: BerichtAanvraag,
+    aan: list[str],
+    onderwerp: str,
+    tekst: str,
+    message_id: str,
+) -> UUID:
+    """Add the message to the outbox as `bericht_id`, unless one with its key is there: then that one's id."""
+    inserted: UUID | None = await conn.fetchval(
+        """
+        INSERT INTO berichten (id, overdracht_id, sleutel, soort, aanleiding, ontvanger, aan,
+                               onderwerp, tekst, deadline, status, message_id)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+        ON CONFLICT (overdracht_id, sleutel) DO NOTHING
+        RETURNING id
+        """,
+        bericht_id, aanvraag.overdracht_id, aanvraag.sleutel, aanvraag.soort.value,
+        aanvraag.aanleiding.value, aanvraag.ontvanger.value, aan, onderwerp, tekst, aanvraag.deadline,
+        (BezorgStatus.WACHTEND if aan else BezorgStatus.GEEN_ADRES).value, message_id,
+    )  # fmt: skip
+    if inserted is not None:
+        return inserted
+    existing: UUID = await conn.fetchval(
+        "SELECT id FROM berichten WHERE overdracht_id = $1 AND sleutel = $2", aanvraag.overdracht_id, aanvraag.sleutel
+    )
+    return existing
+
+
+async def lock_for_delivery(conn: Executor, bericht_id: UUID) -> asyncpg.Record | None:
+    """The message, locked until the transaction ends, with what delivery needs."""
+    return await conn.fetchrow(
+        "SELECT overdracht_id, sleutel, soort, aanleiding, ontvanger, deadline, status,"
+        " bezorging_gestart_op, aan, onderwerp, tekst, message_id"
+        " FROM berichten WHERE id = $1 FOR UPDATE",
+        bericht_id,
+    )
+
+
+async def delivery_started(conn: Executor, bericht_id: UUID) -> None:
+    await conn.execute("UPDATE berichten SET bezorging_gestart_op = now() WHERE id = $1", bericht_id)
+
+
+async def nothing_sent(conn: Executor, bericht_id: UUID) -> None:
+    """The mail server certainly accepted nothing: a later attempt may send it."""
+    await conn.execute(
+        "UPDATE berichten SET bezorging_gestart_op = NULL WHERE id = $1 AND status = $2",
+        bericht_id,
+        BezorgStatus.WACHTEND.value,
+    )
+
+
+async def set_status(conn: Executor, bericht_id: UUID, status: BezorgStatus) -> None:
+    await conn.execute("UPDATE berichten SET status = $2 WHERE id = $1", bericht_id, status.value)
+
+
+async def sent(conn: Executor, bericht_id: UUID) -> None:
+    await conn.execute(
+        "UPDATE berichten SET status = $2, verzonden_op = now() WHERE id = $1", bericht_id, BezorgStatus.VERZONDEN.value
+    )
+
+
+async def newest(pool: asyncpg.Pool, user: Gebruiker, overdracht_id: UUID | None, limit: int) -> list[asyncpg.Record]:
+    """The newest messages, of one overdracht or all. The read model's own scope: a message exists for
+    the caller only when its overdracht does."""
+    where = scoped(user)
+    if overdracht_id is not None:
+        where.add("b.overdracht_id = {}", overdracht_id)
+    return await pool.fetch(
+        "SELECT b.id, b.overdracht_id, b.soort, b.aanleiding, b.ontvanger, b.aan, b.onderwerp, b.tekst,"
+        " b.deadline, b.status, b.aangemaakt_op, b.verzonden_op"
+        " FROM berichten b JOIN overdrachten o ON o.id = b.overdracht_id"
+        + where.sql()
+        + f" ORDER BY b.aangemaakt_op DESC, b.id DESC LIMIT {int(limit)}",
+        *where.args,
+    )

@@ -1,0 +1,116 @@
+"""The read model's writes: the workflow's changes, the purge of content, the engine cleanup's marks."""
+
+import json
+from collections.abc import Callable
+from enum import Enum
+from uuid import UUID
+
+import asyncpg
+
+from db import idempotency
+from db.pool import Executor
+from schemas.workflow import HandoverState, RecordChange
+
+
+def _field(name: str) -> Callable[[RecordChange], object]:
+    def value(change: RecordChange) -> object:
+        v = getattr(change.state, name)
+        return v.value if isinstance(v, Enum) else v
+
+    return value
+
+
+# Every column of `overdrachten` the workflow writes, and how its value is read from a change: each
+# field of HandoverState is the column of the same name (a new field needs only its migration), and
+# these are computed.
+COLUMNS: dict[str, Callable[[RecordChange], object]] = {
+    "id": lambda c: c.state.overdracht_id,
+    **{name: _field(name) for name in HandoverState.model_fields if name != "overdracht_id"},
+    "deadlines": lambda c: json.dumps({d.value: m.isoformat() for d, m in c.state.deadlines.items()}),
+    "vlaggen": lambda c: sorted(v.value for v in c.state.vlaggen),
+    "open_vlaggen": lambda c: [v.value for v in c.state.open_vlaggen],
+    "achterstallig_sinds": lambda c: c.state.achterstallig_sinds,
+    "bijgewerkt_op": lambda c: c.event.tijdstip,
+}
+# Set once, by the first change: who the overdracht is for and where (the purge clears kind_id).
+_FIXED = {"id", "kind_id", "gemeente_id", "locatie_id"}
+_UPSERT = f"""
+    INSERT INTO overdrachten ({", ".join(COLUMNS)})
+    VALUES ({", ".join(f"${i}" for i in range(1, len(COLUMNS) + 1))})
+    ON CONFLICT (id) DO UPDATE SET
+        {", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS if c not in _FIXED)}
+    WHERE overdrachten.revisie < EXCLUDED.revisie
+"""
+
+
+async def record(conn: Executor, change: RecordChange) -> None:
+    """Apply one change; run it in a transaction. A change older than the row (a retry, a late
+    duplicate) changes nothing: rows carry the workflow's revision and only move forward."""
+    s, e = change.state, change.event
+    await conn.execute(_UPSERT, *(value(change) for value in COLUMNS.values()))
+    await conn.execute(
+        """
+        INSERT INTO overdracht_gebeurtenissen
+            (overdracht_id, revisie, gebeurtenis, status, tijdstip, actor_id, actor_rol, details, toelichting)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9)
+        ON CONFLICT (overdracht_id, revisie) DO NOTHING
+        """,
+        s.overdracht_id, e.revisie, e.gebeurtenis.value, e.status.value, e.tijdstip,
+        e.actor.gebruiker_id if e.actor else None, e.actor.rol.value if e.actor else None,
+        json.dumps(e.details), e.toelichting,
+    )  # fmt: skip
+    if change.formulier is not None:
+        await conn.execute(
+            """
+            INSERT INTO formulieren (overdracht_id, inhoud, revisie, bijgewerkt_op)
+            VALUES ($1, $2::jsonb, $3, $4)
+            ON CONFLICT (overdracht_id) DO UPDATE
+                SET inhoud = EXCLUDED.inhoud, revisie = EXCLUDED.revisie, bijgewerkt_op = EXCLUDED.bijgewerkt_op
+                WHERE formulieren.revisie < EXCLUDED.revisie
+            """,
+            s.overdracht_id, change.formulier.model_dump_json(), s.revisie, e.tijdstip,
+        )  # fmt: skip
+    if (r := change.reactie) is not None:
+        await conn.execute(
+            """
+            INSERT INTO ouderreacties (overdracht_id, ouder_id, zienswijze, eens, reden, tijdstip)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (overdracht_id, ouder_id) DO UPDATE
+                SET zienswijze = EXCLUDED.zienswijze, eens = EXCLUDED.eens, reden = EXCLUDED.reden,
+                    tijdstip = EXCLUDED.tijdstip
+                WHERE ouderreacties.tijdstip <= EXCLUDED.tijdstip
+            """,
+            s.overdracht_id, r.ouder_id, r.zienswijze, r.eens.value, r.reden, e.tijdstip,
+        )  # fmt: skip
+
+
+async def purge_content(conn: Executor, overdracht_id: UUID) -> None:
+    """Delete everything personal about this overdracht, keep the metadata; run it in a transaction.
+    Idempotent."""
+    for table in ("formulieren", "ouderreacties", "ouder_codes", "berichten"):
+        await conn.execute(f"DELETE FROM {table} WHERE overdracht_id = $1", overdracht_id)
+    await conn.execute(
+        "UPDATE overdracht_gebeurtenissen SET toelichting = NULL WHERE overdracht_id = $1", overdracht_id
+    )
+    await idempotency.forget_overdracht(conn, overdracht_id)
+    # Last, the child: its parents' accounts go with it, the overdracht keeps a null kind_id.
+    kind_id = await conn.fetchval("SELECT kind_id FROM overdrachten WHERE id = $1", overdracht_id)
+    if kind_id is not None:
+        await conn.execute("DELETE FROM kinderen WHERE id = $1", kind_id)
+
+
+async def purged(pool: asyncpg.Pool, limit: int) -> list[UUID]:
+    """Overdrachten whose content is purged and whose history the engine may still hold, oldest first."""
+    rows = await pool.fetch(
+        "SELECT id FROM overdrachten WHERE inhoud_verwijderd_op IS NOT NULL AND engine_verwijderd_op IS NULL"
+        " ORDER BY inhoud_verwijderd_op LIMIT $1",
+        limit,
+    )
+    return [r["id"] for r in rows]
+
+
+async def history_deleted(pool: asyncpg.Pool, overdracht_id: UUID) -> None:
+    await pool.execute(
+        "UPDATE overdrachten SET engine_verwijderd_op = now() WHERE id = $1 AND engine_verwijderd_op IS NULL",
+        overdracht_id,
+    )

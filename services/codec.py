@@ -1,0 +1,64 @@
+"""Use cases of the engine's payloads for the beheerder: decrypt them (a read of whatever personal data
+they hold, so audited) and encrypt them, as the Temporal web UI asks through its codec-server protocol."""
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from google.protobuf import json_format
+from temporalio.api.common.v1 import Payload, Payloads
+
+from core.codec import EncryptionCodec, PayloadDecryptionError
+from schemas.audit import Actie
+from services.context import Context
+from services.errors import InvalidInput
+from services.permissions import Capability, require
+
+log = logging.getLogger(__name__)
+
+Transform = Callable[[Sequence[Payload]], Awaitable[list[Payload]]]
+
+
+def _codec(ctx: Context) -> EncryptionCodec:
+    # The engine client's own codec (core/temporal.py puts it on every client): exactly the service's keys.
+    codec = ctx.temporal.data_converter.payload_codec
+    if not isinstance(codec, EncryptionCodec):
+        raise RuntimeError("the engine client has no EncryptionCodec")
+    return codec
+
+
+async def _apply(payloads: dict[str, Any], transform: Transform) -> dict[str, Any]:
+    """Payloads in the protocol's JSON (protobuf JSON, values base64) through the codec, and back."""
+    try:
+        parsed = json_format.ParseDict(payloads, Payloads()).payloads
+    except json_format.ParseError:
+        raise InvalidInput("Geen geldige payloads: metadata en data moeten base64 zijn.") from None
+    try:
+        result = await transform(parsed)
+    except PayloadDecryptionError as exc:
+        # The key id only; never key material or content.
+        raise InvalidInput(
+            f"Een payload kan niet worden ontsleuteld: sleutel {exc.key_id!r} is hier niet ingesteld, of de"
+            " payload is gewijzigd."
+        ) from None
+    return json_format.MessageToDict(Payloads(payloads=result))
+
+
+def _count(payloads: dict[str, Any]) -> int:
+    return len(payloads.get("payloads", ()))
+
+
+async def decode(ctx: Context, payloads: dict[str, Any]) -> dict[str, Any]:
+    """The payloads decrypted; those that are not encrypted come back as they are."""
+    user = require(ctx, Capability.PAYLOADS_DECODEREN)
+    # Who read the engine's content, how much, when; never what. In the audit trail as any other read.
+    ctx.audit.add(user, Actie.LEZEN, "engine.payloads", velden=["payloads"])
+    log.info("engine payloads decoded", extra={"gebruiker_id": str(user.id), "aantal": _count(payloads)})
+    return await _apply(payloads, _codec(ctx).decode)
+
+
+async def encode(ctx: Context, payloads: dict[str, Any]) -> dict[str, Any]:
+    """The payloads encrypted with the active key. Nothing is read: no audit row."""
+    user = require(ctx, Capability.PAYLOADS_DECODEREN)
+    log.info("engine payloads encoded", extra={"gebruiker_id": str(user.id), "aantal": _count(payloads)})
+    return await _apply(payloads, _codec(ctx).encode)

@@ -1,0 +1,48 @@
+"""The one error hierarchy of the service layer. Each error carries the HTTP status, title and stable
+`code` it is answered with (api/errors.py maps it to problem+json; the pages to an error page), and a
+`detail` for the person in front of the screen: Dutch, actionable, without engine words or personal data."""
+
+from typing import Any
+
+
+class ServiceError(Exception):
+    status = 500
+    title = "Er ging iets mis"
+    code = "INTERNE_FOUT"
+
+    def __init__(self, detail: str, **extensions: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extensions = extensions
+
+
+class InvalidInput(ServiceError):
+    status, title, code = 400, "Ongeldige invoer", "ONGELDIGE_INVOER"
+
+
+class Unauthenticated(ServiceError):
+    status, title, code = 401, "Niet aangemeld", "NIET_AANGEMELD"
+
+
+class Forbidden(ServiceError):
+    status, title, code = 403, "Niet toegestaan voor uw rol", "ROL_NIET_TOEGESTAAN"
+
+
+class NotFound(ServiceError):
+    status, title, code = 404, "Niet gevonden", "NIET_GEVONDEN"
+
+
+class StepNotAllowed(ServiceError):
+    status, title, code = 409, "Deze stap kan nu niet", "STAP_NIET_TOEGESTAAN"
+
+
+class NoProtocol(ServiceError):
+    status, title, code = 409, "Geen protocol ingesteld", "PROTOCOL_ONTBREEKT"
+
+
+class FormIncomplete(ServiceError):
+    status, title, code = 422, "Formulier onvolledig", "FORMULIER_ONVOLLEDIG"
+
+
+class Unavailable(ServiceError):
+    status, title, code = 503, "Tijdelijk niet beschikbaar", "NIET_BESCHIKBAAR"

@@ -1,0 +1,128 @@
+"""Use cases of the overdrachten as a whole: open one for a child, read one (its detail and its
+timeline), and list those the caller may see."""
+
+from dataclasses import dataclass
+from uuid import UUID
+
+import asyncpg
+
+from db import kinderen, organisaties, overdrachten
+from db import protocol as protocols
+from schemas.api import OverdrachtDetail, OverdrachtenPagina, Tijdlijn
+from schemas.audit import Actie
+from schemas.lijst import Filters, Sort
+from schemas.workflow import Actor, HandoverInput, Open
+from services import commands, views
+from services.audit import OPENEN_VELDEN, velden_in, velden_in_tijdlijn
+from services.context import Context
+from services.errors import InvalidInput, NoProtocol, NotFound
+from services.paging import decode_cursor, encode_cursor
+from services.permissions import Capability, require
+
+NOT_FOUND = "Deze overdracht bestaat niet of u heeft er geen toegang toe."
+
+
+def actor(ctx: Context) -> Actor:
+    return Actor(gebruiker_id=ctx.user.id, rol=ctx.user.rol)
+
+
+async def visible(ctx: Context, overdracht_id: UUID) -> asyncpg.Record:
+    """The overdracht's row, when the caller may see it; else a 404 that does not say whether it exists."""
+    row = await overdrachten.get(ctx.pool, ctx.user, overdracht_id)
+    if row is None:
+        raise NotFound(NOT_FOUND)
+    return row
+
+
+async def known_school(ctx: Context, school_id: UUID) -> None:
+    # An unknown school is a 400 about the input: it says nothing about an overdracht the caller can't see.
+    if not await organisaties.school_exists(ctx.pool, school_id):
+        raise InvalidInput(
+            "De gekozen school bestaat niet.", invalid_params=[{"name": "schoolId", "reason": "onbekende school"}]
+        )
+
+
+async def answer(ctx: Context, overdracht_id: UUID) -> OverdrachtDetail:
+    """The overdracht as the caller may see it: content only for roles that may read it."""
+    row = await visible(ctx, overdracht_id)
+    if not ctx.user.reads_content:
+        return views.detail(row, ctx.user, None, [])
+    formulier = await overdrachten.form(ctx.pool, overdracht_id)
+    return views.detail(row, ctx.user, formulier, await overdrachten.reactions(ctx.pool, overdracht_id))
+
+
+@dataclass(frozen=True)
+class Geopend:
+    overdracht: OverdrachtDetail
+    nieuw: bool  # False: it was open already, and is answered as it is
+
+
+async def open_overdracht(ctx: Context, kind_id: UUID, school_id: UUID | None = None) -> Geopend:
+    """Open the overdracht of a child placed at the caller's location. Idempotent per child: its id
+    derives from the child's, so opening again (or a retry) finds the same one."""
+    user = require(ctx, Capability.OVERDRACHT_OPENEN)
+    entry = ctx.audit.add(user, Actie.WIJZIGEN, "overdracht.openen", kind_id=kind_id, velden=OPENEN_VELDEN)
+    kind = await kinderen.placed_at(ctx.pool, kind_id, user.locatie_id) if user.locatie_id else None
+    if kind is None:
+        raise NotFound("Dit kind is niet bekend op uw locatie.")
+    overdracht_id = entry.overdracht_id = commands.overdracht_id_for(kind_id)
+    if await overdrachten.get(ctx.pool, user, overdracht_id) is not None:
+        return Geopend(await answer(ctx, overdracht_id), nieuw=False)
+    if school_id is not None:
+        await known_school(ctx, school_id)
+    protocol = await protocols.current(ctx.pool, kind["gemeente_id"])
+    if protocol is None:
+        raise NoProtocol("Voor deze gemeente is nog geen protocol ingesteld; vraag het functioneel beheer.")
+    handover = HandoverInput(
+        overdracht_id=overdracht_id,
+        kind_id=kind_id,
+        gemeente_id=kind["gemeente_id"],
+        locatie_id=kind["locatie_id"],
+        school_id=school_id or kind["aangemelde_school_id"],
+        geboortedatum=kind["geboortedatum"],
+        vve_indicatie=kind["vve_indicatie"],
+        protocol=protocol,
+    )
+    await commands.start_handover(ctx.temporal, ctx.settings, handover, Open(actor=actor(ctx)))
+    return Geopend(await answer(ctx, overdracht_id), nieuw=True)
+
+
+async def detail(ctx: Context, overdracht_id: UUID) -> OverdrachtDetail:
+    user = require(ctx, Capability.OVERDRACHT_LEZEN, overdracht_id=overdracht_id, actie=Actie.LEZEN)
+    entry = ctx.audit.lezen(user, "overdracht.detail", overdracht_id)
+    result = await answer(ctx, overdracht_id)
+    entry.velden = velden_in(result)
+    return result
+
+
+async def timeline(ctx: Context, overdracht_id: UUID) -> Tijdlijn:
+    user = require(ctx, Capability.OVERDRACHT_LEZEN, overdracht_id=overdracht_id, actie=Actie.LEZEN)
+    entry = ctx.audit.lezen(user, "overdracht.tijdlijn", overdracht_id)
+    await visible(ctx, overdracht_id)
+    rows = await overdrachten.timeline(ctx.pool, overdracht_id)
+    result = Tijdlijn(gebeurtenissen=[views.timeline_item(r, user) for r in rows])
+    entry.velden = velden_in_tijdlijn(result)
+    return result
+
+
+async def page(
+    ctx: Context,
+    filters: Filters,
+    sort: Sort,
+    page_size: int,
+    cursor: str | None = None,
+) -> OverdrachtenPagina:
+    """One page of the overdrachten the caller may see; `volgendeCursor` continues it."""
+    user = require(ctx, Capability.OVERDRACHT_LEZEN, actie=Actie.LEZEN)
+    after = decode_cursor(cursor, sort.value) if cursor else None
+    rows = await overdrachten.page(ctx.pool, user, filters, sort, after, page_size + 1)
+    more = len(rows) > page_size
+    rows = rows[:page_size]
+    next_cursor = encode_cursor(sort.value, rows[-1]["sort_key"], rows[-1]["id"]) if more else None
+    result = OverdrachtenPagina(resultaten=[views.summary(r, user) for r in rows], volgende_cursor=next_cursor)
+    ctx.audit.lijst(
+        user,
+        "overdrachten.lijst",
+        [(r["id"], r["kind_id"], velden_in(o)) for r, o in zip(rows, result.resultaten, strict=True)],
+    )
+    return result

@@ -1,0 +1,106 @@
+"""Who may do what: each capability, what it allows in words, and the roles that have it. The one
+permission check of the service: every use case calls `require` first; the API and the pages have none
+of their own. Scope (which overdrachten a role sees) is the other half: db/scope.py."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from uuid import UUID
+
+from schemas.audit import Actie
+from schemas.gebruiker import Gebruiker
+from schemas.overdracht import Rol
+from services.context import Context
+from services.errors import Forbidden
+
+
+class Capability(StrEnum):
+    """A capability; its value is the `grondslag` (why) of every audit row the use case adds."""
+
+    OVERDRACHT_OPENEN = "OverdrachtOpenen"
+    OVERDRACHT_LEZEN = "OverdrachtLezen"
+    FORMULIER_BEWERKEN = "FormulierBewerken"
+    PAPIEREN_KOPIE_VASTLEGGEN = "PapierenKopieVastleggen"
+    SCHOOL_KIEZEN = "SchoolKiezen"
+    OUDERREACTIE_GEVEN = "OuderreactieGeven"
+    TOESTEMMING_GEVEN = "ToestemmingGeven"
+    VERZENDEN = "Verzenden"
+    INTAKE_BEVESTIGEN = "IntakeBevestigen"
+    RETOURNEREN = "Retourneren"
+    WARME_OVERDRACHT_BIJDRAGEN = "WarmeOverdrachtBijdragen"
+    ANNULEREN = "Annuleren"
+    DEADLINE_VERPLAATSEN = "DeadlineVerplaatsen"
+    PLAATSINGEN_IMPORTEREN = "PlaatsingenImporteren"
+    MONITORING_LEZEN = "MonitoringLezen"
+    ACHTERSTANDEN_LEZEN = "AchterstandenLezen"
+    KINDEREN_ZONDER_OVERDRACHT_ZIEN = "KinderenZonderOverdrachtZien"
+    PAYLOADS_DECODEREN = "PayloadsDecoderen"
+    INZAGE_LOG_LEZEN = "InzageLogLezen"
+    AUDIT_EXPORTEREN = "AuditExporteren"
+    BERICHTEN_INZIEN = "BerichtenInzien"
+
+
+@dataclass(frozen=True)
+class Permission:
+    what: str  # completes "Met de rol … kunt u niet …" and the inzage-log's "why"
+    roles: frozenset[Rol]
+
+
+PM, LM, OUDER, SCHOOL = Rol.PEDAGOGISCH_MEDEWERKER, Rol.LOCATIEMANAGER, Rol.OUDER, Rol.SCHOOL
+COORDINATOR, BEHEERDER = Rol.COORDINATOR, Rol.BEHEERDER
+STAFF = frozenset({PM, LM})
+C = Capability
+
+# The role table of the domain, one line each.
+PERMISSIONS: dict[Capability, Permission] = {
+    C.OVERDRACHT_OPENEN: Permission("een overdracht openen", STAFF),
+    # Reading what the list, the detail and the timeline show: everyone, within their scope (and only
+    # the fields their role may read: services/views.py).
+    C.OVERDRACHT_LEZEN: Permission("overdrachten bekijken", frozenset(Rol)),
+    C.FORMULIER_BEWERKEN: Permission("het formulier bewerken of indienen", STAFF),
+    C.PAPIEREN_KOPIE_VASTLEGGEN: Permission("een papieren kopie vastleggen", STAFF),
+    C.SCHOOL_KIEZEN: Permission("de school kiezen", STAFF | {OUDER}),
+    C.OUDERREACTIE_GEVEN: Permission("een reactie van de ouders geven", frozenset({OUDER})),
+    C.TOESTEMMING_GEVEN: Permission("toestemming geven, weigeren of intrekken", frozenset({OUDER})),
+    C.VERZENDEN: Permission("de overdracht verzenden", STAFF),
+    C.INTAKE_BEVESTIGEN: Permission("ontvangst en intake bevestigen", frozenset({SCHOOL})),
+    C.RETOURNEREN: Permission("een overdracht retour sturen", frozenset({SCHOOL})),
+    # The PM'er and the school plan and record it; parents may ask for one (the use case lets them only ask).
+    C.WARME_OVERDRACHT_BIJDRAGEN: Permission("aan de warme overdracht bijdragen", frozenset({PM, SCHOOL, OUDER})),
+    C.ANNULEREN: Permission("een overdracht annuleren", frozenset({LM})),
+    C.DEADLINE_VERPLAATSEN: Permission("een deadline verplaatsen", frozenset({COORDINATOR})),
+    C.PLAATSINGEN_IMPORTEREN: Permission("plaatsingen importeren", frozenset({LM, BEHEERDER})),
+    C.MONITORING_LEZEN: Permission("de monitoring bekijken", STAFF | {SCHOOL, COORDINATOR}),
+    C.ACHTERSTANDEN_LEZEN: Permission("de achterstanden bekijken", frozenset({LM, COORDINATOR, SCHOOL})),
+    C.KINDEREN_ZONDER_OVERDRACHT_ZIEN: Permission("de kinderen zonder overdracht bekijken", frozenset({COORDINATOR})),
+    C.PAYLOADS_DECODEREN: Permission("versleutelde gegevens inzien", frozenset({BEHEERDER})),
+    # Parents see the log of their own child; the location's staff see it with them.
+    C.INZAGE_LOG_LEZEN: Permission("het inzage-log van een kind bekijken", STAFF | {OUDER}),
+    # The privacy officer's export of the audit trail: functioneel beheer, for their gemeente.
+    C.AUDIT_EXPORTEREN: Permission("het audit-log exporteren", frozenset({BEHEERDER})),
+    # The development outbox: what would have been mailed.
+    C.BERICHTEN_INZIEN: Permission("de berichten inzien", STAFF | {COORDINATOR, BEHEERDER}),
+}
+
+
+def allows(user: Gebruiker, capability: Capability) -> bool:
+    return user.rol in PERMISSIONS[capability].roles
+
+
+def require(
+    ctx: Context, capability: Capability, *, overdracht_id: UUID | None = None, actie: Actie = Actie.WIJZIGEN
+) -> Gebruiker:
+    """The caller, when their role has `capability`; else a 403 (recorded in the audit trail, with the
+    overdracht it named). Sets the 'why' of every audit row the use case adds after it."""
+    ctx.audit.grondslag = capability.value
+    if not allows(ctx.user, capability):
+        ctx.audit.refused(ctx.user, actie, overdracht_id)
+        raise Forbidden(f"Met de rol '{ctx.user.rol.value}' kunt u niet {PERMISSIONS[capability].what}.")
+    return ctx.user
+
+
+def description(grondslag: str) -> str | None:
+    """What a capability allows, in words (the inzage-log's 'why')."""
+    try:
+        return PERMISSIONS[Capability(grondslag)].what
+    except ValueError:
+        return None

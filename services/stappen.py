@@ -1,0 +1,273 @@
+"""The steps of an overdracht's lifecycle, one use case each. Every step goes the same way (`_take`):
+the capability, the audit row, the caller's scope (404 outside it), then the workflow decides whether
+the step fits the state (409 or 422 otherwise); the answer is the overdracht as it now is."""
+
+import inspect
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import TypeVar
+from uuid import UUID
+
+import asyncpg
+from pydantic import BaseModel
+from temporalio.workflow import UpdateMethodMultiParam
+
+from db import kinderen
+from protocol.dates import end_of_day
+from schemas.api import (
+    OntvangstBevestigen,
+    Ouderreactie,
+    OverdrachtDetail,
+    StapResultaat,
+    StapTijdstippen,
+    Termijnen,
+    WarmeOverdrachtAanvragen,
+    WarmeOverdrachtActie,
+    WarmeOverdrachtPlannen,
+)
+from schemas.formulier import Formulier
+from schemas.overdracht import Besluit, Deadline, Rol
+from schemas.workflow import (
+    Actor,
+    Cancel,
+    ChooseSchool,
+    ConfirmReceipt,
+    HandoverState,
+    MoveDeadline,
+    PlanWarmHandover,
+    RecordConsent,
+    RecordPaperCopy,
+    RecordReaction,
+    RecordWarmHandover,
+    RequestWarmHandover,
+    ReturnToSender,
+    SaveForm,
+    Send,
+    Submit,
+)
+from services import commands
+from services.audit import velden_van_stap
+from services.context import Context
+from services.errors import Forbidden
+from services.overdrachten import actor, answer, known_school, visible
+from services.permissions import Capability, require
+from workflows.handover import HandoverWorkflow
+
+Cmd = TypeVar("Cmd", bound=BaseModel)
+# One of the workflow's updates, taking the command `Cmd`.
+Update = UpdateMethodMultiParam[[HandoverWorkflow, Cmd], HandoverState]
+# Makes the workflow's command from the caller and the overdracht's row (some need to look something up).
+Command = Callable[[Actor, asyncpg.Record], Cmd | Awaitable[Cmd]]
+
+
+class _Step:
+    """One step under way: the capability checked and the audit row registered first, so a refusal
+    (403, 404, 409, …) is recorded too."""
+
+    def __init__(self, ctx: Context, capability: Capability, onderwerp: str, overdracht_id: UUID) -> None:
+        self.ctx, self.overdracht_id = ctx, overdracht_id
+        self.user = require(ctx, capability, overdracht_id=overdracht_id)
+        self.entry = ctx.audit.wijzigen(self.user, onderwerp, overdracht_id)
+
+    async def take(self, update: Update[Cmd], command: Command[Cmd]) -> HandoverState:
+        ctx = self.ctx
+        row = await visible(ctx, self.overdracht_id)
+        made = command(actor(ctx), row)
+        cmd = await made if inspect.isawaitable(made) else made
+        self.entry.velden = await velden_van_stap(ctx.pool, self.overdracht_id, cmd)
+        return await commands.take_step(ctx.temporal, ctx.settings, self.overdracht_id, update, cmd)
+
+
+async def _take(
+    ctx: Context,
+    capability: Capability,
+    onderwerp: str,
+    overdracht_id: UUID,
+    update: Update[Cmd],
+    command: Command[Cmd],
+) -> HandoverState:
+    return await _Step(ctx, capability, onderwerp, overdracht_id).take(update, command)
+
+
+def _resultaat(state: HandoverState) -> StapResultaat:
+    """Built from the engine's own answer, not read back: after these steps the caller may have lost
+    access (and the purge may already have run), and the answer must not depend on which came first."""
+    return StapResultaat(
+        id=state.overdracht_id,
+        status=state.status,
+        revisie=state.revisie,
+        tijdstippen=StapTijdstippen.model_validate(state.model_dump(include=set(StapTijdstippen.model_fields))),
+        termijnen=Termijnen(
+            deadlines=state.deadlines,
+            volgende_deadline=state.volgende_deadline,
+            vlaggen=sorted(state.vlaggen),
+            open_vlaggen=state.open_vlaggen,
+            achterstallig_sinds=state.achterstallig_sinds,
+        ),
+    )
+
+
+async def save_form(ctx: Context, overdracht_id: UUID, formulier: Formulier) -> OverdrachtDetail:
+    await _take(
+        ctx,
+        Capability.FORMULIER_BEWERKEN,
+        "overdracht.formulier",
+        overdracht_id,
+        HandoverWorkflow.save_form,
+        lambda a, _: SaveForm(actor=a, formulier=formulier),
+    )
+    return await answer(ctx, overdracht_id)
+
+
+async def submit(ctx: Context, overdracht_id: UUID) -> OverdrachtDetail:
+    async def with_parents(a: Actor, row: asyncpg.Record) -> Submit:
+        # Whose consent is asked: the child's parents with custody as they are now.
+        return Submit(actor=a, ouders=await kinderen.parents(ctx.pool, row["kind_id"]) if row["kind_id"] else [])
+
+    await _take(
+        ctx, Capability.FORMULIER_BEWERKEN, "overdracht.indiening", overdracht_id, HandoverWorkflow.submit, with_parents
+    )
+    return await answer(ctx, overdracht_id)
+
+
+async def record_reaction(ctx: Context, overdracht_id: UUID, reactie: Ouderreactie) -> OverdrachtDetail:
+    await _take(
+        ctx,
+        Capability.OUDERREACTIE_GEVEN,
+        "overdracht.ouderreactie",
+        overdracht_id,
+        HandoverWorkflow.record_reaction,
+        lambda a, _: RecordReaction(actor=a, eens=reactie.eens, zienswijze=reactie.zienswijze, reden=reactie.reden),
+    )
+    return await answer(ctx, overdracht_id)
+
+
+async def record_paper_copy(ctx: Context, overdracht_id: UUID) -> OverdrachtDetail:
+    await _take(
+        ctx,
+        Capability.PAPIEREN_KOPIE_VASTLEGGEN,
+        "overdracht.papieren_kopie",
+        overdracht_id,
+        HandoverWorkflow.record_paper_copy,
+        lambda a, _: RecordPaperCopy(actor=a),
+    )
+    return await answer(ctx, overdracht_id)
+
+
+async def record_consent(ctx: Context, overdracht_id: UUID, besluit: Besluit) -> StapResultaat:
+    """A refusal or withdrawal ends the overdracht, and its content is purged (at once, by default)
+    with the parents' accounts: the answer is the engine's record of the step, whatever came after."""
+    state = await _take(
+        ctx,
+        Capability.TOESTEMMING_GEVEN,
+        "overdracht.toestemming",
+        overdracht_id,
+        HandoverWorkflow.record_consent,
+        lambda a, _: RecordConsent(actor=a, besluit=besluit),
+    )
+    return _resultaat(state)
+
+
+async def choose_school(ctx: Context, overdracht_id: UUID, school_id: UUID) -> OverdrachtDetail:
+    step = _Step(ctx, Capability.SCHOOL_KIEZEN, "overdracht.school", overdracht_id)
+    await known_school(ctx, school_id)
+    await step.take(HandoverWorkflow.choose_school, lambda a, _: ChooseSchool(actor=a, school_id=school_id))
+    return await answer(ctx, overdracht_id)
+
+
+async def send(ctx: Context, overdracht_id: UUID) -> OverdrachtDetail:
+    await _take(
+        ctx,
+        Capability.VERZENDEN,
+        "overdracht.verzending",
+        overdracht_id,
+        HandoverWorkflow.send,
+        lambda a, _: Send(actor=a),
+    )
+    return await answer(ctx, overdracht_id)
+
+
+async def confirm_receipt(ctx: Context, overdracht_id: UUID, body: OntvangstBevestigen) -> OverdrachtDetail:
+    await _take(
+        ctx,
+        Capability.INTAKE_BEVESTIGEN,
+        "overdracht.ontvangstbevestiging",
+        overdracht_id,
+        HandoverWorkflow.confirm_receipt,
+        lambda a, _: ConfirmReceipt(
+            actor=a,
+            eerste_schooldag=body.eerste_schooldag,
+            warme_overdracht_gewenst=body.warme_overdracht_gewenst,
+            reden=body.reden,
+        ),
+    )
+    return await answer(ctx, overdracht_id)
+
+
+async def return_to_sender(ctx: Context, overdracht_id: UUID, reden: str) -> StapResultaat:
+    """Answered with metadata only: once returned, the overdracht is no longer the school's to see."""
+    state = await _take(
+        ctx,
+        Capability.RETOURNEREN,
+        "overdracht.retour",
+        overdracht_id,
+        HandoverWorkflow.return_to_sender,
+        lambda a, _: ReturnToSender(actor=a, reden=reden),
+    )
+    return _resultaat(state)
+
+
+async def warm_handover(ctx: Context, overdracht_id: UUID, body: WarmeOverdrachtActie) -> OverdrachtDetail:
+    """Ask for a warme overdracht (PM'er, school, parents), plan it or record it as held (PM'er, school)."""
+    step = _Step(ctx, Capability.WARME_OVERDRACHT_BIJDRAGEN, "overdracht.warme_overdracht", overdracht_id)
+    match body:
+        case WarmeOverdrachtAanvragen():
+            aanvraag = body
+            await step.take(
+                HandoverWorkflow.request_warm_handover, lambda a, _: RequestWarmHandover(actor=a, reden=aanvraag.reden)
+            )
+        case _ if step.user.rol is Rol.OUDER:
+            raise Forbidden(
+                "Ouders kunnen een warme overdracht aanvragen; plannen en vastleggen doen school en voorschool."
+            )
+        case WarmeOverdrachtPlannen():
+            plan = body
+            await step.take(
+                HandoverWorkflow.plan_warm_handover,
+                lambda a, _: PlanWarmHandover(actor=a, datum=plan.datum, vorm=plan.vorm),
+            )
+        case _:
+            held = body
+            await step.take(
+                HandoverWorkflow.record_warm_handover,
+                lambda a, _: RecordWarmHandover(actor=a, datum=held.datum, vorm=held.vorm, deelnemers=held.deelnemers),
+            )
+    return await answer(ctx, overdracht_id)
+
+
+async def cancel(ctx: Context, overdracht_id: UUID, reden: str) -> OverdrachtDetail:
+    """The child leaves or moves."""
+    await _take(
+        ctx,
+        Capability.ANNULEREN,
+        "overdracht.annulering",
+        overdracht_id,
+        HandoverWorkflow.cancel,
+        lambda a, _: Cancel(actor=a, reden=reden),
+    )
+    return await answer(ctx, overdracht_id)
+
+
+async def move_deadline(
+    ctx: Context, overdracht_id: UUID, deadline: Deadline, datum: date, reden: str
+) -> OverdrachtDetail:
+    """The coordinator moves one deadline to the end of `datum` (Amsterdam), with a reason."""
+    await _take(
+        ctx,
+        Capability.DEADLINE_VERPLAATSEN,
+        "overdracht.deadline",
+        overdracht_id,
+        HandoverWorkflow.move_deadline,
+        lambda a, _: MoveDeadline(actor=a, deadline=deadline, tot=end_of_day(datum), reden=reden),
+    )
+    return await answer(ctx, overdracht_id)

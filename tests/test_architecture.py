@@ -1,0 +1,68 @@
+"""The layering, kept true by the suite: routes parse, call the service layer and answer; only the
+service layer calls the engine; SQL lives under db/; the core depends on nothing above it."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every module a file imports, as written (`db.overdrachten`, `db`, `temporalio.client`, …)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def files(folder: str) -> list[Path]:
+    return sorted((ROOT / folder).rglob("*.py"))
+
+
+def offending(paths: list[Path], forbidden: tuple[str, ...]) -> dict[str, list[str]]:
+    result = {}
+    for path in paths:
+        bad = sorted(m for m in imports_of(path) if m.split(".")[0] in forbidden or m.startswith(forbidden))
+        if bad:
+            result[str(path.relative_to(ROOT))] = bad
+    return result
+
+
+# The API's own plumbing may reach the database (the audit trail's writer, the idempotency store) and
+# the engine's health; routes may not.
+ROUTES = files("api/routes")
+
+
+def test_routes_reach_the_database_and_the_engine_only_through_the_service_layer() -> None:
+    assert offending(ROUTES, ("db", "asyncpg", "workflows", "activities", "services.commands")) == {}
+
+
+def test_routes_hold_no_sql() -> None:
+    sql = [p for p in ROUTES if any(word in p.read_text() for word in ("SELECT ", "INSERT ", "UPDATE ", "DELETE "))]
+    assert sql == []
+
+
+def test_activities_hold_no_sql() -> None:
+    words = ("SELECT ", "INSERT ", "UPDATE ", "DELETE ")
+    assert [p.name for p in files("activities") if any(w in p.read_text() for w in words)] == []
+
+
+@pytest.mark.parametrize("folder", ["core", "schemas", "protocol", "db"])
+def test_the_lower_layers_do_not_import_the_upper_ones(folder: str) -> None:
+    assert offending(files(folder), ("api", "services", "overdracht", "web")) == {}
+
+
+def test_only_the_service_layer_and_the_runtime_call_the_engine() -> None:
+    callers = {
+        str(p.relative_to(ROOT))
+        for folder in ("api", "db", "schemas", "core", "protocol", "activities")
+        for p in files(folder)
+        if "services.commands" in imports_of(p) or "workflows.handover" in imports_of(p)
+    }
+    assert callers == set()

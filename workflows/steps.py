@@ -1,0 +1,55 @@
+"""How the workflow declares a step: an update with a validator, whose handler runs under the lock."""
+
+import asyncio
+import functools
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol, TypeVar
+
+from temporalio import workflow
+from temporalio.workflow import UpdateMethodMultiParam
+
+with workflow.unsafe.imports_passed_through():
+    from workflows.lifecycle import Stap
+
+
+class Stepping(Protocol):
+    """A workflow that takes steps: the lock its handlers and timers share, and its check of a step
+    against the lifecycle (raising the refusal)."""
+
+    _lock: asyncio.Lock
+
+    def _check(self, stap: Stap) -> None: ...
+
+
+W = TypeVar("W", bound=Stepping)
+Cmd = TypeVar("Cmd")
+R = TypeVar("R")
+
+
+class Declare(Protocol):
+    def __call__(self, fn: Callable[[W, Cmd], Awaitable[R]], /) -> UpdateMethodMultiParam[[W, Cmd], R]: ...
+
+
+def step(stap: Stap | Callable[[Any], Stap], also: Callable[[Any, Any], None] | None = None) -> Declare:
+    """Declares the step `stap` (or the one the command names), allowed when the lifecycle allows it
+    in the current state and `also(workflow, cmd)` raises no refusal. The handler checks again under
+    the lock: another step may have been taken while it waited for it."""
+
+    def declare(fn: Callable[[W, Cmd], Awaitable[R]]) -> UpdateMethodMultiParam[[W, Cmd], R]:
+        @functools.wraps(fn, assigned=())  # the SDK wants the handler's parameters on its validator
+        def check(self: W, cmd: Cmd) -> None:
+            self._check(stap if isinstance(stap, Stap) else stap(cmd))
+            if also is not None:
+                also(self, cmd)
+
+        @functools.wraps(fn)
+        async def handler(self: W, cmd: Cmd) -> R:
+            async with self._lock:
+                check(self, cmd)
+                return await fn(self, cmd)
+
+        update = workflow.update(handler)
+        update.validator(check)
+        return update
+
+    return declare

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from schemas.base import ApiModel
+from schemas.base import ApiModel, Reden, VrijeTekst
 from schemas.formulier import Formulier
 from schemas.overdracht import Besluit, Deadline, Eens, Gebeurtenis, Rol, Status, Vlag, Vorm
 
@@ -30,10 +30,6 @@ class ToestemmingVastleggen(ApiModel):
 
 class SchoolKiezen(ApiModel):
     school_id: UUID
-
-
-Reden = Annotated[str, Field(min_length=1, max_length=1000)]
-VrijeTekst = Annotated[str, Field(max_length=4000)]
 
 
 class OntvangstBevestigen(ApiModel):

@@ -1,6 +1,9 @@
-"""Base models: camelCase on the wire (NL API Design Rules), snake_case in Python."""
+"""Base models (camelCase on the wire, per the NL API Design Rules; snake_case in Python) and the free
+texts people write, one definition each."""
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 
@@ -14,3 +17,9 @@ class ApiModel(BaseModel):
         serialize_by_alias=True,
         extra="forbid",
     )
+
+
+# A person's reason (content: shown only to roles that read content, purged with it).
+Reden = Annotated[str, Field(min_length=1, max_length=1000)]
+# Longer free text: the parents' view (zienswijze).
+VrijeTekst = Annotated[str, Field(max_length=4000)]

@@ -4,19 +4,18 @@ update) and the snapshot it pushes to the read model."""
 import typing
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Unpack
+from typing import Unpack
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, with_config
+from pydantic import BaseModel, ConfigDict, TypeAdapter, with_config
 
 # pydantic validates a TypedDict only from typing_extensions before Python 3.12.
 from typing_extensions import TypedDict
 
+from schemas.base import Reden
 from schemas.formulier import Formulier
 from schemas.overdracht import Besluit, Deadline, Eens, Gebeurtenis, Rol, Status, Vlag, Vorm
 from schemas.protocol import Protocol
-
-Reason = Annotated[str, Field(min_length=1, max_length=1000)]
 
 
 class Actor(BaseModel):
@@ -143,7 +142,7 @@ class Record(typing.Protocol):
         *,
         status: Status | None = None,
         formulier: Formulier | None = None,
-        reactie: "ParentReaction | None" = None,
+        reactie: "OuderreactieRegel | None" = None,
         details: dict[str, str] | None = None,
         toelichting: str | None = None,
         **changes: Unpack[StateChanges],
@@ -187,7 +186,7 @@ class Submit(BaseModel):
     ouders: list[UUID]
 
 
-class RecordReaction(BaseModel):
+class RecordOuderreactie(BaseModel):
     actor: Actor
     eens: Eens
     zienswijze: str | None = None
@@ -221,12 +220,12 @@ class ConfirmReceipt(BaseModel):
 
 class ReturnToSender(BaseModel):
     actor: Actor
-    reden: Reason
+    reden: Reden
 
 
 class RequestWarmHandover(BaseModel):
     actor: Actor
-    reden: Reason
+    reden: Reden
 
 
 class PlanWarmHandover(BaseModel):
@@ -244,14 +243,14 @@ class RecordWarmHandover(BaseModel):
 
 class Cancel(BaseModel):
     actor: Actor
-    reden: Reason
+    reden: Reden
 
 
 class MoveDeadline(BaseModel):
     actor: Actor
     deadline: Deadline
     tot: datetime  # the new moment the deadline ends
-    reden: Reason
+    reden: Reden
 
 
 # What the record activity writes.
@@ -269,7 +268,7 @@ class TimelineEvent(BaseModel):
     toelichting: str | None = None
 
 
-class ParentReaction(BaseModel):
+class OuderreactieRegel(BaseModel):
     ouder_id: UUID
     eens: Eens
     zienswijze: str | None = None
@@ -283,4 +282,4 @@ class RecordChange(BaseModel):
     state: HandoverState
     event: TimelineEvent
     formulier: Formulier | None = None
-    reactie: ParentReaction | None = None
+    reactie: OuderreactieRegel | None = None

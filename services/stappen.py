@@ -36,8 +36,8 @@ from schemas.workflow import (
     MoveDeadline,
     PlanWarmHandover,
     RecordConsent,
+    RecordOuderreactie,
     RecordPaperCopy,
-    RecordReaction,
     RecordWarmHandover,
     RequestWarmHandover,
     ReturnToSender,
@@ -137,7 +137,7 @@ async def record_reaction(ctx: Context, overdracht_id: UUID, reactie: Ouderreact
         "overdracht.ouderreactie",
         overdracht_id,
         HandoverWorkflow.record_reaction,
-        lambda a, _: RecordReaction(actor=a, eens=reactie.eens, zienswijze=reactie.zienswijze, reden=reactie.reden),
+        lambda a, _: RecordOuderreactie(actor=a, eens=reactie.eens, zienswijze=reactie.zienswijze, reden=reactie.reden),
     )
     return await answer(ctx, overdracht_id)
 

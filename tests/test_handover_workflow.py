@@ -31,8 +31,8 @@ from schemas.workflow import (
     PlanWarmHandover,
     RecordChange,
     RecordConsent,
+    RecordOuderreactie,
     RecordPaperCopy,
-    RecordReaction,
     RecordWarmHandover,
     RequestWarmHandover,
     ReturnToSender,
@@ -63,7 +63,7 @@ FAR = datetime(2040, 1, 1, tzinfo=UTC)
 STEPS: dict[Stap, tuple[Any, Any]] = {
     Stap.FORMULIER_OPSLAAN: (HandoverWorkflow.save_form, SaveForm(actor=PM, formulier=FORM)),
     Stap.INDIENEN: (HandoverWorkflow.submit, Submit(actor=PM, ouders=[PARENT.gebruiker_id])),
-    Stap.OUDERREACTIE: (HandoverWorkflow.record_reaction, RecordReaction(actor=PARENT, eens=Eens.JA)),
+    Stap.OUDERREACTIE: (HandoverWorkflow.record_reaction, RecordOuderreactie(actor=PARENT, eens=Eens.JA)),
     Stap.PAPIEREN_KOPIE: (HandoverWorkflow.record_paper_copy, RecordPaperCopy(actor=PM)),
     Stap.SCHOOL_KIEZEN: (HandoverWorkflow.choose_school, ChooseSchool(actor=PM, school_id=demo.STER)),
     Stap.TOESTEMMING: (HandoverWorkflow.record_consent, RecordConsent(actor=PARENT, besluit=Besluit.GEGEVEN)),

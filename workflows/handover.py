@@ -31,12 +31,12 @@ with workflow.unsafe.imports_passed_through():
         Open,
         Opening,
         Openingsuitkomst,
-        ParentReaction,
+        OuderreactieRegel,
         PlanWarmHandover,
         RecordChange,
         RecordConsent,
+        RecordOuderreactie,
         RecordPaperCopy,
-        RecordReaction,
         RecordWarmHandover,
         RequestWarmHandover,
         ReturnToSender,
@@ -205,8 +205,8 @@ class HandoverWorkflow:
         return self._state
 
     @step(Stap.OUDERREACTIE)
-    async def record_reaction(self, cmd: RecordReaction) -> HandoverState:
-        reactie = ParentReaction(
+    async def record_reaction(self, cmd: RecordOuderreactie) -> HandoverState:
+        reactie = OuderreactieRegel(
             ouder_id=cmd.actor.gebruiker_id, eens=cmd.eens, zienswijze=cmd.zienswijze, reden=cmd.reden
         )
         # Whether they agree is the parents' content: in ouderreacties, not in the timeline's metadata.
@@ -362,7 +362,7 @@ class HandoverWorkflow:
         *,
         status: Status | None = None,
         formulier: Formulier | None = None,
-        reactie: ParentReaction | None = None,
+        reactie: OuderreactieRegel | None = None,
         details: dict[str, str] | None = None,
         toelichting: str | None = None,
         **changes: Unpack[StateChanges],

@@ -37,8 +37,8 @@ from schemas.workflow import (
     Open,
     PlanWarmHandover,
     RecordConsent,
+    RecordOuderreactie,
     RecordPaperCopy,
-    RecordReaction,
     RecordWarmHandover,
     RequestWarmHandover,
     ReturnToSender,
@@ -72,7 +72,7 @@ async def _to_consent(
     await h.execute_update(HandoverWorkflow.save_form, SaveForm(actor=PM, formulier=Formulier.model_validate(form)))
     await h.execute_update(HandoverWorkflow.submit, Submit(actor=PM, ouders=[p.gebruiker_id for p in parents]))
     await h.execute_update(
-        HandoverWorkflow.record_reaction, RecordReaction(actor=MUM, eens=Eens.JA, zienswijze="Klopt")
+        HandoverWorkflow.record_reaction, RecordOuderreactie(actor=MUM, eens=Eens.JA, zienswijze="Klopt")
     )
     await h.execute_update(HandoverWorkflow.record_paper_copy, RecordPaperCopy(actor=PM))
 

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from pydantic import BaseModel
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
@@ -60,7 +60,9 @@ async def take_step(
     cmd: Cmd,
 ) -> HandoverState:
     """Run one step (a workflow update). A refusal by the workflow becomes a 409 or 422."""
-    handle = client.get_workflow_handle_for(HandoverWorkflow.run, workflow_id(overdracht_id))
+    handle: WorkflowHandle[HandoverWorkflow, HandoverState] = client.get_workflow_handle_for(
+        HandoverWorkflow.run, workflow_id(overdracht_id)
+    )
     try:
         state: HandoverState = await _engine_call(settings, handle.execute_update(update, cmd))
         return state

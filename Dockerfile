@@ -6,6 +6,8 @@ WORKDIR /app
 
 COPY pyproject.toml constraints.txt README.md ./
 COPY overdracht ./overdracht
+COPY core ./core
+COPY services ./services
 COPY workflows ./workflows
 COPY activities ./activities
 COPY api ./api

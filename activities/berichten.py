@@ -1,7 +1,6 @@
 """Queues the workflow's messages in the PostgreSQL outbox and delivers each at most once by SMTP.
 The SQL is in db/berichten.py."""
 
-import email.utils
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
@@ -12,12 +11,12 @@ import asyncpg
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.berichtteksten import render, render_met_code
-from core.mailer import Mailer, MailNotSent, MailOutcomeUnknown
+from activities.berichtteksten import ouder_link, render, render_met_code
+from core.mailer import Mailer, MailNotSent, MailOutcomeUnknown, message_id_domain
 from core.settings import Settings
 from db import berichten, ouder_codes
 from db.pool import Executor
-from schemas.bericht import Aanleiding, BerichtAanvraag, BerichtSoort, BezorgStatus, Ontvanger
+from schemas.bericht import BerichtAanvraag, BezorgStatus, Ontvanger
 
 _FINAL = frozenset(
     {BezorgStatus.VERZONDEN, BezorgStatus.GEEN_ADRES, BezorgStatus.GEEN_MAILSERVER, BezorgStatus.ONZEKER}
@@ -25,10 +24,9 @@ _FINAL = frozenset(
 
 
 def _carries_parent_codes(row: asyncpg.Record) -> bool:
-    """The parents' invitation to read the submitted form: each parent gets their own code to open it."""
-    return (row["soort"], row["aanleiding"], row["ontvanger"]) == (
-        BerichtSoort.UITNODIGING.value, Aanleiding.INDIENING.value, Ontvanger.OUDERS.value,
-    )  # fmt: skip
+    """Every message to the parents (their invitation to read the submitted form, a reminder, a new
+    link they asked for): a parent has no account to sign in with, so each gets their own fresh code."""
+    return bool(row["ontvanger"] == Ontvanger.OUDERS.value)
 
 
 class BerichtActivities:
@@ -37,9 +35,7 @@ class BerichtActivities:
         self._mailer = mailer
         self._base_url = settings.public_base_url.rstrip("/")
         self._code_ttl = timedelta(hours=settings.ouder_code_ttl_hours)
-        self._message_id_domain = (
-            email.utils.parseaddr(settings.mail_from)[1].rpartition("@")[2] or "overdracht.invalid"
-        )
+        self._message_id_domain = message_id_domain(settings.mail_from)
 
     @activity.defn(name="queue_message")
     async def queue(self, aanvraag: BerichtAanvraag) -> UUID:
@@ -63,9 +59,9 @@ class BerichtActivities:
         a timeout, a lost answer), so it sends nothing and records ONZEKER. It is cleared only when
         the server certainly accepted nothing, which makes that one failure safe to retry.
 
-        The parents' invitation to read the form goes as one message per parent, each with their own
-        one-time code, minted in the same transaction that marks the start: a retry finds the start
-        set and mints no second set."""
+        A message to the parents (the invitation to read the form, a reminder, a new link) goes as one
+        message per parent with an address, each with their own fresh one-time code, minted in the
+        same transaction that marks the start: a retry finds the start set and mints no second set."""
         mailer = self._mailer
         codes: list[ouder_codes.MintedCode] | None = None
         async with self._pool.acquire() as conn, conn.transaction():
@@ -122,9 +118,7 @@ class BerichtActivities:
         unsent: list[ouder_codes.MintedCode] = []
         refusals: list[MailNotSent] = []
         for n, minted in enumerate(codes, start=1):
-            onderwerp, tekst = render_met_code(
-                aanvraag, f"{self._base_url}/ouder?code={minted.code}", minted.expires_at
-            )
+            onderwerp, tekst = render_met_code(aanvraag, ouder_link(self._base_url, minted.code), minted.expires_at)
             try:
                 await mailer.send(
                     to=[minted.parent.email], subject=onderwerp, body=tekst,

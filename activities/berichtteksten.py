@@ -52,6 +52,14 @@ STAP = {
         "de warme overdracht",
         "Voor deze overdracht is een warme overdracht nodig: een gesprek tussen de voorschool en de school.",
     ),
+    Aanleiding.NIEUWE_CODE: (
+        "uw nieuwe persoonlijke link",
+        "U of de voorschool heeft hem aangevraagd.",
+    ),
+    Aanleiding.TOESTEMMING_VASTGELEGD: (
+        "uw besluit over de toestemming",
+        "De voorschool heeft vastgelegd wat u besloot: op het papieren formulier of in het gesprek.",
+    ),
 }
 
 # What is asked of whom: the person who takes the step is asked to take it.
@@ -99,6 +107,14 @@ ACTIE = {
     (Aanleiding.WARME_OVERDRACHT, Ontvanger.OUDERS): (
         "De voorschool en de school spreken elkaar over de overgang van uw kind; u mag daarbij zijn."
     ),
+    (Aanleiding.TOESTEMMING_VASTGELEGD, Ontvanger.OUDERS): (
+        "Via de link hieronder ziet u wat er is vastgelegd. Klopt het niet? Neem dan contact op met de voorschool."
+        " Zolang de school de overdracht nog niet heeft ontvangen, kunt u uw toestemming ook zelf intrekken."
+    ),
+    (Aanleiding.NIEUWE_CODE, Ontvanger.OUDERS): (
+        "Heeft u niet om een nieuwe link gevraagd? Dan kunt u dit bericht negeren; uw oude link blijft werken"
+        " zolang hij geldig is."
+    ),
 }
 
 # Everyone not named above for a step oversees it, or is told about it.
@@ -116,6 +132,11 @@ INLEIDING = {
         "Een stap van een overdracht is na de termijn nog niet gezet. U krijgt dit bericht omdat u toeziet op"
         " deze stap."
     ),
+}
+# A message that is about no step has its own opening line.
+INLEIDING_BIJ = {
+    Aanleiding.NIEUWE_CODE: "U krijgt een nieuwe persoonlijke link voor de overdracht van uw kind naar de basisschool.",
+    Aanleiding.TOESTEMMING_VASTGELEGD: "U heeft de voorschool laten weten of het overdrachtsformulier naar de school mag.",
 }
 ONDERWERP = {
     BerichtSoort.UITNODIGING: "Overdracht: {stap}",
@@ -151,7 +172,7 @@ def _opbouw(aanvraag: BerichtAanvraag) -> tuple[str, list[str]]:
     onderwerp = ONDERWERP[aanvraag.soort].format(stap=kort)
     alineas = [
         AANHEF[aanvraag.ontvanger],
-        INLEIDING[aanvraag.soort],
+        INLEIDING_BIJ.get(aanvraag.aanleiding) or INLEIDING[aanvraag.soort],
         f"{uitleg} {_actie(aanvraag.aanleiding, aanvraag.ontvanger)}",
     ]
     if aanvraag.deadline is not None:
@@ -162,6 +183,12 @@ def _opbouw(aanvraag: BerichtAanvraag) -> tuple[str, list[str]]:
             else f"Uiterste datum voor deze stap: {wanneer}."
         )
     return onderwerp, alineas
+
+
+def ouder_link(public_base_url: str, code: str) -> str:
+    """The parent's page with their one-time code: the link in their messages and the QR code of
+    their letter (services/ouder_brieven.py)."""
+    return f"{public_base_url.rstrip('/')}/ouder?code={code}"
 
 
 def render(aanvraag: BerichtAanvraag, overdracht_url: str) -> tuple[str, str]:
@@ -177,7 +204,7 @@ def render_met_code(aanvraag: BerichtAanvraag, code_url: str, geldig_tot: dateti
     personal data; it is never stored in clear (the outbox keeps the text without it)."""
     onderwerp, alineas = _opbouw(aanvraag)
     alineas += [
-        f"Open het formulier met uw persoonlijke link:\n{code_url}",
+        f"Open de overdracht met uw persoonlijke link:\n{code_url}",
         f"Deze link is alleen voor u. Hij werkt één keer, tot {tijdstip(geldig_tot)}; stuur hem niet door."
         " Werkt de link niet meer, neem dan contact op met de voorschool.",
         SLOT,

@@ -11,7 +11,19 @@ from api.errors import install_error_handlers
 from api.idempotency import install_idempotency
 from api.query import reject_unknown_query_params
 from api.request_id import install_request_id
-from api.routes import audit, codec, dev, gezondheid, imports, monitoring, ouder_sessies, overdrachten
+from api.routes import (
+    audit,
+    bijlagen,
+    codec,
+    dev,
+    gezondheid,
+    imports,
+    kinderen,
+    monitoring,
+    ouder_codes,
+    ouder_sessies,
+    overdrachten,
+)
 from core.settings import Settings, get_settings
 from core.temporal import connect
 from db.pool import create_pool
@@ -54,9 +66,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_request_id(app)
     app.include_router(gezondheid.router)
     app.include_router(overdrachten.router)
+    app.include_router(bijlagen.router)
     app.include_router(monitoring.router)
     app.include_router(imports.router)
+    app.include_router(kinderen.router)
     app.include_router(ouder_sessies.router)
+    app.include_router(ouder_codes.router)
     app.include_router(audit.router)
     app.include_router(codec.router)
     if settings.dev_mode:

@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api import API_VERSION
 from api.errors import DATABASE_DOWN, PROBLEM_JSON, problem_response
 from db import idempotency as idempotency_keys
-from services.errors import InvalidInput, ServiceError, Unavailable
+from services.errors import InvalidInput, ServiceError, TooLarge, Unavailable
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotency-Replayed"
@@ -33,7 +33,12 @@ COVERED_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Their answer is a bearer token: keeping it for a replay would store a credential in the database.
 # A lost answer there is cured by asking again, not by a replay.
 # Their answers must never be stored: a bearer token, or the engine's payloads decrypted.
-EXCLUDED_PATHS = frozenset({"/v1/dev/tokens", "/v1/ouder-sessies", "/v1/codec/decode", "/v1/codec/encode"})
+EXCLUDED_PATHS = frozenset(
+    {"/v1/dev/tokens", "/v1/ouder-sessies", "/v1/codec/decode", "/v1/codec/encode", "/v1/ouder-code-aanvragen"}
+)
+# And these, wherever they are: a parent's printed letter holds their one-time code (kept only as a hash).
+# (A parent asking for a new code above: no caller to store it for, and the answer is always the same.)
+EXCLUDED_ENDINGS = ("/brieven",)
 # The headers of an answer that are part of it; the rest (API-Version, Content-Length) is made anew.
 KEPT_HEADERS = frozenset({"content-type", "location", "www-authenticate"})
 # A reservation this old belongs to a process that died mid-request (a request waits at most a few
@@ -41,6 +46,9 @@ KEPT_HEADERS = frozenset({"content-type", "location", "www-authenticate"})
 STALE_AFTER = timedelta(minutes=5)
 # Expired answers are deleted on write, at most this often per process.
 CLEANUP_EVERY_SECONDS = 60.0
+# The body is read here, before the route can refuse it: never more than this (above every upload the
+# API takes: the observation export, 10 MB, in a multipart form). A bigger body is refused (413).
+MAX_BODY_BYTES = 16 * 1024 * 1024
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +84,12 @@ def valid_key(value: str) -> bool:
 
 
 def _covered(method: str, path: str) -> bool:
-    return method in COVERED_METHODS and path.startswith("/v1/") and path not in EXCLUDED_PATHS
+    return (
+        method in COVERED_METHODS
+        and path.startswith("/v1/")
+        and path not in EXCLUDED_PATHS
+        and not path.endswith(EXCLUDED_ENDINGS)
+    )
 
 
 def _body_hash(body: bytes, content_type: str) -> bytes:
@@ -116,9 +129,15 @@ class IdempotencyMiddleware:
             # refused (401) by every route this covers anyway.
             return await self.app(scope, receive, send)
 
+        length = headers.get("content-length", "")
+        too_large = TooLarge(f"De body is groter dan {MAX_BODY_BYTES // (1024 * 1024)} MB. Er is niets gewijzigd.")
+        if length.isdecimal() and int(length) > MAX_BODY_BYTES:
+            return await _problem(too_large, scope, receive, send)
         body = await _read_body(receive)
         if body is None:
             return  # the client went away before it finished sending
+        if len(body) > MAX_BODY_BYTES:
+            return await _problem(too_large, scope, receive, send)
         query = scope.get("query_string", b"").decode("latin-1")
         request = _Fingerprint(
             caller_hash=sha256(authorization.encode("latin-1")).digest(),
@@ -216,13 +235,15 @@ async def _reserve(pool: asyncpg.Pool, request: _Fingerprint, ttl: timedelta) ->
 
 
 async def _read_body(receive: Receive) -> bytes | None:
-    chunks = []
+    """The whole body, or as soon as it is longer than MAX_BODY_BYTES, what was read so far."""
+    chunks, size = [], 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
             return None
         chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
+        size += len(chunks[-1])
+        if size > MAX_BODY_BYTES or not message.get("more_body", False):
             return b"".join(chunks)
 
 

@@ -135,3 +135,38 @@ class EncryptionCodec(PayloadCodec):
                 key_id,
             ) from None
         return Payload.FromString(plain)
+
+    # Bytes the service keeps itself (an uploaded file in PostgreSQL): the same keys and cipher, outside
+    # the engine. `associated_data` binds the ciphertext to where it belongs (e.g. its overdracht), so it
+    # cannot be passed off as another's; the key id is bound too, as for payloads.
+
+    def seal(self, plain: bytes, associated_data: bytes) -> tuple[str, bytes]:
+        """`plain` encrypted with the active key and a fresh nonce: (key id, `nonce || ciphertext+tag`)."""
+        key_id = self.active_key_id
+        nonce = os.urandom(NONCE_BYTES)
+        sealed = self._ciphers[key_id].encrypt(nonce, plain, _bound(key_id, associated_data))
+        return key_id, nonce + sealed
+
+    def unseal(self, key_id: str, sealed: bytes, associated_data: bytes) -> bytes:
+        """What `seal` encrypted under `key_id` for this `associated_data`; PayloadDecryptionError when
+        the key is not configured, or the bytes or the associated data differ."""
+        cipher = self._ciphers.get(key_id)
+        if cipher is None:
+            raise PayloadDecryptionError(
+                f"Stored bytes encrypted under key id {key_id!r}, which is not configured: add that key to"
+                " OVERDRACHT_PAYLOAD_KEYS (keep every key that encrypted data still stored).",
+                key_id,
+            )
+        try:
+            return cipher.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], _bound(key_id, associated_data))
+        except InvalidTag:
+            raise PayloadDecryptionError(
+                f"Stored bytes under key id {key_id!r} failed authentication: they were altered, belong"
+                " elsewhere, or another key is configured under that id.",
+                key_id,
+            ) from None
+
+
+def _bound(key_id: str, associated_data: bytes) -> bytes:
+    # A key id is printable ASCII: the NUL cannot occur in it, so the two parts cannot be shifted.
+    return key_id.encode() + b"\x00" + associated_data

@@ -10,6 +10,11 @@ import aiosmtplib
 from core.settings import Settings
 
 
+def message_id_domain(sender: str) -> str:
+    """The domain of the Message-IDs the service makes: the sender's (OVERDRACHT_MAIL_FROM)."""
+    return email.utils.parseaddr(sender)[1].rpartition("@")[2] or "overdracht.invalid"
+
+
 class MailError(Exception):
     """A message could not be delivered. Messages name no address: they may end up in a log."""
 

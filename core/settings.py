@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     # Parents without an account: a one-time code in their message, exchanged at POST /v1/ouder-sessies.
     ouder_code_ttl_hours: int = Field(default=14 * 24, gt=0)
     ouder_token_ttl_minutes: int = Field(default=60, gt=0)
+    # A parent asking for a new code by address (POST /v1/ouder-code-aanvragen): attempts per address,
+    # and in all, in any hour; past either the answer stays the same and nothing is sent.
+    ouder_code_aanvragen_per_adres: int = Field(default=3, gt=0)
+    ouder_code_aanvragen_totaal: int = Field(default=100, gt=0)
 
     # How long an Idempotency-Key's first answer is kept (and replayed for a repeat).
     idempotency_ttl_hours: int = Field(default=24, gt=0)

@@ -20,6 +20,12 @@ RECIPIENTS = {
     Ontvanger.COORDINATOR: "g.rol = 'coordinator' AND g.gemeente_id = o.gemeente_id",
     Ontvanger.OUDERS: "g.rol = 'ouder' AND g.kind_id = o.kind_id",
 }
+# What is meant for the PM'er goes to the child's mentor, while they work at the location (else, and for a
+# mentor without an address, to all the location's PM'ers).
+_MENTOR = (
+    "g.id = (SELECT k.mentor_id FROM kinderen k WHERE k.id = o.kind_id)"
+    f" AND {RECIPIENTS[Ontvanger.PEDAGOGISCH_MEDEWERKER]}"
+)
 
 
 async def overdracht_exists(conn: Executor, overdracht_id: UUID) -> bool:
@@ -32,6 +38,10 @@ async def addresses(conn: Executor, overdracht_id: UUID, ontvanger: Ontvanger) -
         "SELECT DISTINCT g.email FROM gebruikers g JOIN overdrachten o ON o.id = $1"
         " WHERE {} AND g.email IS NOT NULL AND g.email <> '' ORDER BY g.email"
     )
+    if ontvanger is Ontvanger.PEDAGOGISCH_MEDEWERKER and (
+        mentor := await conn.fetch(sql.format(_MENTOR), overdracht_id)
+    ):
+        return [r["email"] for r in mentor]
     found = await conn.fetch(sql.format(RECIPIENTS[ontvanger]), overdracht_id)
     if not found and ontvanger is Ontvanger.SCHOOLDIRECTIE:
         # A school that marked no direction (with an address) still hears of what is late.
@@ -67,6 +77,11 @@ async def queue(
         "SELECT id FROM berichten WHERE overdracht_id = $1 AND sleutel = $2", aanvraag.overdracht_id, aanvraag.sleutel
     )
     return existing
+
+
+async def forget(conn: Executor, bericht_id: UUID) -> None:
+    """Remove a message whose delivery was never started (it could not be handed to the worker)."""
+    await conn.execute("DELETE FROM berichten WHERE id = $1 AND bezorging_gestart_op IS NULL", bericht_id)
 
 
 async def lock_for_delivery(conn: Executor, bericht_id: UUID) -> asyncpg.Record | None:

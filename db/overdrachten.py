@@ -5,13 +5,14 @@ from uuid import UUID
 
 import asyncpg
 
+from db.kinderen import MENTOR_AT_LOCATION
 from db.scope import scoped
 from protocol.dates import end_of_day
 from schemas.formulier import Formulier
 from schemas.gebruiker import Gebruiker
-from schemas.lijst import Filters, Sort
+from schemas.lijst import Filters, MentorFilter, Sort
 
-_SELECT = """
+_SELECT = f"""
 SELECT o.id, o.kind_id, o.status, o.revisie, o.formulier_compleet, o.schooljaar, o.vve_indicatie,
        o.geopend_op, o.ingediend_op, o.toestemming_op, o.verzonden_op, o.ontvangen_op,
        o.afgerond_op, o.geweigerd_op, o.ingetrokken_op, o.geannuleerd_op, o.papieren_kopie_op,
@@ -22,12 +23,14 @@ SELECT o.id, o.kind_id, o.status, o.revisie, o.formulier_compleet, o.schooljaar,
        w.id AS wijk_id, w.naam AS wijk_naam,
        sd.id AS stadsdeel_id, sd.naam AS stadsdeel_naam,
        s.id AS school_id, s.naam AS school_naam,
-       k.voornaam, k.achternaam, k.geboortedatum, k.bsn
+       k.voornaam, k.achternaam, k.geboortedatum, k.bsn,
+       m.id AS mentor_id, m.naam AS mentor_naam
 FROM overdrachten o
 JOIN locaties l ON l.id = o.locatie_id
 JOIN wijken w ON w.id = l.wijk_id
 JOIN stadsdelen sd ON sd.id = w.stadsdeel_id
 LEFT JOIN kinderen k ON k.id = o.kind_id  -- gone after the purge; the row stays
+LEFT JOIN gebruikers m ON m.id = k.mentor_id AND {MENTOR_AT_LOCATION}
 LEFT JOIN scholen s ON s.id = o.school_id
 """
 
@@ -56,8 +59,13 @@ async def page(
     sort: Sort,
     after: tuple[datetime, UUID] | None,
     limit: int,
+    *,
+    own_first: bool = False,
+    after_rank: int = 0,
 ) -> list[asyncpg.Record]:
-    """One page in the caller's scope, keyset-paged on (sort key, id); each row carries its `sort_key`."""
+    """One page in the caller's scope, keyset-paged on (sort key, id); each row carries its `sort_key`.
+    `own_first`: the caller's own mentees come first (rank 0, the others 1), each part sorted by `sort`;
+    the page then continues after (`after_rank`, `after`), and each row carries its `sort_rank` too."""
     where = scoped(user)
     if filters.status:
         where.add("o.status = ANY({})", [s.value for s in filters.status])
@@ -76,14 +84,22 @@ async def page(
             where.add(f"{column} = {{}}", value)
     if filters.deadline_voor is not None:
         where.add("o.volgende_deadline <= {}", end_of_day(filters.deadline_voor))
+    if filters.mentor is MentorFilter.IK:
+        where.add("m.id = {}", user.id)
     key, descending = _SORTS[sort]
-    if after:
-        where.add(f"({key}, o.id) {'<' if descending else '>'} ({{}}, {{}})", *after)
     order = "DESC" if descending else "ASC"
+    cmp = "<" if descending else ">"
+    columns, order_by = f"{key} AS sort_key", f"{key} {order}, o.id {order}"
+    if own_first:
+        rank = f"(CASE WHEN m.id = {where.param(user.id)}::uuid THEN 0 ELSE 1 END)"
+        columns, order_by = f"{rank} AS sort_rank, {columns}", f"{rank}, {order_by}"
+        if after:
+            where.add(f"({rank} > {{}} OR ({rank} = {{}} AND ({key}, o.id) {cmp} ({{}}, {{}})))",
+                      after_rank, after_rank, *after)  # fmt: skip
+    elif after:
+        where.add(f"({key}, o.id) {cmp} ({{}}, {{}})", *after)
     sql = (
-        _SELECT.replace("SELECT ", f"SELECT {key} AS sort_key, ", 1)
-        + where.sql()
-        + f" ORDER BY {key} {order}, o.id {order} LIMIT {int(limit)}"
+        _SELECT.replace("SELECT ", f"SELECT {columns}, ", 1) + where.sql() + f" ORDER BY {order_by} LIMIT {int(limit)}"
     )
     return await pool.fetch(sql, *where.args)
 
@@ -91,6 +107,14 @@ async def page(
 async def form(pool: asyncpg.Pool, overdracht_id: UUID) -> Formulier | None:
     inhoud = await pool.fetchval("SELECT inhoud FROM formulieren WHERE overdracht_id = $1", overdracht_id)
     return Formulier.model_validate_json(inhoud) if inhoud else None
+
+
+async def submitted_versions(pool: asyncpg.Pool, overdracht_id: UUID) -> list[Formulier]:
+    """The form as it was submitted to the parents, the last two times, newest first."""
+    rows = await pool.fetch(
+        "SELECT inhoud FROM formulier_versies WHERE overdracht_id = $1 ORDER BY revisie DESC LIMIT 2", overdracht_id
+    )
+    return [Formulier.model_validate_json(r["inhoud"]) for r in rows]
 
 
 async def reactions(pool: asyncpg.Pool, overdracht_id: UUID) -> list[asyncpg.Record]:

@@ -9,6 +9,7 @@ import asyncpg
 
 from db import idempotency
 from db.pool import Executor
+from schemas.overdracht import Gebeurtenis
 from schemas.workflow import HandoverState, RecordChange
 
 
@@ -32,8 +33,9 @@ COLUMNS: dict[str, Callable[[RecordChange], object]] = {
     "achterstallig_sinds": lambda c: c.state.achterstallig_sinds,
     "bijgewerkt_op": lambda c: c.event.tijdstip,
 }
-# Set once, by the first change: who the overdracht is for and where (the purge clears kind_id).
-_FIXED = {"id", "kind_id", "gemeente_id", "locatie_id"}
+# Set once, by the first change: who the overdracht is for and in which gemeente (the purge clears
+# kind_id). The location changes when the child moves.
+_FIXED = {"id", "kind_id", "gemeente_id"}
 _UPSERT = f"""
     INSERT INTO overdrachten ({", ".join(COLUMNS)})
     VALUES ({", ".join(f"${i}" for i in range(1, len(COLUMNS) + 1))})
@@ -70,6 +72,13 @@ async def record(conn: Executor, change: RecordChange) -> None:
             """,
             s.overdracht_id, change.formulier.model_dump_json(), s.revisie, e.tijdstip,
         )  # fmt: skip
+    if change.formulier is not None and e.gebeurtenis is Gebeurtenis.INGEDIEND:
+        # The version the parents are shown: after a correction round, they see what changed.
+        await conn.execute(
+            "INSERT INTO formulier_versies (overdracht_id, revisie, inhoud, ingediend_op)"
+            " VALUES ($1, $2, $3::jsonb, $4) ON CONFLICT (overdracht_id, revisie) DO NOTHING",
+            s.overdracht_id, s.revisie, change.formulier.model_dump_json(), e.tijdstip,
+        )  # fmt: skip
     if (r := change.reactie) is not None:
         await conn.execute(
             """
@@ -87,7 +96,7 @@ async def record(conn: Executor, change: RecordChange) -> None:
 async def purge_content(conn: Executor, overdracht_id: UUID) -> None:
     """Delete everything personal about this overdracht, keep the metadata; run it in a transaction.
     Idempotent."""
-    for table in ("formulieren", "ouderreacties", "ouder_codes", "berichten"):
+    for table in ("formulieren", "formulier_versies", "ouderreacties", "ouder_codes", "berichten", "bijlagen"):
         await conn.execute(f"DELETE FROM {table} WHERE overdracht_id = $1", overdracht_id)
     await conn.execute(
         "UPDATE overdracht_gebeurtenissen SET toelichting = NULL WHERE overdracht_id = $1", overdracht_id

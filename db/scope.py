@@ -19,6 +19,11 @@ class Where:
         self.clauses.append(clause.format(*numbers) if values else clause)
         self.args.extend(values)
 
+    def param(self, value: object) -> str:
+        """A parameter for elsewhere in the statement than a clause (its ORDER BY, its SELECT list)."""
+        self.args.append(value)
+        return f"${len(self.args)}"
+
     def sql(self) -> str:
         return " WHERE " + " AND ".join(self.clauses) if self.clauses else ""
 

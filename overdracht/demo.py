@@ -257,6 +257,11 @@ async def load_reference_data(pool: asyncpg.Pool, today: date) -> None:
                 for u, email in users
             ],
         )
+        # Every child's mentor is its location's PM'er (a database seeded before there were mentors too).
+        await conn.executemany(
+            "UPDATE kinderen SET mentor_id = $2 WHERE id = $1 AND mentor_id IS NULL",
+            [(c.id, PM_USER[c.locatie_id]) for c in CHILDREN if overdracht_id_for(c.id) not in purged],
+        )
     await protocols.store(pool, ALMERE, load_protocol())
 
 

@@ -11,6 +11,8 @@ from temporalio.worker import Worker
 
 from activities.berichten import BerichtActivities
 from activities.history_cleanup import HistoryCleanupActivities
+from activities.kinderen_opruimen import KinderenOpruimenActivities
+from activities.ouder_codes import OuderCodeActivities
 from activities.read_model import ReadModelActivities
 from core.mailer import Mailer
 from core.settings import Settings
@@ -18,10 +20,18 @@ from core.temporal import connect
 from db.pool import create_pool
 from workflows.handover import HandoverWorkflow
 from workflows.history_cleanup import HistoryCleanupWorkflow
+from workflows.kinderen_opruimen import KinderenOpruimenWorkflow
+from workflows.ouder_codes import BerichtBezorgingWorkflow, OuderCodesOpruimenWorkflow
 
 log = logging.getLogger(__name__)
 
-WORKFLOWS: Sequence[type] = (HandoverWorkflow, HistoryCleanupWorkflow)
+WORKFLOWS: Sequence[type] = (
+    HandoverWorkflow,
+    HistoryCleanupWorkflow,
+    BerichtBezorgingWorkflow,
+    OuderCodesOpruimenWorkflow,
+    KinderenOpruimenWorkflow,
+)
 
 
 def build_worker(
@@ -43,6 +53,8 @@ def build_worker(
             *ReadModelActivities(pool).all(),
             *berichten.all(),
             *HistoryCleanupActivities(pool, client).all(),
+            *OuderCodeActivities(pool).all(),
+            *KinderenOpruimenActivities(pool, client).all(),
         ],
         workflow_failure_exception_types=workflow_failure_exception_types,
     )

@@ -7,8 +7,9 @@ from uuid import UUID
 from pydantic import Field
 
 from schemas.base import ApiModel, Reden, VrijeTekst
+from schemas.bijlage import Bijlage
 from schemas.formulier import Formulier
-from schemas.overdracht import Besluit, Deadline, Eens, Gebeurtenis, Rol, Status, Vlag, Vorm
+from schemas.overdracht import Besluit, Deadline, Eens, Gebeurtenis, Rol, Status, Vlag, Vorm, Wijze
 
 # Requests
 
@@ -26,6 +27,16 @@ class LegeStap(ApiModel):
 
 class ToestemmingVastleggen(ApiModel):
     besluit: Besluit
+
+
+class ToestemmingNamensOuder(ApiModel):
+    """A parent's decision as the voorschool heard it: signed on the paper form, or said in the conversation."""
+
+    besluit: Besluit
+    wijze: Wijze = Field(
+        description="`handtekening` (signed on the paper form) or `gesprek` (said in the conversation)."
+    )
+    datum: date = Field(description="The day the parent gave it (signed, or said); not in the future.")
 
 
 class SchoolKiezen(ApiModel):
@@ -46,6 +57,10 @@ class Ouderreactie(ApiModel):
 
 class Retour(ApiModel):
     reden: Reden = Field(description="Why: e.g. the child is not enrolled at this school.")
+
+
+class Correctie(ApiModel):
+    reden: Reden = Field(description="Why the form is taken back, e.g. what the parents pointed out.")
 
 
 class Annulering(ApiModel):
@@ -82,6 +97,10 @@ WarmeOverdrachtActie = Annotated[
 ]
 
 
+class MentorToewijzen(ApiModel):
+    mentor_id: UUID = Field(description="A pedagogisch medewerker of the overdracht's location.")
+
+
 class TokenAanvraag(ApiModel):
     gebruiker_id: UUID
 
@@ -91,6 +110,14 @@ class TokenAanvraag(ApiModel):
 
 class Verwijzing(ApiModel):
     """An organisation, by id and name."""
+
+    id: UUID
+    naam: str
+
+
+class Mentor(ApiModel):
+    """The child's mentor: the pedagogisch medewerker of its location who fills in the form and gets the
+    reminders, and whom the parents and the school contact."""
 
     id: UUID
     naam: str
@@ -154,6 +181,11 @@ class OverdrachtSamenvatting(ApiModel):
     wijk: Verwijzing
     stadsdeel: Verwijzing
     kind: KindGegevens | None = None
+    mentor: Mentor | None = Field(
+        default=None,
+        description="The child's mentor, for the location's staff, the parents and the school; never for the"
+        " coördinator or beheerder. Null without one (or after the purge).",
+    )
     formulier_compleet: bool
     schooljaar: str | None = Field(description="The school year the child starts school in, e.g. 2027-2028.")
     vve_indicatie: bool
@@ -171,12 +203,28 @@ class OuderreactieWeergave(ApiModel):
     tijdstip: datetime
 
 
+class Wijziging(ApiModel):
+    """One field of the form that a correction round changed: as the parents saw it before, and now."""
+
+    veld: str = Field(description="The field, as the form names it, e.g. `ontwikkeling.taal.toelichting`.")
+    was: str | None
+    nu: str | None
+
+
 class OverdrachtDetail(OverdrachtSamenvatting):
     """One overdracht. `formulier` and `ouderreacties` (the parents' part) are there only for roles
     that may read its content."""
 
     formulier: Formulier | None = None
     ouderreacties: list[OuderreactieWeergave] | None = None
+    wijzigingen: list[Wijziging] | None = Field(
+        default=None,
+        description="After a correction round: what changed in the form between the last two versions submitted to"
+        " the parents; empty when it was submitted once. Only for roles that may read the form.",
+    )
+    bijlagen: list[Bijlage] | None = Field(
+        default=None, description="The files uploaded with the form (metadata only), for roles that may read it."
+    )
 
 
 class StapResultaat(ApiModel):

@@ -23,12 +23,15 @@ class Aanleiding(StrEnum):
     VERZENDEN = "verzenden"  # sending to the school
     BEVESTIGEN = "bevestigen"  # the school confirming receipt and intake
     WARME_OVERDRACHT = "warme_overdracht"  # holding the warme overdracht
+    # Not a step: a parent's new one-time link, asked for by the parent or made by the voorschool.
+    NIEUWE_CODE = "nieuwe_code"
+    TOESTEMMING_VASTGELEGD = "toestemming_vastgelegd"  # the voorschool recorded a parent's decision (on paper)
 
 
 class Ontvanger(StrEnum):
     """Who receives a message; the activity finds their addresses in the overdracht's scope."""
 
-    PEDAGOGISCH_MEDEWERKER = "pedagogisch_medewerker"  # the location's PM'ers
+    PEDAGOGISCH_MEDEWERKER = "pedagogisch_medewerker"  # the child's mentor; without one, the location's PM'ers
     LOCATIEMANAGER = "locatiemanager"  # the location's managers
     SCHOOL = "school"  # the receiving school's staff
     SCHOOLDIRECTIE = "schooldirectie"  # the receiving school's direction (all its staff if none is marked)

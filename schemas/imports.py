@@ -10,8 +10,8 @@ from pydantic import BaseModel, Field
 
 from schemas.base import ApiModel
 
-# Deterministic ids: the same child (location, names, date of birth) and the same parent (child, address)
-# get the same id in every import, so importing a file again changes nothing.
+# Deterministic ids: the same child (location, names, date of birth) and the same parent (child, address;
+# without an address: child, name) get the same id in every import, so importing a file again changes nothing.
 _KIND_NAMESPACE = uuid.UUID("0c7f3d52-2a4e-4b8e-b3a1-5d7e9f1c2b64")
 _OUDER_NAMESPACE = uuid.UUID("9e41a6d0-7b3c-4f25-8c9d-1a2b3c4d5e6f")
 
@@ -34,17 +34,27 @@ class NietGestart(ApiModel):
     reden: str
 
 
+class AfgeslotenRij(ApiModel):
+    regel: int
+    reden: str
+
+
 class ImportResultaat(ApiModel):
     rijen: int = Field(description="Data rows read (empty lines not counted).")
     geimporteerd: int = Field(description="Children new to the service.")
     bijgewerkt: int = Field(description="Children known already whose data (or parents) changed.")
     ongewijzigd: int = Field(description="Children known already, exactly as in the file.")
     afgewezen: int = Field(description="Rows not imported; see afgewezenRijen.")
+    afgesloten: int = Field(
+        description="Rows of children whose overdracht has ended (refused, withdrawn, cancelled, completed):"
+        " not imported, nothing reopened; see afgeslotenRijen."
+    )
     overdrachten_geopend: int = Field(description="Overdrachten opened now: the child is past the start age.")
     overdrachten_ingepland: int = Field(
         description="Overdrachten started ahead now: they open themselves at the start age."
     )
     afgewezen_rijen: list[AfgewezenRij] = Field(description="Each rejected row, by line number, with every reason.")
+    afgesloten_rijen: list[AfgeslotenRij] = Field(description="Each row of a child whose overdracht has ended.")
     niet_gestart: list[NietGestart] = Field(
         description="Rows stored, but whose overdracht the engine could not start now: import the file again."
     )
@@ -56,7 +66,7 @@ class ImportResultaat(ApiModel):
 
 class Ouder(BaseModel):
     naam: str
-    email: str
+    email: str | None = None  # a parent without an address gets an account all the same (a letter, no mail)
 
 
 class GelezenRij(BaseModel):
@@ -72,6 +82,7 @@ class GelezenRij(BaseModel):
     ouders: list[Ouder]
     bsn: str | None = None
     school: str | None = None
+    mentor: str | None = None  # a PM'er of the location, by address or id
 
 
 class Plaatsing(BaseModel):
@@ -88,6 +99,7 @@ class Plaatsing(BaseModel):
     ouders: list[Ouder]
     bsn: str | None = None
     school_id: UUID | None = None
+    mentor_id: UUID | None = None  # an empty cell keeps the mentor the child has
 
 
 def naam_sleutel(naam: str) -> str:
@@ -103,5 +115,8 @@ def kind_id_voor(sleutel: tuple[str, str, str, str]) -> UUID:
     return uuid.uuid5(_KIND_NAMESPACE, "\x1f".join(sleutel))
 
 
-def ouder_id_voor(kind_id: UUID, email: str) -> UUID:
+def ouder_id_voor(kind_id: UUID, email: str | None, naam: str = "") -> UUID:
+    """By address; a parent without one by name (an address holds no ':', so the two never meet)."""
+    if email is None:
+        return uuid.uuid5(_OUDER_NAMESPACE, f"{kind_id}\x1fnaam:{naam_sleutel(naam)}")
     return uuid.uuid5(_OUDER_NAMESPACE, f"{kind_id}\x1f{email.casefold()}")

@@ -9,6 +9,10 @@ from uuid import UUID
 from schemas.overdracht import Status, Vlag
 
 
+class MentorFilter(StrEnum):
+    IK = "ik"  # the caller's own mentees (a PM'er's start page)
+
+
 @dataclass
 class Filters:
     status: list[Status] | None = None
@@ -20,6 +24,7 @@ class Filters:
     stadsdeel_id: UUID | None = None
     schooljaar: str | None = None
     deadline_voor: date | None = None  # the next open deadline ends on or before this day
+    mentor: MentorFilter | None = None
 
 
 class Sort(StrEnum):

@@ -35,6 +35,7 @@ class Gebeurtenis(StrEnum):
     GEOPEND = "GEOPEND"
     FORMULIER_OPGESLAGEN = "FORMULIER_OPGESLAGEN"
     INGEDIEND = "INGEDIEND"
+    TERUGGENOMEN = "TERUGGENOMEN"  # the form taken back from the parents to correct it
     OUDERREACTIE = "OUDERREACTIE"
     PAPIEREN_KOPIE_MEEGEGEVEN = "PAPIEREN_KOPIE_MEEGEGEVEN"
     SCHOOL_GEKOZEN = "SCHOOL_GEKOZEN"
@@ -50,6 +51,8 @@ class Gebeurtenis(StrEnum):
     AFGEROND = "AFGEROND"
     GEANNULEERD = "GEANNULEERD"
     VERZENDING_VERLOPEN = "VERZENDING_VERLOPEN"
+    OVERDRACHT_VERLOPEN = "OVERDRACHT_VERLOPEN"  # never finished: ended at the protocol's term
+    VERHUISD = "VERHUISD"  # the child moved to another location, which took the overdracht over
     DEADLINE_VERPLAATST = "DEADLINE_VERPLAATST"
     VLAG_GEZET = "VLAG_GEZET"
     BERICHT = "BERICHT"
@@ -62,6 +65,15 @@ class Besluit(StrEnum):
     GEGEVEN = "gegeven"
     GEWEIGERD = "geweigerd"
     INGETROKKEN = "ingetrokken"
+
+
+class Wijze(StrEnum):
+    """How a parent gave their decision on consent: themselves on the parent page, or to the voorschool,
+    which recorded it for them."""
+
+    DIGITAAL = "digitaal"  # the parent, on the parent page
+    HANDTEKENING = "handtekening"  # signed on the paper form
+    GESPREK = "gesprek"  # said in the conversation with the PM'er
 
 
 class Deadline(StrEnum):

@@ -14,7 +14,7 @@ from typing_extensions import TypedDict
 
 from schemas.base import Reden
 from schemas.formulier import Formulier
-from schemas.overdracht import Besluit, Deadline, Eens, Gebeurtenis, Rol, Status, Vlag, Vorm
+from schemas.overdracht import Besluit, Deadline, Eens, Gebeurtenis, Rol, Status, Vlag, Vorm, Wijze
 from schemas.protocol import Protocol
 
 
@@ -102,6 +102,7 @@ class StateChanges(TypedDict, total=False):
     what follows from the rest (warme_overdracht_vereist, volgende_deadline) are the recorder's."""
 
     school_id: UUID | None
+    locatie_id: UUID
     formulier_compleet: bool
     geopend_op: datetime | None
     ingediend_op: datetime | None
@@ -203,8 +204,18 @@ class ChooseSchool(BaseModel):
 
 
 class RecordConsent(BaseModel):
+    """A parent's decision. Recorded by the voorschool for a parent (`namens`: consent on paper or in
+    the conversation), it says how (`wijze`) and when the parent gave it (`datum`)."""
+
     actor: Actor
     besluit: Besluit
+    namens: UUID | None = None
+    wijze: Wijze | None = None  # None: the parent themselves, on the parent page
+    datum: date | None = None
+
+    @property
+    def ouder(self) -> UUID:
+        return self.namens or self.actor.gebruiker_id
 
 
 class Send(BaseModel):
@@ -241,9 +252,23 @@ class RecordWarmHandover(BaseModel):
     deelnemers: list[str]  # roles, e.g. "mentor", "intern begeleider", "ouder"
 
 
+class TakeBack(BaseModel):
+    """The PM'er takes the form back from the parents to correct it (a correction round)."""
+
+    actor: Actor
+    reden: Reden
+
+
 class Cancel(BaseModel):
     actor: Actor
     reden: Reden
+
+
+class MoveLocation(BaseModel):
+    """The child moves to another voorschool location of the same gemeente, which takes the overdracht over."""
+
+    actor: Actor
+    locatie_id: UUID
 
 
 class MoveDeadline(BaseModel):

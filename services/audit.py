@@ -26,7 +26,12 @@ from schemas.workflow import SaveForm
 
 # Grounds that are not a capability (services/permissions.py), in words for the inzage-log.
 OUDER_CODE = "OuderCode"
-OTHER_GROUNDS = {OUDER_CODE: "een eenmalige code uit het bericht aan de ouder inwisselen"}
+# A new code asked for with the parent's address (no one signed in): recorded as the parent's.
+OUDER_CODE_AANVRAAG = "OuderCodeAanvraag"
+OTHER_GROUNDS = {
+    OUDER_CODE: "een eenmalige code uit het bericht aan de ouder inwisselen",
+    OUDER_CODE_AANVRAAG: "een nieuwe code aanvragen met het e-mailadres van de ouder",
+}
 
 
 def _organisatie(user: Gebruiker) -> UUID | None:
@@ -116,6 +121,8 @@ def velden_in(answer: OverdrachtSamenvatting) -> list[str]:
         velden.append("formulier")
     if getattr(answer, "ouderreacties", None):
         velden.append("ouderreacties")
+    if getattr(answer, "bijlagen", None):
+        velden.append("bijlagen")
     return velden
 
 
@@ -142,6 +149,7 @@ _PLAATSING_VELDEN = {
     "vve_indicatie": "kind.vve_indicatie",
     "vve_indicatie_datum": "kind.vve_indicatie",
     "school_id": "kind.aangemelde_school",
+    "mentor_id": "kind.mentor",
     "ouders": "ouders",
 }
 

@@ -2,7 +2,6 @@
 engine's answers become service errors."""
 
 import asyncio
-import uuid
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -14,21 +13,19 @@ from temporalio.service import RPCError, RPCStatusCode
 from temporalio.workflow import UpdateMethodMultiParam
 
 from core.settings import Settings
+from schemas import ids
 from schemas.workflow import HandoverInput, HandoverState, Open, Opening
 from services.errors import FormIncomplete, StepNotAllowed, Unavailable
 from workflows.handover import HandoverWorkflow
 from workflows.ids import workflow_id
 from workflows.lifecycle import Weigering
+from workflows.ouder_codes import BerichtBezorgingWorkflow, bezorging_id
 
 Cmd = TypeVar("Cmd", bound=BaseModel)
 
-# One overdracht per child: its id derives from the child's, so a retried or concurrent open reaches
-# the same workflow. The child's id is itself opaque; nothing personal can be read back from either.
-_OVERDRACHT_NAMESPACE = uuid.UUID("5b0f6f4e-6c1c-4d8e-9a43-0f1d2a7c9e10")
-
-
-def overdracht_id_for(kind_id: UUID) -> UUID:
-    return uuid.uuid5(_OVERDRACHT_NAMESPACE, str(kind_id))
+# One overdracht per child: its id derives from the child's (schemas/ids.py), so a retried or
+# concurrent open reaches the same workflow.
+overdracht_id_for = ids.overdracht_id_for
 
 
 async def start_handover(client: Client, settings: Settings, input: HandoverInput, cmd: Open) -> Opening:
@@ -50,6 +47,21 @@ async def start_handover(client: Client, settings: Settings, input: HandoverInpu
     )
     opening: Opening = await _engine_call(settings, handle.execute_update(HandoverWorkflow.open, cmd))
     return opening
+
+
+async def deliver_message(client: Client, settings: Settings, bericht_id: UUID) -> None:
+    """Have the worker deliver a message the service queued in the outbox itself (not an overdracht's
+    workflow): in the background, at most once, as the workflows' own messages are. Safe to repeat."""
+    await _engine_call(
+        settings,
+        client.start_workflow(
+            BerichtBezorgingWorkflow.run,
+            bericht_id,
+            id=bezorging_id(bericht_id),
+            task_queue=settings.task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        ),
+    )
 
 
 async def take_step(

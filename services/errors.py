@@ -32,8 +32,20 @@ class NotFound(ServiceError):
     status, title, code = 404, "Niet gevonden", "NIET_GEVONDEN"
 
 
+class TooLarge(ServiceError):
+    status, title, code = 413, "Bestand te groot", "BESTAND_TE_GROOT"
+
+
+class UnsupportedFile(ServiceError):
+    status, title, code = 415, "Bestandstype niet ondersteund", "BESTANDSTYPE_NIET_ONDERSTEUND"
+
+
 class StepNotAllowed(ServiceError):
     status, title, code = 409, "Deze stap kan nu niet", "STAP_NIET_TOEGESTAAN"
+
+
+class NoAddress(ServiceError):
+    status, title, code = 409, "Geen e-mailadres", "GEEN_EMAILADRES"
 
 
 class NoProtocol(ServiceError):

@@ -17,6 +17,7 @@ from db.plaatsingen import Uitkomst
 from protocol.dates import amsterdam_date
 from schemas.audit import Actie
 from schemas.imports import (
+    AfgeslotenRij,
     AfgewezenRij,
     GelezenRij,
     ImportResultaat,
@@ -36,6 +37,7 @@ from services.errors import InvalidInput, NoProtocol, Unavailable
 from services.overdrachten import actor
 from services.permissions import Capability, require
 from services.plaatsingen_csv import BestandOngeldig, Rij, lees_bestand, lees_rij
+from workflows.lifecycle import EINDSTATUSSEN
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,11 @@ GELIJKTIJDIG = 16
 # the API's other requests.
 DATABASE_GELIJKTIJDIG = 4
 
+AFGESLOTEN = (
+    "De overdracht van dit kind is afgesloten (geweigerd, ingetrokken, geannuleerd of afgerond); de rij is niet"
+    " ingelezen en er wordt niets heropend."
+)
+MENTOR_ONBEKEND = "geen pedagogisch medewerker van deze locatie; gebruik diens e-mailadres of id"
 NIET_GESTART = (
     "De gegevens zijn opgeslagen, maar de overdracht kon nu niet worden gestart (de workflow-engine is niet "
     "bereikbaar). Importeer het bestand later opnieuw: wat er al is, blijft ongewijzigd."
@@ -74,7 +81,9 @@ async def import_plaatsingen(ctx: Context, upload: Callable[[], Awaitable[bytes]
     # Counts only: the file is personal data.
     log.info(
         "placements imported",
-        extra=result.model_dump(include={"rijen", "geimporteerd", "bijgewerkt", "ongewijzigd", "afgewezen"}),
+        extra=result.model_dump(
+            include={"rijen", "geimporteerd", "bijgewerkt", "ongewijzigd", "afgewezen", "afgesloten"}
+        ),
     )
     return result
 
@@ -89,6 +98,7 @@ class _Import:
     def __init__(self, ctx: Context, protocol: Protocol) -> None:
         self.ctx, self.pool, self.user, self.protocol = ctx, ctx.pool, ctx.user, protocol
         self.afgewezen: list[AfgewezenRij] = []
+        self.afgesloten: list[AfgeslotenRij] = []
         self.goed: list[tuple[UUID, Plaatsing]] = []
         self.uitkomsten: Counter[Uitkomst] = Counter()
         self.geopend = self.ingepland = 0
@@ -108,6 +118,7 @@ class _Import:
             fouten = row if isinstance(row, list) else []
             locatie_id = self._locatie(rij, fouten)
             school_id = self._school(rij, fouten)
+            mentor_id = self._mentor(rij, locatie_id, fouten)
             if isinstance(row, GelezenRij) and not fouten:
                 assert locatie_id is not None
                 sleutel = kind_sleutel(locatie_id, row.voornaam, row.achternaam, row.geboortedatum)
@@ -115,9 +126,13 @@ class _Import:
                     fouten.append(Rijfout(veld=None, reden=f"dubbele rij: hetzelfde kind als regel {gezien[sleutel]}"))
                 else:
                     gezien[sleutel] = row.regel
-                    velden = row.model_dump(exclude={"locatie", "school"})
+                    velden = row.model_dump(exclude={"locatie", "school", "mentor"})
                     plaatsing = Plaatsing(
-                        **velden, gemeente_id=self.user.gemeente_id, locatie_id=locatie_id, school_id=school_id
+                        **velden,
+                        gemeente_id=self.user.gemeente_id,
+                        locatie_id=locatie_id,
+                        school_id=school_id,
+                        mentor_id=mentor_id,
                     )
                     gelezen.append((sleutel, plaatsing))
             if fouten:
@@ -125,7 +140,15 @@ class _Import:
         # A child placed before (by hand, or by an earlier import) keeps its id; a new one gets the
         # id its identifying fields give, so a repeat finds it again.
         bekend = await plaatsingen.bekende_kinderen(self.pool, list({p.locatie_id for _, p in gelezen}))
-        self.goed = [(bekend.get(s) or kind_id_voor(s), p) for s, p in gelezen]
+        goed = [(bekend.get(s) or kind_id_voor(s), p) for s, p in gelezen]
+        # A child whose overdracht has ended stays as it ended: its record is not stored again (after a
+        # refusal it was purged) and no new overdracht starts under its id.
+        ids = [commands.overdracht_id_for(k) for k, _ in goed]
+        ended = await plaatsingen.afgesloten(self.pool, ids, [s.value for s in EINDSTATUSSEN])
+        self.goed = [(k, p) for k, p in goed if commands.overdracht_id_for(k) not in ended]
+        self.afgesloten = [
+            AfgeslotenRij(regel=p.regel, reden=AFGESLOTEN) for k, p in goed if commands.overdracht_id_for(k) in ended
+        ]
 
     async def _load_organisations(self, rijen: list[Rij]) -> None:
         locaties = await plaatsingen.locaties(self.pool, self.user.gemeente_id)
@@ -140,6 +163,7 @@ class _Import:
         for r in scholen:
             if r["eigen"]:
                 self.school_namen[_compact(r["naam"])].append(r["id"])
+        await self._load_mentoren()
 
     def _locatie(self, rij: Rij, fouten: list[Rijfout]) -> UUID | None:
         waarde = _compact(rij.velden.get("locatie", ""))
@@ -164,6 +188,25 @@ class _Import:
             return None
         return school_id
 
+    async def _load_mentoren(self) -> None:
+        """Who may be named as mentor, per location: its PM'ers, by id and by address (case aside)."""
+        self.mentoren: dict[UUID, dict[str, UUID]] = defaultdict(dict)
+        for r in await plaatsingen.medewerkers(self.pool, self.user.gemeente_id):
+            self.mentoren[r["locatie_id"]][str(r["id"])] = r["id"]
+            if r["email"]:
+                self.mentoren[r["locatie_id"]][r["email"].casefold()] = r["id"]
+
+    def _mentor(self, rij: Rij, locatie_id: UUID | None, fouten: list[Rijfout]) -> UUID | None:
+        """The row's `mentor`: a PM'er of the row's location, by address or id; empty keeps the one known."""
+        waarde = _compact(rij.velden.get("mentor", ""))
+        if not waarde or locatie_id is None or any(f.veld == "mentor" for f in fouten):
+            return None
+        sleutel = str(by_id) if (by_id := _uuid(waarde)) is not None else waarde.casefold()
+        mentor_id = self.mentoren[locatie_id].get(sleutel)
+        if mentor_id is None:
+            fouten.append(Rijfout(veld="mentor", reden=MENTOR_ONBEKEND))
+        return mentor_id
+
     # Storing and starting
 
     async def store(self) -> None:
@@ -180,7 +223,8 @@ class _Import:
                 async with self.database:
                     self.uitkomsten[await plaatsingen.opslaan(self.pool, kind_id, plaatsing)] += 1
                     kind = await plaatsingen.voor_start(self.pool, kind_id)
-                if not kind["geopend"]:
+                # A child who left gets no overdracht, even while the export still lists it.
+                if not kind["geopend"] and kind["plaatsing_beeindigd_op"] is None:
                     await self._start(kind_id, kind, plaatsing.regel)
 
         workers = [asyncio.create_task(work()) for _ in range(min(GELIJKTIJDIG, len(self.goed)))]
@@ -236,9 +280,11 @@ class _Import:
             bijgewerkt=self.uitkomsten[Uitkomst.BIJGEWERKT],
             ongewijzigd=self.uitkomsten[Uitkomst.ONGEWIJZIGD],
             afgewezen=len(self.afgewezen),
+            afgesloten=len(self.afgesloten),
             overdrachten_geopend=self.geopend,
             overdrachten_ingepland=self.ingepland,
             afgewezen_rijen=sorted(self.afgewezen, key=lambda r: r.regel),
+            afgesloten_rijen=sorted(self.afgesloten, key=lambda r: r.regel),
             niet_gestart=sorted(self.niet_gestart, key=lambda r: r.regel),
             genegeerde_kolommen=genegeerd,
         )

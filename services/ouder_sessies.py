@@ -23,7 +23,8 @@ async def redeem(clients: Clients, audit: AuditTrail, code: str) -> Token:
     (or no longer) stand for a parent of that child."""
     # No rate limiting here (out of scope): a code has 256 random bits, so guessing one is hopeless;
     # a limit per client against load belongs in front of the service (the reverse proxy).
-    redeemed = await ouder_codes.redeem(clients.pool, code)
+    # Typed over from a letter, in groups: the spaces are not part of it (a code holds none).
+    redeemed = await ouder_codes.redeem(clients.pool, "".join(code.split()))
     user = await gebruikers.get(clients.pool, redeemed.gebruiker_id) if redeemed else None
     # The user must still be that child's parent: custody may have changed since the code was sent.
     if redeemed is None or user is None or user.rol is not Rol.OUDER or user.kind_id != redeemed.kind_id:

@@ -6,17 +6,18 @@ from uuid import UUID
 
 import asyncpg
 
-from db import kinderen, organisaties, overdrachten
+from db import bijlagen, kinderen, organisaties, overdrachten
 from db import protocol as protocols
 from schemas.api import OverdrachtDetail, OverdrachtenPagina, Tijdlijn
 from schemas.audit import Actie
 from schemas.lijst import Filters, Sort
+from schemas.overdracht import Rol
 from schemas.workflow import Actor, HandoverInput, Open
-from services import commands, views
+from services import commands, views, wijzigingen
 from services.audit import OPENEN_VELDEN, velden_in, velden_in_tijdlijn
 from services.context import Context
 from services.errors import InvalidInput, NoProtocol, NotFound
-from services.paging import decode_cursor, encode_cursor
+from services.paging import decode_cursor, decode_ranked_cursor, encode_cursor, encode_ranked_cursor
 from services.permissions import Capability, require
 
 NOT_FOUND = "Deze overdracht bestaat niet of u heeft er geen toegang toe."
@@ -48,7 +49,11 @@ async def answer(ctx: Context, overdracht_id: UUID) -> OverdrachtDetail:
     if not ctx.user.reads_content:
         return views.detail(row, ctx.user, None, [])
     formulier = await overdrachten.form(ctx.pool, overdracht_id)
-    return views.detail(row, ctx.user, formulier, await overdrachten.reactions(ctx.pool, overdracht_id))
+    reacties = await overdrachten.reactions(ctx.pool, overdracht_id)
+    result = views.detail(row, ctx.user, formulier, reacties, await bijlagen.metadata(ctx.pool, overdracht_id))
+    versies = await overdrachten.submitted_versions(ctx.pool, overdracht_id)
+    result.wijzigingen = wijzigingen.tussen(versies[1], versies[0]) if len(versies) == 2 else []
+    return result
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,9 @@ async def open_overdracht(ctx: Context, kind_id: UUID, school_id: UUID | None = 
         protocol=protocol,
     )
     await commands.start_handover(ctx.temporal, ctx.settings, handover, Open(actor=actor(ctx)))
+    if user.rol is Rol.PEDAGOGISCH_MEDEWERKER:
+        # The PM'er who starts it becomes the mentor of a child without one (services/mentoren.py).
+        await kinderen.set_mentor_if_none(ctx.pool, kind_id, user.id)
     return Geopend(await answer(ctx, overdracht_id), nieuw=True)
 
 
@@ -111,14 +119,28 @@ async def page(
     sort: Sort,
     page_size: int,
     cursor: str | None = None,
+    *,
+    eigen_eerst: bool = False,
 ) -> OverdrachtenPagina:
-    """One page of the overdrachten the caller may see; `volgendeCursor` continues it."""
+    """One page of the overdrachten the caller may see; `volgendeCursor` continues it. `eigen_eerst`: the
+    caller's own mentees first (a PM'er's start page), then the others, each part sorted by `sort`."""
     user = require(ctx, Capability.OVERDRACHT_LEZEN, actie=Actie.LEZEN)
-    after = decode_cursor(cursor, sort.value) if cursor else None
-    rows = await overdrachten.page(ctx.pool, user, filters, sort, after, page_size + 1)
+    after, rank = None, 0
+    if cursor and eigen_eerst:
+        rank, key, row_id = decode_ranked_cursor(cursor, sort.value)
+        after = (key, row_id)
+    elif cursor:
+        after = decode_cursor(cursor, sort.value)
+    rows = await overdrachten.page(
+        ctx.pool, user, filters, sort, after, page_size + 1, own_first=eigen_eerst, after_rank=rank
+    )
     more = len(rows) > page_size
     rows = rows[:page_size]
-    next_cursor = encode_cursor(sort.value, rows[-1]["sort_key"], rows[-1]["id"]) if more else None
+    next_cursor = None
+    if more and eigen_eerst:
+        next_cursor = encode_ranked_cursor(sort.value, rows[-1]["sort_rank"], rows[-1]["sort_key"], rows[-1]["id"])
+    elif more:
+        next_cursor = encode_cursor(sort.value, rows[-1]["sort_key"], rows[-1]["id"])
     result = OverdrachtenPagina(resultaten=[views.summary(r, user) for r in rows], volgende_cursor=next_cursor)
     ctx.audit.lijst(
         user,

@@ -43,6 +43,22 @@ def decode_cursor(cursor: str, sort: str) -> tuple[datetime, UUID]:
         raise _invalid(f"{_INVALID}, met dezelfde sortering.") from None
 
 
+def encode_ranked_cursor(sort: str, rank: int, key: datetime, row_id: UUID) -> str:
+    """For a list in two parts (the caller's own first: rank 0, then the rest), each sorted by `sort`."""
+    return _encode(f"{sort}+eigenEerst", rank, key.isoformat(), str(row_id))
+
+
+def decode_ranked_cursor(cursor: str, sort: str) -> tuple[int, datetime, UUID]:
+    """The (rank, sort key, id) to continue after; 400 when the cursor was made for another list or sort."""
+    try:
+        rank, key, row_id = _decode(cursor, f"{sort}+eigenEerst")
+        if isinstance(rank, bool) or rank not in (0, 1) or not isinstance(rank, int):
+            raise ValueError(rank)
+        return rank, datetime.fromisoformat(str(key)), UUID(str(row_id))
+    except (ValueError, TypeError):
+        raise _invalid(f"{_INVALID}, met dezelfde sortering.") from None
+
+
 def encode_id_cursor(made_for: str, row_id: int) -> str:
     """For a list ordered by an integer id alone (the audit trail's rows)."""
     return _encode(made_for, row_id)

@@ -19,15 +19,21 @@ class Capability(StrEnum):
     OVERDRACHT_OPENEN = "OverdrachtOpenen"
     OVERDRACHT_LEZEN = "OverdrachtLezen"
     FORMULIER_BEWERKEN = "FormulierBewerken"
+    BIJLAGE_TOEVOEGEN = "BijlageToevoegen"
+    BIJLAGE_LEZEN = "BijlageLezen"
+    TOESTEMMINGSSCAN_TOEVOEGEN = "ToestemmingsscanToevoegen"
+    TOESTEMMINGSSCAN_LEZEN = "ToestemmingsscanLezen"
     PAPIEREN_KOPIE_VASTLEGGEN = "PapierenKopieVastleggen"
     SCHOOL_KIEZEN = "SchoolKiezen"
     OUDERREACTIE_GEVEN = "OuderreactieGeven"
     TOESTEMMING_GEVEN = "ToestemmingGeven"
+    TOESTEMMING_VASTLEGGEN = "ToestemmingVastleggen"
     VERZENDEN = "Verzenden"
     INTAKE_BEVESTIGEN = "IntakeBevestigen"
     RETOURNEREN = "Retourneren"
     WARME_OVERDRACHT_BIJDRAGEN = "WarmeOverdrachtBijdragen"
     ANNULEREN = "Annuleren"
+    PLAATSING_WIJZIGEN = "PlaatsingWijzigen"
     DEADLINE_VERPLAATSEN = "DeadlineVerplaatsen"
     PLAATSINGEN_IMPORTEREN = "PlaatsingenImporteren"
     MONITORING_LEZEN = "MonitoringLezen"
@@ -37,6 +43,8 @@ class Capability(StrEnum):
     INZAGE_LOG_LEZEN = "InzageLogLezen"
     AUDIT_EXPORTEREN = "AuditExporteren"
     BERICHTEN_INZIEN = "BerichtenInzien"
+    OUDER_CODE_UITGEVEN = "OuderCodeUitgeven"
+    MENTOR_TOEWIJZEN = "MentorToewijzen"
 
 
 @dataclass(frozen=True)
@@ -57,16 +65,28 @@ PERMISSIONS: dict[Capability, Permission] = {
     # the fields their role may read: services/views.py).
     C.OVERDRACHT_LEZEN: Permission("overdrachten bekijken", frozenset(Rol)),
     C.FORMULIER_BEWERKEN: Permission("het formulier bewerken of indienen", STAFF),
+    # A file with the form (the observation instrument's export): added with the form, read as the form is
+    # read, by every role that reads content (Gebruiker.reads_content), never the coordinator or beheerder.
+    C.BIJLAGE_TOEVOEGEN: Permission("een bijlage bij het formulier toevoegen", STAFF),
+    C.BIJLAGE_LEZEN: Permission("de bijlagen bij het formulier bekijken", STAFF | {OUDER, SCHOOL}),
+    # The scan of a parent's consent form signed on paper: added by the location's staff, read by them and
+    # by that parent only (the use case narrows a parent to their own); the school needs no scan.
+    C.TOESTEMMINGSSCAN_TOEVOEGEN: Permission("een scan van een getekend toestemmingsformulier toevoegen", STAFF),
+    C.TOESTEMMINGSSCAN_LEZEN: Permission("de scan van een getekend toestemmingsformulier bekijken", STAFF | {OUDER}),
     C.PAPIEREN_KOPIE_VASTLEGGEN: Permission("een papieren kopie vastleggen", STAFF),
     C.SCHOOL_KIEZEN: Permission("de school kiezen", STAFF | {OUDER}),
     C.OUDERREACTIE_GEVEN: Permission("een reactie van de ouders geven", frozenset({OUDER})),
     C.TOESTEMMING_GEVEN: Permission("toestemming geven, weigeren of intrekken", frozenset({OUDER})),
+    # Consent on paper or in the conversation: the voorschool records a parent's decision for them.
+    C.TOESTEMMING_VASTLEGGEN: Permission("het besluit van een ouder over toestemming vastleggen", STAFF),
     C.VERZENDEN: Permission("de overdracht verzenden", STAFF),
     C.INTAKE_BEVESTIGEN: Permission("ontvangst en intake bevestigen", frozenset({SCHOOL})),
     C.RETOURNEREN: Permission("een overdracht retour sturen", frozenset({SCHOOL})),
     # The PM'er and the school plan and record it; parents may ask for one (the use case lets them only ask).
     C.WARME_OVERDRACHT_BIJDRAGEN: Permission("aan de warme overdracht bijdragen", frozenset({PM, SCHOOL, OUDER})),
     C.ANNULEREN: Permission("een overdracht annuleren", frozenset({LM})),
+    # The child leaves the voorschool, or moves to another location of the gemeente.
+    C.PLAATSING_WIJZIGEN: Permission("de plaatsing van een kind beëindigen of verhuizen", frozenset({LM})),
     C.DEADLINE_VERPLAATSEN: Permission("een deadline verplaatsen", frozenset({COORDINATOR})),
     C.PLAATSINGEN_IMPORTEREN: Permission("plaatsingen importeren", frozenset({LM, BEHEERDER})),
     C.MONITORING_LEZEN: Permission("de monitoring bekijken", STAFF | {SCHOOL, COORDINATOR}),
@@ -79,6 +99,12 @@ PERMISSIONS: dict[Capability, Permission] = {
     C.AUDIT_EXPORTEREN: Permission("het audit-log exporteren", frozenset({BEHEERDER})),
     # The development outbox: what would have been mailed.
     C.BERICHTEN_INZIEN: Permission("de berichten inzien", STAFF | {COORDINATOR, BEHEERDER}),
+    # The location's staff give a parent a new code: a printed letter, or a link by mail (and see the
+    # parents' names, and whether each has an address, to choose whom).
+    C.OUDER_CODE_UITGEVEN: Permission("een ouder een nieuwe code geven (per brief of e-mail)", STAFF),
+    # The locatiemanager names a child's mentor (a PM'er of the location); a PM'er who opens an
+    # overdracht by hand becomes the mentor of a child without one, as part of opening.
+    C.MENTOR_TOEWIJZEN: Permission("de mentor van een kind toewijzen", frozenset({LM})),
 }
 
 

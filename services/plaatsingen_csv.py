@@ -12,7 +12,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from schemas.imports import GelezenRij, Ouder, Rijfout
+from schemas.imports import GelezenRij, Ouder, Rijfout, naam_sleutel
 
 # Limits: a file beyond them is refused whole, a field beyond them is a row error.
 MAX_BESTAND_BYTES = 5 * 1024 * 1024
@@ -21,8 +21,10 @@ MAX_VELDLENGTE = 200
 # Older than this is no voorschool child: a typo in the year, most likely.
 MAX_LEEFTIJD_JAREN = 6
 
-VERPLICHT = ("voornaam", "achternaam", "geboortedatum", "locatie", "vve_indicatie", "ouder1_naam", "ouder1_email")
-OPTIONEEL = ("vve_indicatie_datum", "ouder2_naam", "ouder2_email", "bsn", "school")
+VERPLICHT = ("voornaam", "achternaam", "geboortedatum", "locatie", "vve_indicatie", "ouder1_naam")
+# A parent without an address is imported all the same: the voorschool gives them a printed letter.
+# `mentor`: a pedagogisch medewerker of the row's location, by e-mail address or id (services/imports.py).
+OPTIONEEL = ("ouder1_email", "vve_indicatie_datum", "ouder2_naam", "ouder2_email", "bsn", "school", "mentor")
 KOLOMMEN = VERPLICHT + OPTIONEEL
 # Other names exports use for the same column.
 ALIASSEN = {"aangemelde_school": "school"}
@@ -37,6 +39,11 @@ _EMAIL = re.compile(
     r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
 )
+
+
+def is_email(tekst: str) -> bool:
+    """Whether `tekst` is an address the service can mail to (the import's rule)."""
+    return _EMAIL.fullmatch(tekst) is not None
 
 
 class BestandOngeldig(ValueError):
@@ -180,6 +187,15 @@ def lees_rij(rij: Rij, vandaag: date) -> GelezenRij | list[Rijfout]:
     email1, email2 = waarden["ouder1_email"], waarden["ouder2_email"]
     if email1 and email2 and email1.casefold() == email2.casefold():
         fouten.add("ouder2_email", "hetzelfde adres als ouder1_email")
+    ouder1, ouder2 = ouders
+    if (
+        ouder1
+        and ouder2
+        and None in (ouder1.email, ouder2.email)
+        and naam_sleutel(ouder1.naam) == naam_sleutel(ouder2.naam)
+    ):
+        # Without an address a parent is known by name: two of the same name would be one account.
+        fouten.add("ouder2_naam", "dezelfde naam als ouder1_naam; geef beide ouders een eigen e-mailadres")
 
     bsn = waarden["bsn"]
     if bsn is not None:
@@ -201,6 +217,7 @@ def lees_rij(rij: Rij, vandaag: date) -> GelezenRij | list[Rijfout]:
         ouders=[o for o in ouders if o is not None],
         bsn=bsn,
         school=waarden["school"],
+        mentor=waarden["mentor"],
     )
 
 
@@ -239,11 +256,12 @@ def _ouder(waarden: dict[str, str | None], n: int, fouten: _Fouten) -> Ouder | N
     if email is not None and not _EMAIL.fullmatch(email):
         fouten.add(f"ouder{n}_email", "geen geldig e-mailadres")
         return None
-    if n == 2 and (naam is None) != (email is None):
-        leeg = "ouder2_naam" if naam is None else "ouder2_email"
-        fouten.add(leeg, "vul naam en e-mailadres van de tweede ouder allebei in, of geen van beide")
+    if naam is None:
+        # The first parent's name is required (reported as such); an address needs a name to go with it.
+        if n == 2 and email is not None:
+            fouten.add("ouder2_naam", "vul ook de naam van de tweede ouder in (het e-mailadres mag leeg blijven)")
         return None
-    return Ouder(naam=naam, email=email) if naam and email else None
+    return Ouder(naam=naam, email=email)
 
 
 def _bsn(tekst: str, fouten: _Fouten) -> str | None:

@@ -4,7 +4,7 @@ the step fits the state (409 or 422 otherwise); the answer is the overdracht as 
 
 import inspect
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TypeVar
 from uuid import UUID
 
@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from temporalio.workflow import UpdateMethodMultiParam
 
 from db import kinderen
-from protocol.dates import end_of_day
+from protocol.dates import amsterdam_date, end_of_day
 from schemas.api import (
     OntvangstBevestigen,
     Ouderreactie,
@@ -21,12 +21,13 @@ from schemas.api import (
     StapResultaat,
     StapTijdstippen,
     Termijnen,
+    ToestemmingNamensOuder,
     WarmeOverdrachtAanvragen,
     WarmeOverdrachtActie,
     WarmeOverdrachtPlannen,
 )
 from schemas.formulier import Formulier
-from schemas.overdracht import Besluit, Deadline, Rol
+from schemas.overdracht import Besluit, Deadline, Rol, Wijze
 from schemas.workflow import (
     Actor,
     Cancel,
@@ -44,11 +45,12 @@ from schemas.workflow import (
     SaveForm,
     Send,
     Submit,
+    TakeBack,
 )
 from services import commands
 from services.audit import velden_van_stap
 from services.context import Context
-from services.errors import Forbidden
+from services.errors import Forbidden, InvalidInput, NotFound
 from services.overdrachten import actor, answer, known_school, visible
 from services.permissions import Capability, require
 from workflows.handover import HandoverWorkflow
@@ -130,6 +132,20 @@ async def submit(ctx: Context, overdracht_id: UUID) -> OverdrachtDetail:
     return await answer(ctx, overdracht_id)
 
 
+async def take_back(ctx: Context, overdracht_id: UUID, reden: str) -> OverdrachtDetail:
+    """A correction round: the form back to CONCEPT, the parents' consent asked again after the next
+    submission, which shows them what changed."""
+    await _take(
+        ctx,
+        Capability.FORMULIER_BEWERKEN,
+        "overdracht.correctie",
+        overdracht_id,
+        HandoverWorkflow.take_back,
+        lambda a, _: TakeBack(actor=a, reden=reden),
+    )
+    return await answer(ctx, overdracht_id)
+
+
 async def record_reaction(ctx: Context, overdracht_id: UUID, reactie: Ouderreactie) -> OverdrachtDetail:
     await _take(
         ctx,
@@ -166,6 +182,32 @@ async def record_consent(ctx: Context, overdracht_id: UUID, besluit: Besluit) ->
         lambda a, _: RecordConsent(actor=a, besluit=besluit),
     )
     return _resultaat(state)
+
+
+async def record_consent_for_parent(
+    ctx: Context, overdracht_id: UUID, ouder_id: UUID, besluit: ToestemmingNamensOuder
+) -> StapResultaat:
+    """The voorschool records a parent's decision as the parent gave it: signed on the paper form or said
+    in the conversation, on `datum`. The parents hear it by mail, and can still see and withdraw."""
+    step = _Step(ctx, Capability.TOESTEMMING_VASTLEGGEN, "overdracht.toestemming_namens_ouder", overdracht_id)
+    if besluit.wijze is Wijze.DIGITAAL or besluit.datum > amsterdam_date(datetime.now(UTC)):
+        name, reason = (
+            ("wijze", "handtekening of gesprek")
+            if besluit.wijze is Wijze.DIGITAAL
+            else ("datum", "ligt in de toekomst")
+        )
+        raise InvalidInput(
+            "Leg vast hoe en wanneer de ouder het besluit gaf.", invalid_params=[{"name": name, "reason": reason}]
+        )
+
+    async def for_the_parent(a: Actor, row: asyncpg.Record) -> RecordConsent:
+        if row["kind_id"] is None or ouder_id not in await kinderen.parents(ctx.pool, row["kind_id"]):
+            raise NotFound("Deze ouder hoort niet bij deze overdracht.")
+        return RecordConsent(
+            actor=a, besluit=besluit.besluit, namens=ouder_id, wijze=besluit.wijze, datum=besluit.datum
+        )
+
+    return _resultaat(await step.take(HandoverWorkflow.record_consent, for_the_parent))
 
 
 async def choose_school(ctx: Context, overdracht_id: UUID, school_id: UUID) -> OverdrachtDetail:

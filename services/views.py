@@ -1,12 +1,15 @@
 """Read-model rows to response bodies: each role gets only the fields it may read."""
 
 import json
+from collections.abc import Sequence
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 
 from schemas.api import (
     KindGegevens,
+    Mentor,
     OuderreactieWeergave,
     OverdrachtDetail,
     OverdrachtSamenvatting,
@@ -16,9 +19,11 @@ from schemas.api import (
     Verwijzing,
     WarmeOverdracht,
 )
+from schemas.bijlage import Bijlage, BijlageSoort
 from schemas.formulier import Formulier
 from schemas.gebruiker import Gebruiker
 from schemas.overdracht import Rol
+from services.permissions import Capability, allows
 
 
 def summary(row: asyncpg.Record, user: Gebruiker) -> OverdrachtSamenvatting:
@@ -26,7 +31,11 @@ def summary(row: asyncpg.Record, user: Gebruiker) -> OverdrachtSamenvatting:
 
 
 def detail(
-    row: asyncpg.Record, user: Gebruiker, formulier: Formulier | None, reacties: list[asyncpg.Record]
+    row: asyncpg.Record,
+    user: Gebruiker,
+    formulier: Formulier | None,
+    reacties: list[asyncpg.Record],
+    bijlagen: Sequence[asyncpg.Record] = (),
 ) -> OverdrachtDetail:
     if not user.reads_content:
         return OverdrachtDetail(**_fields(row, user))
@@ -34,7 +43,21 @@ def detail(
         **_fields(row, user, with_bsn=True),
         formulier=formulier,
         ouderreacties=[OuderreactieWeergave(**dict(r)) for r in reacties],
+        # Metadata only (kind, whose, size, when): the file itself is GET …/observatie-export or
+        # …/ouders/{ouderId}/toestemmingsscan; each only for those who may download it.
+        bijlagen=[Bijlage(**dict(b)) for b in bijlagen if reads_bijlage(user, b["soort"], b["ouder_id"])]
+        if allows(user, Capability.BIJLAGE_LEZEN)
+        else None,
     )
+
+
+def reads_bijlage(user: Gebruiker, soort: str, ouder_id: UUID | None) -> bool:
+    """Whether the caller may read a bijlage of this kind (of this parent), within the overdracht's scope:
+    the observation export as the form; a parent's consent scan the location's staff and that parent
+    only. The detail's `bijlagen` and the downloads (services/bijlagen.py) go by this one rule."""
+    if soort == BijlageSoort.TOESTEMMINGSSCAN:
+        return allows(user, Capability.TOESTEMMINGSSCAN_LEZEN) and (user.rol is not Rol.OUDER or ouder_id == user.id)
+    return allows(user, Capability.BIJLAGE_LEZEN)
 
 
 def sees_bsn(row: asyncpg.Record, user: Gebruiker) -> bool:
@@ -78,6 +101,9 @@ def _fields(row: asyncpg.Record, user: Gebruiker, *, with_bsn: bool = False) -> 
         wijk=Verwijzing(id=row["wijk_id"], naam=row["wijk_naam"]),
         stadsdeel=Verwijzing(id=row["stadsdeel_id"], naam=row["stadsdeel_naam"]),
         kind=kind,
+        # Who the child's mentor is goes with the child: to whoever knows the child, never to the
+        # coördinator or beheerder (metadata only), and gone with the child's record at the purge.
+        mentor=Mentor(id=row["mentor_id"], naam=row["mentor_naam"]) if knows_child and row["mentor_naam"] else None,
         formulier_compleet=row["formulier_compleet"],
         schooljaar=row["schooljaar"],
         vve_indicatie=row["vve_indicatie"],

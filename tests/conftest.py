@@ -37,7 +37,7 @@ from workflows import search_attributes
 
 TASK_QUEUE = "overdracht-test"
 # Every log line of the run is searched for the children's names: tests/log_scan.py.
-pytest_plugins = ["tests.log_scan"]
+pytest_plugins = ["tests.log_scan", "tests.cases"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -2,10 +2,12 @@
 background (a timer's record, a purge), and the type of a handle on the workflow."""
 
 import asyncio
+import io
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import httpx
+from pypdf import PdfWriter
 from temporalio.client import WorkflowHandle
 
 from schemas.workflow import HandoverState
@@ -24,6 +26,18 @@ def assert_problem(r: httpx.Response, status: int) -> dict[str, Any]:
     body = r.json()
     assert body["status"] == status and body["title"] and body["detail"]
     return body
+
+
+def a_pdf(title: str = "Observatie") -> bytes:
+    """A small, valid one-page PDF whose document title is `title`, in clear text in the file (letters and
+    digits only: PDF escapes other characters)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": title})
+    out = io.BytesIO()
+    writer.write(out)
+    assert title.encode() in out.getvalue()
+    return out.getvalue()
 
 
 async def eventually(check: Callable[[], Awaitable[T]], ok: Callable[[T], Any] = bool, within: float = 15.0) -> T:

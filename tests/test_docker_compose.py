@@ -2,6 +2,7 @@
 project has."""
 
 import subprocess
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,10 @@ def test_each_built_service_runs_an_overdracht_command(name: str) -> None:
 
 def test_the_dockerfile_copies_every_package_the_project_installs() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
-    for package in ("overdracht", "workflows", "activities", "api", "schemas", "db", "protocol"):
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    packages = [p.rstrip("*") for p in pyproject["tool"]["setuptools"]["packages"]["find"]["include"]]
+    assert "services" in packages and "core" in packages
+    for package in packages:
         assert f"COPY {package} ./{package}" in dockerfile
 
 

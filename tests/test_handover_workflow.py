@@ -26,6 +26,7 @@ from schemas.workflow import (
     ConfirmReceipt,
     HandoverState,
     MoveDeadline,
+    MoveLocation,
     Open,
     Openingsuitkomst,
     PlanWarmHandover,
@@ -40,6 +41,7 @@ from schemas.workflow import (
     Send,
     StateChanges,
     Submit,
+    TakeBack,
     TimelineEvent,
     VlagStatus,
     changed,
@@ -63,6 +65,7 @@ FAR = datetime(2040, 1, 1, tzinfo=UTC)
 STEPS: dict[Stap, tuple[Any, Any]] = {
     Stap.FORMULIER_OPSLAAN: (HandoverWorkflow.save_form, SaveForm(actor=PM, formulier=FORM)),
     Stap.INDIENEN: (HandoverWorkflow.submit, Submit(actor=PM, ouders=[PARENT.gebruiker_id])),
+    Stap.TERUGNEMEN: (HandoverWorkflow.take_back, TakeBack(actor=PM, reden="Na het gesprek")),
     Stap.OUDERREACTIE: (HandoverWorkflow.record_reaction, RecordOuderreactie(actor=PARENT, eens=Eens.JA)),
     Stap.PAPIEREN_KOPIE: (HandoverWorkflow.record_paper_copy, RecordPaperCopy(actor=PM)),
     Stap.SCHOOL_KIEZEN: (HandoverWorkflow.choose_school, ChooseSchool(actor=PM, school_id=demo.STER)),
@@ -87,6 +90,7 @@ STEPS: dict[Stap, tuple[Any, Any]] = {
         RecordWarmHandover(actor=SCHOOL, datum=date(2027, 2, 1), vorm=Vorm.GESPREK, deelnemers=["mentor"]),
     ),
     Stap.ANNULEREN: (HandoverWorkflow.cancel, Cancel(actor=LM, reden="Verhuisd")),
+    Stap.VERHUIZEN: (HandoverWorkflow.move_location, MoveLocation(actor=LM, locatie_id=demo.ZONNETJE)),
     Stap.DEADLINE_VERPLAATSEN: (
         HandoverWorkflow.move_deadline,
         MoveDeadline(actor=COORDINATOR, deadline=Deadline.TOESTEMMING, tot=FAR, reden="Ziekte"),
@@ -224,10 +228,13 @@ async def test_refused_consent_ends_the_overdracht(
 async def test_opening_twice_records_it_once(env: WorkflowEnvironment, worker: Worker, pool: asyncpg.Pool) -> None:
     handle = await start(env.client, pool)
 
+    opened = await read_model(pool, handle)
+
     again = await handle.execute_update(HandoverWorkflow.open, Open(actor=PM))
 
-    assert again.state.revisie == 1 and again.uitkomst is Openingsuitkomst.AL_GEOPEND
-    assert await read_model(pool, handle) == ("CONCEPT", 1, 1)
+    # Opened once: GEOPEND, and the note that the parents were told.
+    assert again.state.revisie == 2 and again.uitkomst is Openingsuitkomst.AL_GEOPEND
+    assert opened == await read_model(pool, handle) == ("CONCEPT", 2, 2)
 
 
 async def test_recording_is_idempotent_and_never_goes_back(pool: asyncpg.Pool) -> None:

@@ -26,20 +26,22 @@ async def test_timeline_shows_every_step_in_order(
 
     pm = await login(demo.PM_USER[demo.BOOMHUT])
     listing = await api.get("/v1/overdrachten", headers=pm, params={"status": "AFGEROND", "pageSize": 100})
-    [mine] = [o for o in listing.json()["resultaten"] if o["kind"]["achternaam"] == f"Proef-{str(kind_id)[:8]}"]
+    name = f"Proef-{str(kind_id)[:8]}"
+    [mine] = [o for o in listing.json()["resultaten"] if o["kind"] and o["kind"]["achternaam"] == name]
 
     r = await api.get(f"/v1/overdrachten/{mine['id']}/tijdlijn", headers=pm)
 
     assert r.status_code == 200
     events = r.json()["gebeurtenissen"]
     assert [e["gebeurtenis"] for e in events] == [
-        "GEOPEND", "FORMULIER_OPGESLAGEN", "INGEDIEND", "BERICHT", "TOESTEMMING_GEGEVEN",
+        "GEOPEND", "BERICHT", "FORMULIER_OPGESLAGEN", "INGEDIEND", "BERICHT", "TOESTEMMING_GEGEVEN",
         "VERZONDEN", "ONTVANGST_BEVESTIGD", "AFGEROND",
     ]  # fmt: skip
     assert [e["rol"] for e in events] == [
-        "pedagogisch_medewerker", "pedagogisch_medewerker", "pedagogisch_medewerker", None, "ouder",
+        "pedagogisch_medewerker", None, "pedagogisch_medewerker", "pedagogisch_medewerker", None, "ouder",
         "pedagogisch_medewerker", "school", None,
     ]  # fmt: skip
-    # The parents were invited to review the form: metadata only in the timeline.
-    assert events[3]["details"] == {"soort": "uitnodiging", "aanleiding": "indiening", "ontvanger": "ouders"}
-    assert [e["revisie"] for e in events] == list(range(1, 9))
+    # The parents heard it opened, then were invited to review the form: metadata only in the timeline.
+    assert events[1]["details"] == {"soort": "uitnodiging", "aanleiding": "start", "ontvanger": "ouders"}
+    assert events[4]["details"] == {"soort": "uitnodiging", "aanleiding": "indiening", "ontvanger": "ouders"}
+    assert [e["revisie"] for e in events] == list(range(1, 10))

@@ -32,7 +32,7 @@ from db import protocol as protocols
 from overdracht import demo
 from schemas.protocol import ProtocolConfig
 from tests.conftest import Login
-from tests.helpers import PROBLEM, eventually
+from tests.helpers import PROBLEM, a_pdf, eventually
 
 TODAY = date.today()
 FIRST_SCHOOL_DAY = (TODAY + timedelta(days=120)).isoformat()
@@ -53,6 +53,10 @@ WARM_REDEN = "Warmreden-vertrouwelijk"
 ONTVANGST_REDEN = "Ontvangstreden-vertrouwelijk"
 ANNULEER_REDEN = "Annuleerreden-vertrouwelijk"
 IMPORT_NAAM = "Importkind-vertrouwelijk"
+OBSERVATIE = "Observatieexportvertrouwelijk"  # the title inside the PDF export
+PDF = a_pdf(OBSERVATIE)
+TOESTEMMINGSSCAN = "Toestemmingsscanvertrouwelijk"  # the title inside a parent's consent scan
+SCAN = a_pdf(TOESTEMMINGSSCAN)
 # Dates of birth, none of them a day any deadline or timestamp of these overdrachten falls on.
 BORN = TODAY - relativedelta(years=3, months=7, days=3)  # past the start age, no deadline passed
 BORN_OVERDUE = TODAY - relativedelta(years=3, months=11, days=5)  # past the send deadline
@@ -72,6 +76,8 @@ SECRETS = [
     ONTVANGST_REDEN,
     ANNULEER_REDEN,
     IMPORT_NAAM,
+    OBSERVATIE,
+    TOESTEMMINGSSCAN,
     *(d.isoformat() for d in (BORN, BORN_OVERDUE, BORN_ELDERS, BORN_IMPORT)),
     *(d.strftime("%d-%m-%Y") for d in (BORN, BORN_OVERDUE, BORN_ELDERS, BORN_IMPORT)),
 ]
@@ -117,9 +123,10 @@ class Endpoint:
     stage: str | None = None  # step: the state a fresh overdracht is driven to for the successful call
     vve: bool = False  # step: that overdracht's child has a VVE-indicatie (a warme overdracht is required)
     body: Body | None = None
+    ouder_email: bool = False  # step: the child's parent has an address (a new code goes by mail)
 
     def url(self, case: "Case") -> str:
-        return self.path.format(overdracht_id=case.id, stap="verzenden")
+        return self.path.format(overdracht_id=case.id, stap="verzenden", ouder_id=case.parent_id, kind_id=case.kind_id)
 
 
 STAFF = frozenset({"pm", "lm"})
@@ -132,6 +139,18 @@ ENDPOINTS = [
     Endpoint("detail", "GET", ONE, "read", EVERYONE),
     Endpoint("tijdlijn", "GET", ONE + "/tijdlijn", "read", EVERYONE),
     Endpoint("formulier", "PUT", ONE + "/formulier", "step", STAFF, 200, "GEOPEND", body=lambda c: form()),
+    # The observation export with the form: added while it is a draft, read by whoever may read the form.
+    Endpoint(
+        "observatie-export-toevoegen",
+        "PUT",
+        ONE + "/observatie-export",
+        "step",
+        STAFF,
+        200,
+        "CONCEPT",
+        body=lambda c: PDF,
+    ),
+    Endpoint("observatie-export", "GET", ONE + "/observatie-export", "read", STAFF | {"ouder", "school"}),
     Endpoint("indieningen", "POST", ONE + "/indieningen", "step", STAFF, 201, "CONCEPT"),
     Endpoint(
         "ouderreacties",
@@ -143,6 +162,16 @@ ENDPOINTS = [
         "BIJ_OUDERS",
         body=lambda c: {"eens": "nee", "zienswijze": ZIENSWIJZE, "reden": REACTIE_REDEN},
     ),
+    Endpoint(
+        "correcties",
+        "POST",
+        ONE + "/correcties",
+        "step",
+        STAFF,
+        201,
+        "BIJ_OUDERS",
+        body=lambda c: {"reden": ANNULEER_REDEN},
+    ),
     Endpoint("papieren-kopieen", "POST", ONE + "/papieren-kopieen", "step", STAFF, 201, "BIJ_OUDERS"),
     Endpoint(
         "toestemmingen",
@@ -153,6 +182,17 @@ ENDPOINTS = [
         201,
         "BIJ_OUDERS",
         body=lambda c: {"besluit": "gegeven"},
+    ),
+    # Consent on paper: the location records a parent's decision for them.
+    Endpoint(
+        "toestemming-namens-ouder",
+        "POST",
+        ONE + "/ouders/{ouder_id}/toestemmingen",
+        "step",
+        STAFF,
+        201,
+        "BIJ_OUDERS",
+        body=lambda c: {"besluit": "gegeven", "wijze": "handtekening", "datum": TODAY.isoformat()},
     ),
     Endpoint(
         "school",
@@ -251,11 +291,69 @@ ENDPOINTS = [
     Endpoint("inzage-log", "GET", ONE + "/inzage-log", "read", STAFF | {"ouder"}),
     # The audit trail's export: the privacy officer (functioneel beheer), their own gemeente's.
     Endpoint("audit", "GET", "/v1/audit", "audit", frozenset({"beheerder"})),
+    # A parent's new code: the child's location sees its parents, prints one a letter or mails a link.
+    Endpoint("ouders", "GET", ONE + "/ouders", "read", STAFF),
+    Endpoint("ouder-brief", "POST", ONE + "/ouders/{ouder_id}/brieven", "step", STAFF, 200, "GEOPEND"),
+    Endpoint(
+        "ouder-nieuwe-code",
+        "POST",
+        ONE + "/ouders/{ouder_id}/nieuwe-codes",
+        "step",
+        STAFF,
+        202,
+        "GEOPEND",
+        ouder_email=True,
+    ),
+    # The scan of a parent's consent form signed on paper: added by the location's staff while the overdracht
+    # runs, read by them and by that parent (not the school: it needs no scan).
+    Endpoint(
+        "toestemmingsscan-toevoegen",
+        "PUT",
+        ONE + "/ouders/{ouder_id}/toestemmingsscan",
+        "step",
+        STAFF,
+        200,
+        "BIJ_OUDERS",
+        body=lambda c: SCAN,
+    ),
+    Endpoint("toestemmingsscan", "GET", ONE + "/ouders/{ouder_id}/toestemmingsscan", "read", STAFF | {"ouder"}),
+    # The child's placement: it ends (the child leaves) or moves to another location of the gemeente.
+    Endpoint(
+        "plaatsing-beeindigen",
+        "POST",
+        "/v1/kinderen/{kind_id}/plaatsing-beeindigingen",
+        "step",
+        frozenset({"lm"}),
+        200,
+        "CONCEPT",
+        body=lambda c: {"reden": ANNULEER_REDEN},
+    ),
+    Endpoint(
+        "verhuizen",
+        "POST",
+        "/v1/kinderen/{kind_id}/verhuizingen",
+        "step",
+        frozenset({"lm"}),
+        200,
+        "CONCEPT",
+        body=lambda c: {"locatieId": str(demo.ZONNETJE)},
+    ),
+    # The child's mentor: the locatiemanager names a PM'er of the location.
+    Endpoint(
+        "mentor",
+        "PUT",
+        ONE + "/mentor",
+        "step",
+        frozenset({"lm"}),
+        200,
+        "GEOPEND",
+        body=lambda c: {"mentorId": str(demo.PM_USER[demo.BOOMHUT])},
+    ),
 ]
 # Not in the matrix: anyone's (health), the parent's code exchange (no role yet), and development only.
 # Outside the matrix: public, development-only, or the engine's codec (beheerder only, tested in
 # tests/test_codec.py).
-NOT_IN_MATRIX = ("/v1/gezondheid", "/v1/ouder-sessies", "/v1/dev/", "/v1/codec/")
+NOT_IN_MATRIX = ("/v1/gezondheid", "/v1/ouder-sessies", "/v1/ouder-code-aanvragen", "/v1/dev/", "/v1/codec/")
 
 
 def expected_status(ep: Endpoint, role: str, scope: str) -> int:
@@ -434,10 +532,18 @@ async def world(api: httpx.AsyncClient, pool: asyncpg.Pool, login: Login) -> Wor
     pm, coordinator, school = demo.PM_USER[demo.BOOMHUT], demo.COORDINATOR, demo.SCHOOL_USER[demo.STER]
 
     # The shared overdracht: every kind of content behind it, then VERZONDEN to De Ster.
-    c = w.shared = await w.drive("BIJ_OUDERS")
+    c = w.shared = await w.drive("CONCEPT")
+    pdf_headers = {**await w.headers(pm), "Content-Type": "application/pdf"}
+    r = await api.put(f"/v1/overdrachten/{c.id}/observatie-export", headers=pdf_headers, content=PDF)
+    assert r.status_code == 200, r.text
+    await w.step(c, "POST", "/indieningen", pm, 201)
     await w.step(c, "POST", "/ouderreacties", c.parent_id, 201, {"eens": "nee", "zienswijze": ZIENSWIJZE,
                                                                    "reden": REACTIE_REDEN})  # fmt: skip
     await w.step(c, "POST", "/papieren-kopieen", pm, 201)
+    r = await api.put(
+        f"/v1/overdrachten/{c.id}/ouders/{c.parent_id}/toestemmingsscan", headers=pdf_headers, content=SCAN
+    )
+    assert r.status_code == 200, r.text
     await w.step(c, "POST", "/toestemmingen", c.parent_id, 201, {"besluit": "gegeven"})
     await w.step(c, "PUT", "/deadlines/verzenden", coordinator, 200, {"datum": MOVED_DEADLINE, "reden": DEADLINE_REDEN})
     await w.step(c, "POST", "/verzendingen", pm, 201)
@@ -569,10 +675,19 @@ async def _step(w: World, ep: Endpoint, role: str, scope: str, expected: int) ->
     if may and scope == "eigen":
         assert ep.stage is not None, f"{ep.key}: a step names the state its overdracht is driven to"
         case = await w.drive(ep.stage, vve=ep.vve)
+        if ep.ouder_email:
+            address = f"ouder.{uuid.uuid4().hex[:8]}@example.org"
+            await w.pool.execute("UPDATE gebruikers SET email = $2 WHERE id = $1", case.parent_id, address)
     else:
         case = w.shared
     body = ep.body(case) if ep.body else None
-    r = await w.api.request(ep.method, ep.url(case), headers=await _auth(w, role, scope, case), json=body)
+    headers = await _auth(w, role, scope, case)
+    if isinstance(body, bytes):  # a file: the PDF export, a consent scan
+        r = await w.api.request(
+            ep.method, ep.url(case), headers={**headers, "Content-Type": "application/pdf"}, content=body
+        )
+    else:
+        r = await w.api.request(ep.method, ep.url(case), headers=headers, json=body)
     assert_status(r, expected)
     assert_no_content(role, r)
 
@@ -700,6 +815,13 @@ async def test_the_content_is_there_for_those_who_may_read_it(world: World) -> N
             assert secret in detail.text, (user, secret)
         for secret in (DEADLINE_REDEN, RETOUR_REDEN, WARM_REDEN):
             assert secret in timeline.text, (user, secret)
+        export = await w.api.get(f"/v1/overdrachten/{w.shared.id}/observatie-export", headers=await w.headers(user))
+        assert export.content == PDF and OBSERVATIE.encode() in export.content
+    # The parent's consent scan: the location's staff and that parent (the school needs none).
+    for user in (demo.PM_USER[demo.BOOMHUT], demo.LM_USER[demo.BOOMHUT], w.shared.parent_id):
+        url = f"/v1/overdrachten/{w.shared.id}/ouders/{w.shared.parent_id}/toestemmingsscan"
+        scan = await w.api.get(url, headers=await w.headers(user))
+        assert scan.content == SCAN and TOESTEMMINGSSCAN.encode() in scan.content
 
 
 async def test_the_refused_attempts_left_the_shared_overdracht_as_it_was(world: World) -> None:

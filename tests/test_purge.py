@@ -9,6 +9,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+from temporalio.client import ScheduleActionStartWorkflow
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
@@ -16,7 +17,7 @@ from core.settings import Settings
 from db import protocol as protocols
 from db.cluster import find_bindir
 from overdracht.devstack import temporal_binary
-from overdracht.schedules import ENGINE_CLEANUP, ensure_schedules
+from overdracht.schedules import ENGINE_CLEANUP, KINDEREN_CLEANUP, OUDER_CODES_CLEANUP, ensure_schedules
 from schemas.protocol import ProtocolConfig
 from tests.conftest import TASK_QUEUE, Login
 from tests.happy_path import COMPLETE_FORM
@@ -137,6 +138,15 @@ async def test_the_cleanup_runs_on_a_schedule_set_up_once(env: WorkflowEnvironme
     first = await ensure_schedules(env.client, settings)
     again = await ensure_schedules(env.client, settings)
 
-    description = await env.client.get_schedule_handle(ENGINE_CLEANUP).describe()
-    assert (first, again) == ([ENGINE_CLEANUP], [])
-    assert description.schedule.spec.intervals[0].every.total_seconds() == 3600
+    assert (first, again) == ([ENGINE_CLEANUP, OUDER_CODES_CLEANUP, KINDEREN_CLEANUP], [])
+    # The engine's histories and the parents' used and expired codes every hour (tests/test_ouder_codes.py
+    # runs a round), the children without an overdracht every day (tests/test_kinderen_opruimen.py).
+    for schedule_id, workflow_type, hours in (
+        (ENGINE_CLEANUP, "EngineCleanupWorkflow", 1),
+        (OUDER_CODES_CLEANUP, "OuderCodesOpruimenWorkflow", 1),
+        (KINDEREN_CLEANUP, "KinderenOpruimenWorkflow", 24),
+    ):
+        description = await env.client.get_schedule_handle(schedule_id).describe()
+        assert description.schedule.spec.intervals[0].every.total_seconds() == hours * 3600
+        action = description.schedule.action
+        assert isinstance(action, ScheduleActionStartWorkflow) and action.workflow == workflow_type

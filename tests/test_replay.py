@@ -14,7 +14,8 @@ HISTORIES = Path(__file__).parent / "histories"
 PATHS = {
     "happy", "happy_dev_server", "warm_two_parents_late_receipt", "refused", "withdrawn",
     "returned_and_resent", "left_alone_then_cancelled", "never_opened", "dispatch_expired",
-    "opens_itself_when_asked",
+    "opens_itself_when_asked", "returned_and_moved", "left_before_opening", "unfinished_expired",
+    "consent_on_paper_after_a_correction",
 }  # fmt: skip
 
 

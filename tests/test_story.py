@@ -158,6 +158,7 @@ async def test_noor_born_on_29_february(story_env: WorkflowEnvironment, pool: as
     assert [line(e) for e in timeline] == [
         ("2027-08-29", "GEOPEND"),
         ("2027-08-29", "BERICHT", "uitnodiging:start:pedagogisch_medewerker"),
+        ("2027-08-29", "BERICHT", "uitnodiging:start:ouders"),
         ("2027-09-06", "FORMULIER_OPGESLAGEN"),
         ("2027-09-06", "INGEDIEND"),
         ("2027-09-06", "BERICHT", "uitnodiging:indiening:ouders"),
@@ -177,10 +178,10 @@ async def test_noor_born_on_29_february(story_env: WorkflowEnvironment, pool: as
         ("2028-02-14", "AFGEROND"),
     ]
     assert timeline[0]["rol"] is None  # opened by the service itself, at 3½
-    assert timeline[6]["details"] == {}  # both parents have now consented
-    assert timeline[5]["details"] == {"nog_nodig": "1"}
+    assert timeline[7]["details"] == {}  # both parents have now consented
+    assert timeline[6]["details"] == {"nog_nodig": "1"}
     flag = next(e for e in timeline if e["gebeurtenis"] == "VLAG_GEZET")
     assert datetime.fromisoformat(flag["tijdstip"]) - end_of_day(date(2027, 11, 29)) < timedelta(minutes=1)
     # Each message of the timeline is in the outbox, once.
-    assert len(outbox["resultaten"]) == sum(e["gebeurtenis"] == "BERICHT" for e in timeline) == 6
+    assert len(outbox["resultaten"]) == sum(e["gebeurtenis"] == "BERICHT" for e in timeline) == 7
     assert all(b["status"] == "geen_mailserver" for b in outbox["resultaten"])

@@ -126,6 +126,17 @@ class Alarms:
                     Gebeurtenis.VERZENDING_VERLOPEN, None, status=Status.GEANNULEERD, geannuleerd_op=workflow.now()
                 )
 
+    async def expire_unfinished(self, at: datetime) -> None:
+        """An overdracht still running at `at` never will finish: it ends, and its content is purged
+        like a cancelled one's (retention of open states)."""
+        if not await sleep_until(at, self._final):
+            return
+        async with self._lock:
+            if not self._final():
+                await self._record(
+                    Gebeurtenis.OVERDRACHT_VERLOPEN, None, status=Status.GEANNULEERD, geannuleerd_op=workflow.now()
+                )
+
     async def retain_then_purge(self, purge: Callable[[], Awaitable[None]]) -> None:
         """Once the overdracht has ended, its content is kept only as long as the protocol says, then
         destroyed by `purge`; the metadata stays."""

@@ -55,19 +55,36 @@ def starts_at(birth: date, config: ProtocolConfig) -> datetime:
     return end_of_day(age_reached(birth, config.start.jaren, config.start.maanden) - timedelta(days=1))
 
 
-def initial_deadlines(birth: date, config: ProtocolConfig) -> dict[Deadline, datetime]:
-    """The deadlines known at opening. `bevestigen` follows when it is sent."""
+def initial_deadlines(birth: date, config: ProtocolConfig, *, summer: bool = True) -> dict[Deadline, datetime]:
+    """The deadlines known at opening. `bevestigen` follows when it is sent. `summer`: whether the
+    first school day knows the summer holiday (runs from before it did not)."""
     return {
         Deadline.TOESTEMMING: at_age(birth, config.toestemming_uiterlijk),
         Deadline.SCHOOL_BEKEND: at_age(birth, config.school_bekend_uiterlijk),
         Deadline.VERZENDEN: at_age(birth, config.verzenden_uiterlijk),
-        Deadline.WARME_OVERDRACHT: warm_handover_deadline(first_school_day(birth, config)),
+        Deadline.WARME_OVERDRACHT: warm_handover_deadline(first_school_day(birth, config, summer=summer)),
     }
 
 
-def first_school_day(birth: date, config: ProtocolConfig) -> date:
+def first_school_day(birth: date, config: ProtocolConfig, *, summer: bool = True) -> date:
+    """Until the school names it: the day the child reaches the standard age, or, when that falls in a
+    summer holiday, the day after the holiday (the child starts in the next school year)."""
     age = config.eerste_schooldag_standaard
-    return age_reached(birth, age.jaren, age.maanden)
+    day = age_reached(birth, age.jaren, age.maanden)
+    holiday = next((p for p in config.zomervakanties if day in p), None) if summer else None
+    return holiday.tot + timedelta(days=1) if holiday else day
+
+
+def after_return(
+    deadlines: dict[Deadline, datetime], now: datetime, config: ProtocolConfig
+) -> dict[Deadline, datetime]:
+    """After a school's "niet bij ons ingeschreven": a fresh term from now to name another school and
+    send it; a deadline further ahead stays. `bevestigen` waits for the next dispatch."""
+    fresh = end_of_day(add_working_days(amsterdam_date(now), config.na_retour_werkdagen))
+    result: dict[Deadline, datetime] = {d: m for d, m in deadlines.items() if d is not Deadline.BEVESTIGEN}
+    for d in (Deadline.SCHOOL_BEKEND, Deadline.VERZENDEN):
+        result[d] = max(result.get(d, fresh), fresh)
+    return result
 
 
 def warm_handover_deadline(first_day: date) -> datetime:
@@ -82,6 +99,12 @@ def confirm_deadline(sent_at: datetime, config: ProtocolConfig) -> datetime:
 def dispatch_expires(birth: date, config: ProtocolConfig) -> datetime:
     """A dispatch the school never confirmed expires this many months after the 4th birthday."""
     months = config.bewaartermijnen.onbezorgde_verzending_maanden_na_vierde_verjaardag
+    return end_of_day(age_reached(birth, 4, months))
+
+
+def unfinished_expires(birth: date, config: ProtocolConfig) -> datetime:
+    """An overdracht still running this many months after the 4th birthday ends (and is purged)."""
+    months = config.bewaartermijnen.onafgeronde_overdracht_maanden_na_vierde_verjaardag
     return end_of_day(age_reached(birth, 4, months))
 
 
@@ -159,11 +182,18 @@ def next_deadline(state: HandoverState) -> datetime | None:
     return min(moments, default=None)
 
 
-def resolve_flags(state: HandoverState, now: datetime) -> dict[Vlag, VlagStatus]:
-    """A flag stays in the record, but it is no longer open once its step is taken."""
+def resolve_flags(state: HandoverState, now: datetime, *, when_due_later: bool = True) -> dict[Vlag, VlagStatus]:
+    """A flag stays in the record, but it is no longer open once its step is taken, or (with
+    `when_due_later`; runs from before did not) once its deadline lies ahead again: moved by the
+    coordinator, or by the school's first school day. Its alarm sets it again when the new moment passes."""
+
+    def lifted(vlag: Vlag) -> bool:
+        deadline = vlag.deadline
+        if not is_open(deadline, state):
+            return True
+        return when_due_later and deadline in state.deadlines and state.deadlines[deadline] > now
+
     return {
-        vlag: VlagStatus(gezet_op=v.gezet_op, opgelost_op=now)
-        if v.opgelost_op is None and not is_open(vlag.deadline, state)
-        else v
+        vlag: VlagStatus(gezet_op=v.gezet_op, opgelost_op=now) if v.opgelost_op is None and lifted(vlag) else v
         for vlag, v in state.vlaggen.items()
     }

@@ -28,6 +28,7 @@ with workflow.unsafe.imports_passed_through():
         HandoverInput,
         HandoverState,
         MoveDeadline,
+        MoveLocation,
         Open,
         Opening,
         Openingsuitkomst,
@@ -44,6 +45,7 @@ with workflow.unsafe.imports_passed_through():
         Send,
         StateChanges,
         Submit,
+        TakeBack,
         TimelineEvent,
         VlagStatus,
         changed,
@@ -55,6 +57,18 @@ with workflow.unsafe.imports_passed_through():
 
 # A workflow started but never opened (its caller crashed in between) ends by itself, having written nothing.
 UNOPENED_TIMEOUT = timedelta(days=1)
+
+
+class Patch:
+    """Behaviour added while overdrachten were running: a run from before keeps the old behaviour
+    (its history has no marker), a new one takes the new (workflow.patched)."""
+
+    ZOMERVAKANTIE = "eerste-schooldag-na-zomervakantie"  # a 4th birthday in the summer holiday
+    VLAG_OPGEHEVEN = "vlag-opgeheven-als-termijn-later-valt"  # a flag is lifted when its deadline moves ahead
+    BESPREKEN = "bespreken-vraagt-warme-overdracht"  # a domain to discuss makes a warme overdracht required
+    RETOUR_TERMIJN = "retour-geeft-nieuwe-termijn"  # a return gives a fresh term, not the old past one
+    OUDERS_BIJ_OPENING = "ouders-bericht-bij-opening"  # the parents hear that the overdracht opened
+    ONAFGEROND_VERLOOPT = "onafgeronde-overdracht-verloopt"  # an overdracht never finished ends at a term
 
 
 @workflow.defn
@@ -71,7 +85,8 @@ class HandoverWorkflow:
             status=Status.CONCEPT,
             school_id=input.school_id,
             protocol_versie=input.protocol.versie,
-            schooljaar=school_year(rules.first_school_day(input.geboortedatum, input.protocol.config)),
+            # Until it opens; opening sets it by the rules of its time (Patch.ZOMERVAKANTIE).
+            schooljaar=school_year(rules.first_school_day(input.geboortedatum, input.protocol.config, summer=False)),
             vve_indicatie=input.vve_indicatie,
         )
         self._formulier: Formulier | None = None
@@ -82,6 +97,8 @@ class HandoverWorkflow:
         self._moved: set[Deadline] = set()
         # Opens itself at the start age: asked to by `open`, or started so (runs from before that).
         self._opens_itself = input.automatisch_openen
+        # The child left before its overdracht opened: it never will.
+        self._left_unopened = False
         # Handlers and timers await activities; the lock keeps their changes from interleaving.
         self._lock = asyncio.Lock()
         self._outbox = Outbox(input.overdracht_id, self._record)
@@ -96,6 +113,9 @@ class HandoverWorkflow:
         if workflow.patched("verzending-verloopt"):
             expires = rules.dispatch_expires(input.geboortedatum, self._config)
             timers.append(asyncio.create_task(self._alarms.expire_dispatch(expires)))
+        if workflow.patched(Patch.ONAFGEROND_VERLOOPT):
+            ends = rules.unfinished_expires(input.geboortedatum, self._config)
+            timers.append(asyncio.create_task(self._alarms.expire_unfinished(ends)))
         await workflow.wait_condition(lambda: self._final)
         await self._alarms.retain_then_purge(self._purge)
         await workflow.wait_condition(workflow.all_handlers_finished)
@@ -118,7 +138,7 @@ class HandoverWorkflow:
 
     async def _opening(self, input: HandoverInput) -> bool:
         """Opened by a person (`open`), or by itself at the start age when asked to (or started so).
-        False when neither came in time."""
+        False when neither came in time, or the child left first."""
         if not self._opens_itself:
             try:
                 await workflow.wait_condition(self._asked, timeout=UNOPENED_TIMEOUT)
@@ -127,17 +147,22 @@ class HandoverWorkflow:
                     return False
             if self._opened:
                 return True
-        await sleep_until(rules.starts_at(input.geboortedatum, self._config), lambda: self._opened)
+        await sleep_until(
+            rules.starts_at(input.geboortedatum, self._config), lambda: self._opened or self._left_unopened
+        )
         async with self._lock:
+            if self._left_unopened:
+                return False
             if not self._opened:
                 await self._open(None)
                 await self._outbox.notify(
                     BerichtSoort.UITNODIGING, Aanleiding.START, Ontvanger.PEDAGOGISCH_MEDEWERKER, "start"
                 )
+                await self._tell_parents()
         return True
 
     def _asked(self) -> bool:
-        return self._opened or self._opens_itself
+        return self._opened or self._opens_itself or self._left_unopened
 
     @workflow.update
     async def open(self, cmd: Open) -> Opening:
@@ -146,21 +171,40 @@ class HandoverWorkflow:
         async with self._lock:
             if self._opened:
                 return Opening(state=self._state, uitkomst=Openingsuitkomst.AL_GEOPEND)
+            if self._left_unopened:
+                raise refused("Het kind heeft de voorschool verlaten; deze overdracht gaat niet meer open.")
             if cmd.op_startleeftijd and workflow.now() < rules.starts_at(self._input.geboortedatum, self._config):
                 ahead = Openingsuitkomst.AL_INGEPLAND if self._opens_itself else Openingsuitkomst.INGEPLAND
                 self._opens_itself = True
                 return Opening(state=self._state, uitkomst=ahead)
             await self._open(cmd.actor)
+            await self._tell_parents()
             return Opening(state=self._state, uitkomst=Openingsuitkomst.GEOPEND)
 
     async def _open(self, actor: Actor | None) -> None:
-        deadlines = rules.initial_deadlines(self._input.geboortedatum, self._config)
-        await self._record(Gebeurtenis.GEOPEND, actor, geopend_op=workflow.now(), deadlines=deadlines)
+        birth, summer = self._input.geboortedatum, workflow.patched(Patch.ZOMERVAKANTIE)
+        await self._record(
+            Gebeurtenis.GEOPEND,
+            actor,
+            geopend_op=workflow.now(),
+            deadlines=rules.initial_deadlines(birth, self._config, summer=summer),
+            schooljaar=school_year(rules.first_school_day(birth, self._config, summer=summer)),
+        )
+
+    async def _tell_parents(self) -> None:
+        """The parents hear that the overdracht has begun and what comes next."""
+        if workflow.patched(Patch.OUDERS_BIJ_OPENING):
+            await self._outbox.notify(BerichtSoort.UITNODIGING, Aanleiding.START, Ontvanger.OUDERS, "start:ouders")
 
     # Checks: the lifecycle's (by state), and what some steps need besides
 
     def _check(self, stap: Stap) -> None:
-        reason = refusal(stap, self._state.status) if self._opened else "De overdracht is nog niet geopend."
+        if self._opened:
+            reason = refusal(stap, self._state.status)
+        elif stap in (Stap.ANNULEREN, Stap.VERHUIZEN) and not self._left_unopened:
+            reason = None  # a child may leave, or move, before its overdracht opens
+        else:
+            reason = "De overdracht is nog niet geopend."
         if reason is not None:
             raise refused(reason)
 
@@ -171,6 +215,10 @@ class HandoverWorkflow:
             raise refused(reason, Weigering.FORMULIER_ONVOLLEDIG, missing)
         if not cmd.ouders:
             raise refused("Er is geen ouder met gezag bekend om het formulier aan voor te leggen.")
+
+    def _for_a_parent_asked(self, cmd: RecordConsent) -> None:
+        if cmd.namens is not None and cmd.namens not in self._ouders:
+            raise refused("Van deze ouder is bij het indienen geen toestemming gevraagd.")
 
     def _content_present(self, cmd: RecordPaperCopy) -> None:
         if self._state.inhoud_verwijderd_op is not None:
@@ -196,13 +244,27 @@ class HandoverWorkflow:
     @step(Stap.INDIENEN, also=_submittable)
     async def submit(self, cmd: Submit) -> HandoverState:
         self._ouders = list(cmd.ouders)
+        # The version the parents are shown is kept: after a correction round they see what changed.
         state = await self._record(
-            Gebeurtenis.INGEDIEND, cmd.actor, status=Status.BIJ_OUDERS, ingediend_op=workflow.now()
+            Gebeurtenis.INGEDIEND,
+            cmd.actor,
+            status=Status.BIJ_OUDERS,
+            formulier=self._formulier,
+            ingediend_op=workflow.now(),
         )
         await self._outbox.notify(
             BerichtSoort.UITNODIGING, Aanleiding.INDIENING, Ontvanger.OUDERS, f"indiening:{state.revisie}"
         )
         return self._state
+
+    @step(Stap.TERUGNEMEN)
+    async def take_back(self, cmd: TakeBack) -> HandoverState:
+        """A correction round: back to CONCEPT; consent given so far lapses (it was for the form as it was)
+        and is asked again after the next submission."""
+        self._consent.clear()
+        return await self._record(
+            Gebeurtenis.TERUGGENOMEN, cmd.actor, status=Status.CONCEPT, toestemming_op=None, toelichting=cmd.reden
+        )
 
     @step(Stap.OUDERREACTIE)
     async def record_reaction(self, cmd: RecordOuderreactie) -> HandoverState:
@@ -216,24 +278,42 @@ class HandoverWorkflow:
     async def record_paper_copy(self, cmd: RecordPaperCopy) -> HandoverState:
         return await self._record(Gebeurtenis.PAPIEREN_KOPIE_MEEGEGEVEN, cmd.actor, papieren_kopie_op=workflow.now())
 
-    @step(lifecycle.consent_step)
+    @step(lifecycle.consent_step, also=_for_a_parent_asked)
     async def record_consent(self, cmd: RecordConsent) -> HandoverState:
-        self._consent[cmd.actor.gebruiker_id] = cmd.besluit
+        """A parent's decision: their own, or recorded for them by the voorschool (`namens`: on paper or in
+        the conversation; then how and when is in the timeline, and the parents are told)."""
+        self._consent[cmd.ouder] = cmd.besluit
         now = workflow.now()
+        how = {"wijze": cmd.wijze.value, "datum": cmd.datum.isoformat()} if cmd.wijze and cmd.datum else {}
         if cmd.besluit is Besluit.INGETROKKEN:
             return await self._record(
-                Gebeurtenis.TOESTEMMING_INGETROKKEN, cmd.actor, status=Status.INGETROKKEN, ingetrokken_op=now
+                Gebeurtenis.TOESTEMMING_INGETROKKEN,
+                cmd.actor,
+                status=Status.INGETROKKEN,
+                ingetrokken_op=now,
+                details=how,
             )
         if cmd.besluit is Besluit.GEWEIGERD:
             return await self._record(
-                Gebeurtenis.TOESTEMMING_GEWEIGERD, cmd.actor, status=Status.GEWEIGERD, geweigerd_op=now
+                Gebeurtenis.TOESTEMMING_GEWEIGERD, cmd.actor, status=Status.GEWEIGERD, geweigerd_op=now, details=how
             )
         missing = lifecycle.consents_missing(self._config.toestemming_van, self._ouders, self._consent)
         if missing:
             # Recorded, but the protocol asks every parent with custody.
-            return await self._record(Gebeurtenis.TOESTEMMING_GEGEVEN, cmd.actor, details={"nog_nodig": str(missing)})
-        status = Status.GEREED_VOOR_VERZENDING if self._state.school_id is not None else Status.WACHT_OP_SCHOOL
-        return await self._record(Gebeurtenis.TOESTEMMING_GEGEVEN, cmd.actor, status=status, toestemming_op=now)
+            details = {**how, "nog_nodig": str(missing)}
+            state = await self._record(Gebeurtenis.TOESTEMMING_GEGEVEN, cmd.actor, details=details)
+        else:
+            status = Status.GEREED_VOOR_VERZENDING if self._state.school_id is not None else Status.WACHT_OP_SCHOOL
+            state = await self._record(
+                Gebeurtenis.TOESTEMMING_GEGEVEN, cmd.actor, status=status, toestemming_op=now, details=how
+            )
+        if cmd.namens is not None:
+            # Told what the voorschool recorded for them; they can still see it, and withdraw.
+            key = f"toestemming-vastgelegd:{state.revisie}"
+            await self._outbox.notify(
+                BerichtSoort.UITNODIGING, Aanleiding.TOESTEMMING_VASTGELEGD, Ontvanger.OUDERS, key
+            )
+        return self._state
 
     @step(Stap.SCHOOL_KIEZEN)
     async def choose_school(self, cmd: ChooseSchool) -> HandoverState:
@@ -273,9 +353,12 @@ class HandoverWorkflow:
 
     @step(Stap.RETOUR)
     async def return_to_sender(self, cmd: ReturnToSender) -> HandoverState:
-        """'Not enrolled here': back to waiting for a school; the consent still stands."""
+        """'Not enrolled here': back to waiting for a school, with a fresh term to name one and send it;
+        the consent still stands."""
         deadlines = dict(self._state.deadlines)
         deadlines.pop(Deadline.BEVESTIGEN, None)
+        if workflow.patched(Patch.RETOUR_TERMIJN):
+            deadlines = rules.after_return(deadlines, workflow.now(), self._config)
         return await self._record(
             Gebeurtenis.GERETOURNEERD,
             cmd.actor,
@@ -315,13 +398,35 @@ class HandoverWorkflow:
 
     @step(Stap.ANNULEREN)
     async def cancel(self, cmd: Cancel) -> HandoverState:
-        """The child leaves or moves."""
+        """The child leaves. Before the overdracht opened, it never will: nothing was recorded, and
+        nothing is."""
+        if not self._opened:
+            self._left_unopened = True
+            self._state = self._state.model_copy(
+                update={"status": Status.GEANNULEERD, "geannuleerd_op": workflow.now()}
+            )
+            return self._state
         return await self._record(
             Gebeurtenis.GEANNULEERD,
             cmd.actor,
             status=Status.GEANNULEERD,
             geannuleerd_op=workflow.now(),
             toelichting=cmd.reden,
+        )
+
+    @step(Stap.VERHUIZEN)
+    async def move_location(self, cmd: MoveLocation) -> HandoverState:
+        """The child moves to another location of the gemeente: it takes the overdracht over, the old one
+        loses access. Before opening, the overdracht simply opens there."""
+        if not self._opened or cmd.locatie_id == self._state.locatie_id:  # unopened, or a repeat
+            self._state = self._state.model_copy(update={"locatie_id": cmd.locatie_id})
+            return self._state
+        van = self._state.locatie_id
+        return await self._record(
+            Gebeurtenis.VERHUISD,
+            cmd.actor,
+            locatie_id=cmd.locatie_id,
+            details={"van": str(van), "naar": str(cmd.locatie_id)},
         )
 
     @step(Stap.DEADLINE_VERPLAATSEN, also=_deadline_known)
@@ -351,6 +456,8 @@ class HandoverWorkflow:
 
     def _warm_required(self, status: Status) -> bool:
         criteria, vve = self._config.warme_overdracht, self._input.vve_indicatie
+        if not workflow.patched(Patch.BESPREKEN):
+            criteria = criteria.model_copy(update={"bij_bespreken": False})
         required = lifecycle.warm_handover_required(criteria, vve, self._formulier, self._warm_requested)
         # Settled once the form leaves the PM'er's hands: a purge of the form must not undo it.
         return required if status is Status.CONCEPT else (self._state.warme_overdracht_vereist or required)
@@ -376,7 +483,7 @@ class HandoverWorkflow:
         new.status = status or self._state.status
         new.warme_overdracht_vereist = self._warm_required(new.status)
         new.vve_indicatie = new.vve_indicatie or bool(self._formulier and self._formulier.vve.indicatie)
-        new.vlaggen = rules.resolve_flags(new, now)
+        new.vlaggen = rules.resolve_flags(new, now, when_due_later=workflow.patched(Patch.VLAG_OPGEHEVEN))
         new.volgende_deadline = rules.next_deadline(new)
         event = TimelineEvent(
             revisie=new.revisie,

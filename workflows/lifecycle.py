@@ -20,6 +20,7 @@ class Stap(StrEnum):
 
     FORMULIER_OPSLAAN = "formulier opslaan"
     INDIENEN = "indienen bij de ouders"
+    TERUGNEMEN = "formulier terugnemen om te corrigeren"
     OUDERREACTIE = "reactie van de ouders vastleggen"
     PAPIEREN_KOPIE = "papieren kopie vastleggen"
     SCHOOL_KIEZEN = "school kiezen"
@@ -32,6 +33,7 @@ class Stap(StrEnum):
     WARME_OVERDRACHT_PLANNEN = "warme overdracht plannen"
     WARME_OVERDRACHT_VASTLEGGEN = "warme overdracht vastleggen"
     ANNULEREN = "annuleren"
+    VERHUIZEN = "verhuizen naar een andere locatie"
     DEADLINE_VERPLAATSEN = "deadline verplaatsen"
 
 
@@ -51,6 +53,8 @@ NA_TOESTEMMING_VOOR_ONTVANGST = frozenset({S.WACHT_OP_SCHOOL, S.GEREED_VOOR_VERZ
 ALLOWED_FROM: dict[Stap, frozenset[Status]] = {
     Stap.FORMULIER_OPSLAAN: frozenset({S.CONCEPT}),
     Stap.INDIENEN: frozenset({S.CONCEPT}),
+    # A correction round: after the parents' review, until it is sent.
+    Stap.TERUGNEMEN: frozenset({S.BIJ_OUDERS, S.WACHT_OP_SCHOOL, S.GEREED_VOOR_VERZENDING}),
     Stap.OUDERREACTIE: frozenset({S.BIJ_OUDERS}),
     Stap.PAPIEREN_KOPIE: frozenset({S.BIJ_OUDERS, S.GEWEIGERD}),
     Stap.SCHOOL_KIEZEN: frozenset({S.CONCEPT, S.BIJ_OUDERS, S.WACHT_OP_SCHOOL, S.GEREED_VOOR_VERZENDING}),
@@ -63,6 +67,7 @@ ALLOWED_FROM: dict[Stap, frozenset[Status]] = {
     Stap.WARME_OVERDRACHT_PLANNEN: frozenset({S.ONTVANGEN, S.WARME_OVERDRACHT_GEPLAND}),
     Stap.WARME_OVERDRACHT_VASTLEGGEN: frozenset({S.ONTVANGEN, S.WARME_OVERDRACHT_GEPLAND}),
     Stap.ANNULEREN: LOPEND,
+    Stap.VERHUIZEN: LOPEND,
     Stap.DEADLINE_VERPLAATSEN: LOPEND,
 }
 
@@ -96,8 +101,15 @@ def consents_missing(van: ToestemmingVan, ouders: Iterable[UUID], besluiten: Map
 def warm_handover_required(
     criteria: WarmeOverdrachtCriteria, vve_indicatie: bool, formulier: Formulier | None, requested: bool
 ) -> bool:
-    """A VVE-indicatie (at placement or in the form), a domain marked `zorg`, or a request, as the
-    protocol counts them."""
+    """A VVE-indicatie (at placement or in the form), a domain marked `zorg` or to be discussed in the
+    warme overdracht, or a request, as the protocol counts them."""
     vve = vve_indicatie or bool(formulier and formulier.vve.indicatie)
-    zorg = bool(formulier and any(o.niveau is Niveau.ZORG for o in formulier.ontwikkeling.values()))
-    return (criteria.bij_vve_indicatie and vve) or (criteria.bij_zorg and zorg) or (criteria.op_verzoek and requested)
+    domeinen = formulier.ontwikkeling.values() if formulier else ()
+    zorg = any(o.niveau is Niveau.ZORG for o in domeinen)
+    bespreken = any(o.bespreken_in_warme_overdracht for o in domeinen)
+    return (
+        (criteria.bij_vve_indicatie and vve)
+        or (criteria.bij_zorg and zorg)
+        or (criteria.bij_bespreken and bespreken)
+        or (criteria.op_verzoek and requested)
+    )

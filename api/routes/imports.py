@@ -39,8 +39,9 @@ listed in `genegeerdeKolommen`). Fields of at most {MAX_VELDLENGTE} characters. 
 | `locatie` | yes | the location's id, or its exact name within your gemeente |
 | `vve_indicatie` | yes | `ja`/`nee` (also `true`/`false`, `1`/`0`) |
 | `vve_indicatie_datum` | no | date the JGZ issued it |
-| `ouder1_naam`, `ouder1_email` | yes | a parent with custody: gets an account for this child |
-| `ouder2_naam`, `ouder2_email` | no | the second parent: both or neither |
+| `ouder1_naam` | yes | a parent with custody: gets an account for this child |
+| `ouder1_email` | no | their address; without one they get no mail: the voorschool prints them a letter with a code |
+| `ouder2_naam`, `ouder2_email` | no | the second parent: a name (an address only with a name) |
 | `bsn` | no | 9 digits passing the elfproef (a dropped leading zero is restored) |
 | `school` (or `aangemelde_school`) | no | the school the child is registered at: its id, or its exact name within your gemeente |
 
@@ -49,8 +50,9 @@ their gemeente).
 
 **What happens**: each row is checked; a bad row is rejected with its line number and, per field,
 the reason (never a value from the file); good rows are stored, each in its own transaction. The same
-child (location, names ignoring case and spacing, date of birth) and the same parent (child, email)
-get the same ids every time: importing a file again changes nothing, and a row repeating an earlier
+child (location, names ignoring case and spacing, date of birth) and the same parent (child, email;
+without one: child, name) get the same ids every time (a parent imported without an address and later
+with one stays one account; an empty address keeps the one known): importing a file again changes nothing, and a row repeating an earlier
 child in the same file is rejected as a duplicate. An empty optional field keeps what is known;
 parents are added or updated, never removed. A child past the protocol's start age gets its
 overdracht opened at once (by you, in its timeline; one past a deadline is flagged at once); a younger

@@ -11,8 +11,10 @@ from api.deps import Ctx
 from api.errors import problems
 from schemas.api import (
     Annulering,
+    Correctie,
     DeadlineVerplaatsing,
     LegeStap,
+    MentorToewijzen,
     OntvangstBevestigen,
     Ouderreactie,
     OverdrachtDetail,
@@ -22,13 +24,14 @@ from schemas.api import (
     SchoolKiezen,
     StapResultaat,
     Tijdlijn,
+    ToestemmingNamensOuder,
     ToestemmingVastleggen,
     WarmeOverdrachtActie,
 )
 from schemas.formulier import Formulier
-from schemas.lijst import Filters, Sort
+from schemas.lijst import Filters, MentorFilter, Sort
 from schemas.overdracht import Deadline, Status, Vlag
-from services import overdrachten, stappen
+from services import mentoren, overdrachten, stappen
 
 router = APIRouter(prefix="/v1/overdrachten", tags=["overdrachten"])
 
@@ -70,7 +73,17 @@ async def list_overdrachten(
     deadline_voor: Annotated[
         date | None, Query(alias="deadlineVoor", description="The next open deadline ends on or before this day.")
     ] = None,
+    mentor: Annotated[
+        MentorFilter | None, Query(description="`ik`: only those whose child you are the mentor of.")
+    ] = None,
     sort: Annotated[Sort, Query()] = Sort.GEOPEND_OP,
+    eigen_eerst: Annotated[
+        bool,
+        Query(
+            alias="eigenEerst",
+            description="Those whose child you are the mentor of first, then the others; each part sorted by `sort`.",
+        ),
+    ] = False,
     page_size: Annotated[int, Query(alias="pageSize", ge=1, le=100)] = 25,
     cursor: Annotated[str | None, Query(description="volgendeCursor of the previous page.")] = None,
 ) -> OverdrachtenPagina:
@@ -84,8 +97,9 @@ async def list_overdrachten(
         stadsdeel_id=stadsdeel_id,
         schooljaar=schooljaar,
         deadline_voor=deadline_voor,
+        mentor=mentor,
     )
-    return await overdrachten.page(ctx, filters, sort, page_size, cursor)
+    return await overdrachten.page(ctx, filters, sort, page_size, cursor, eigen_eerst=eigen_eerst)
 
 
 @router.get(
@@ -132,6 +146,18 @@ async def submit(overdracht_id: UUID, ctx: Ctx, body: NoBody = None) -> Overdrac
 
 
 @router.post(
+    "/{overdracht_id}/correcties",
+    summary="Take the form back from the parents to correct it (a correction round)",
+    description="For the PM'er and locatiemanager, after the parents' review and before sending: the form goes back"
+    " to CONCEPT (the reason recorded), consent given so far lapses, and after the next submission the parents see"
+    " what changed (`wijzigingen`).",
+    **CREATED,
+)
+async def take_back(overdracht_id: UUID, body: Correctie, ctx: Ctx) -> OverdrachtDetail:
+    return await stappen.take_back(ctx, overdracht_id, body.reden)
+
+
+@router.post(
     "/{overdracht_id}/toestemmingen",
     summary="A parent's consent or refusal; `ingetrokken` withdraws consent before receipt",
     description="Answered with the engine's record of the step, metadata only: a refusal or withdrawal ends the "
@@ -140,6 +166,20 @@ async def submit(overdracht_id: UUID, ctx: Ctx, body: NoBody = None) -> Overdrac
 )
 async def record_consent(overdracht_id: UUID, body: ToestemmingVastleggen, ctx: Ctx) -> StapResultaat:
     return await stappen.record_consent(ctx, overdracht_id, body.besluit)
+
+
+@router.post(
+    "/{overdracht_id}/ouders/{ouder_id}/toestemmingen",
+    summary="Record a parent's decision as they gave it to the voorschool: on the paper form or in the conversation",
+    description="For the child's location (PM'er, locatiemanager). `ouderId` is a parent with custody asked at"
+    " submission. The parents are told by mail and can still see it and withdraw their consent themselves, as"
+    " long as the protocol allows. Answered like the parent's own decision: the engine's record of the step.",
+    **CREATED,
+)
+async def record_consent_for_parent(
+    overdracht_id: UUID, ouder_id: UUID, body: ToestemmingNamensOuder, ctx: Ctx
+) -> StapResultaat:
+    return await stappen.record_consent_for_parent(ctx, overdracht_id, ouder_id, body)
 
 
 @router.put("/{overdracht_id}/school", summary="Name or change the receiving school", responses=STEP_PROBLEMS)
@@ -216,3 +256,14 @@ async def cancel(overdracht_id: UUID, body: Annulering, ctx: Ctx) -> OverdrachtD
 )
 async def move_deadline(overdracht_id: UUID, stap: Deadline, body: DeadlineVerplaatsing, ctx: Ctx) -> OverdrachtDetail:
     return await stappen.move_deadline(ctx, overdracht_id, stap, body.datum, body.reden)
+
+
+@router.put(
+    "/{overdracht_id}/mentor",
+    summary="The locatiemanager names the child's mentor: a pedagogisch medewerker of the location",
+    description="The mentor gets the reminders meant for the PM'er; a PM'er's list can show their own first "
+    "(`eigenEerst=true`, or only theirs: `mentor=ik`). Another location's PM'er (or no PM'er at all) is a 400.",
+    responses=problems(400, 401, 403, 404, 409, 503),
+)
+async def assign_mentor(overdracht_id: UUID, body: MentorToewijzen, ctx: Ctx) -> OverdrachtDetail:
+    return await mentoren.assign(ctx, overdracht_id, body.mentor_id)

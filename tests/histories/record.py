@@ -27,13 +27,14 @@ from overdracht import demo
 from overdracht.devstack import temporal_binary
 from overdracht.worker import build_worker
 from schemas.formulier import Formulier
-from schemas.overdracht import Besluit, Deadline, Eens, Rol, Vorm
+from schemas.overdracht import Besluit, Deadline, Eens, Rol, Vorm, Wijze
 from schemas.workflow import (
     Actor,
     Cancel,
     ChooseSchool,
     ConfirmReceipt,
     MoveDeadline,
+    MoveLocation,
     Open,
     PlanWarmHandover,
     RecordConsent,
@@ -45,6 +46,7 @@ from schemas.workflow import (
     SaveForm,
     Send,
     Submit,
+    TakeBack,
 )
 from tests.conftest import free_port, suite_data_converter, time_skipping_server_path
 from tests.happy_path import COMPLETE_FORM, VVE_FORM, handover_input, place_child
@@ -167,6 +169,49 @@ async def opens_itself_when_asked(h: HandoverHandle, env: WorkflowEnvironment) -
     await h.execute_update(HandoverWorkflow.cancel, Cancel(actor=LM, reden="Verhuisd"))
 
 
+async def returned_and_moved(h: HandoverHandle, env: WorkflowEnvironment) -> None:
+    """Recorded with the patches of issue 9: the parents told at opening, a fresh term after a return,
+    a move to another location, a late flag lifted by a later first school day."""
+    await _to_consent(h)
+    await _consent(h, MUM)
+    await h.execute_update(HandoverWorkflow.send, Send(actor=PM))
+    await h.execute_update(HandoverWorkflow.return_to_sender, ReturnToSender(actor=SCHOOL, reden="Niet ingeschreven"))
+    await h.execute_update(HandoverWorkflow.move_location, MoveLocation(actor=LM, locatie_id=demo.ZONNETJE))
+    await h.execute_update(HandoverWorkflow.choose_school, ChooseSchool(actor=PM, school_id=demo.POLDER))
+    await h.execute_update(HandoverWorkflow.send, Send(actor=PM))
+    await h.execute_update(
+        HandoverWorkflow.confirm_receipt, ConfirmReceipt(actor=SCHOOL, eerste_schooldag=date(2027, 8, 30))
+    )
+
+
+async def consent_on_paper_after_a_correction(h: HandoverHandle, env: WorkflowEnvironment) -> None:
+    """A correction round, then each parent's consent recorded by the PM'er from the signed form."""
+    await _to_consent(h, COMPLETE_FORM, (MUM, DAD))
+    await h.execute_update(HandoverWorkflow.take_back, TakeBack(actor=PM, reden="Na het gesprek"))
+    await h.execute_update(HandoverWorkflow.save_form, SaveForm(actor=PM, formulier=Formulier.model_validate(VVE_FORM)))
+    await h.execute_update(HandoverWorkflow.submit, Submit(actor=PM, ouders=[MUM.gebruiker_id, DAD.gebruiker_id]))
+    for parent in (MUM, DAD):
+        signed = RecordConsent(
+            actor=PM,
+            besluit=Besluit.GEGEVEN,
+            namens=parent.gebruiker_id,
+            wijze=Wijze.HANDTEKENING,
+            datum=date(2026, 11, 30),
+        )
+        await h.execute_update(HandoverWorkflow.record_consent, signed)
+    await h.execute_update(HandoverWorkflow.send, Send(actor=PM))
+
+
+async def left_before_opening(h: HandoverHandle, env: WorkflowEnvironment) -> None:
+    await h.execute_update(HandoverWorkflow.open, Open(actor=LM, op_startleeftijd=True))
+    await h.execute_update(HandoverWorkflow.cancel, Cancel(actor=LM, reden="Verhuisd"))
+
+
+async def unfinished_expired(h: HandoverHandle, env: WorkflowEnvironment) -> None:
+    await h.execute_update(HandoverWorkflow.open, Open(actor=PM))
+    await env.sleep(timedelta(days=500))  # every deadline, then the term for an unfinished overdracht
+
+
 # name: (scenario, options for the workflow input)
 SCENARIOS: dict[str, tuple[Scenario, dict[str, Any]]] = {
     "happy": (happy, {}),
@@ -180,6 +225,11 @@ SCENARIOS: dict[str, tuple[Scenario, dict[str, Any]]] = {
     "dispatch_expired": (dispatch_expired, {}),
     # Recorded when `open` learnt `op_startleeftijd`.
     "opens_itself_when_asked": (opens_itself_when_asked, {"school_id": None}),
+    # Recorded with the patches of issue 9 (workflows/handover.py, Patch).
+    "returned_and_moved": (returned_and_moved, {}),
+    "consent_on_paper_after_a_correction": (consent_on_paper_after_a_correction, {}),
+    "left_before_opening": (left_before_opening, {"school_id": None, "geboortedatum_dagen": 3 * 365}),
+    "unfinished_expired": (unfinished_expired, {"vve_indicatie": True}),
 }
 
 
@@ -194,7 +244,9 @@ async def _record(
 ) -> None:
     kind_id, _ = await place_child(pool)
     today = (await env.get_current_time()).date()
-    options = {"geboortedatum": today - timedelta(days=3 * 365 + 170), **options}
+    options = dict(options)
+    days = options.pop("geboortedatum_dagen", 3 * 365 + 170)  # the child's age in days
+    options = {"geboortedatum": today - timedelta(days=days), **options}
     input = handover_input(kind_id, publish_search_attributes=sa, **options)
     handle = await client.start_workflow(
         HandoverWorkflow.run, input, id=workflow_id(input.overdracht_id), task_queue=QUEUE

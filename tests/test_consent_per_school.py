@@ -1,0 +1,36 @@
+"""Consent is for a school, over the API: for the school named when the parents consented (another
+school asks them again, also after a return), or for "the school where my child is enrolled"."""
+
+from overdracht import demo
+from tests.cases import NewCase, events
+
+
+async def test_choosing_another_school_after_consent_asks_the_parents_again(new_case: NewCase) -> None:
+    case = await new_case("GEREED_VOOR_VERZENDING")  # consent given, De Ster named
+    before = await case.get(case.pm)
+    assert (before["toestemmingVoor"], before["toestemmingSchoolId"]) == ("genoemde_school", str(demo.STER))
+
+    other = await case.step("PUT", "/school", case.pm, 200, {"schoolId": str(demo.POLDER)})
+
+    assert other["status"] == "BIJ_OUDERS"
+    assert other["toestemmingVoor"] is None and other["tijdstippen"]["toestemmingOp"] is None
+    [chosen] = events(await case.timeline(case.pm), "SCHOOL_GEKOZEN")
+    assert chosen["details"] == {"toestemming": "opnieuw gevraagd"}
+    again = await case.step("POST", "/toestemmingen", case.parent, 201, {"besluit": "gegeven"})
+    assert again["status"] == "GEREED_VOOR_VERZENDING"
+    assert (await case.get(case.pm))["toestemmingSchoolId"] == str(demo.POLDER)
+
+
+async def test_after_a_return_another_school_asks_again_unless_consent_was_for_any(new_case: NewCase) -> None:
+    named = await new_case("VERZONDEN")
+    anywhere = await new_case("BIJ_OUDERS")
+    await anywhere.step("POST", "/toestemmingen", anywhere.parent, 201, {"besluit": "gegeven", "voor": "ingeschreven_school"})
+    await anywhere.step("POST", "/verzendingen", anywhere.pm, 201)
+    for case in (named, anywhere):
+        await case.step("POST", "/retouren", case.school, 201, {"reden": "Niet bij ons ingeschreven"})
+
+    asked_again = await named.step("PUT", "/school", named.pm, 200, {"schoolId": str(demo.POLDER)})
+    stands = await anywhere.step("PUT", "/school", anywhere.pm, 200, {"schoolId": str(demo.POLDER)})
+
+    assert asked_again["status"] == "BIJ_OUDERS"
+    assert (stands["status"], stands["toestemmingVoor"]) == ("GEREED_VOOR_VERZENDING", "ingeschreven_school")

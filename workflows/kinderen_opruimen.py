@@ -1,0 +1,27 @@
+"""KinderenOpruimenWorkflow: one round of removing the records of children that never got an overdracht
+and are past keeping (activities/kinderen_opruimen.py), run every day by a Temporal Schedule
+(overdracht/schedules.py), never by hand."""
+
+from datetime import timedelta
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from activities.kinderen_opruimen import KinderenOpruimenActivities
+    from workflows.options import Options
+
+# Per gemeente per round; a larger backlog is taken by the next rounds.
+BATCH = 500
+CALL: Options = {"start_to_close_timeout": timedelta(minutes=1)}
+
+
+@workflow.defn(name="KinderenOpruimenWorkflow")
+class KinderenOpruimenWorkflow:
+    @workflow.run
+    async def run(self) -> int:
+        """How many children's records it removed this round."""
+        ids = await workflow.execute_activity_method(KinderenOpruimenActivities.past_keeping, BATCH, **CALL)
+        removed = 0
+        for kind_id in ids:
+            removed += await workflow.execute_activity_method(KinderenOpruimenActivities.remove, kind_id, **CALL)
+        return removed

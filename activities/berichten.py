@@ -14,9 +14,9 @@ from temporalio.exceptions import ApplicationError
 from activities.berichtteksten import ouder_link, render, render_met_code
 from core.mailer import Mailer, MailNotSent, MailOutcomeUnknown, message_id_domain
 from core.settings import Settings
-from db import berichten, ouder_codes
+from db import berichten, ouder_codes, overdracht_codes
 from db.pool import Executor
-from schemas.bericht import BerichtAanvraag, BezorgStatus, Ontvanger
+from schemas.bericht import Aanleiding, BerichtAanvraag, BezorgStatus, Ontvanger
 
 _FINAL = frozenset(
     {BezorgStatus.VERZONDEN, BezorgStatus.GEEN_ADRES, BezorgStatus.GEEN_MAILSERVER, BezorgStatus.ONZEKER}
@@ -64,6 +64,7 @@ class BerichtActivities:
         same transaction that marks the start: a retry finds the start set and mints no second set."""
         mailer = self._mailer
         codes: list[ouder_codes.MintedCode] | None = None
+        overdrachtcode: str | None = None
         async with self._pool.acquire() as conn, conn.transaction():
             row = await berichten.lock_for_delivery(conn, bericht_id)
             if row is None:
@@ -83,11 +84,14 @@ class BerichtActivities:
                 if not parents:  # the addresses it was queued for are no longer a parent's
                     return await self._set(conn, bericht_id, BezorgStatus.GEEN_ADRES)
                 codes = await ouder_codes.mint(conn, bericht_id, parents, self._code_ttl)
+                if row["aanleiding"] == Aanleiding.OVERDRACHTCODE.value and row["deadline"] is not None:
+                    # One code for the overdracht, in each parent's message; valid as long as the message says.
+                    overdrachtcode = await overdracht_codes.mint(conn, row["overdracht_id"], row["deadline"])
             await berichten.delivery_started(conn, bericht_id)
 
         # Outside the transaction: the start (and the codes' hashes) are committed before anything leaves.
         if codes is not None:
-            return await self._deliver_with_codes(mailer, bericht_id, row, codes)
+            return await self._deliver_with_codes(mailer, bericht_id, row, codes, overdrachtcode)
         try:
             await mailer.send(
                 to=list(row["aan"]), subject=row["onderwerp"], body=row["tekst"], message_id=row["message_id"]
@@ -106,7 +110,12 @@ class BerichtActivities:
         return await self._sent(bericht_id)
 
     async def _deliver_with_codes(
-        self, mailer: Mailer, bericht_id: UUID, row: asyncpg.Record, codes: list[ouder_codes.MintedCode]
+        self,
+        mailer: Mailer,
+        bericht_id: UUID,
+        row: asyncpg.Record,
+        codes: list[ouder_codes.MintedCode],
+        overdrachtcode: str | None = None,
     ) -> BezorgStatus:
         """One message to each parent with their own code. Still at most once: once anything may have
         been handed over, nothing of this message is sent again."""
@@ -118,7 +127,9 @@ class BerichtActivities:
         unsent: list[ouder_codes.MintedCode] = []
         refusals: list[MailNotSent] = []
         for n, minted in enumerate(codes, start=1):
-            onderwerp, tekst = render_met_code(aanvraag, ouder_link(self._base_url, minted.code), minted.expires_at)
+            link = ouder_link(self._base_url, minted.code)
+            shown = overdracht_codes.printed(overdrachtcode) if overdrachtcode else None
+            onderwerp, tekst = render_met_code(aanvraag, link, minted.expires_at, shown)
             try:
                 await mailer.send(
                     to=[minted.parent.email], subject=onderwerp, body=tekst,
@@ -138,6 +149,7 @@ class BerichtActivities:
             async with self._pool.acquire() as conn, conn.transaction():
                 await berichten.nothing_sent(conn, bericht_id)
                 await ouder_codes.revoke(conn, unsent)
+                await overdracht_codes.revoke(conn, [overdrachtcode] if overdrachtcode else [])
             raise ApplicationError(
                 f"Message not sent, the mail server accepted nothing: {refusals[0]}",
                 type="MailNotSent",

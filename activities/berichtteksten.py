@@ -56,6 +56,10 @@ STAP = {
         "uw nieuwe persoonlijke link",
         "U of de voorschool heeft hem aangevraagd.",
     ),
+    Aanleiding.OVERDRACHTCODE: (
+        "uw overdrachtcode voor de basisschool",
+        "U gaf toestemming om het overdrachtsformulier te sturen naar de basisschool waar u uw kind inschrijft.",
+    ),
     Aanleiding.TOESTEMMING_VASTGELEGD: (
         "uw besluit over de toestemming",
         "De voorschool heeft vastgelegd wat u besloot: op het papieren formulier of in het gesprek.",
@@ -106,6 +110,10 @@ ACTIE = {
     ),
     (Aanleiding.WARME_OVERDRACHT, Ontvanger.OUDERS): (
         "De voorschool en de school spreken elkaar over de overgang van uw kind; u mag daarbij zijn."
+    ),
+    (Aanleiding.OVERDRACHTCODE, Ontvanger.OUDERS): (
+        "Geef de overdrachtcode in dit bericht aan de basisschool als u uw kind inschrijft. De school haalt er de"
+        " overdracht mee op."
     ),
     (Aanleiding.TOESTEMMING_VASTGELEGD, Ontvanger.OUDERS): (
         "Via de link hieronder ziet u wat er is vastgelegd. Klopt het niet? Neem dan contact op met de voorschool."
@@ -198,11 +206,16 @@ def render(aanvraag: BerichtAanvraag, overdracht_url: str) -> tuple[str, str]:
     return onderwerp, "\n\n".join(alineas) + "\n"
 
 
-def render_met_code(aanvraag: BerichtAanvraag, code_url: str, geldig_tot: datetime) -> tuple[str, str]:
+def render_met_code(
+    aanvraag: BerichtAanvraag, code_url: str, geldig_tot: datetime, overdrachtcode: str | None = None
+) -> tuple[str, str]:
     """(subject, body) of a message to one parent with their own one-time link: the same text as
-    `render`, but the link opens the form without an account. The code in it is a secret, not
-    personal data; it is never stored in clear (the outbox keeps the text without it)."""
+    `render`, but the link opens the form without an account; with the parents' `overdrachtcode` for the
+    school where applicable. Codes are secrets, not personal data; never stored in clear (the outbox
+    keeps the text without them)."""
     onderwerp, alineas = _opbouw(aanvraag)
+    if overdrachtcode is not None:
+        alineas.append(f"Uw overdrachtcode voor de basisschool: {overdrachtcode}")
     alineas += [
         f"Open de overdracht met uw persoonlijke link:\n{code_url}",
         f"Deze link is alleen voor u. Hij werkt één keer, tot {tijdstip(geldig_tot)}; stuur hem niet door."

@@ -22,6 +22,7 @@ from api.routes import (
     monitoring,
     ouder_codes,
     ouder_sessies,
+    overdrachtcodes,
     overdrachten,
 )
 from core.settings import Settings, get_settings
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_request_id(app)
     app.include_router(gezondheid.router)
     app.include_router(overdrachten.router)
+    app.include_router(overdrachtcodes.router)
     app.include_router(bijlagen.router)
     app.include_router(monitoring.router)
     app.include_router(imports.router)

@@ -15,6 +15,14 @@ async def current(pool: asyncpg.Pool, gemeente_id: UUID) -> Protocol | None:
     return Protocol(versie=row["versie"], config=ProtocolConfig.model_validate_json(row["inhoud"])) if row else None
 
 
+async def version(pool: asyncpg.Pool, gemeente_id: UUID, versie: int) -> ProtocolConfig | None:
+    """The configuration an overdracht started with."""
+    inhoud = await pool.fetchval(
+        "SELECT inhoud FROM protocol_versies WHERE gemeente_id = $1 AND versie = $2", gemeente_id, versie
+    )
+    return ProtocolConfig.model_validate_json(inhoud) if inhoud else None
+
+
 async def store(pool: asyncpg.Pool, gemeente_id: UUID, config: ProtocolConfig) -> Protocol:
     """Store `config` as the gemeente's next version, unless it equals the current one."""
     async with pool.acquire() as conn, conn.transaction():

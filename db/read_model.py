@@ -96,7 +96,15 @@ async def record(conn: Executor, change: RecordChange) -> None:
 async def purge_content(conn: Executor, overdracht_id: UUID) -> None:
     """Delete everything personal about this overdracht, keep the metadata; run it in a transaction.
     Idempotent."""
-    for table in ("formulieren", "formulier_versies", "ouderreacties", "ouder_codes", "berichten", "bijlagen"):
+    for table in (
+        "formulieren",
+        "formulier_versies",
+        "ouderreacties",
+        "ouder_codes",
+        "overdracht_codes",
+        "berichten",
+        "bijlagen",
+    ):
         await conn.execute(f"DELETE FROM {table} WHERE overdracht_id = $1", overdracht_id)
     await conn.execute(
         "UPDATE overdracht_gebeurtenissen SET toelichting = NULL WHERE overdracht_id = $1", overdracht_id

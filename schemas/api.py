@@ -9,7 +9,18 @@ from pydantic import Field
 from schemas.base import ApiModel, Reden, VrijeTekst
 from schemas.bijlage import Bijlage
 from schemas.formulier import Formulier
-from schemas.overdracht import Besluit, Deadline, Eens, Gebeurtenis, Rol, Status, Vlag, Vorm, Wijze
+from schemas.overdracht import (
+    Besluit,
+    Deadline,
+    Eens,
+    Gebeurtenis,
+    Rol,
+    Status,
+    ToestemmingVoor,
+    Vlag,
+    Vorm,
+    Wijze,
+)
 
 # Requests
 
@@ -27,6 +38,12 @@ class LegeStap(ApiModel):
 
 class ToestemmingVastleggen(ApiModel):
     besluit: Besluit
+    voor: ToestemmingVoor | None = Field(
+        default=None,
+        description="Consent for `genoemde_school` (the school named now: choosing another asks the parents again) or"
+        " for `ingeschreven_school` (wherever the child is enrolled). Left out: the named school when one is known,"
+        " else wherever the child is enrolled.",
+    )
 
 
 class ToestemmingNamensOuder(ApiModel):
@@ -37,6 +54,15 @@ class ToestemmingNamensOuder(ApiModel):
         description="`handtekening` (signed on the paper form) or `gesprek` (said in the conversation)."
     )
     datum: date = Field(description="The day the parent gave it (signed, or said); not in the future.")
+    voor: ToestemmingVoor | None = Field(default=None, description="As for the parent's own consent.")
+
+
+class OverdrachtcodeInwisselen(ApiModel):
+    code: str = Field(
+        min_length=1,
+        max_length=64,
+        description="The code as the parents handed it over; case, spaces and dashes do not count.",
+    )
 
 
 class SchoolKiezen(ApiModel):
@@ -217,6 +243,11 @@ class OverdrachtDetail(OverdrachtSamenvatting):
 
     formulier: Formulier | None = None
     ouderreacties: list[OuderreactieWeergave] | None = None
+    toestemming_voor: ToestemmingVoor | None = Field(
+        default=None,
+        description="Once consent is complete: for the named school (`toestemmingSchoolId`) or wherever enrolled.",
+    )
+    toestemming_school_id: UUID | None = None
     wijzigingen: list[Wijziging] | None = Field(
         default=None,
         description="After a correction round: what changed in the form between the last two versions submitted to"

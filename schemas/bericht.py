@@ -25,6 +25,7 @@ class Aanleiding(StrEnum):
     WARME_OVERDRACHT = "warme_overdracht"  # holding the warme overdracht
     # Not a step: a parent's new one-time link, asked for by the parent or made by the voorschool.
     NIEUWE_CODE = "nieuwe_code"
+    OVERDRACHTCODE = "overdrachtcode"  # the parents' code to hand to the school where they enrol the child
     TOESTEMMING_VASTGELEGD = "toestemming_vastgelegd"  # the voorschool recorded a parent's decision (on paper)
 
 

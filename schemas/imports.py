@@ -50,6 +50,11 @@ class ImportResultaat(ApiModel):
         " not imported, nothing reopened; see afgeslotenRijen."
     )
     overdrachten_geopend: int = Field(description="Overdrachten opened now: the child is past the start age.")
+    plaatsingen_beeindigd: int = Field(
+        default=0,
+        description="Children whose placement ended (column einde_plaatsing): their overdracht cancelled, or, not opened"
+        " yet, never opening.",
+    )
     overdrachten_ingepland: int = Field(
         description="Overdrachten started ahead now: they open themselves at the start age."
     )
@@ -83,6 +88,7 @@ class GelezenRij(BaseModel):
     bsn: str | None = None
     school: str | None = None
     mentor: str | None = None  # a PM'er of the location, by address or id
+    einde_plaatsing: date | None = None  # the child left: the last day of its placement
 
 
 class Plaatsing(BaseModel):
@@ -100,6 +106,7 @@ class Plaatsing(BaseModel):
     bsn: str | None = None
     school_id: UUID | None = None
     mentor_id: UUID | None = None  # an empty cell keeps the mentor the child has
+    einde_plaatsing: date | None = None
 
 
 def naam_sleutel(naam: str) -> str:

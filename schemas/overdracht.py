@@ -43,6 +43,7 @@ class Gebeurtenis(StrEnum):
     TOESTEMMING_GEWEIGERD = "TOESTEMMING_GEWEIGERD"
     TOESTEMMING_INGETROKKEN = "TOESTEMMING_INGETROKKEN"
     VERZONDEN = "VERZONDEN"
+    CODE_INGEWISSELD = "CODE_INGEWISSELD"  # the school entered the parents' overdracht code: it received it
     ONTVANGST_BEVESTIGD = "ONTVANGST_BEVESTIGD"
     GERETOURNEERD = "GERETOURNEERD"
     WARME_OVERDRACHT_GEVRAAGD = "WARME_OVERDRACHT_GEVRAAGD"
@@ -65,6 +66,13 @@ class Besluit(StrEnum):
     GEGEVEN = "gegeven"
     GEWEIGERD = "geweigerd"
     INGETROKKEN = "ingetrokken"
+
+
+class ToestemmingVoor(StrEnum):
+    """Which school the parents' consent is for."""
+
+    GENOEMDE_SCHOOL = "genoemde_school"  # the school named when they consented: another needs new consent
+    INGESCHREVEN_SCHOOL = "ingeschreven_school"  # wherever the child is enrolled
 
 
 class Wijze(StrEnum):

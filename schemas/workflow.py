@@ -14,7 +14,18 @@ from typing_extensions import TypedDict
 
 from schemas.base import Reden
 from schemas.formulier import Formulier
-from schemas.overdracht import Besluit, Deadline, Eens, Gebeurtenis, Rol, Status, Vlag, Vorm, Wijze
+from schemas.overdracht import (
+    Besluit,
+    Deadline,
+    Eens,
+    Gebeurtenis,
+    Rol,
+    Status,
+    ToestemmingVoor,
+    Vlag,
+    Vorm,
+    Wijze,
+)
 from schemas.protocol import Protocol
 
 
@@ -84,6 +95,9 @@ class HandoverState(BaseModel):
     inhoud_verwijderd_op: datetime | None = None
     # The earliest deadline whose step is still open; kept by the workflow with every change.
     volgende_deadline: datetime | None = None
+    # Which school the consent is for: the named one (toestemming_school_id), or wherever enrolled.
+    toestemming_voor: ToestemmingVoor | None = None
+    toestemming_school_id: UUID | None = None
 
     @property
     def open_vlaggen(self) -> list[Vlag]:
@@ -107,6 +121,8 @@ class StateChanges(TypedDict, total=False):
     geopend_op: datetime | None
     ingediend_op: datetime | None
     toestemming_op: datetime | None
+    toestemming_voor: ToestemmingVoor | None
+    toestemming_school_id: UUID | None
     verzonden_op: datetime | None
     ontvangen_op: datetime | None
     afgerond_op: datetime | None
@@ -211,6 +227,8 @@ class RecordConsent(BaseModel):
     besluit: Besluit
     namens: UUID | None = None
     wijze: Wijze | None = None  # None: the parent themselves, on the parent page
+    # For which school; None: the named school when one is known, else wherever the child is enrolled.
+    voor: ToestemmingVoor | None = None
     datum: date | None = None
 
     @property
@@ -250,6 +268,13 @@ class RecordWarmHandover(BaseModel):
     datum: date
     vorm: Vorm
     deelnemers: list[str]  # roles, e.g. "mentor", "intern begeleider", "ouder"
+
+
+class ReceiveByCode(BaseModel):
+    """The school where the parents enrolled the child entered their overdracht code."""
+
+    actor: Actor
+    school_id: UUID
 
 
 class TakeBack(BaseModel):

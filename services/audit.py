@@ -150,6 +150,7 @@ _PLAATSING_VELDEN = {
     "vve_indicatie_datum": "kind.vve_indicatie",
     "school_id": "kind.aangemelde_school",
     "mentor_id": "kind.mentor",
+    "einde_plaatsing": "kind.plaatsing_beeindigd_op",
     "ouders": "ouders",
 }
 

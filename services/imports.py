@@ -5,7 +5,7 @@ import asyncio
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 import asyncpg
@@ -31,6 +31,7 @@ from schemas.overdracht import Rol
 from schemas.protocol import Protocol
 from schemas.workflow import HandoverInput, Open, Openingsuitkomst
 from services import commands
+from services import plaatsingen as plaatsing_wijzigingen
 from services.audit import velden_van_plaatsing
 from services.context import Context
 from services.errors import InvalidInput, NoProtocol, Unavailable
@@ -47,6 +48,8 @@ GELIJKTIJDIG = 16
 # the API's other requests.
 DATABASE_GELIJKTIJDIG = 4
 
+# The reason recorded when the import ends a placement (column einde_plaatsing).
+EINDE_PLAATSING = "De plaatsing is beëindigd (volgens de import)."
 AFGESLOTEN = (
     "De overdracht van dit kind is afgesloten (geweigerd, ingetrokken, geannuleerd of afgerond); de rij is niet"
     " ingelezen en er wordt niets heropend."
@@ -101,7 +104,7 @@ class _Import:
         self.afgesloten: list[AfgeslotenRij] = []
         self.goed: list[tuple[UUID, Plaatsing]] = []
         self.uitkomsten: Counter[Uitkomst] = Counter()
-        self.geopend = self.ingepland = 0
+        self.geopend = self.ingepland = self.beeindigd = 0
         self.niet_gestart: list[NietGestart] = []
         self.engine_onbereikbaar = False
         self.database = asyncio.Semaphore(DATABASE_GELIJKTIJDIG)
@@ -223,6 +226,10 @@ class _Import:
                 async with self.database:
                     self.uitkomsten[await plaatsingen.opslaan(self.pool, kind_id, plaatsing)] += 1
                     kind = await plaatsingen.voor_start(self.pool, kind_id)
+                if plaatsing.einde_plaatsing is not None:
+                    # The child left: no overdracht opens, one open is cancelled.
+                    await self._leave(kind_id, plaatsing.einde_plaatsing, plaatsing.regel)
+                    continue
                 # A child who left gets no overdracht, even while the export still lists it.
                 if not kind["geopend"] and kind["plaatsing_beeindigd_op"] is None:
                     await self._start(kind_id, kind, plaatsing.regel)
@@ -273,6 +280,14 @@ class _Import:
         self.geopend += opening.uitkomst is Openingsuitkomst.GEOPEND
         self.ingepland += opening.uitkomst is Openingsuitkomst.INGEPLAND
 
+    async def _leave(self, kind_id: UUID, einde: date, regel: int) -> None:
+        try:
+            await plaatsing_wijzigingen.leave(self.ctx, kind_id, EINDE_PLAATSING, einde)
+        except Unavailable:
+            self.niet_gestart.append(NietGestart(regel=regel, reden=NIET_GESTART))
+            return
+        self.beeindigd += 1
+
     def result(self, rijen: int, genegeerd: list[str]) -> ImportResultaat:
         return ImportResultaat(
             rijen=rijen,
@@ -283,6 +298,7 @@ class _Import:
             afgesloten=len(self.afgesloten),
             overdrachten_geopend=self.geopend,
             overdrachten_ingepland=self.ingepland,
+            plaatsingen_beeindigd=self.beeindigd,
             afgewezen_rijen=sorted(self.afgewezen, key=lambda r: r.regel),
             afgesloten_rijen=sorted(self.afgesloten, key=lambda r: r.regel),
             niet_gestart=sorted(self.niet_gestart, key=lambda r: r.regel),

@@ -14,17 +14,21 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
+import asyncpg
 import segno
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]  # fontTools ships no types; fpdf2 brings it
 from fpdf import FPDF
 
 from activities.berichtteksten import datum, ouder_link, tijdstip
-from db import ouder_codes
+from db import ouder_codes, overdracht_codes
+from db import protocol as protocols
 from protocol.dates import amsterdam_date
 from schemas.audit import Actie
+from schemas.overdracht import Status, ToestemmingVoor
 from services.context import Context
 from services.ouder_codes import parent_for_code
 from services.permissions import Capability, require
+from workflows import deadlines
 
 log = logging.getLogger(__name__)
 # fontTools logs, at INFO, the glyphs it keeps of a font: those of the names in the letter.
@@ -52,6 +56,9 @@ class Brief:
     code: str
     geldig_tot: datetime
     datum: date
+    # The parents' overdracht code for the school where they enrol the child, while one is waited for.
+    overdrachtcode: str | None = None
+    overdrachtcode_tot: datetime | None = None
 
 
 async def print_letter(ctx: Context, overdracht_id: UUID, ouder_id: UUID) -> bytes:
@@ -69,6 +76,7 @@ async def print_letter(ctx: Context, overdracht_id: UUID, ouder_id: UUID) -> byt
     entry.kind_id = row["kind_id"]
     code = ouder_codes.new_code()
     expires_at = await ouder_codes.expiry(ctx.pool, timedelta(hours=ctx.settings.ouder_code_ttl_hours))
+    voor_school = await _for_the_school(ctx, row)
     brief = Brief(
         ouder=parent["naam"],
         kind=row["voornaam"],
@@ -78,12 +86,27 @@ async def print_letter(ctx: Context, overdracht_id: UUID, ouder_id: UUID) -> byt
         code=code,
         geldig_tot=expires_at,
         datum=amsterdam_date(datetime.now(UTC)),
+        overdrachtcode=voor_school[0] if voor_school else None,
+        overdrachtcode_tot=voor_school[1] if voor_school else None,
     )
     # Laying out a page takes a few tens of milliseconds of CPU: not on the event loop.
     pdf = await asyncio.to_thread(render, brief)
     await ouder_codes.store_letter_code(ctx.pool, code, parent["id"], row["kind_id"], overdracht_id, expires_at)
+    if voor_school:
+        await overdracht_codes.store(ctx.pool, voor_school[0], overdracht_id, voor_school[1])
     log.info("parent letter printed", extra={"overdracht_id": str(overdracht_id), "bytes": len(pdf)})
     return pdf
+
+
+async def _for_the_school(ctx: Context, row: asyncpg.Record) -> tuple[str, datetime] | None:
+    """A fresh overdracht code, and until when it works, when the parents consented for wherever the
+    child is enrolled and no school has it yet: the letter carries it too (on paper, as by mail)."""
+    if row["status"] != Status.WACHT_OP_SCHOOL or row["toestemming_voor"] != ToestemmingVoor.INGESCHREVEN_SCHOOL:
+        return None
+    config = await protocols.version(ctx.pool, ctx.user.gemeente_id, row["protocol_versie"])
+    if config is None or row["geboortedatum"] is None:
+        return None
+    return overdracht_codes.new_code(), deadlines.dispatch_expires(row["geboortedatum"], config)
 
 
 # The letter
@@ -155,6 +178,22 @@ def render(brief: Brief) -> bytes:
     pdf.set_font(FONT, "", 9)
     pdf.multi_cell(width, 5, "De spaties hoeft u niet over te typen.", align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
+
+    if brief.overdrachtcode and brief.overdrachtcode_tot:
+        text("Voor de basisschool", size=13, style="B", after=2)
+        text(
+            "Geef deze overdrachtcode aan de basisschool als u uw kind inschrijft. De school haalt er de overdracht mee op:",
+            after=2,
+        )
+        pdf.set_font(MONO, "B", 14)
+        pdf.multi_cell(
+            width, 7, overdracht_codes.printed(brief.overdrachtcode), align="L", new_x="LMARGIN", new_y="NEXT"
+        )
+        text(
+            f"De school kan de overdrachtcode één keer gebruiken, tot {datum(brief.overdrachtcode_tot)}.",
+            size=9,
+            after=6,
+        )
 
     text("Goed om te weten", size=13, style="B", after=2)
     for line in (

@@ -29,6 +29,7 @@ class Capability(StrEnum):
     TOESTEMMING_GEVEN = "ToestemmingGeven"
     TOESTEMMING_VASTLEGGEN = "ToestemmingVastleggen"
     VERZENDEN = "Verzenden"
+    OVERDRACHTCODE_INWISSELEN = "OverdrachtcodeInwisselen"
     INTAKE_BEVESTIGEN = "IntakeBevestigen"
     RETOURNEREN = "Retourneren"
     WARME_OVERDRACHT_BIJDRAGEN = "WarmeOverdrachtBijdragen"
@@ -80,6 +81,8 @@ PERMISSIONS: dict[Capability, Permission] = {
     # Consent on paper or in the conversation: the voorschool records a parent's decision for them.
     C.TOESTEMMING_VASTLEGGEN: Permission("het besluit van een ouder over toestemming vastleggen", STAFF),
     C.VERZENDEN: Permission("de overdracht verzenden", STAFF),
+    # The school where the parents enrolled the child enters their overdracht code, and receives it.
+    C.OVERDRACHTCODE_INWISSELEN: Permission("een overdrachtcode van ouders inwisselen", frozenset({SCHOOL})),
     C.INTAKE_BEVESTIGEN: Permission("ontvangst en intake bevestigen", frozenset({SCHOOL})),
     C.RETOURNEREN: Permission("een overdracht retour sturen", frozenset({SCHOOL})),
     # The PM'er and the school plan and record it; parents may ask for one (the use case lets them only ask).

@@ -42,7 +42,13 @@ async def end_placement(ctx: Context, kind_id: UUID, reden: str, datum: date | N
             invalid_params=[{"name": "datum", "reason": "ligt in de toekomst"}],
         )
     await _placed(ctx, kind_id, "kind.plaatsing_beeindigd", ("plaatsing_beeindigd_op",))
-    await kinderen.end_placement(ctx.pool, kind_id, datum or today)
+    return await leave(ctx, kind_id, reden, datum or today)
+
+
+async def leave(ctx: Context, kind_id: UUID, reden: str, datum: date) -> PlaatsingGewijzigd:
+    """The child left on `datum`, for a caller that was allowed to say so (the locatiemanager above, or
+    the placements import): the end recorded, the overdracht cancelled or never opened."""
+    await kinderen.end_placement(ctx.pool, kind_id, datum)
     overdracht_id = commands.overdracht_id_for(kind_id)
     state = await _step(ctx, overdracht_id, lambda: _cancel(ctx, overdracht_id, reden))
     return PlaatsingGewijzigd(

@@ -24,7 +24,10 @@ MAX_LEEFTIJD_JAREN = 6
 VERPLICHT = ("voornaam", "achternaam", "geboortedatum", "locatie", "vve_indicatie", "ouder1_naam")
 # A parent without an address is imported all the same: the voorschool gives them a printed letter.
 # `mentor`: a pedagogisch medewerker of the row's location, by e-mail address or id (services/imports.py).
-OPTIONEEL = ("ouder1_email", "vve_indicatie_datum", "ouder2_naam", "ouder2_email", "bsn", "school", "mentor")
+# `einde_plaatsing`: the last day of a placement that ended (the child left): its overdracht is cancelled.
+OPTIONEEL = (
+    "ouder1_email", "vve_indicatie_datum", "ouder2_naam", "ouder2_email", "bsn", "school", "mentor", "einde_plaatsing",
+)  # fmt: skip
 KOLOMMEN = VERPLICHT + OPTIONEEL
 # Other names exports use for the same column.
 ALIASSEN = {"aangemelde_school": "school"}
@@ -177,6 +180,13 @@ def lees_rij(rij: Rij, vandaag: date) -> GelezenRij | list[Rijfout]:
         elif geboortedatum is not None and vve_datum < geboortedatum:
             fouten.add("vve_indicatie_datum", "ligt vóór de geboortedatum")
 
+    einde = _datum(waarden, "einde_plaatsing", fouten)
+    if einde is not None:
+        if einde > vandaag:
+            fouten.add("einde_plaatsing", "ligt in de toekomst; importeer het na de laatste dag")
+        elif geboortedatum is not None and einde < geboortedatum:
+            fouten.add("einde_plaatsing", "ligt vóór de geboortedatum")
+
     vve = None
     if (tekst := waarden["vve_indicatie"]) is not None:
         vve = True if tekst.lower() in JA else False if tekst.lower() in NEE else None
@@ -218,6 +228,7 @@ def lees_rij(rij: Rij, vandaag: date) -> GelezenRij | list[Rijfout]:
         bsn=bsn,
         school=waarden["school"],
         mentor=waarden["mentor"],
+        einde_plaatsing=einde,
     )
 
 

@@ -27,7 +27,7 @@ from schemas.api import (
     WarmeOverdrachtPlannen,
 )
 from schemas.formulier import Formulier
-from schemas.overdracht import Besluit, Deadline, Rol, Wijze
+from schemas.overdracht import Besluit, Deadline, Rol, ToestemmingVoor, Wijze
 from schemas.workflow import (
     Actor,
     Cancel,
@@ -170,7 +170,9 @@ async def record_paper_copy(ctx: Context, overdracht_id: UUID) -> OverdrachtDeta
     return await answer(ctx, overdracht_id)
 
 
-async def record_consent(ctx: Context, overdracht_id: UUID, besluit: Besluit) -> StapResultaat:
+async def record_consent(
+    ctx: Context, overdracht_id: UUID, besluit: Besluit, voor: ToestemmingVoor | None = None
+) -> StapResultaat:
     """A refusal or withdrawal ends the overdracht, and its content is purged (at once, by default)
     with the parents' accounts: the answer is the engine's record of the step, whatever came after."""
     state = await _take(
@@ -179,7 +181,7 @@ async def record_consent(ctx: Context, overdracht_id: UUID, besluit: Besluit) ->
         "overdracht.toestemming",
         overdracht_id,
         HandoverWorkflow.record_consent,
-        lambda a, _: RecordConsent(actor=a, besluit=besluit),
+        lambda a, _: RecordConsent(actor=a, besluit=besluit, voor=voor),
     )
     return _resultaat(state)
 
@@ -204,7 +206,12 @@ async def record_consent_for_parent(
         if row["kind_id"] is None or ouder_id not in await kinderen.parents(ctx.pool, row["kind_id"]):
             raise NotFound("Deze ouder hoort niet bij deze overdracht.")
         return RecordConsent(
-            actor=a, besluit=besluit.besluit, namens=ouder_id, wijze=besluit.wijze, datum=besluit.datum
+            actor=a,
+            besluit=besluit.besluit,
+            namens=ouder_id,
+            wijze=besluit.wijze,
+            datum=besluit.datum,
+            voor=besluit.voor,
         )
 
     return _resultaat(await step.take(HandoverWorkflow.record_consent, for_the_parent))

@@ -41,6 +41,8 @@ def detail(
         return OverdrachtDetail(**_fields(row, user))
     return OverdrachtDetail(
         **_fields(row, user, with_bsn=True),
+        toestemming_voor=row["toestemming_voor"],
+        toestemming_school_id=row["toestemming_school_id"],
         formulier=formulier,
         ouderreacties=[OuderreactieWeergave(**dict(r)) for r in reacties],
         # Metadata only (kind, whose, size, when): the file itself is GET …/observatie-export or

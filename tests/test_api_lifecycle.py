@@ -214,8 +214,11 @@ async def test_a_returned_overdracht_waits_for_another_school(new_case: NewCase,
     assert (event["rol"], event["toelichting"]) == ("school", "Niet ingeschreven")
 
     chosen = await case.step("PUT", "/school", case.pm, 200, {"schoolId": str(demo.POLDER)})
-    assert chosen["status"] == "GEREED_VOOR_VERZENDING"
+    # The consent was for De Ster: the parents are asked again for De Polder.
+    assert chosen["status"] == "BIJ_OUDERS"
     assert chosen["school"]["id"] == str(demo.POLDER)
+    again = await case.step("POST", "/toestemmingen", case.parent, 201, {"besluit": "gegeven"})
+    assert again["status"] == "GEREED_VOOR_VERZENDING"
     sent = await case.step("POST", "/verzendingen", case.pm, 201)
     assert sent["status"] == "VERZONDEN"
 

@@ -24,7 +24,9 @@ async def test_choosing_another_school_after_consent_asks_the_parents_again(new_
 async def test_after_a_return_another_school_asks_again_unless_consent_was_for_any(new_case: NewCase) -> None:
     named = await new_case("VERZONDEN")
     anywhere = await new_case("BIJ_OUDERS")
-    await anywhere.step("POST", "/toestemmingen", anywhere.parent, 201, {"besluit": "gegeven", "voor": "ingeschreven_school"})
+    await anywhere.step(
+        "POST", "/toestemmingen", anywhere.parent, 201, {"besluit": "gegeven", "voor": "ingeschreven_school"}
+    )
     await anywhere.step("POST", "/verzendingen", anywhere.pm, 201)
     for case in (named, anywhere):
         await case.step("POST", "/retouren", case.school, 201, {"reden": "Niet bij ons ingeschreven"})

@@ -30,6 +30,7 @@ from schemas.workflow import (
     Open,
     Openingsuitkomst,
     PlanWarmHandover,
+    ReceiveByCode,
     RecordChange,
     RecordConsent,
     RecordOuderreactie,
@@ -65,6 +66,7 @@ FAR = datetime(2040, 1, 1, tzinfo=UTC)
 STEPS: dict[Stap, tuple[Any, Any]] = {
     Stap.FORMULIER_OPSLAAN: (HandoverWorkflow.save_form, SaveForm(actor=PM, formulier=FORM)),
     Stap.INDIENEN: (HandoverWorkflow.submit, Submit(actor=PM, ouders=[PARENT.gebruiker_id])),
+    Stap.CODE_INWISSELEN: (HandoverWorkflow.receive_by_code, ReceiveByCode(actor=SCHOOL, school_id=demo.STER)),
     Stap.TERUGNEMEN: (HandoverWorkflow.take_back, TakeBack(actor=PM, reden="Na het gesprek")),
     Stap.OUDERREACTIE: (HandoverWorkflow.record_reaction, RecordOuderreactie(actor=PARENT, eens=Eens.JA)),
     Stap.PAPIEREN_KOPIE: (HandoverWorkflow.record_paper_copy, RecordPaperCopy(actor=PM)),

@@ -2,6 +2,8 @@
 overdracht (the one waiting to open itself never opens), one who leaves later has it cancelled, and
 one who moves to another location of the gemeente keeps it (the old location loses access)."""
 
+from datetime import date, timedelta
+
 import asyncpg
 import httpx
 from temporalio.testing import WorkflowEnvironment
@@ -11,7 +13,7 @@ from services.commands import overdracht_id_for
 from tests.cases import NewCase, events
 from tests.conftest import Login
 from tests.helpers import HandoverHandle, assert_problem, eventually
-from tests.test_import import YOUNGER, Gemeente, child, csv_file, gemeente, kind_id, upload
+from tests.test_import import COLUMNS, YOUNGER, Gemeente, child, csv_file, gemeente, kind_id, upload
 from workflows.handover import HandoverWorkflow
 from workflows.ids import workflow_id
 
@@ -104,3 +106,33 @@ async def test_a_child_who_moves_keeps_its_overdracht_at_the_new_location(new_ca
         json={"locatieId": str(demo.ZONNETJE)},
     )
     assert_problem(same, 400)
+
+
+async def test_the_import_ends_a_placement_with_its_last_day(
+    api: httpx.AsyncClient, pool: asyncpg.Pool, login: Login, gemeente: Gemeente, env: WorkflowEnvironment
+) -> None:
+    g = gemeente
+    manager = await login(g.manager_bos)
+    row = child("Fenna", "Kuipers", YOUNGER, "Peuteropvang Het Bos")
+    assert (await upload(api, manager, csv_file(row))).json()["overdrachtenIngepland"] == 1
+    kind = await kind_id(pool, g, "Fenna")
+    handle: HandoverHandle = env.client.get_workflow_handle_for(
+        HandoverWorkflow.run, workflow_id(overdracht_id_for(kind))
+    )
+    today = date.today()
+
+    left = await upload(api, manager, with_end(row, today))
+    future = await upload(api, manager, with_end(row, today + timedelta(days=30)))
+
+    assert left.status_code == 200, left.text
+    assert (left.json()["plaatsingenBeeindigd"], left.json()["overdrachtenIngepland"]) == (1, 0)
+    await eventually(handle.describe, lambda d: d.close_time is not None)
+    assert await pool.fetchval("SELECT plaatsing_beeindigd_op FROM kinderen WHERE id = $1", kind) == today
+    assert [f["veld"] for r in future.json()["afgewezenRijen"] for f in r["fouten"]] == ["einde_plaatsing"]
+
+
+def with_end(row: dict[str, str], einde: date) -> bytes:
+    """The row in a file with the column `einde_plaatsing`."""
+    columns = [*COLUMNS, "einde_plaatsing"]
+    values = {**row, "einde_plaatsing": einde.strftime("%d-%m-%Y")}
+    return ("\r\n".join([";".join(columns), ";".join(values.get(c, "") for c in columns)]) + "\r\n").encode()

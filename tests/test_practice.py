@@ -34,6 +34,9 @@ async def test_a_return_gives_a_fresh_term_instead_of_escalating_at_once(new_cas
     # The next step waits for whatever the return set off in the workflow.
     chosen = await case.step("PUT", "/school", case.pm, 200, {"schoolId": str(demo.POLDER)})
 
+    # Consent was for the school that returned it: the parents are asked again, with a fresh term too.
+    assert chosen["status"] == "BIJ_OUDERS"
+    assert at(chosen["termijnen"]["deadlines"]["toestemming"]) >= before + timedelta(days=13)
     deadlines = returned["termijnen"]["deadlines"]
     # 10 working days (the protocol's na_retour_werkdagen) are at least 14 calendar days.
     assert at(deadlines["school_bekend"]) >= before + timedelta(days=13)

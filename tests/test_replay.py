@@ -15,7 +15,8 @@ PATHS = {
     "happy", "happy_dev_server", "warm_two_parents_late_receipt", "refused", "withdrawn",
     "returned_and_resent", "left_alone_then_cancelled", "never_opened", "dispatch_expired",
     "opens_itself_when_asked", "returned_and_moved", "left_before_opening", "unfinished_expired",
-    "consent_on_paper_after_a_correction",
+    "consent_on_paper_after_a_correction", "another_school_asks_again",
+    "code_redeemed_by_school",
 }  # fmt: skip
 
 

@@ -163,7 +163,8 @@ async def test_noor_born_on_29_february(story_env: WorkflowEnvironment, pool: as
         ("2027-09-06", "INGEDIEND"),
         ("2027-09-06", "BERICHT", "uitnodiging:indiening:ouders"),
         ("2027-09-10", "TOESTEMMING_GEGEVEN"),  # one of two
-        ("2027-09-20", "TOESTEMMING_GEGEVEN"),
+        ("2027-09-20", "TOESTEMMING_GEGEVEN"),  # for wherever Noor is enrolled: no school was named
+        ("2027-09-20", "BERICHT", "uitnodiging:overdrachtcode:ouders"),  # their code for the school
         ("2027-11-30", "VLAG_GEZET", "school_onbekend"),  # 29 November has ended
         ("2027-11-30", "BERICHT", "herinnering:school_onbekend:ouders"),
         ("2027-11-30", "BERICHT", "herinnering:school_onbekend:pedagogisch_medewerker"),
@@ -183,5 +184,5 @@ async def test_noor_born_on_29_february(story_env: WorkflowEnvironment, pool: as
     flag = next(e for e in timeline if e["gebeurtenis"] == "VLAG_GEZET")
     assert datetime.fromisoformat(flag["tijdstip"]) - end_of_day(date(2027, 11, 29)) < timedelta(minutes=1)
     # Each message of the timeline is in the outbox, once.
-    assert len(outbox["resultaten"]) == sum(e["gebeurtenis"] == "BERICHT" for e in timeline) == 7
+    assert len(outbox["resultaten"]) == sum(e["gebeurtenis"] == "BERICHT" for e in timeline) == 8
     assert all(b["status"] == "geen_mailserver" for b in outbox["resultaten"])

@@ -80,11 +80,17 @@ def after_return(
 ) -> dict[Deadline, datetime]:
     """After a school's "niet bij ons ingeschreven": a fresh term from now to name another school and
     send it; a deadline further ahead stays. `bevestigen` waits for the next dispatch."""
-    fresh = end_of_day(add_working_days(amsterdam_date(now), config.na_retour_werkdagen))
     result: dict[Deadline, datetime] = {d: m for d, m in deadlines.items() if d is not Deadline.BEVESTIGEN}
-    for d in (Deadline.SCHOOL_BEKEND, Deadline.VERZENDEN):
-        result[d] = max(result.get(d, fresh), fresh)
-    return result
+    return fresh_terms(result, now, config, (Deadline.SCHOOL_BEKEND, Deadline.VERZENDEN))
+
+
+def fresh_terms(
+    deadlines: dict[Deadline, datetime], now: datetime, config: ProtocolConfig, which: tuple[Deadline, ...]
+) -> dict[Deadline, datetime]:
+    """`which` get a fresh term from now (`na_retour_werkdagen`): a step asked again through nobody's
+    delay (a return; another school, so new consent) is not late at once. A deadline further ahead stays."""
+    fresh = end_of_day(add_working_days(amsterdam_date(now), config.na_retour_werkdagen))
+    return {**deadlines, **{d: max(deadlines.get(d, fresh), fresh) for d in which}}
 
 
 def warm_handover_deadline(first_day: date) -> datetime:

@@ -2,7 +2,7 @@
 in one place; the timers are in workflows/alarms.py, the messages in workflows/outbox.py."""
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Unpack
 from uuid import UUID
 
@@ -19,7 +19,7 @@ with workflow.unsafe.imports_passed_through():
     from protocol.dates import school_year
     from schemas.bericht import Aanleiding, BerichtSoort, Ontvanger
     from schemas.formulier import Formulier
-    from schemas.overdracht import Besluit, Deadline, Gebeurtenis, Status
+    from schemas.overdracht import Besluit, Deadline, Gebeurtenis, Status, ToestemmingVoor
     from schemas.workflow import (
         Actor,
         Cancel,
@@ -34,6 +34,7 @@ with workflow.unsafe.imports_passed_through():
         Openingsuitkomst,
         OuderreactieRegel,
         PlanWarmHandover,
+        ReceiveByCode,
         RecordChange,
         RecordConsent,
         RecordOuderreactie,
@@ -69,6 +70,7 @@ class Patch:
     RETOUR_TERMIJN = "retour-geeft-nieuwe-termijn"  # a return gives a fresh term, not the old past one
     OUDERS_BIJ_OPENING = "ouders-bericht-bij-opening"  # the parents hear that the overdracht opened
     ONAFGEROND_VERLOOPT = "onafgeronde-overdracht-verloopt"  # an overdracht never finished ends at a term
+    TOESTEMMING_PER_SCHOOL = "toestemming-per-school"  # consent is for a school; another asks the parents again
 
 
 @workflow.defn
@@ -92,6 +94,8 @@ class HandoverWorkflow:
         self._formulier: Formulier | None = None
         self._ouders: list[UUID] = []
         self._consent: dict[UUID, Besluit] = {}
+        # Per parent who consented: for which school (ToestemmingVoor).
+        self._consent_for: dict[UUID, ToestemmingVoor] = {}
         self._warm_requested = False
         # A moved deadline stays where the coordinator put it (receipt does not reset it).
         self._moved: set[Deadline] = set()
@@ -220,6 +224,10 @@ class HandoverWorkflow:
         if cmd.namens is not None and cmd.namens not in self._ouders:
             raise refused("Van deze ouder is bij het indienen geen toestemming gevraagd.")
 
+    def _consent_for_any_school(self, cmd: ReceiveByCode) -> None:
+        if self._state.toestemming_voor is not ToestemmingVoor.INGESCHREVEN_SCHOOL:
+            raise refused("De ouders gaven toestemming voor een genoemde school; een overdrachtcode geldt hier niet.")
+
     def _content_present(self, cmd: RecordPaperCopy) -> None:
         if self._state.inhoud_verwijderd_op is not None:
             raise refused("De inhoud van deze overdracht is al verwijderd.")
@@ -262,8 +270,15 @@ class HandoverWorkflow:
         """A correction round: back to CONCEPT; consent given so far lapses (it was for the form as it was)
         and is asked again after the next submission."""
         self._consent.clear()
+        self._consent_for.clear()
         return await self._record(
-            Gebeurtenis.TERUGGENOMEN, cmd.actor, status=Status.CONCEPT, toestemming_op=None, toelichting=cmd.reden
+            Gebeurtenis.TERUGGENOMEN,
+            cmd.actor,
+            status=Status.CONCEPT,
+            toestemming_op=None,
+            toestemming_voor=None,
+            toestemming_school_id=None,
+            toelichting=cmd.reden,
         )
 
     @step(Stap.OUDERREACTIE)
@@ -283,6 +298,11 @@ class HandoverWorkflow:
         """A parent's decision: their own, or recorded for them by the voorschool (`namens`: on paper or in
         the conversation; then how and when is in the timeline, and the parents are told)."""
         self._consent[cmd.ouder] = cmd.besluit
+        if cmd.besluit is Besluit.GEGEVEN:
+            named = self._state.school_id is not None
+            self._consent_for[cmd.ouder] = cmd.voor or (
+                ToestemmingVoor.GENOEMDE_SCHOOL if named else ToestemmingVoor.INGESCHREVEN_SCHOOL
+            )
         now = workflow.now()
         how = {"wijze": cmd.wijze.value, "datum": cmd.datum.isoformat()} if cmd.wijze and cmd.datum else {}
         if cmd.besluit is Besluit.INGETROKKEN:
@@ -305,7 +325,22 @@ class HandoverWorkflow:
         else:
             status = Status.GEREED_VOOR_VERZENDING if self._state.school_id is not None else Status.WACHT_OP_SCHOOL
             state = await self._record(
-                Gebeurtenis.TOESTEMMING_GEGEVEN, cmd.actor, status=status, toestemming_op=now, details=how
+                Gebeurtenis.TOESTEMMING_GEGEVEN,
+                cmd.actor,
+                status=status,
+                details=how,
+                **self._consented(now),
+            )
+        if state.status is Status.WACHT_OP_SCHOOL and state.toestemming_voor is ToestemmingVoor.INGESCHREVEN_SCHOOL:
+            # Their overdracht code, to hand to the school where they enrol the child: minted when the
+            # message is delivered (never in this history), valid until an unopened dispatch would expire.
+            expires = rules.dispatch_expires(self._input.geboortedatum, self._config)
+            await self._outbox.notify(
+                BerichtSoort.UITNODIGING,
+                Aanleiding.OVERDRACHTCODE,
+                Ontvanger.OUDERS,
+                f"overdrachtcode:{state.revisie}",
+                deadline=expires,
             )
         if cmd.namens is not None:
             # Told what the voorschool recorded for them; they can still see it, and withdraw.
@@ -315,9 +350,56 @@ class HandoverWorkflow:
             )
         return self._state
 
+    def _consented(self, now: datetime) -> StateChanges:
+        """Consent complete at `now`, and for which school: wherever the child is enrolled only when every
+        parent said so, else the school named now."""
+        if not workflow.patched(Patch.TOESTEMMING_PER_SCHOOL):
+            return {"toestemming_op": now}
+        given = [self._consent_for[p] for p, b in self._consent.items() if b is Besluit.GEGEVEN]
+        if given and all(v is ToestemmingVoor.INGESCHREVEN_SCHOOL for v in given):
+            return {"toestemming_op": now, "toestemming_voor": ToestemmingVoor.INGESCHREVEN_SCHOOL}
+        school = self._state.school_id
+        return {
+            "toestemming_op": now,
+            "toestemming_voor": ToestemmingVoor.GENOEMDE_SCHOOL,
+            "toestemming_school_id": school,
+        }
+
     @step(Stap.SCHOOL_KIEZEN)
     async def choose_school(self, cmd: ChooseSchool) -> HandoverState:
-        status = Status.GEREED_VOOR_VERZENDING if self._state.status is Status.WACHT_OP_SCHOOL else None
+        """Name or change the school. Consent given for another school lapses: the parents are asked again."""
+        state = self._state
+        if (
+            state.status is Status.BIJ_OUDERS
+            and cmd.school_id != state.school_id
+            and workflow.patched(Patch.TOESTEMMING_PER_SCHOOL)
+        ):
+            # Consent given so far for the school that was named lapses; for wherever enrolled, it stands.
+            for ouder, voor in list(self._consent_for.items()):
+                if voor is ToestemmingVoor.GENOEMDE_SCHOOL:
+                    self._consent.pop(ouder, None)
+                    self._consent_for.pop(ouder)
+        if state.toestemming_voor is ToestemmingVoor.GENOEMDE_SCHOOL and cmd.school_id != state.toestemming_school_id:
+            self._consent.clear()
+            self._consent_for.clear()
+            new = await self._record(
+                Gebeurtenis.SCHOOL_GEKOZEN,
+                cmd.actor,
+                status=Status.BIJ_OUDERS,
+                school_id=cmd.school_id,
+                # Asked again through nobody's delay: a fresh term for consent and sending.
+                deadlines=rules.fresh_terms(
+                    state.deadlines, workflow.now(), self._config, (Deadline.TOESTEMMING, Deadline.VERZENDEN)
+                ),
+                toestemming_op=None,
+                toestemming_voor=None,
+                toestemming_school_id=None,
+                details={"toestemming": "opnieuw gevraagd"},
+            )
+            key = f"indiening:{new.revisie}"
+            await self._outbox.notify(BerichtSoort.UITNODIGING, Aanleiding.INDIENING, Ontvanger.OUDERS, key)
+            return self._state
+        status = Status.GEREED_VOOR_VERZENDING if state.status is Status.WACHT_OP_SCHOOL else None
         return await self._record(Gebeurtenis.SCHOOL_GEKOZEN, cmd.actor, status=status, school_id=cmd.school_id)
 
     @step(Stap.VERZENDEN)
@@ -326,6 +408,21 @@ class HandoverWorkflow:
         deadlines = {**self._state.deadlines, Deadline.BEVESTIGEN: rules.confirm_deadline(now, self._config)}
         return await self._record(
             Gebeurtenis.VERZONDEN, cmd.actor, status=Status.VERZONDEN, verzonden_op=now, deadlines=deadlines
+        )
+
+    @step(Stap.CODE_INWISSELEN, also=_consent_for_any_school)
+    async def receive_by_code(self, cmd: ReceiveByCode) -> HandoverState:
+        """The school where the parents enrolled the child entered their overdracht code: it is the
+        school now, and it receives the overdracht (the parents consented for wherever it is enrolled)."""
+        now = workflow.now()
+        deadlines = {**self._state.deadlines, Deadline.BEVESTIGEN: rules.confirm_deadline(now, self._config)}
+        return await self._record(
+            Gebeurtenis.CODE_INGEWISSELD,
+            cmd.actor,
+            status=Status.VERZONDEN,
+            school_id=cmd.school_id,
+            verzonden_op=now,
+            deadlines=deadlines,
         )
 
     @step(Stap.ONTVANGST_BEVESTIGEN)

@@ -27,6 +27,7 @@ class Stap(StrEnum):
     TOESTEMMING = "toestemming vastleggen"
     INTREKKEN = "toestemming intrekken"
     VERZENDEN = "verzenden"
+    CODE_INWISSELEN = "overdrachtcode inwisselen"
     ONTVANGST_BEVESTIGEN = "ontvangst bevestigen"
     RETOUR = "retour sturen"
     WARME_OVERDRACHT_AANVRAGEN = "warme overdracht aanvragen"
@@ -61,6 +62,7 @@ ALLOWED_FROM: dict[Stap, frozenset[Status]] = {
     Stap.TOESTEMMING: frozenset({S.BIJ_OUDERS}),
     Stap.INTREKKEN: frozenset({S.BIJ_OUDERS}) | NA_TOESTEMMING_VOOR_ONTVANGST,
     Stap.VERZENDEN: frozenset({S.GEREED_VOOR_VERZENDING}),
+    Stap.CODE_INWISSELEN: frozenset({S.WACHT_OP_SCHOOL}),
     Stap.ONTVANGST_BEVESTIGEN: frozenset({S.VERZONDEN}),
     Stap.RETOUR: frozenset({S.VERZONDEN}),
     Stap.WARME_OVERDRACHT_AANVRAGEN: LOPEND - {S.WARME_OVERDRACHT_GEPLAND, S.WARME_OVERDRACHT_GEHOUDEN},

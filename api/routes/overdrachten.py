@@ -165,7 +165,7 @@ async def take_back(overdracht_id: UUID, body: Correctie, ctx: Ctx) -> Overdrach
     **CREATED,
 )
 async def record_consent(overdracht_id: UUID, body: ToestemmingVastleggen, ctx: Ctx) -> StapResultaat:
-    return await stappen.record_consent(ctx, overdracht_id, body.besluit)
+    return await stappen.record_consent(ctx, overdracht_id, body.besluit, body.voor)
 
 
 @router.post(

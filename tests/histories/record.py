@@ -37,6 +37,7 @@ from schemas.workflow import (
     MoveLocation,
     Open,
     PlanWarmHandover,
+    ReceiveByCode,
     RecordConsent,
     RecordOuderreactie,
     RecordPaperCopy,
@@ -202,6 +203,24 @@ async def consent_on_paper_after_a_correction(h: HandoverHandle, env: WorkflowEn
     await h.execute_update(HandoverWorkflow.send, Send(actor=PM))
 
 
+async def another_school_asks_again(h: HandoverHandle, env: WorkflowEnvironment) -> None:
+    """Consent for the named school; another school named: the parents are asked again."""
+    await _to_consent(h)
+    await _consent(h, MUM)
+    await h.execute_update(HandoverWorkflow.choose_school, ChooseSchool(actor=PM, school_id=demo.POLDER))
+    await _consent(h, MUM)
+    await h.execute_update(HandoverWorkflow.send, Send(actor=PM))
+    await h.execute_update(HandoverWorkflow.return_to_sender, ReturnToSender(actor=SCHOOL, reden="Niet ingeschreven"))
+    await h.execute_update(HandoverWorkflow.choose_school, ChooseSchool(actor=PM, school_id=demo.STER))
+
+
+async def code_redeemed_by_school(h: HandoverHandle, env: WorkflowEnvironment) -> None:
+    """No school named: consent for wherever the child is enrolled; the school enters the parents' code."""
+    await _to_consent(h)
+    await _consent(h, MUM)
+    await h.execute_update(HandoverWorkflow.receive_by_code, ReceiveByCode(actor=SCHOOL, school_id=demo.STER))
+
+
 async def left_before_opening(h: HandoverHandle, env: WorkflowEnvironment) -> None:
     await h.execute_update(HandoverWorkflow.open, Open(actor=LM, op_startleeftijd=True))
     await h.execute_update(HandoverWorkflow.cancel, Cancel(actor=LM, reden="Verhuisd"))
@@ -228,6 +247,8 @@ SCENARIOS: dict[str, tuple[Scenario, dict[str, Any]]] = {
     # Recorded with the patches of issue 9 (workflows/handover.py, Patch).
     "returned_and_moved": (returned_and_moved, {}),
     "consent_on_paper_after_a_correction": (consent_on_paper_after_a_correction, {}),
+    "another_school_asks_again": (another_school_asks_again, {}),
+    "code_redeemed_by_school": (code_redeemed_by_school, {"school_id": None}),
     "left_before_opening": (left_before_opening, {"school_id": None, "geboortedatum_dagen": 3 * 365}),
     "unfinished_expired": (unfinished_expired, {"vve_indicatie": True}),
 }

@@ -19,6 +19,23 @@ from workflows.ids import workflow_id
 MAX_RUNS = 10
 
 
+async def delete_runs(client: Client, wid: str) -> None:
+    """Delete every run under the workflow id: the latest (named "" to the engine, which knows it even
+    when visibility lags a little behind) and the earlier ones visibility lists. A running one is
+    terminated by its deletion. Idempotent: a run deleted already is fine."""
+    runs = {run.run_id async for run in client.list_workflows(f"WorkflowId = '{wid}'", limit=MAX_RUNS)}
+    for run_id in ["", *sorted(runs)]:
+        try:
+            await client.workflow_service.delete_workflow_execution(
+                DeleteWorkflowExecutionRequest(
+                    namespace=client.namespace, workflow_execution=WorkflowExecution(workflow_id=wid, run_id=run_id)
+                )
+            )
+        except RPCError as exc:
+            if exc.status != RPCStatusCode.NOT_FOUND:  # none, or deleted already
+                raise
+
+
 class HistoryCleanupActivities:
     def __init__(self, pool: asyncpg.Pool, client: Client) -> None:
         self._pool = pool
@@ -43,21 +60,7 @@ class HistoryCleanupActivities:
             latest = None
         if latest is not None and latest.status == WorkflowExecutionStatus.RUNNING:
             return False
-        # The latest run from the engine itself; earlier ones from visibility (which may lag a little).
-        runs = {run.run_id async for run in self._client.list_workflows(f"WorkflowId = '{wid}'", limit=MAX_RUNS)}
-        if latest is not None:
-            runs.add(latest.run_id)
-        for run_id in runs:
-            try:
-                await self._client.workflow_service.delete_workflow_execution(
-                    DeleteWorkflowExecutionRequest(
-                        namespace=self._client.namespace,
-                        workflow_execution=WorkflowExecution(workflow_id=wid, run_id=run_id),
-                    )
-                )
-            except RPCError as exc:
-                if exc.status != RPCStatusCode.NOT_FOUND:  # deleted already
-                    raise
+        await delete_runs(self._client, wid)
         await read_model.history_deleted(self._pool, overdracht_id)
         return True
 

@@ -12,20 +12,15 @@ from uuid import UUID
 
 import asyncpg
 from temporalio import activity
-from temporalio.api.common.v1 import WorkflowExecution
-from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
 from temporalio.client import Client
-from temporalio.service import RPCError, RPCStatusCode
 
+from activities.history_cleanup import delete_runs
 from db import kinderen
 from db import protocol as protocols
 from protocol.dates import amsterdam_date
 from schemas.ids import overdracht_id_for
 from schemas.protocol import Bewaartermijnen, ProtocolConfig
 from workflows.ids import workflow_id
-
-# An id may have had several runs (started, never opened, ended; started again): delete them all.
-MAX_RUNS = 10
 
 
 def _today() -> date:
@@ -78,20 +73,7 @@ class KinderenOpruimenActivities:
 
     async def _delete_workflow(self, overdracht_id: UUID) -> None:
         """Every run under the overdracht's workflow id, a running one (waiting to open) terminated."""
-        wid = workflow_id(overdracht_id)
-        runs = {run.run_id async for run in self._client.list_workflows(f"WorkflowId = '{wid}'", limit=MAX_RUNS)}
-        # The latest run from the engine itself (visibility may lag a little behind it): "" names it.
-        for run_id in ["", *sorted(runs)]:
-            try:
-                await self._client.workflow_service.delete_workflow_execution(
-                    DeleteWorkflowExecutionRequest(
-                        namespace=self._client.namespace,
-                        workflow_execution=WorkflowExecution(workflow_id=wid, run_id=run_id),
-                    )
-                )
-            except RPCError as exc:
-                if exc.status != RPCStatusCode.NOT_FOUND:  # none, or deleted already
-                    raise
+        await delete_runs(self._client, workflow_id(overdracht_id))
 
     def all(self) -> list[Callable[..., Any]]:
         """Every activity of this class, for the worker to register."""

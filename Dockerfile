@@ -1,19 +1,28 @@
+# The browser assets the API serves (api/static.py), as `make install` gets them: npm ci from the lock.
+FROM node:20-slim AS assets
+WORKDIR /assets
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+
 # One image for the API, the worker and the one-off jobs (migrate, setup-engine); the command picks.
 FROM python:3.11-slim
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    OVERDRACHT_NODE_MODULES=/app/node_modules
 WORKDIR /app
 
 COPY pyproject.toml constraints.txt README.md ./
 COPY overdracht ./overdracht
 COPY core ./core
 COPY services ./services
+COPY web ./web
 COPY workflows ./workflows
 COPY activities ./activities
 COPY api ./api
 COPY schemas ./schemas
 COPY db ./db
 COPY protocol ./protocol
+COPY --from=assets /assets/node_modules ./node_modules
 RUN pip install --no-cache-dir -c constraints.txt . && useradd --system --uid 10001 overdracht
 
 USER overdracht

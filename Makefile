@@ -5,12 +5,18 @@ BIN := $(VENV)/bin
 
 .PHONY: install run test clean
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) --version >/dev/null 2>&1 || { echo "Python 3.11 is needed: install python3.11 (Debian: apt-get install python3.11 python3.11-venv)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	@touch $@
+
+# The pages' stylesheets and scripts, Swagger UI, and axe-core for the tests: exactly package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { echo "Node.js and npm are needed for the web app's assets: install them (Debian: apt-get install nodejs npm)"; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund
 	@touch $@
 
 run: install
@@ -20,7 +26,8 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	sh scripts/ensure-chromium.sh
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) .data
+	rm -rf $(VENV) .data node_modules

@@ -1,5 +1,6 @@
-"""Removes the parents' codes that can no longer be used (used, or expired), and the attempts to ask
-for a new code that no longer count: run every hour by workflows/ouder_codes.py."""
+"""Removes the parents' codes that can no longer be used (used, or expired), the attempts to ask for a
+new code that no longer count, and the web app's ended sessions: run every hour by
+workflows/ouder_codes.py."""
 
 from collections.abc import Callable
 from typing import Any
@@ -7,7 +8,7 @@ from typing import Any
 import asyncpg
 from temporalio import activity
 
-from db import ouder_codes
+from db import ouder_codes, web_sessies
 
 
 class OuderCodeActivities:
@@ -18,7 +19,10 @@ class OuderCodeActivities:
     async def remove_spent(self) -> int:
         """Delete every used or expired code (and the old attempts); returns how many codes. Idempotent."""
         codes, attempts = await ouder_codes.delete_spent(self._pool)
-        activity.logger.info("spent parent codes removed", extra={"codes": codes, "attempts": attempts})
+        sessies = await web_sessies.delete_ended(self._pool)
+        activity.logger.info(
+            "spent parent codes removed", extra={"codes": codes, "attempts": attempts, "web_sessies": sessies}
+        )
         return codes
 
     def all(self) -> list[Callable[..., Any]]:

@@ -2,8 +2,10 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
 from starlette.middleware.base import RequestResponseEndpoint
 
 from api import API_VERSION
@@ -25,9 +27,12 @@ from api.routes import (
     overdrachtcodes,
     overdrachten,
 )
+from api.static import install_docs, mount_static
 from core.settings import Settings, get_settings
 from core.temporal import connect
 from db.pool import create_pool
+from web import pages
+from web.security import install_page_headers
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -50,7 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="De overdracht van voorschool naar basisschool.",
         lifespan=lifespan,
         redirect_slashes=False,
-        docs_url="/v1/docs",
+        docs_url=None,  # install_docs: /v1/docs without a CDN
         openapi_url="/v1/openapi.json",
         redoc_url=None,
         dependencies=[Depends(reject_unknown_query_params)],
@@ -65,6 +70,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_idempotency(app)
     install_request_id(app)
+    # The browser assets from node_modules (/static/vendor/…), and /v1/docs on them.
+    mount_static(app, settings.node_modules)
+    install_docs(app)
     app.include_router(gezondheid.router)
     app.include_router(overdrachten.router)
     app.include_router(overdrachtcodes.router)
@@ -78,4 +86,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(codec.router)
     if settings.dev_mode:
         app.include_router(dev.router)
+    # The web app for people, beside the API (web/): its pages, its own static files, its headers.
+    app.include_router(pages.router)
+    app.mount("/static/web", StaticFiles(directory=Path(pages.__file__).with_name("static")), name="web-static")
+    install_page_headers(app)
     return app

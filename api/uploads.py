@@ -51,7 +51,7 @@ async def read_file(request: Request, *, max_bytes: int, types: frozenset[str]) 
 
 def _from_form(content_type: str, body: bytes) -> bytes:
     """The field `bestand` of a multipart/form-data body, byte for byte. The standard library's MIME
-    parser reads it (python-multipart, which FastAPI's UploadFile needs, is not a dependency)."""
+    parser reads it: the body is read whole and bounded first (the pages' small forms use FastAPI's Form)."""
     head = b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n"
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
     if not message.is_multipart() or message.defects:

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     # The HTTP API
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    # Where `npm ci` put the browser assets the API serves (api/static.py); unset: `node_modules` beside
+    # the source, where `make install` puts it.
+    node_modules: Path | None = None
 
     # Where `overdracht dev` keeps the engine's SQLite file and the private PostgreSQL cluster.
     data_dir: Path = Path(".data")
@@ -52,6 +55,9 @@ class Settings(BaseSettings):
 
     # Parents without an account: a one-time code in their message, exchanged at POST /v1/ouder-sessies.
     ouder_code_ttl_hours: int = Field(default=14 * 24, gt=0)
+    # The web app's sessions: ended after this long unused, and at the latest after this many hours.
+    web_sessie_idle_minutes: int = Field(default=30, gt=0)
+    web_sessie_max_hours: int = Field(default=12, gt=0)
     ouder_token_ttl_minutes: int = Field(default=60, gt=0)
     # A parent asking for a new code by address (POST /v1/ouder-code-aanvragen): attempts per address,
     # and in all, in any hour; past either the answer stays the same and nothing is sent.

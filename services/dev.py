@@ -8,6 +8,8 @@ from db.berichten import newest
 from schemas.api import Token
 from schemas.audit import Actie
 from schemas.bericht_api import Bericht, Berichten
+from schemas.gebruiker import Gebruiker
+from schemas.overdracht import Rol
 from services import auth
 from services.context import Clients, Context
 from services.errors import NotFound
@@ -20,6 +22,19 @@ async def token_for(clients: Clients, gebruiker_id: UUID) -> Token:
         raise NotFound("Deze gebruiker bestaat niet. De README noemt de gebruikers van de demodata.")
     token, expires_in = auth.issue_dev_token(clients.settings, gebruiker_id)
     return Token(access_token=token, expires_in=expires_in)
+
+
+async def staff_to_sign_in(clients: Clients) -> list[Gebruiker]:
+    """The web app's development sign-in: every account but the parents' (they sign in with a code)."""
+    return await gebruikers.staff(clients.pool)
+
+
+async def staff_member(clients: Clients, gebruiker_id: UUID) -> Gebruiker:
+    """Signed in to the web app without an identity provider, in development and test only."""
+    user = await gebruikers.get(clients.pool, gebruiker_id)
+    if user is None or user.rol is Rol.OUDER:
+        raise NotFound("Deze gebruiker bestaat niet. Kies een gebruiker uit de lijst.")
+    return user
 
 
 async def berichten(ctx: Context, overdracht_id: UUID | None, page_size: int) -> Berichten:

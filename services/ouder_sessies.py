@@ -6,6 +6,7 @@ import logging
 from db import gebruikers, ouder_codes
 from schemas.api import Token
 from schemas.audit import Actie
+from schemas.gebruiker import Gebruiker
 from schemas.overdracht import Rol
 from services import auth
 from services.audit import OUDER_CODE, AuditTrail
@@ -21,6 +22,16 @@ CODE_REFUSED = "Deze code is ongeldig of verlopen. Een code werkt één keer; vr
 async def redeem(clients: Clients, audit: AuditTrail, code: str) -> Token:
     """Use the code up and issue the parent's token for their child; 401 for any code that does not
     (or no longer) stand for a parent of that child."""
+    user = await sign_in(clients, audit, code)
+    assert user.kind_id is not None  # a parent's, checked by sign_in
+    key = await ouder_codes.token_key(clients.pool)
+    token, expires_in = auth.issue_ouder_token(key, clients.settings, user.id, user.kind_id)
+    return Token(access_token=token, expires_in=expires_in)
+
+
+async def sign_in(clients: Clients, audit: AuditTrail, code: str) -> Gebruiker:
+    """Use the code up: the parent it stands for, signed in for their child (by a token, or the web app's
+    session); 401 for any code that does not (or no longer) stand for a parent of that child."""
     # No rate limiting here (out of scope): a code has 256 random bits, so guessing one is hopeless;
     # a limit per client against load belongs in front of the service (the reverse proxy).
     # Typed over from a letter, in groups: the spaces are not part of it (a code holds none).
@@ -33,6 +44,4 @@ async def redeem(clients: Clients, audit: AuditTrail, code: str) -> Token:
         )
         raise Unauthenticated(CODE_REFUSED)
     audit.add(user, Actie.AANMELDEN, "ouder_sessie", kind_id=redeemed.kind_id, grondslag=OUDER_CODE)
-    key = await ouder_codes.token_key(clients.pool)
-    token, expires_in = auth.issue_ouder_token(key, clients.settings, user.id, redeemed.kind_id)
-    return Token(access_token=token, expires_in=expires_in)
+    return user

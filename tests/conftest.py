@@ -36,8 +36,9 @@ from overdracht.worker import build_worker
 from workflows import search_attributes
 
 TASK_QUEUE = "overdracht-test"
-# Every log line of the run is searched for the children's names: tests/log_scan.py.
-pytest_plugins = ["tests.log_scan", "tests.cases"]
+# Every log line of the run is searched for the children's names: tests/log_scan.py. Browser tests:
+# tests/browser.py (live_server, browser, page, assert_accessible).
+pytest_plugins = ["tests.log_scan", "tests.cases", "tests.browser"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -213,7 +213,7 @@ async def test_delivery_sends_one_real_message_once(pool: asyncpg.Pool, settings
     assert message["From"] == settings.mail_from
     body = message.get_content()
     assert body.startswith("Beste collega van de school,")
-    assert f"http://127.0.0.1:8000/v1/overdrachten/{overdracht_id}" in body
+    assert f"http://127.0.0.1:8000/overdrachten/{overdracht_id}" in body
     assert "31 december 2027" in body
     stored = await row(pool, bericht_id)
     assert stored["status"] == "verzonden" and stored["verzonden_op"] is not None
@@ -319,7 +319,7 @@ async def test_without_a_mail_server_the_message_stays_readable_in_the_outbox(
     )  # fmt: skip
     assert bericht["aan"] == ["sanne.de.vries@boomhut.demo.invalid"]
     assert bericht["onderwerp"] == "Overdracht: de overdracht kan beginnen"
-    assert f"/v1/overdrachten/{overdracht_id}" in bericht["tekst"] and "31 december 2027" in bericht["tekst"]
+    assert f"/overdrachten/{overdracht_id}" in bericht["tekst"] and "31 december 2027" in bericht["tekst"]
     assert bericht["verzondenOp"] is None and bericht["aangemaaktOp"] and bericht["deadline"]
 
 
@@ -362,7 +362,7 @@ async def test_no_text_holds_personal_data(pool: asyncpg.Pool, settings: Setting
         f"{born.day} {MAANDEN[born.month - 1]} {born.year}", str(kind_id),
     ]  # fmt: skip
     run, queue = ActivityEnvironment().run, activities_for(pool, settings).queue
-    link = f"http://127.0.0.1:8000/v1/overdrachten/{overdracht_id}"
+    link = f"http://127.0.0.1:8000/overdrachten/{overdracht_id}"
     combinations = list(itertools.product(BerichtSoort, Aanleiding, Ontvanger))
 
     texts: dict[tuple[BerichtSoort, Aanleiding, Ontvanger], tuple[str, str]] = {}

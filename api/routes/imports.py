@@ -118,7 +118,7 @@ async def _upload(request: Request) -> bytes:
 
 def _from_form(content_type: str, body: bytes) -> bytes:
     """The field `bestand` of a multipart/form-data body. The standard library's MIME parser reads
-    it (python-multipart, which FastAPI's UploadFile needs, is not a dependency of this service)."""
+    it: the body is read whole and bounded first, and a bad part is reported as this route answers it."""
     head = b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n"
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
     if not message.is_multipart() or message.defects:

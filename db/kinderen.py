@@ -148,3 +148,15 @@ async def location_in(pool: asyncpg.Pool, locatie_id: UUID, gemeente_id: UUID) -
             gemeente_id,
         )
     )
+
+
+async def without_overdracht_at(pool: asyncpg.Pool, locatie_id: UUID) -> list[asyncpg.Record]:
+    """The children placed at this location (placement not ended) who have no overdracht yet, oldest first:
+    those the PM'er may open one for."""
+    return await pool.fetch(
+        "SELECT k.id, k.voornaam, k.achternaam, k.geboortedatum FROM kinderen k"
+        " WHERE k.locatie_id = $1 AND k.plaatsing_beeindigd_op IS NULL"
+        " AND NOT EXISTS (SELECT 1 FROM overdrachten o WHERE o.kind_id = k.id)"
+        " ORDER BY k.geboortedatum, k.id",
+        locatie_id,
+    )

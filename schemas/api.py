@@ -237,6 +237,15 @@ class Wijziging(ApiModel):
     nu: str | None
 
 
+class KindZonderOverdracht(ApiModel):
+    """A child placed at the caller's location without an overdracht yet: one can be opened for it."""
+
+    kind_id: UUID
+    voornaam: str
+    achternaam: str
+    geboortedatum: date
+
+
 class OverdrachtDetail(OverdrachtSamenvatting):
     """One overdracht. `formulier` and `ouderreacties` (the parents' part) are there only for roles
     that may read its content."""

@@ -8,7 +8,7 @@ import asyncpg
 
 from db import bijlagen, kinderen, organisaties, overdrachten
 from db import protocol as protocols
-from schemas.api import OverdrachtDetail, OverdrachtenPagina, Tijdlijn
+from schemas.api import KindZonderOverdracht, OverdrachtDetail, OverdrachtenPagina, Tijdlijn
 from schemas.audit import Actie
 from schemas.lijst import Filters, Sort
 from schemas.overdracht import Rol
@@ -93,6 +93,22 @@ async def open_overdracht(ctx: Context, kind_id: UUID, school_id: UUID | None = 
         # The PM'er who starts it becomes the mentor of a child without one (services/mentoren.py).
         await kinderen.set_mentor_if_none(ctx.pool, kind_id, user.id)
     return Geopend(await answer(ctx, overdracht_id), nieuw=True)
+
+
+async def children_to_open(ctx: Context) -> list[KindZonderOverdracht]:
+    """The children placed at the caller's location who have no overdracht yet (placement not ended),
+    oldest first: the PM'er's "open one" list. Each name read is in the audit trail."""
+    user = require(ctx, Capability.OVERDRACHT_OPENEN, actie=Actie.LEZEN)
+    rows = await kinderen.without_overdracht_at(ctx.pool, user.locatie_id) if user.locatie_id else []
+    ctx.audit.lijst(
+        user, "kinderen.zonder_overdracht", [(None, r["id"], ["kind.naam", "kind.geboortedatum"]) for r in rows]
+    )
+    return [
+        KindZonderOverdracht(
+            kind_id=r["id"], voornaam=r["voornaam"], achternaam=r["achternaam"], geboortedatum=r["geboortedatum"]
+        )
+        for r in rows
+    ]
 
 
 async def detail(ctx: Context, overdracht_id: UUID) -> OverdrachtDetail:

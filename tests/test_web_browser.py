@@ -8,8 +8,10 @@ import httpx
 from playwright.async_api import Page
 
 from overdracht import demo
+from schemas.ids import overdracht_id_for
 from tests.browser import assert_accessible
 from tests.conftest import Login
+from tests.happy_path import place_child
 from tests.test_ouder_brieven import PM, code_in, open_child
 
 
@@ -27,6 +29,15 @@ async def test_a_pm_signs_in_with_the_keyboard_and_reads_an_overdracht(
 
     await page.get_by_role("heading", name="Wat moet ik doen").wait_for()
     await assert_accessible(page)
+    # A placed child without an overdracht: open one from the start page, with the keyboard.
+    waiting, _ = await place_child(pool)
+    await page.reload()
+    await page.get_by_role("button", name=f"Overdracht openen voor Testkind Proef-{str(waiting)[:8]}").focus()
+    await page.keyboard.press("Enter")
+    await page.get_by_role("heading", name=f"Overdracht van Testkind Proef-{str(waiting)[:8]}").wait_for()
+    assert page.url == f"{live_server}/overdrachten/{overdracht_id_for(waiting)}"
+    await assert_accessible(page)
+    await page.goto(f"{live_server}/")
     # An overdracht of the location is a link on the start page (the first fifty, next deadline first).
     first = page.locator("table a").first
     await first.click()

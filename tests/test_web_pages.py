@@ -3,6 +3,7 @@ page, one overdracht's page, the parents' entry from their personal link; sessio
 security headers, and refusals as pages. The browser tests (tests/test_web_browser.py) drive the same
 pages in chromium, with axe."""
 
+import re
 from collections.abc import AsyncIterator
 from uuid import UUID
 
@@ -13,7 +14,9 @@ import pytest
 from core.settings import Settings
 from db import web_sessies
 from overdracht import demo
+from schemas.ids import overdracht_id_for
 from tests.conftest import Login, app_client
+from tests.happy_path import place_child
 from tests.test_ouder_brieven import PM, code_in, open_child
 
 ORIGIN = {"Origin": "http://test"}
@@ -110,3 +113,24 @@ async def test_an_ended_session_signs_nobody_in_and_is_removed(
     await pool.execute("UPDATE web_sessies SET verloopt_op = now() WHERE gebruiker_id = $1", user)
     assert await web_sessies.delete_ended(pool) >= 1
     assert await pool.fetchval("SELECT count(*) FROM web_sessies WHERE gebruiker_id = $1", user) == 0
+
+
+async def test_the_pm_opens_an_overdracht_for_a_placed_child_from_the_start_page(
+    browser_like: httpx.AsyncClient, pool: asyncpg.Pool
+) -> None:
+    kind_id, _ = await place_child(pool)
+    name = f"Proef-{str(kind_id)[:8]}"
+    await sign_in(browser_like, demo.PM_USER[demo.BOOMHUT])
+    start = await browser_like.get("/")
+    assert "Kinderen zonder overdracht" in start.text and name in start.text
+    [csrf] = re.findall(r'name="csrf" value="([^"]+)"', start.text)[:1]
+
+    forged = await browser_like.post("/overdrachten", data={"kindId": str(kind_id), "csrf": "fout"}, headers=ORIGIN)
+    assert forged.status_code == 403
+    assert await pool.fetchval("SELECT count(*) FROM overdrachten WHERE kind_id = $1", kind_id) == 0
+
+    opened = await browser_like.post("/overdrachten", data={"kindId": str(kind_id), "csrf": csrf}, headers=ORIGIN)
+
+    assert (opened.status_code, opened.headers["location"]) == (303, f"/overdrachten/{overdracht_id_for(kind_id)}")
+    assert (await browser_like.get(opened.headers["location"])).status_code == 200
+    assert f'name="kindId" value="{kind_id}"' not in (await browser_like.get("/")).text  # no second open

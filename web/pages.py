@@ -3,6 +3,7 @@ their personal link. Each calls the service layer with the signed-in person as t
 the API's routes do (services/ checks the capability, the scope and writes the audit rows)."""
 
 import logging
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -23,9 +24,14 @@ from services import dev, ouder_sessies, overdrachten
 from services.audit import AuditTrail
 from services.context import Clients, Context
 from services.errors import ServiceError
+from services.permissions import Capability, allows
 from web import sessions
 
 log = logging.getLogger(__name__)
+
+VERLOPEN_FORMULIER = (
+    "Dit formulier is verlopen of komt niet van deze site. Ga terug, laad de pagina opnieuw en probeer het nog eens."
+)
 
 # `vendor[name]`: the URL of an NL Design System or htmx file the app serves itself (api/static.py).
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"), context_processors=[vendor_context])
@@ -96,9 +102,29 @@ async def start(request: Request) -> Response:
     try:
         async with _as(request, user) as ctx:
             pagina = await overdrachten.page(ctx, Filters(), Sort.VOLGENDE_DEADLINE, 50)
+            # The location's staff: the placed children who have no overdracht yet, to open one.
+            te_openen = await overdrachten.children_to_open(ctx) if allows(user, Capability.OVERDRACHT_OPENEN) else []
     except ServiceError as exc:
         return _error(request, exc, aangemeld)
-    return _page(request, "start.html", aangemeld=aangemeld, overdrachten=pagina.resultaten)
+    return _page(request, "start.html", aangemeld=aangemeld, overdrachten=pagina.resultaten, te_openen=te_openen)
+
+
+@router.post("/overdrachten")
+async def open_overdracht(
+    request: Request, kind_id: Annotated[UUID, Form(alias="kindId")], csrf: Annotated[str, Form()] = ""
+) -> Response:
+    """The button beside a child without an overdracht: open it, then go to its page."""
+    aangemeld = await sessions.current(request)
+    if aangemeld is None:
+        return RedirectResponse("/aanmelden", status_code=303)
+    if not _same_origin(request) or not secrets.compare_digest(csrf, aangemeld.csrf):
+        return _page(request, "fout.html", 403, titel="Niet toegestaan", uitleg=VERLOPEN_FORMULIER, aangemeld=aangemeld)
+    try:
+        async with _as(request, aangemeld.user) as ctx:
+            geopend = await overdrachten.open_overdracht(ctx, kind_id)
+    except ServiceError as exc:
+        return _error(request, exc, aangemeld)
+    return RedirectResponse(f"/overdrachten/{geopend.overdracht.id}", status_code=303)
 
 
 @router.get("/aanmelden", response_class=HTMLResponse)

@@ -68,7 +68,7 @@ async def test_an_overdracht_page_shows_what_the_role_may_see_and_a_foreign_one_
     await sign_in(browser_like, demo.PM_USER[demo.BOOMHUT])
 
     own = await browser_like.get(f"/overdrachten/{child.overdracht_id}")
-    assert own.status_code == 200 and "CONCEPT" in own.text and "Tijdlijn" in own.text
+    assert own.status_code == 200 and "in voorbereiding" in own.text and "Tijdlijn" in own.text
 
     await browser_like.post("/afmelden", headers=ORIGIN)
     assert (await browser_like.get(f"/overdrachten/{child.overdracht_id}")).status_code == 303  # signed out

@@ -19,7 +19,7 @@ from api.static import vendor_context
 from schemas.gebruiker import Gebruiker
 from schemas.ids import overdracht_id_for
 from schemas.lijst import Filters, Sort
-from schemas.overdracht import Rol
+from schemas.overdracht import Rol, Status, Vlag
 from services import dev, ouder_sessies, overdrachten
 from services.audit import AuditTrail
 from services.context import Clients, Context
@@ -39,6 +39,34 @@ templates.env.filters["datum"] = datum
 templates.env.filters["tijdstip"] = tijdstip
 
 router = APIRouter(include_in_schema=False)
+
+# What people read instead of the API's values (the parents' pages in plain words).
+STATUS_NAMEN = {
+    Status.CONCEPT: "in voorbereiding",
+    Status.BIJ_OUDERS: "bij de ouders",
+    Status.WACHT_OP_SCHOOL: "wacht op een school",
+    Status.GEREED_VOOR_VERZENDING: "klaar om te versturen",
+    Status.VERZONDEN: "verstuurd naar de school",
+    Status.ONTVANGEN: "ontvangen door de school",
+    Status.WARME_OVERDRACHT_GEPLAND: "warme overdracht gepland",
+    Status.WARME_OVERDRACHT_GEHOUDEN: "warme overdracht gehouden",
+    Status.AFGEROND: "afgerond",
+    Status.GEWEIGERD: "geen toestemming",
+    Status.INGETROKKEN: "toestemming ingetrokken",
+    Status.GEANNULEERD: "geannuleerd",
+}
+VLAG_NAMEN = {
+    Vlag.TE_LAAT_TOESTEMMING: "toestemming te laat",
+    Vlag.SCHOOL_ONBEKEND: "school nog onbekend",
+    Vlag.TE_LAAT_VERZENDEN: "versturen te laat",
+    Vlag.TE_LAAT_BEVESTIGEN: "ontvangst te laat bevestigd",
+    Vlag.TE_LAAT_WARME_OVERDRACHT: "warme overdracht te laat",
+}
+templates.env.filters["status"] = lambda s: STATUS_NAMEN[Status(s)]
+templates.env.filters["vlag"] = lambda v: VLAG_NAMEN[Vlag(v)]
+templates.env.filters["gebeurtenis"] = lambda g: {"BERICHT": "bericht verstuurd"}.get(
+    g.value, g.value.replace("_", " ").lower()
+)
 
 ROL_NAMEN = {
     Rol.PEDAGOGISCH_MEDEWERKER: "pedagogisch medewerker",

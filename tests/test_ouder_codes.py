@@ -4,7 +4,6 @@ link, a new link sent by the location or asked for by the parent (always the sam
 address and in all), and the hourly removal of used and expired codes."""
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -15,42 +14,27 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from temporalio.testing import WorkflowEnvironment
 
-from core.settings import Settings
 from db import ouder_codes
 from overdracht import demo
 from protocol.dates import amsterdam_date
 from schemas.imports import kind_id_voor, kind_sleutel, ouder_id_voor
 from services.commands import overdracht_id_for
 from services.ouder_codes import NO_ADDRESS
-from tests.conftest import TASK_QUEUE, Login, app_client, free_port, make_worker
+from tests.conftest import TASK_QUEUE, Login, app_client
 from tests.happy_path import COMPLETE_FORM
 from tests.helpers import assert_problem, eventually
-from tests.test_berichten import mail_settings, smtp_server
 from tests.test_ouder_brieven import code_in, open_child
-from tests.test_ouder_sessies import CODE_LINK, Mailing, Submitted, dev_login, session, submit_for_review
+from tests.test_ouder_sessies import CODE_LINK, Mailing, Submitted, dev_login, mailing, session, submit_for_review
 from workflows.ouder_codes import OuderCodesOpruimenWorkflow
 
-QUEUE = "overdracht-test-ouder-codes-praktijk"
+__all__ = ["mailing"]  # the fixture: the API and a worker whose mail reaches a real SMTP server
+
 PM, LM = demo.PM_USER[demo.BOOMHUT], demo.LM_USER[demo.BOOMHUT]
 BEHEERDER = UUID("60000000-0000-4000-8000-000000000011")
 AANVRAGEN = "/v1/ouder-code-aanvragen"
 OLDER = amsterdam_date(datetime.now(UTC)) - relativedelta(years=3, months=7)  # past the start age
 COLUMNS = ("voornaam", "achternaam", "geboortedatum", "locatie", "vve_indicatie", "ouder1_naam", "ouder1_email",
            "ouder2_naam", "ouder2_email")  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-async def mailing(
-    env: WorkflowEnvironment, pool: asyncpg.Pool, settings: Settings, api: httpx.AsyncClient
-) -> AsyncIterator[Mailing]:
-    port = free_port()
-    with_mail = mail_settings(settings, port).model_copy(update={"task_queue": QUEUE})
-    async with (
-        smtp_server(port) as mailbox,
-        make_worker(env.client, pool, with_mail, task_queue=QUEUE),
-        app_client(with_mail) as client,
-    ):
-        yield Mailing(client, mailbox, with_mail)
 
 
 @pytest.fixture

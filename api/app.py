@@ -2,12 +2,11 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request, Response
-from fastapi.staticfiles import StaticFiles
 from starlette.middleware.base import RequestResponseEndpoint
 
+import web
 from api import API_VERSION
 from api.errors import install_error_handlers
 from api.idempotency import install_idempotency
@@ -31,8 +30,6 @@ from api.static import install_docs, mount_static
 from core.settings import Settings, get_settings
 from core.temporal import connect
 from db.pool import create_pool
-from web import pages
-from web.security import install_page_headers
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -87,7 +84,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.dev_mode:
         app.include_router(dev.router)
     # The web app for people, beside the API (web/): its pages, its own static files, its headers.
-    app.include_router(pages.router)
-    app.mount("/static/web", StaticFiles(directory=Path(pages.__file__).with_name("static")), name="web-static")
-    install_page_headers(app)
+    web.install(app)
     return app

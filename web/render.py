@@ -1,0 +1,161 @@
+"""What every page shares: the templates and their Dutch filters, the caller of a use case (the
+signed-in person, as the API's routes make it), the checks on a posted form, and the answers a page
+gives when something is refused. The routes in web/routes/ call the service layer with these."""
+
+import secrets
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from activities.berichtteksten import datum, tijdstip
+from api.static import vendor_context
+from schemas.gebruiker import Gebruiker
+from schemas.overdracht import Rol, Status, Vlag
+from services.audit import AuditTrail
+from services.context import Clients, Context
+from services.errors import ServiceError
+from web import sessions
+from web.sessions import Aangemeld
+
+VERLOPEN_FORMULIER = (
+    "Dit formulier is verlopen of komt niet van deze site. Ga terug, laad de pagina opnieuw en probeer het nog eens."
+)
+
+# `vendor[name]`: the URL of an NL Design System or htmx file the app serves itself (api/static.py).
+templates = Jinja2Templates(directory=Path(__file__).with_name("templates"), context_processors=[vendor_context])
+templates.env.filters["datum"] = datum
+templates.env.filters["tijdstip"] = tijdstip
+
+# What people read instead of the API's values (the parents' pages in plain words).
+STATUS_NAMEN = {
+    Status.CONCEPT: "in voorbereiding",
+    Status.BIJ_OUDERS: "bij de ouders",
+    Status.WACHT_OP_SCHOOL: "wacht op een school",
+    Status.GEREED_VOOR_VERZENDING: "klaar om te versturen",
+    Status.VERZONDEN: "verstuurd naar de school",
+    Status.ONTVANGEN: "ontvangen door de school",
+    Status.WARME_OVERDRACHT_GEPLAND: "warme overdracht gepland",
+    Status.WARME_OVERDRACHT_GEHOUDEN: "warme overdracht gehouden",
+    Status.AFGEROND: "afgerond",
+    Status.GEWEIGERD: "geen toestemming",
+    Status.INGETROKKEN: "toestemming ingetrokken",
+    Status.GEANNULEERD: "geannuleerd",
+}
+VLAG_NAMEN = {
+    Vlag.TE_LAAT_TOESTEMMING: "toestemming te laat",
+    Vlag.SCHOOL_ONBEKEND: "school nog onbekend",
+    Vlag.TE_LAAT_VERZENDEN: "versturen te laat",
+    Vlag.TE_LAAT_BEVESTIGEN: "ontvangst te laat bevestigd",
+    Vlag.TE_LAAT_WARME_OVERDRACHT: "warme overdracht te laat",
+}
+ROL_NAMEN = {
+    Rol.PEDAGOGISCH_MEDEWERKER: "pedagogisch medewerker",
+    Rol.LOCATIEMANAGER: "locatiemanager",
+    Rol.OUDER: "ouder",
+    Rol.SCHOOL: "school",
+    Rol.COORDINATOR: "coördinator",
+    Rol.BEHEERDER: "functioneel beheer",
+}
+templates.env.filters["status"] = lambda s: STATUS_NAMEN[Status(s)]
+templates.env.filters["vlag"] = lambda v: VLAG_NAMEN[Vlag(v)]
+templates.env.filters["gebeurtenis"] = lambda g: {"BERICHT": "bericht verstuurd"}.get(
+    g.value, g.value.replace("_", " ").lower()
+)
+templates.env.globals["rol_namen"] = ROL_NAMEN
+
+
+def clients(request: Request) -> Clients:
+    return Clients(
+        pool=request.app.state.pool, temporal=request.app.state.temporal, settings=request.app.state.settings
+    )
+
+
+def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, template, context, status_code=status)
+
+
+def error_page(request: Request, exc: ServiceError, aangemeld: Aangemeld | None) -> HTMLResponse:
+    """A refusal as a page: what went wrong and what to do, never a stack trace."""
+    return page(request, "fout.html", exc.status, titel=exc.title, uitleg=exc.detail, aangemeld=aangemeld)
+
+
+def field_errors(exc: ServiceError, names: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The service's `invalidParams` as a message per form field (`names` maps the API's field names
+    to the form's where they differ); a refusal without fields is shown above the form."""
+    fouten: dict[str, str] = {}
+    for param in exc.extensions.get("invalid_params") or []:
+        naam = str(param.get("name", ""))
+        fouten[(names or {}).get(naam, naam)] = str(param.get("reason", ""))
+    return fouten
+
+
+@asynccontextmanager
+async def caller(request: Request, user: Gebruiker) -> AsyncIterator[Context]:
+    """The caller of a use case, as the API's routes make it; the audit rows written when it is done."""
+    trail = AuditTrail(
+        request.app.state.pool,
+        endpoint=f"{request.method} {request.url.path}",
+        request_id=getattr(request.state, "request_id", None),
+    )
+    status = 200
+    try:
+        yield Context(user=user, clients=clients(request), audit=trail)
+    except ServiceError as exc:
+        status = exc.status
+        raise
+    finally:
+        if trail.regels:
+            await trail.write(status)
+
+
+def same_origin(request: Request) -> bool:
+    """A form posted from our own pages (SameSite=Lax cookies and this check keep other sites out)."""
+    origin = request.headers.get("origin") or request.headers.get("referer") or ""
+    own = f"{request.url.scheme}://{request.url.netloc}"
+    return origin == own or origin.startswith(own + "/")
+
+
+class NotSignedIn(Exception):
+    """Raised by `signed_in`: the browser goes to the sign-in page."""
+
+
+class ForeignForm(Exception):
+    """Raised by `posted`: a form without our CSRF token or from another origin changes nothing."""
+
+    def __init__(self, aangemeld: Aangemeld | None) -> None:
+        self.aangemeld = aangemeld
+
+
+async def signed_in(request: Request) -> Aangemeld:
+    """Dependency of every page behind the sign-in."""
+    aangemeld = await sessions.current(request)
+    if aangemeld is None:
+        raise NotSignedIn
+    return aangemeld
+
+
+async def posted(request: Request) -> Aangemeld:
+    """Dependency of every form post: signed in, from our own origin, with the session's CSRF token."""
+    aangemeld = await signed_in(request)
+    form = await request.form()  # Starlette keeps it: the route's Form() parameters read the same data
+    csrf = form.get("csrf")
+    if not same_origin(request) or not isinstance(csrf, str) or not secrets.compare_digest(csrf, aangemeld.csrf):
+        raise ForeignForm(aangemeld)
+    return aangemeld
+
+
+def install_handlers(app: FastAPI) -> None:
+    async def to_sign_in(request: Request, exc: Exception) -> Response:
+        return RedirectResponse("/aanmelden", status_code=303)
+
+    async def foreign_form(request: Request, exc: Exception) -> Response:
+        aangemeld = exc.aangemeld if isinstance(exc, ForeignForm) else None
+        return page(request, "fout.html", 403, titel="Niet toegestaan", uitleg=VERLOPEN_FORMULIER, aangemeld=aangemeld)
+
+    app.add_exception_handler(NotSignedIn, to_sign_in)
+    app.add_exception_handler(ForeignForm, foreign_form)

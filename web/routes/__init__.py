@@ -1,0 +1,9 @@
+"""The pages, one module per kind of person or part of the lifecycle."""
+
+from fastapi import APIRouter
+
+from web.routes import aanmelden, ouder, overdracht, start
+
+router = APIRouter(include_in_schema=False)
+for module in (aanmelden, start, overdracht, ouder):
+    router.include_router(module.router)

@@ -3,7 +3,7 @@ signed-in person, as the API's routes make it), the checks on a posted form, and
 gives when something is refused. The routes in web/routes/ call the service layer with these."""
 
 import secrets
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -69,14 +69,61 @@ templates.env.filters["gebeurtenis"] = lambda g: {"BERICHT": "bericht verstuurd"
 templates.env.globals["rol_namen"] = ROL_NAMEN
 
 
+def veld_id(naam: str) -> str:
+    """A form field's element id from its name (`ontwikkeling.taal.niveau` → `veld-ontwikkeling-taal-niveau`)."""
+    return "veld-" + "".join(c if c.isalnum() else "-" for c in naam)
+
+
+templates.env.globals["veld_id"] = veld_id
+
+
 def clients(request: Request) -> Clients:
     return Clients(
         pool=request.app.state.pool, temporal=request.app.state.temporal, settings=request.app.state.settings
     )
 
 
+# What a page says after a step went well: `?gedaan=<key>` on the address it redirects to (a key, never
+# personal data). Each route module adds its own keys.
+GEDAAN: dict[str, str] = {}
+
+
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    return templates.TemplateResponse(request, template, context, status_code=status)
+    gedaan = GEDAAN.get(request.query_params.get("gedaan", ""))
+    return templates.TemplateResponse(request, template, {"gedaan": gedaan, **context}, status_code=status)
+
+
+def done(url: str, gedaan: str) -> RedirectResponse:
+    """Post/redirect/get: after a step, the page that shows its outcome, with a notice of what was done."""
+    assert gedaan in GEDAAN, gedaan
+    return RedirectResponse(f"{url}?gedaan={gedaan}", status_code=303)
+
+
+# Shows a refused form again: (message per field, a message for the whole form, the HTTP status).
+Again = Callable[[dict[str, str], str | None, int], Awaitable[Response]]
+
+
+async def act(
+    request: Request,
+    aangemeld: Aangemeld,
+    use_case: Callable[[Context], Awaitable[object]],
+    *,
+    then: Callable[[], Response],
+    again: Again,
+    names: Mapping[str, str] | None = None,
+) -> Response:
+    """A form's step: the use case as the signed-in person; `then` on success (a redirect); `again` when
+    the input or the state refuses it (400, 409, 422: the form with the person's input and why); any
+    other refusal (403, 404, 503) is an error page. Nothing is half-done: the use case changes all or nothing."""
+    try:
+        async with caller(request, aangemeld.user) as ctx:
+            await use_case(ctx)
+    except ServiceError as exc:
+        if exc.status not in (400, 409, 422):
+            return error_page(request, exc, aangemeld)
+        fouten = field_errors(exc, names)
+        return await again(fouten, None if fouten else exc.detail, exc.status)
+    return then()
 
 
 def error_page(request: Request, exc: ServiceError, aangemeld: Aangemeld | None) -> HTMLResponse:

@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from web.routes import aanmelden, ouder, overdracht, start
+from web.routes import aanmelden, ouder, overdracht, school, start
 
 router = APIRouter(include_in_schema=False)
-for module in (aanmelden, start, overdracht, ouder):
+for module in (aanmelden, start, overdracht, ouder, school):
     router.include_router(module.router)

@@ -7,9 +7,11 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from schemas.overdracht import Rol
 from services import overdrachten
 from services.errors import ServiceError
 from web.render import caller, error_page, page, signed_in
+from web.routes import ouder
 from web.sessions import Aangemeld
 
 router = APIRouter(include_in_schema=False)
@@ -19,6 +21,8 @@ router = APIRouter(include_in_schema=False)
 async def overdracht(
     request: Request, overdracht_id: UUID, aangemeld: Annotated[Aangemeld, Depends(signed_in)]
 ) -> Response:
+    if aangemeld.user.rol is Rol.OUDER:
+        return await ouder.overdracht(request, overdracht_id, aangemeld)
     try:
         async with caller(request, aangemeld.user) as ctx:
             detail = await overdrachten.detail(ctx, overdracht_id)

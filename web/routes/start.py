@@ -13,6 +13,7 @@ from services import overdrachten
 from services.errors import ServiceError
 from services.permissions import Capability, allows
 from web.render import caller, error_page, page, posted, signed_in
+from web.routes import school
 from web.sessions import Aangemeld
 
 router = APIRouter(include_in_schema=False)
@@ -23,6 +24,8 @@ async def start(request: Request, aangemeld: Annotated[Aangemeld, Depends(signed
     user = aangemeld.user
     if user.rol is Rol.OUDER and user.kind_id is not None:
         return RedirectResponse(f"/overdrachten/{overdracht_id_for(user.kind_id)}", status_code=303)
+    if user.rol is Rol.SCHOOL:
+        return await school.start(request, aangemeld)
     try:
         async with caller(request, user) as ctx:
             pagina = await overdrachten.page(ctx, Filters(), Sort.VOLGENDE_DEADLINE, 50)

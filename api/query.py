@@ -26,9 +26,10 @@ def _known(route: APIRoute) -> frozenset[str]:
 
 
 async def reject_unknown_query_params(request: Request) -> None:
-    """An app-wide dependency: what each route accepts is read from its own declaration."""
+    """An app-wide dependency: what each route accepts is read from its own declaration. For the API only:
+    the pages (web/) read their few parameters leniently, as pages do."""
     route = request.scope.get("route")
-    if not isinstance(route, APIRoute):
+    if not isinstance(route, APIRoute) or not request.url.path.startswith("/v1/"):
         return
     if unknown := sorted(set(request.query_params) - _known(route)):
         raise InvalidInput(

@@ -19,7 +19,7 @@ from schemas.overdracht import Rol, Status, Vlag
 from services.audit import AuditTrail
 from services.context import Clients, Context
 from services.errors import ServiceError
-from web import sessions
+from web import labels, sessions
 from web.sessions import Aangemeld
 
 VERLOPEN_FORMULIER = (
@@ -67,6 +67,7 @@ templates.env.filters["gebeurtenis"] = lambda g: {"BERICHT": "bericht verstuurd"
     g.value, g.value.replace("_", " ").lower()
 )
 templates.env.globals["rol_namen"] = ROL_NAMEN
+templates.env.globals["labels"] = labels
 
 
 def veld_id(naam: str) -> str:
@@ -138,6 +139,9 @@ def field_errors(exc: ServiceError, names: Mapping[str, str] | None = None) -> d
     for param in exc.extensions.get("invalid_params") or []:
         naam = str(param.get("name", ""))
         fouten[(names or {}).get(naam, naam)] = str(param.get("reason", ""))
+    # A submission's 422 names what the form still needs, by the same JSON paths as the form's fields.
+    for naam in exc.extensions.get("ontbrekende_velden") or []:
+        fouten.setdefault((names or {}).get(naam, naam), "Vul dit in: het is nodig om het formulier in te dienen.")
     return fouten
 
 

@@ -43,6 +43,14 @@ async def is_pm_at(pool: asyncpg.Pool, gebruiker_id: UUID, locatie_id: UUID) -> 
     return found is not None
 
 
+async def pms_at(pool: asyncpg.Pool, locatie_id: UUID) -> list[asyncpg.Record]:
+    """The location's pedagogisch medewerkers (id, naam) by name: who may be a child's mentor there."""
+    return await pool.fetch(
+        "SELECT id, naam FROM gebruikers WHERE rol = 'pedagogisch_medewerker' AND locatie_id = $1 ORDER BY naam, id",
+        locatie_id,
+    )
+
+
 async def set_mentor(pool: asyncpg.Pool, kind_id: UUID, mentor_id: UUID) -> None:
     await pool.execute("UPDATE kinderen SET mentor_id = $2 WHERE id = $1", kind_id, mentor_id)
 

@@ -7,7 +7,7 @@ placements import (column `mentor`), by a PM'er opening the overdracht of a chil
 from uuid import UUID
 
 from db import kinderen
-from schemas.api import OverdrachtDetail
+from schemas.api import OverdrachtDetail, Verwijzing
 from schemas.audit import Actie
 from services.context import Context
 from services.errors import InvalidInput, StepNotAllowed
@@ -36,3 +36,11 @@ async def assign(ctx: Context, overdracht_id: UUID, mentor_id: UUID) -> Overdrac
         )
     await kinderen.set_mentor(ctx.pool, row["kind_id"], mentor_id)
     return await answer(ctx, overdracht_id)
+
+
+async def candidates(ctx: Context, overdracht_id: UUID) -> list[Verwijzing]:
+    """Who the locatiemanager can name as mentor: the PM'ers of the overdracht's location."""
+    user = require(ctx, Capability.MENTOR_TOEWIJZEN, overdracht_id=overdracht_id, actie=Actie.LEZEN)
+    ctx.audit.add(user, Actie.LEZEN, "locatie.medewerkers", overdracht_id=overdracht_id)
+    row = await visible(ctx, overdracht_id)
+    return [Verwijzing(id=r["id"], naam=r["naam"]) for r in await kinderen.pms_at(ctx.pool, row["locatie_id"])]

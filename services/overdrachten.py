@@ -8,7 +8,7 @@ import asyncpg
 
 from db import bijlagen, kinderen, organisaties, overdrachten
 from db import protocol as protocols
-from schemas.api import KindZonderOverdracht, OverdrachtDetail, OverdrachtenPagina, Tijdlijn
+from schemas.api import KindZonderOverdracht, OverdrachtDetail, OverdrachtenPagina, Tijdlijn, Verwijzing
 from schemas.audit import Actie
 from schemas.lijst import Filters, Sort
 from schemas.overdracht import Rol
@@ -164,3 +164,11 @@ async def page(
         [(r["id"], r["kind_id"], velden_in(o)) for r, o in zip(rows, result.resultaten, strict=True)],
     )
     return result
+
+
+async def schools(ctx: Context) -> list[Verwijzing]:
+    """The gemeente's schools, to choose one for an overdracht (organisation data: no audit row)."""
+    require(ctx, Capability.SCHOOL_KIEZEN, actie=Actie.LEZEN)
+    return [
+        Verwijzing(id=r["id"], naam=r["naam"]) for r in await organisaties.schools_in(ctx.pool, ctx.user.gemeente_id)
+    ]

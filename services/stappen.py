@@ -27,7 +27,8 @@ from schemas.api import (
     WarmeOverdrachtPlannen,
 )
 from schemas.formulier import Formulier
-from schemas.overdracht import Besluit, Deadline, Rol, ToestemmingVoor, Wijze
+from schemas.gebruiker import Gebruiker
+from schemas.overdracht import Besluit, Deadline, Rol, Status, ToestemmingVoor, Wijze
 from schemas.workflow import (
     Actor,
     Cancel,
@@ -52,8 +53,9 @@ from services.audit import velden_van_stap
 from services.context import Context
 from services.errors import Forbidden, InvalidInput, NotFound
 from services.overdrachten import actor, answer, known_school, visible
-from services.permissions import Capability, require
+from services.permissions import Capability, allows, require
 from workflows.handover import HandoverWorkflow
+from workflows.lifecycle import ALLOWED_FROM, EINDSTATUSSEN, Stap
 
 Cmd = TypeVar("Cmd", bound=BaseModel)
 # One of the workflow's updates, taking the command `Cmd`.
@@ -89,6 +91,45 @@ async def _take(
     command: Command[Cmd],
 ) -> HandoverState:
     return await _Step(ctx, capability, onderwerp, overdracht_id).take(update, command)
+
+
+# Which capability each step needs (a parent decides on consent; the voorschool records a decision given
+# on paper or in the conversation).
+_CAPABILITY = {
+    Stap.FORMULIER_OPSLAAN: Capability.FORMULIER_BEWERKEN,
+    Stap.INDIENEN: Capability.FORMULIER_BEWERKEN,
+    Stap.TERUGNEMEN: Capability.FORMULIER_BEWERKEN,
+    Stap.OUDERREACTIE: Capability.OUDERREACTIE_GEVEN,
+    Stap.PAPIEREN_KOPIE: Capability.PAPIEREN_KOPIE_VASTLEGGEN,
+    Stap.SCHOOL_KIEZEN: Capability.SCHOOL_KIEZEN,
+    Stap.INTREKKEN: Capability.TOESTEMMING_GEVEN,
+    Stap.VERZENDEN: Capability.VERZENDEN,
+    Stap.ONTVANGST_BEVESTIGEN: Capability.INTAKE_BEVESTIGEN,
+    Stap.RETOUR: Capability.RETOURNEREN,
+    Stap.WARME_OVERDRACHT_AANVRAGEN: Capability.WARME_OVERDRACHT_BIJDRAGEN,
+    Stap.WARME_OVERDRACHT_PLANNEN: Capability.WARME_OVERDRACHT_BIJDRAGEN,
+    Stap.WARME_OVERDRACHT_VASTLEGGEN: Capability.WARME_OVERDRACHT_BIJDRAGEN,
+    Stap.ANNULEREN: Capability.ANNULEREN,
+    Stap.DEADLINE_VERPLAATSEN: Capability.DEADLINE_VERPLAATSEN,
+}
+
+
+def possible(user: Gebruiker, status: Status) -> frozenset[str]:
+    """The steps this person may take in this state (by name: `VERZENDEN`, …), for the pages to offer
+    just those. The step itself still decides (the state may have moved on since the page was shown).
+    `TOESTEMMING` is the parent's own decision, `TOESTEMMING_VASTLEGGEN` the voorschool recording one,
+    `MENTOR` naming the child's mentor."""
+    steps = {stap.name for stap, cap in _CAPABILITY.items() if status in ALLOWED_FROM[stap] and allows(user, cap)}
+    if user.rol is Rol.OUDER:  # parents ask for a warme overdracht; school and voorschool plan and hold it
+        steps -= {Stap.WARME_OVERDRACHT_PLANNEN.name, Stap.WARME_OVERDRACHT_VASTLEGGEN.name}
+    if status in ALLOWED_FROM[Stap.TOESTEMMING]:
+        if allows(user, Capability.TOESTEMMING_GEVEN):
+            steps.add(Stap.TOESTEMMING.name)
+        if allows(user, Capability.TOESTEMMING_VASTLEGGEN):
+            steps.add("TOESTEMMING_VASTLEGGEN")
+    if status not in EINDSTATUSSEN and allows(user, Capability.MENTOR_TOEWIJZEN):
+        steps.add("MENTOR")
+    return frozenset(steps)
 
 
 def _resultaat(state: HandoverState) -> StapResultaat:

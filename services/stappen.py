@@ -55,7 +55,7 @@ from services.errors import Forbidden, InvalidInput, NotFound
 from services.overdrachten import actor, answer, known_school, visible
 from services.permissions import Capability, allows, require
 from workflows.handover import HandoverWorkflow
-from workflows.lifecycle import ALLOWED_FROM, EINDSTATUSSEN, Stap
+from workflows.lifecycle import ALLOWED_FROM, EINDSTATUSSEN, LOPEND, Stap
 
 Cmd = TypeVar("Cmd", bound=BaseModel)
 # One of the workflow's updates, taking the command `Cmd`.
@@ -112,6 +112,10 @@ _CAPABILITY = {
     Stap.ANNULEREN: Capability.ANNULEREN,
     Stap.DEADLINE_VERPLAATSEN: Capability.DEADLINE_VERPLAATSEN,
 }
+
+
+# The states of an overdracht still under way (for a list of what is running).
+RUNNING = sorted(LOPEND)
 
 
 def possible(user: Gebruiker, status: Status) -> frozenset[str]:

@@ -28,6 +28,7 @@ MELDINGEN = {
     "literal_error": "Kies een van de mogelijkheden.",
     "bool_parsing": "Kies ja of nee.",
     "uuid_parsing": "Kies een van de mogelijkheden.",
+    "string_pattern_mismatch": "Vul dit in zoals in het voorbeeld.",
 }
 ALGEMEEN = "Dit is niet goed ingevuld."
 

@@ -2,12 +2,13 @@
 the person in front of the screen: Dutch, actionable, without engine words or personal data."""
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.service import RPCError
 
@@ -20,9 +21,14 @@ PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
 
 
-def problem_response(
-    status: int, title: str, code: str, detail: str, request: Request, **extensions: Any
-) -> JSONResponse:
+# A browser asking for a page gets the error as a page (web/ installs it); API clients get problem+json.
+PageError = Callable[[Request, int, str, str], Response | None]
+
+
+def problem_response(status: int, title: str, code: str, detail: str, request: Request, **extensions: Any) -> Response:
+    as_page: PageError | None = getattr(request.app.state, "error_page", None)
+    if as_page is not None and (page := as_page(request, status, title, detail)) is not None:
+        return page
     body = Problem(
         type=f"urn:overdracht:probleem:{code.lower()}",
         title=title,
@@ -84,11 +90,11 @@ def install_error_handlers(app: FastAPI) -> None:
     _document_problems(app)
 
     @app.exception_handler(ServiceError)
-    async def _problem(request: Request, exc: ServiceError) -> JSONResponse:
+    async def _problem(request: Request, exc: ServiceError) -> Response:
         return problem_response(exc.status, exc.title, exc.code, exc.detail, request, **exc.extensions)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         params = [{"name": _field_name(tuple(e["loc"])), "reason": e["msg"]} for e in exc.errors()]
         return problem_response(
             400,
@@ -100,7 +106,7 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404:
             return problem_response(404, NotFound.title, NotFound.code, "Deze resource bestaat niet.", request)
         if exc.status_code == 405:
@@ -111,7 +117,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem_response(exc.status_code, "Fout", "HTTP_FOUT", str(exc.detail), request)
 
     @app.exception_handler(RPCError)
-    async def _engine(request: Request, exc: RPCError) -> JSONResponse:
+    async def _engine(request: Request, exc: RPCError) -> Response:
         log.warning("engine call failed", extra={"grpc_status": exc.status.name})
         return problem_response(
             503, Unavailable.title, Unavailable.code,
@@ -121,7 +127,7 @@ def install_error_handlers(app: FastAPI) -> None:
     for exc_type in DATABASE_DOWN:
 
         @app.exception_handler(exc_type)
-        async def _database(request: Request, exc: Exception) -> JSONResponse:
+        async def _database(request: Request, exc: Exception) -> Response:
             log.warning("database unreachable", extra={"error_type": type(exc).__name__})
             return problem_response(
                 503, Unavailable.title, Unavailable.code,
@@ -129,7 +135,7 @@ def install_error_handlers(app: FastAPI) -> None:
             )  # fmt: skip
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error")
         return problem_response(
             500, ServiceError.title, ServiceError.code,

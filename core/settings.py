@@ -52,6 +52,13 @@ class Settings(BaseSettings):
     oidc_audience: str = "overdracht-api"
     oidc_jwks_url: str | None = None  # default: {oidc_issuer}/.well-known/jwks.json
     oidc_user_claim: str = "sub"  # the claim that names the user (gebruikers.extern_id)
+    # The web app's sign-in through that provider (authorization code flow with PKCE, web/oidc.py): the
+    # client registered for the pages, its secret (unset: a public client, PKCE only), the scopes it asks
+    # for, and the provider's name on the sign-in button. Its redirect URI: `oidc_redirect_uri`.
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
+    oidc_scopes: str = "openid"
+    oidc_provider_name: str = "uw gemeente"
 
     # Parents without an account: a one-time code in their message, exchanged at POST /v1/ouder-sessies.
     ouder_code_ttl_hours: int = Field(default=14 * 24, gt=0)
@@ -103,6 +110,16 @@ class Settings(BaseSettings):
     @property
     def dev_mode(self) -> bool:
         return self.environment is not Environment.PRODUCTION
+
+    @property
+    def oidc_sign_in(self) -> bool:
+        """Whether the web app signs people in through the identity provider (issuer and client set)."""
+        return bool(self.oidc_issuer and self.oidc_client_id)
+
+    @property
+    def oidc_redirect_uri(self) -> str:
+        """Where the provider sends the browser back after sign-in: register it with the provider."""
+        return f"{self.public_base_url.rstrip('/')}/aanmelden/terug"
 
     def effective_database_url(self) -> str:
         """The configured DATABASE_URL, or the private development cluster's."""

@@ -126,7 +126,7 @@ def jwks_url(settings: Settings) -> str:
 
 
 @lru_cache(maxsize=8)
-def _jwks_client(url: str) -> jwt.PyJWKClient:
+def jwks_client(url: str) -> jwt.PyJWKClient:
     # One client per URL for the process: it caches the key set (JWKS_LIFESPAN_SECONDS) and fetches
     # it again for an unknown `kid` at most once per cooldown, so forged kids cannot flood the
     # provider. No per-kid cache: that one never expires, and a withdrawn key would keep working.
@@ -139,7 +139,7 @@ async def _verify_oidc(settings: Settings, token: str) -> Identity | None:
             "OpenID Connect is configured, but the 'cryptography' package is not installed: RS256 and ES256 cannot be verified"
         )
         return None
-    client = _jwks_client(jwks_url(settings))
+    client = jwks_client(jwks_url(settings))
     try:
         # PyJWKClient fetches over blocking urllib: keep it off the event loop.
         key = await asyncio.to_thread(client.get_signing_key_from_jwt, token)

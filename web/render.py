@@ -19,7 +19,7 @@ from schemas.overdracht import Rol, Status, Vlag
 from services.audit import AuditTrail
 from services.context import Clients, Context
 from services.errors import ServiceError
-from web import labels, sessions
+from web import i18n, labels, sessions
 from web.sessions import Aangemeld
 
 VERLOPEN_FORMULIER = (
@@ -30,6 +30,8 @@ VERLOPEN_FORMULIER = (
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"), context_processors=[vendor_context])
 templates.env.filters["datum"] = datum
 templates.env.filters["tijdstip"] = tijdstip
+# `_()` and `{% trans %}`: the parents' pages in their language (web/i18n.py); the staff's stay Dutch.
+i18n.install(templates.env)
 
 # What people read instead of the API's values (the parents' pages in plain words).
 STATUS_NAMEN = {
@@ -200,7 +202,23 @@ async def posted(request: Request) -> Aangemeld:
     return aangemeld
 
 
+def error_as_page(request: Request, status: int, title: str, detail: str) -> Response | None:
+    """An error of a page (not /v1, not a static file) for a browser, as a page: what went wrong and what
+    to do, never a stack trace. None: answer it as the API does (problem+json)."""
+    path = request.url.path
+    if path.startswith(("/v1/", "/static/")) or "text/html" not in request.headers.get("accept", ""):
+        return None
+    if status == 404:
+        title, detail = (
+            "Pagina niet gevonden",
+            "Deze pagina bestaat niet (meer). Controleer het adres, of ga naar de startpagina.",
+        )
+    return page(request, "fout.html", status, titel=title, uitleg=detail, aangemeld=None)
+
+
 def install_handlers(app: FastAPI) -> None:
+    app.state.error_page = error_as_page
+
     async def to_sign_in(request: Request, exc: Exception) -> Response:
         return RedirectResponse("/aanmelden", status_code=303)
 

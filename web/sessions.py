@@ -2,6 +2,8 @@
 production) that stands for a server-side session (db/web_sessies.py) with its CSRF token. The browser
 never holds a token that the API would accept."""
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID
@@ -9,7 +11,7 @@ from uuid import UUID
 from fastapi import Request, Response
 
 from core.settings import Environment, Settings
-from db import gebruikers, web_sessies
+from db import gebruikers, ouder_codes, web_sessies
 from schemas.gebruiker import Gebruiker
 
 COOKIE = "overdracht_sessie"
@@ -58,3 +60,11 @@ async def sign_out(request: Request, response: Response) -> None:
     if cookie := request.cookies.get(COOKIE):
         await web_sessies.delete(request.app.state.pool, cookie)
     response.delete_cookie(COOKIE, path="/")
+
+
+async def signing_key(request: Request, purpose: str) -> bytes:
+    """A key for what the web app signs into a cookie of its own (the pending sign-in: web/oidc.py), one
+    per purpose: derived (HMAC-SHA256) from the database's random token key, so every process shares it
+    and no value in the code or the configuration can sign one."""
+    base = await ouder_codes.token_key(request.app.state.pool)
+    return hmac.new(base, f"overdracht-web:{purpose}".encode(), hashlib.sha256).digest()

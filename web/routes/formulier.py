@@ -16,10 +16,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from schemas.api import OverdrachtDetail
+from schemas.audit import Actie
 from schemas.formulier import Formulier
 from services import overdrachten, stappen
 from services.context import Context
 from services.errors import ServiceError, StepNotAllowed
+from services.permissions import Capability, require
 from web.invoer import dutch_number, parse
 from web.labels import DOMEINEN, INSTRUMENTEN, NIVEAUS, PROGRAMMAS
 from web.render import GEDAAN, act, caller, done, error_page, page, posted, signed_in, templates
@@ -107,7 +109,9 @@ def _editor(
 
 
 async def _detail(request: Request, aangemeld: Aangemeld, overdracht_id: UUID) -> OverdrachtDetail:
+    """The overdracht, for someone who may edit its form (the editor is a 403 page for anyone else)."""
     async with caller(request, aangemeld.user) as ctx:
+        require(ctx, Capability.FORMULIER_BEWERKEN, overdracht_id=overdracht_id, actie=Actie.LEZEN)
         return await overdrachten.detail(ctx, overdracht_id)
 
 

@@ -13,9 +13,11 @@ from fastapi.responses import Response
 
 from protocol.dates import amsterdam_date
 from schemas.api import Annulering, Correctie, MentorToewijzen, SchoolKiezen, ToestemmingNamensOuder
+from schemas.audit import Actie
 from services import mentoren, ouder_brieven, ouder_codes, overdrachten, stappen
 from services.context import Context
 from services.errors import NotFound, ServiceError
+from services.permissions import Capability, require
 from web.invoer import parse
 from web.render import GEDAAN, act, caller, done, error_page, page, posted, signed_in
 from web.routes.overdracht import show
@@ -79,6 +81,7 @@ REDEN_STAPPEN: dict[str, dict[str, Any]] = {
         "hint": "Bijvoorbeeld wat de ouders opmerkten. De ouders en de school kunnen dit lezen.",
         "knop": "Formulier terugnemen",
         "stap": stappen.take_back,
+        "capability": Capability.FORMULIER_BEWERKEN,
         "gedaan": "teruggenomen",
     },
     "annuleren": {
@@ -90,6 +93,7 @@ REDEN_STAPPEN: dict[str, dict[str, Any]] = {
         "hint": "Bijvoorbeeld: het kind verhuist naar een andere gemeente.",
         "knop": "Overdracht annuleren",
         "stap": stappen.cancel,
+        "capability": Capability.ANNULEREN,
         "gedaan": "geannuleerd",
     },
 }
@@ -106,12 +110,13 @@ async def _reden_page(
     melding: str | None = None,
     status: int = 200,
 ) -> Response:
+    stap = REDEN_STAPPEN[soort]
     try:
         async with caller(request, aangemeld.user) as ctx:
+            require(ctx, stap["capability"], overdracht_id=overdracht_id, actie=Actie.LEZEN)
             o = await overdrachten.detail(ctx, overdracht_id)
     except ServiceError as exc:
         return error_page(request, exc, aangemeld)
-    stap = REDEN_STAPPEN[soort]
     return page(
         request, "stap_reden.html", status, aangemeld=aangemeld, o=o, stap=stap, actie=f"{_overdracht(o.id)}/{soort}",
         waarden=waarden or {}, fouten=fouten or {}, melding=melding,

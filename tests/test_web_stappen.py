@@ -87,8 +87,12 @@ async def test_only_the_locatiemanager_cancels_and_names_the_mentor(
 ) -> None:
     case = await new_case("CONCEPT")
     await sign_in(browser_like, PM)
-    assert "Overdracht annuleren" not in (await browser_like.get(page_of(case))).text
-    refused = await post(browser_like, f"{page_of(case)}/annuleren", {"reden": "Verhuist."})
+    overdracht = await browser_like.get(page_of(case))
+    assert "Overdracht annuleren" not in overdracht.text
+    assert (await browser_like.get(f"{page_of(case)}/annuleren")).status_code == 403
+    refused = await browser_like.post(
+        f"{page_of(case)}/annuleren", data={"csrf": csrf(overdracht.text), "reden": "Verhuist."}, headers=ORIGIN
+    )
     assert refused.status_code == 403 and "annuleren" in refused.text
     assert (await case.get(case.pm))["status"] == "CONCEPT"
 

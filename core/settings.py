@@ -87,6 +87,8 @@ class Settings(BaseSettings):
     mail_from: str = "Overdracht <noreply@overdracht.invalid>"
     # Where people open the service; links in messages point here.
     public_base_url: str = "http://127.0.0.1:8000"
+    # The pages' header: the organisation that runs the service (its "logo text"), e.g. "Gemeente Almere".
+    web_organisatie: str = "Gemeente"
 
     # Payload encryption (AES-256-GCM) of everything the engine stores: key id -> base64 of 32 bytes.
     # The active key encrypts; every listed key still decrypts, so keys can be rotated. Unset outside

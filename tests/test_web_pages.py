@@ -70,7 +70,11 @@ async def test_an_overdracht_page_shows_what_the_role_may_see_and_a_foreign_one_
     own = await browser_like.get(f"/overdrachten/{child.overdracht_id}")
     assert own.status_code == 200 and "in voorbereiding" in own.text and "Tijdlijn" in own.text
 
-    await browser_like.post("/afmelden", headers=ORIGIN)
+    forged = await browser_like.post("/afmelden", headers=ORIGIN)  # without the token: still signed in
+    assert (await browser_like.get(f"/overdrachten/{child.overdracht_id}")).status_code == 200
+    [csrf] = re.findall(r'name="csrf" value="([^"]+)"', own.text)[:1]
+    await browser_like.post("/afmelden", data={"csrf": csrf}, headers=ORIGIN)
+    assert forged.status_code == 303
     assert (await browser_like.get(f"/overdrachten/{child.overdracht_id}")).status_code == 303  # signed out
     await sign_in(browser_like, demo.PM_USER[demo.ZONNETJE])
     foreign = await browser_like.get(f"/overdrachten/{child.overdracht_id}")

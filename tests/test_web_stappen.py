@@ -96,8 +96,7 @@ async def test_only_the_locatiemanager_cancels_and_names_the_mentor(
     assert refused.status_code == 403 and "annuleren" in refused.text
     assert (await case.get(case.pm))["status"] == "CONCEPT"
 
-    await browser_like.post("/afmelden", headers=ORIGIN)
-    await sign_in(browser_like, LM)
+    await sign_in(browser_like, LM)  # (a new session in the same browser)
     mentor_page = await browser_like.get(f"{page_of(case)}/mentor")
     assert "Sanne de Vries" in mentor_page.text
     sanne = str(PM)

@@ -5,6 +5,7 @@ gives when something is refused. The routes in web/routes/ call the service laye
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -91,9 +92,19 @@ def clients(request: Request) -> Clients:
 GEDAAN: dict[str, str] = {}
 
 
+@dataclass(frozen=True)
+class Huisstijl:
+    """What the gemeente configures of the pages' look (a neutral NL Design System theme otherwise)."""
+
+    organisatie: str
+
+
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     gedaan = GEDAAN.get(request.query_params.get("gedaan", ""))
-    return templates.TemplateResponse(request, template, {"gedaan": gedaan, **context}, status_code=status)
+    huisstijl = Huisstijl(organisatie=request.app.state.settings.web_organisatie)
+    return templates.TemplateResponse(
+        request, template, {"gedaan": gedaan, "huisstijl": huisstijl, **context}, status_code=status
+    )
 
 
 def done(url: str, gedaan: str) -> RedirectResponse:

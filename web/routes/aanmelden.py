@@ -157,7 +157,13 @@ router.add_route("/aanmelden/terug", callback, methods=["GET"], include_in_schem
 
 @router.post("/afmelden")
 async def sign_out(request: Request) -> Response:
+    """Ends the session: from our own pages, with the session's CSRF token (another site cannot sign
+    anyone out either)."""
     response = RedirectResponse("/aanmelden" if request.app.state.settings.dev_mode else "/", status_code=303)
-    if same_origin(request):
+    aangemeld = await sessions.current(request)
+    csrf = (await request.form()).get("csrf")
+    if aangemeld is None or (
+        same_origin(request) and isinstance(csrf, str) and secrets.compare_digest(csrf, aangemeld.csrf)
+    ):
         await sessions.sign_out(request, response)
     return response

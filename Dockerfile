@@ -11,6 +11,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
     OVERDRACHT_NODE_MODULES=/app/node_modules
 WORKDIR /app
 
+# WeasyPrint (the overdracht's PDF, web/routes/afdruk.py) lays out text with Pango; HarfBuzz's
+# subsetter keeps the fonts in the PDF small.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY pyproject.toml constraints.txt README.md ./
 COPY overdracht ./overdracht
 COPY core ./core

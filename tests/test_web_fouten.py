@@ -2,7 +2,9 @@
 keeps answering problem+json, whatever the client accepts."""
 
 import httpx
+import pytest
 
+from services import dev
 from tests.test_web_pages import browser_like
 
 __all__ = ["browser_like"]
@@ -23,14 +25,12 @@ async def test_an_unknown_page_is_a_page_and_an_unknown_api_path_problem_json(br
 
 
 async def test_a_page_s_unexpected_failure_is_a_page_without_a_stack_trace(
-    browser_like: httpx.AsyncClient, monkeypatch: object
+    browser_like: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from web.routes import aanmelden
-
     async def broken(*args: object) -> None:
         raise RuntimeError("geheim detail uit de code")
 
-    monkeypatch.setattr(aanmelden.dev, "staff_to_sign_in", broken)  # type: ignore[attr-defined]
+    monkeypatch.setattr(dev, "staff_to_sign_in", broken)  # what the sign-in page lists the users with
 
     r = await browser_like.get("/aanmelden", headers=HTML)
 

@@ -3,6 +3,7 @@ placed child, fill the form (htmx saves each change as a draft), see what is sti
 the parents, record one parent's consent given on paper."""
 
 import re
+from typing import Literal
 
 import asyncpg
 from playwright.async_api import Page, expect
@@ -19,9 +20,11 @@ DOMEINEN = (
 )  # fmt: skip
 
 
-async def press(page: Page, locator_name: str, role: str = "button") -> None:
+async def press(
+    page: Page, locator_name: str, role: Literal["button", "link", "radio", "checkbox"] = "button"
+) -> None:
     """Activate a control as a keyboard user does: focus it, then Enter (Space for a radio or checkbox)."""
-    control = page.get_by_role(role, name=locator_name, exact=True)  # type: ignore[arg-type]
+    control = page.get_by_role(role, name=locator_name, exact=True)
     await control.focus()
     await page.keyboard.press("Space" if role in ("radio", "checkbox") else "Enter")
 

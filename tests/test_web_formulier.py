@@ -96,7 +96,7 @@ async def test_bad_input_keeps_what_was_typed_and_saves_nothing(
     )
 
     assert r.status_code == 400
-    assert "Controleer wat u invulde" in r.text
+    assert "Kijk nog even naar uw antwoord" in r.text
     assert '<a class="utrecht-link" href="#veld-voorschool-urenPerWeek">Vul een getal in' in r.text
     assert '<a class="utrecht-link" href="#veld-vve-maandenDeelname">Vul 48 of minder in.' in r.text
     assert 'value="veel"' in r.text and "Kletst de hele dag." in r.text  # the input kept

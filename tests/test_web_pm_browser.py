@@ -91,7 +91,7 @@ async def test_a_pm_opens_fills_and_submits_an_overdracht_with_the_keyboard(
     await page.get_by_role("link", name=re.compile("^Besluit over toestemming vastleggen")).first.click()
     await press(page, "Besluit vastleggen")  # nothing chosen yet: the summary says what is missing
     summary = page.get_by_role("alert")
-    await expect(summary).to_contain_text("Controleer wat u invulde")
+    await expect(summary).to_contain_text("Kijk nog even naar uw antwoord")
     await assert_accessible(page)
     await summary.get_by_role("link").first.click()
     await expect(page.locator("#veld-besluit")).to_be_focused()

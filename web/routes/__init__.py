@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from web.routes import aanmelden, afdruk, formulier, ouder, overdracht, school, start
+from web.routes import aanmelden, afdruk, formulier, ouder, overdracht, school, stappen, start, warme_overdracht
 
 router = APIRouter(include_in_schema=False)
-for module in (aanmelden, start, overdracht, formulier, afdruk, ouder, school):
+for module in (aanmelden, start, overdracht, stappen, formulier, afdruk, ouder, school, warme_overdracht):
     router.include_router(module.router)

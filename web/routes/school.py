@@ -1,22 +1,282 @@
-"""The school's pages (IB'er, directie): the inbox of what was sent to the school, new first."""
+"""The school's pages (IB'er, directie): the inbox of what was sent to the school (what needs the school
+first, newest sent first), and the school's steps on one overdracht: confirm receipt with the planned
+first school day (`/overdrachten/{id}/ontvangst`) and return it, "niet bij ons ingeschreven"
+(`/overdrachten/{id}/retour`). The warme overdracht has its own page (web/routes/warme_overdracht.py)."""
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Annotated, Any
+from uuid import UUID
 
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from activities.berichtteksten import MAANDEN
+from schemas.api import OntvangstBevestigen, OverdrachtDetail, OverdrachtSamenvatting
 from schemas.lijst import Filters, Sort
-from services import overdrachten
-from services.errors import ServiceError
-from web.render import caller, error_page, page
+from schemas.overdracht import Status
+from services import overdrachten, stappen
+from services.context import Context
+from services.errors import Forbidden, InvalidInput, ServiceError
+from services.permissions import Capability, allows
+from web.render import GEDAAN, act, caller, done, error_page, page, posted, signed_in
 from web.sessions import Aangemeld
 
 router = APIRouter(include_in_schema=False)
 
+GEDAAN.update(
+    {
+        "ontvangst-bevestigd": "De ontvangst is bevestigd. De overdracht is afgerond.",
+        "ontvangst-bevestigd-warm": "De ontvangst is bevestigd. Plan nu de warme overdracht.",
+        "geretourneerd": "De overdracht is teruggestuurd naar de voorschool. U ziet haar niet meer.",
+    }
+)
+
+# What waits for the school: receipt to confirm, a warme overdracht to plan or to record (a received
+# overdracht without a warme overdracht to hold is completed at once, so ONTVANGEN means one is needed).
+TE_DOEN = [Status.VERZONDEN, Status.ONTVANGEN, Status.WARME_OVERDRACHT_GEPLAND]
+EERDER = [s for s in Status if s not in TE_DOEN]
+TE_DOEN_MAX = 100
+EERDER_PER_PAGINA = 25
+
+MAX_REDEN = 1000  # schemas.base.Reden
+
+
+# Reading a posted form (shared with web/routes/warme_overdracht.py)
+
+
+def dag(d: date | None) -> str:
+    """A calendar day in Dutch: '17 augustus 2026' (the `datum` filter takes moments, not days)."""
+    return f"{d.day} {MAANDEN[d.month - 1]} {d.year}" if d else ""
+
+
+def lees_datum(waarde: str, fouten: dict[str, str], veld: str, wat: str) -> date | None:
+    """A day from a form field: YYYY-MM-DD as a date input sends it, or dd-mm-jjjj as people type it
+    where the browser shows a plain text box. Empty or not a day: a message for the field."""
+    tekst = waarde.strip()
+    if not tekst:
+        fouten[veld] = f"Vul {wat} in."
+        return None
+    for formaat in ("%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(tekst, formaat).date()
+        except ValueError:
+            continue
+    fouten[veld] = f"Vul {wat} in als dag-maand-jaar, bijvoorbeeld 17-08-2026."
+    return None
+
+
+def lees_reden(waarde: str, fouten: dict[str, str], veld: str, *, verplicht: bool, wat: str) -> str | None:
+    tekst = waarde.strip()
+    if not tekst:
+        if verplicht:
+            fouten[veld] = f"Vul {wat} in."
+        return None
+    if len(tekst) > MAX_REDEN:
+        fouten[veld] = f"Dit is te lang: maximaal {MAX_REDEN} tekens."
+    return tekst
+
+
+def invoer_fout(fouten: Mapping[str, str]) -> InvalidInput:
+    """Our own checks of the form as the service's refusal, so `act` shows them as it shows the service's."""
+    return InvalidInput(
+        "Een of meer velden zijn niet goed ingevuld.",
+        invalid_params=[{"name": naam, "reason": reden} for naam, reden in fouten.items()],
+    )
+
+
+def model_fout(exc: ValidationError, velden: Mapping[str, str]) -> InvalidInput:
+    """A check of the input model that our own checks did not catch, on the field it is about."""
+    fouten: dict[str, str] = {}
+    for error in exc.errors():
+        naam = str(error["loc"][0]) if error["loc"] else ""
+        fouten.setdefault(velden.get(naam, naam), "Dit is niet goed ingevuld.")
+    return invoer_fout(fouten)
+
+
+# The inbox
+
+
+def _verstuurd(o: OverdrachtSamenvatting) -> datetime:
+    return o.tijdstippen.verzonden_op or o.tijdstippen.bijgewerkt_op
+
 
 async def start(request: Request, aangemeld: Aangemeld) -> Response:
-    """The school's start page: its inbox."""
+    """The school's start page: its inbox. First what waits for the school (newest sent first), then
+    what it received earlier (last changed first), a page at a time."""
+    cursor = request.query_params.get("cursor") or None
     try:
         async with caller(request, aangemeld.user) as ctx:
-            pagina = await overdrachten.page(ctx, Filters(), Sort.BIJGEWERKT_OP_AFLOPEND, 50)
+            # The list has no "sent on" order: the last change is the closest (a sent overdracht changes
+            # little before the school acts); the rows are then put in order of sending.
+            te_doen = await overdrachten.page(ctx, Filters(status=TE_DOEN), Sort.BIJGEWERKT_OP_AFLOPEND, TE_DOEN_MAX)
+            eerder = await overdrachten.page(
+                ctx, Filters(status=EERDER), Sort.BIJGEWERKT_OP_AFLOPEND, EERDER_PER_PAGINA, cursor
+            )
     except ServiceError as exc:
         return error_page(request, exc, aangemeld)
-    return page(request, "start.html", aangemeld=aangemeld, overdrachten=pagina.resultaten, te_openen=[])
+    return page(
+        request,
+        "school/inbox.html",
+        aangemeld=aangemeld,
+        te_doen=sorted(te_doen.resultaten, key=_verstuurd, reverse=True),
+        meer_te_doen=te_doen.volgende_cursor is not None,
+        eerder=eerder.resultaten,
+        volgende=eerder.volgende_cursor,
+        vervolg=cursor is not None,
+        dag=dag,
+    )
+
+
+# Confirming receipt
+
+ONTVANGST_VELDEN = {
+    "eerste_schooldag": "eersteSchooldag",
+    "warme_overdracht_gewenst": "warmeOverdrachtGewenst",
+    "reden": "reden",
+}
+
+
+async def _overdracht(request: Request, aangemeld: Aangemeld, overdracht_id: UUID) -> OverdrachtDetail:
+    async with caller(request, aangemeld.user) as ctx:
+        return await overdrachten.detail(ctx, overdracht_id)
+
+
+async def _stap_pagina(
+    request: Request,
+    aangemeld: Aangemeld,
+    overdracht_id: UUID,
+    template: str,
+    capability: Capability,
+    wat: str,
+    status: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    """One of the school's step pages: only the school's, only its own overdracht (else 404)."""
+    try:
+        if not allows(aangemeld.user, capability):
+            raise Forbidden(f"Alleen de school kan {wat}.")
+        o = await _overdracht(request, aangemeld, overdracht_id)
+    except ServiceError as exc:
+        return error_page(request, exc, aangemeld)
+    context.setdefault("waarden", {})
+    context.setdefault("fouten", {})
+    # The form only when the step fits the state now (the step itself still decides when posted).
+    mogelijk = stappen.possible(aangemeld.user, o.status)
+    return page(request, template, status, aangemeld=aangemeld, o=o, dag=dag, mogelijk=mogelijk, **context)
+
+
+@router.get("/overdrachten/{overdracht_id}/ontvangst")
+async def ontvangst(
+    request: Request, overdracht_id: UUID, aangemeld: Annotated[Aangemeld, Depends(signed_in)]
+) -> Response:
+    return await _stap_pagina(
+        request,
+        aangemeld,
+        overdracht_id,
+        "school/ontvangst.html",
+        Capability.INTAKE_BEVESTIGEN,
+        "de ontvangst bevestigen",
+    )
+
+
+@router.post("/overdrachten/{overdracht_id}/ontvangst")
+async def ontvangst_bevestigen(
+    request: Request,
+    overdracht_id: UUID,
+    aangemeld: Annotated[Aangemeld, Depends(posted)],
+    eerste_schooldag: Annotated[str, Form(alias="eersteSchooldag")] = "",
+    warme_overdracht_gewenst: Annotated[str, Form(alias="warmeOverdrachtGewenst")] = "",
+    reden: Annotated[str, Form()] = "",
+) -> Response:
+    waarden = {
+        "eersteSchooldag": eerste_schooldag,
+        "warmeOverdrachtGewenst": warme_overdracht_gewenst,
+        "reden": reden,
+    }
+    na: list[OverdrachtDetail] = []
+
+    async def bevestig(ctx: Context) -> None:
+        fouten: dict[str, str] = {}
+        dag_ = lees_datum(eerste_schooldag, fouten, "eersteSchooldag", "de eerste schooldag")
+        toelichting = lees_reden(reden, fouten, "reden", verplicht=False, wat="een toelichting")
+        if fouten or dag_ is None:
+            raise invoer_fout(fouten)
+        try:
+            body = OntvangstBevestigen(
+                eerste_schooldag=dag_, warme_overdracht_gewenst=warme_overdracht_gewenst == "true", reden=toelichting
+            )
+        except ValidationError as exc:
+            raise model_fout(exc, ONTVANGST_VELDEN) from exc
+        na.append(await stappen.confirm_receipt(ctx, overdracht_id, body))
+
+    def klaar() -> Response:
+        if na and na[0].status is Status.ONTVANGEN:  # a warme overdracht to hold: plan it next
+            return done(f"/overdrachten/{overdracht_id}/warme-overdracht", "ontvangst-bevestigd-warm")
+        return done(f"/overdrachten/{overdracht_id}", "ontvangst-bevestigd")
+
+    async def opnieuw(fouten: dict[str, str], melding: str | None, status: int) -> Response:
+        return await _stap_pagina(
+            request,
+            aangemeld,
+            overdracht_id,
+            "school/ontvangst.html",
+            Capability.INTAKE_BEVESTIGEN,
+            "de ontvangst bevestigen",
+            status,
+            waarden=waarden,
+            fouten=fouten,
+            melding=melding,
+        )
+
+    return await act(request, aangemeld, bevestig, then=klaar, again=opnieuw, names=ONTVANGST_VELDEN)
+
+
+# Returning it: not enrolled here
+
+
+@router.get("/overdrachten/{overdracht_id}/retour")
+async def retour(
+    request: Request, overdracht_id: UUID, aangemeld: Annotated[Aangemeld, Depends(signed_in)]
+) -> Response:
+    return await _stap_pagina(
+        request,
+        aangemeld,
+        overdracht_id,
+        "school/retour.html",
+        Capability.RETOURNEREN,
+        "een overdracht terugsturen",
+    )
+
+
+@router.post("/overdrachten/{overdracht_id}/retour")
+async def retour_sturen(
+    request: Request,
+    overdracht_id: UUID,
+    aangemeld: Annotated[Aangemeld, Depends(posted)],
+    reden: Annotated[str, Form()] = "",
+) -> Response:
+    async def stuur_terug(ctx: Context) -> None:
+        fouten: dict[str, str] = {}
+        tekst = lees_reden(reden, fouten, "reden", verplicht=True, wat="de reden")
+        if fouten or tekst is None:
+            raise invoer_fout(fouten)
+        await stappen.return_to_sender(ctx, overdracht_id, tekst)
+
+    async def opnieuw(fouten: dict[str, str], melding: str | None, status: int) -> Response:
+        return await _stap_pagina(
+            request,
+            aangemeld,
+            overdracht_id,
+            "school/retour.html",
+            Capability.RETOURNEREN,
+            "een overdracht terugsturen",
+            status,
+            waarden={"reden": reden},
+            fouten=fouten,
+            melding=melding,
+        )
+
+    # Once returned, the overdracht is no longer the school's to see: back to the inbox.
+    return await act(request, aangemeld, stuur_terug, then=lambda: done("/", "geretourneerd"), again=opnieuw)

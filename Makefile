@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test clean
+.PHONY: install run test bench clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -28,6 +28,10 @@ test: install
 	$(BIN)/mypy
 	sh scripts/ensure-chromium.sh
 	$(BIN)/pytest
+
+# The benchmarks (bench/; figures in docs/performance.md): each starts its own stack with the demo data.
+bench: install
+	$(BIN)/python -m bench.pages
 
 clean:
 	rm -rf $(VENV) .data node_modules

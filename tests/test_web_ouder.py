@@ -31,7 +31,7 @@ from tests.conftest import app_client
 from tests.happy_path import COMPLETE_FORM
 from tests.test_ouder_brieven import code_in
 from web import i18n, sessions
-from web.routes import ouder
+from web.routes.ouder import gedeeld, woorden
 from workflows.lifecycle import ALLOWED_FROM, Stap
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -444,15 +444,17 @@ def test_every_text_of_the_parents_pages_is_in_the_template_and_translated_into_
 
 
 def test_every_value_shown_has_its_words() -> None:
-    assert set(ouder.STATUS) == set(Status) and set(ouder.ROLLEN) == set(Rol) and set(ouder.ACTIES) == set(Actie)
-    assert set(ouder.DOMEINEN) == set(Domein) and set(ouder.NIVEAUS) == set(Niveau) and set(ouder.EENS) == set(Eens)
-    assert set(ouder.PROGRAMMAS) == set(VveProgramma) and set(ouder.INSTRUMENTEN) == set(Instrument)
-    assert set(ouder.GRONDEN) == set(OTHER_GROUNDS)
-    assert set(COMPLETE_FORM) == set(ouder.FORMULIERDELEN)
+    assert set(woorden.STATUS) == set(Status) and set(woorden.ROLLEN) == set(Rol) and set(woorden.ACTIES) == set(Actie)
+    assert (
+        set(woorden.DOMEINEN) == set(Domein) and set(woorden.NIVEAUS) == set(Niveau) and set(woorden.EENS) == set(Eens)
+    )
+    assert set(woorden.PROGRAMMAS) == set(VveProgramma) and set(woorden.INSTRUMENTEN) == set(Instrument)
+    assert set(woorden.GRONDEN) == set(OTHER_GROUNDS)
+    assert set(COMPLETE_FORM) == set(woorden.FORMULIERDELEN)
 
 
 def test_the_pages_offer_a_step_only_where_the_lifecycle_allows_it() -> None:
-    assert ALLOWED_FROM[Stap.OUDERREACTIE] >= ouder.REAGEREN
-    assert ALLOWED_FROM[Stap.TOESTEMMING] >= ouder.BESLISSEN
-    assert ALLOWED_FROM[Stap.SCHOOL_KIEZEN] >= ouder.SCHOOL_KIEZEN
-    assert ALLOWED_FROM[Stap.INTREKKEN] >= ouder.INTREKKEN
+    assert ALLOWED_FROM[Stap.OUDERREACTIE] >= gedeeld.REAGEREN
+    assert ALLOWED_FROM[Stap.TOESTEMMING] >= gedeeld.BESLISSEN
+    assert ALLOWED_FROM[Stap.SCHOOL_KIEZEN] >= gedeeld.SCHOOL_KIEZEN
+    assert ALLOWED_FROM[Stap.INTREKKEN] >= gedeeld.INTREKKEN

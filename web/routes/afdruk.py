@@ -26,6 +26,7 @@ from schemas.api import OverdrachtDetail
 from schemas.overdracht import Eens, Status, ToestemmingVoor
 from services import overdrachten
 from services.errors import ServiceError
+from web import i18n
 from web.render import caller, error_page, page, signed_in
 from web.sessions import Aangemeld
 
@@ -38,10 +39,6 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
 TEMPLATE = "afdruk.html"
-MAANDEN = (
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
-)  # fmt: skip
 EENS = {
     Eens.JA: "ja",
     Eens.NEE: "nee",
@@ -50,13 +47,13 @@ EENS = {
 
 
 def dag(d: date | None) -> str | None:
-    """A calendar date in Dutch: '3 februari 2026' (a moment is the `datum` filter's)."""
-    return None if d is None else f"{d.day} {MAANDEN[d.month - 1]} {d.year}"
+    """A calendar date in words: '3 februari 2026' (empty stays empty)."""
+    return None if d is None else i18n.dag(d)
 
 
 def getal(x: float | None) -> str | None:
-    """A number as the Dutch write it: 12, 12,5."""
-    return None if x is None else f"{x:g}".replace(".", ",")
+    """A number as the Dutch write it: 12, 12,5 (empty stays empty)."""
+    return None if x is None else i18n.getal(x)
 
 
 def toestemming(o: OverdrachtDetail) -> str:

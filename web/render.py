@@ -6,6 +6,7 @@ import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,20 @@ templates.env.filters["datum"] = datum
 templates.env.filters["tijdstip"] = tijdstip
 # `_()` and `{% trans %}`: the parents' pages in their language (web/i18n.py); the staff's stay Dutch.
 i18n.install(templates.env)
+
+
+def dag(d: date | None) -> str:
+    """A calendar day in words ('17 augustus 2026'), in the request's language; empty stays empty."""
+    return i18n.dag(d) if d else ""
+
+
+def getal(x: float | None) -> str:
+    """A number as the request's language writes it (12,5 in Dutch); empty stays empty."""
+    return "" if x is None else i18n.getal(x)
+
+
+templates.env.globals["dag"] = dag
+templates.env.globals["getal"] = getal
 
 # What people read instead of the API's values (the parents' pages in plain words).
 STATUS_NAMEN = {

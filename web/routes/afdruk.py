@@ -9,7 +9,6 @@ refuses everything else."""
 import asyncio
 import functools
 import logging
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import unquote, urlsplit
@@ -26,7 +25,6 @@ from schemas.api import OverdrachtDetail
 from schemas.overdracht import Eens, Status, ToestemmingVoor
 from services import overdrachten
 from services.errors import ServiceError
-from web import i18n
 from web.render import caller, error_page, page, signed_in
 from web.sessions import Aangemeld
 
@@ -44,16 +42,6 @@ EENS = {
     Eens.NEE: "nee",
     Eens.ONBEKEND: "dat weten de ouders nog niet",
 }
-
-
-def dag(d: date | None) -> str | None:
-    """A calendar date in words: '3 februari 2026' (empty stays empty)."""
-    return None if d is None else i18n.dag(d)
-
-
-def getal(x: float | None) -> str | None:
-    """A number as the Dutch write it: 12, 12,5 (empty stays empty)."""
-    return None if x is None else i18n.getal(x)
 
 
 def toestemming(o: OverdrachtDetail) -> str:
@@ -79,7 +67,7 @@ def toestemming(o: OverdrachtDetail) -> str:
 
 
 def context(o: OverdrachtDetail) -> dict[str, Any]:
-    return {"o": o, "dag": dag, "getal": getal, "eens": EENS, "toestemming": toestemming(o)}
+    return {"o": o, "eens": EENS, "toestemming": toestemming(o)}
 
 
 async def _detail(request: Request, overdracht_id: UUID, aangemeld: Aangemeld) -> OverdrachtDetail | Response:

@@ -3,8 +3,7 @@ first, newest sent first), and the school's steps on one overdracht: confirm rec
 first school day (`/overdrachten/{id}/ontvangst`) and return it, "niet bij ons ingeschreven"
 (`/overdrachten/{id}/retour`). The warme overdracht has its own page (web/routes/warme_overdracht.py)."""
 
-from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -12,14 +11,14 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from activities.berichtteksten import MAANDEN
 from schemas.api import OntvangstBevestigen, OverdrachtDetail, OverdrachtSamenvatting
 from schemas.lijst import Filters, Sort
 from schemas.overdracht import Status
 from services import overdrachten, stappen
 from services.context import Context
-from services.errors import Forbidden, InvalidInput, ServiceError
+from services.errors import Forbidden, ServiceError
 from services.permissions import Capability, allows
+from web.invoer import invoer_fout, lees_datum, lees_reden, model_fout
 from web.render import GEDAAN, act, caller, done, error_page, page, posted, signed_in
 from web.sessions import Aangemeld
 
@@ -39,60 +38,6 @@ TE_DOEN = [Status.VERZONDEN, Status.ONTVANGEN, Status.WARME_OVERDRACHT_GEPLAND]
 EERDER = [s for s in Status if s not in TE_DOEN]
 TE_DOEN_MAX = 100
 EERDER_PER_PAGINA = 25
-
-MAX_REDEN = 1000  # schemas.base.Reden
-
-
-# Reading a posted form (shared with web/routes/warme_overdracht.py)
-
-
-def dag(d: date | None) -> str:
-    """A calendar day in Dutch: '17 augustus 2026' (the `datum` filter takes moments, not days)."""
-    return f"{d.day} {MAANDEN[d.month - 1]} {d.year}" if d else ""
-
-
-def lees_datum(waarde: str, fouten: dict[str, str], veld: str, wat: str) -> date | None:
-    """A day from a form field: YYYY-MM-DD as a date input sends it, or dd-mm-jjjj as people type it
-    where the browser shows a plain text box. Empty or not a day: a message for the field."""
-    tekst = waarde.strip()
-    if not tekst:
-        fouten[veld] = f"Vul {wat} in."
-        return None
-    for formaat in ("%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return datetime.strptime(tekst, formaat).date()
-        except ValueError:
-            continue
-    fouten[veld] = f"Vul {wat} in als dag-maand-jaar, bijvoorbeeld 17-08-2026."
-    return None
-
-
-def lees_reden(waarde: str, fouten: dict[str, str], veld: str, *, verplicht: bool, wat: str) -> str | None:
-    tekst = waarde.strip()
-    if not tekst:
-        if verplicht:
-            fouten[veld] = f"Vul {wat} in."
-        return None
-    if len(tekst) > MAX_REDEN:
-        fouten[veld] = f"Dit is te lang: maximaal {MAX_REDEN} tekens."
-    return tekst
-
-
-def invoer_fout(fouten: Mapping[str, str]) -> InvalidInput:
-    """Our own checks of the form as the service's refusal, so `act` shows them as it shows the service's."""
-    return InvalidInput(
-        "Een of meer velden zijn niet goed ingevuld.",
-        invalid_params=[{"name": naam, "reason": reden} for naam, reden in fouten.items()],
-    )
-
-
-def model_fout(exc: ValidationError, velden: Mapping[str, str]) -> InvalidInput:
-    """A check of the input model that our own checks did not catch, on the field it is about."""
-    fouten: dict[str, str] = {}
-    for error in exc.errors():
-        naam = str(error["loc"][0]) if error["loc"] else ""
-        fouten.setdefault(velden.get(naam, naam), "Dit is niet goed ingevuld.")
-    return invoer_fout(fouten)
 
 
 # The inbox
@@ -125,7 +70,6 @@ async def start(request: Request, aangemeld: Aangemeld) -> Response:
         eerder=eerder.resultaten,
         volgende=eerder.volgende_cursor,
         vervolg=cursor is not None,
-        dag=dag,
     )
 
 
@@ -164,7 +108,7 @@ async def _stap_pagina(
     context.setdefault("fouten", {})
     # The form only when the step fits the state now (the step itself still decides when posted).
     mogelijk = stappen.possible(aangemeld.user, o.status)
-    return page(request, template, status, aangemeld=aangemeld, o=o, dag=dag, mogelijk=mogelijk, **context)
+    return page(request, template, status, aangemeld=aangemeld, o=o, mogelijk=mogelijk, **context)
 
 
 @router.get("/overdrachten/{overdracht_id}/ontvangst")

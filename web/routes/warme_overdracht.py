@@ -24,8 +24,8 @@ from services import overdrachten, stappen
 from services.context import Context
 from services.errors import Forbidden, InvalidInput, ServiceError
 from services.permissions import Capability, allows
+from web.invoer import invoer_fout, lees_datum, lees_reden
 from web.render import GEDAAN, act, caller, done, error_page, page, posted, signed_in
-from web.routes.school import dag, invoer_fout, lees_datum, lees_reden
 from web.sessions import Aangemeld
 
 router = APIRouter(include_in_schema=False)
@@ -95,7 +95,6 @@ async def _pagina(
         melding=melding,
         vormen=VORMEN,
         deelnemers=DEELNEMERS,
-        dag=dag,
     )
 
 

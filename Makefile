@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench screenshots clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -32,6 +32,11 @@ test: install
 # The benchmarks (bench/; figures in docs/performance.md): each starts its own stack with the demo data.
 bench: install
 	$(BIN)/python -m bench.pages
+
+# The README's pictures of each role's page, taken by the browser tests as they walk the flows.
+screenshots: install
+	sh scripts/ensure-chromium.sh
+	OVERDRACHT_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/test_web_flow_browser.py tests/test_web_pm_browser.py
 
 clean:
 	rm -rf $(VENV) .data node_modules

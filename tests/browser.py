@@ -24,6 +24,7 @@ import shutil
 import socket
 import threading
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,7 +33,7 @@ import asyncpg
 import httpx
 import pytest
 import uvicorn
-from playwright.async_api import Browser, BrowserContext, Page, Route, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, Route, ViewportSize, async_playwright
 from playwright.async_api import Response as PlaywrightResponse
 from temporalio.worker import Worker
 
@@ -49,10 +50,17 @@ STARTUP_SECONDS = 30.0
 
 @pytest.fixture(scope="session")
 async def live_server(settings: Settings, worker: Worker, pool: asyncpg.Pool) -> AsyncIterator[str]:
-    """The app over real HTTP. uvicorn runs in a thread with its own event loop (so a signal still
-    stops pytest, and a test blocking the session's loop cannot stall a page load); the app's
-    lifespan opens its own pool and engine client there, as in `overdracht api`. The worker runs in
-    the session's loop, so a step taken in the browser completes while the test awaits."""
+    """The app over real HTTP, with the suite's engine, worker and database."""
+    async with serve(settings) as base:
+        yield base
+
+
+@asynccontextmanager
+async def serve(settings: Settings) -> AsyncIterator[str]:
+    """The app built from `settings`, over real HTTP: its base URL. uvicorn runs in a thread with its
+    own event loop (so a signal still stops pytest, and a test blocking the session's loop cannot stall
+    a page load); the app's lifespan opens its own pool and engine client there, as in `overdracht api`.
+    The worker runs in the session's loop, so a step taken in the browser completes while the test awaits."""
     app = create_app(settings)
     listener = socket.socket()
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -115,10 +123,19 @@ async def browser() -> AsyncIterator[Browser]:
 
 @pytest.fixture
 async def page(browser: Browser) -> AsyncIterator[Page]:
-    """A page in a context of its own (no cookies or storage from another test), Dutch and in
-    Amsterdam's time zone, which can reach 127.0.0.1 only. At teardown the test fails if the page
-    asked another host for anything, or if a stylesheet, script, font or image it loaded was not there."""
-    context = await browser.new_context(locale="nl-NL", timezone_id="Europe/Amsterdam")
+    """A page in a context of its own (see `own_page`)."""
+    async with own_page(browser) as fresh:
+        yield fresh
+
+
+@asynccontextmanager
+async def own_page(browser: Browser, width: int | None = None) -> AsyncIterator[Page]:
+    """A page in a context of its own (no cookies or storage from another: one person's browser), Dutch
+    and in Amsterdam's time zone, which can reach 127.0.0.1 only; `width`: a phone's, 640 px high. At the
+    end it fails if the page asked another host for anything, or if a stylesheet, script, font or image it
+    loaded was not there."""
+    viewport = ViewportSize(width=width, height=640) if width else ViewportSize(width=1280, height=720)
+    context = await browser.new_context(locale="nl-NL", timezone_id="Europe/Amsterdam", viewport=viewport)
     blocked = await block_other_hosts(context)
     broken = record_broken_subresources(context)
     try:

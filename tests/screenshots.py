@@ -17,6 +17,7 @@ async def screenshot(page: Page, name: str) -> None:
     os.makedirs(folder, exist_ok=True)  # noqa: ASYNC240 (once, a few bytes; the test's loop does not mind)
     size = page.viewport_size
     await page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+    await page.evaluate("document.fonts.ready.then(() => true)")  # the NL Design System's font, not a fallback
     await page.screenshot(path=Path(folder) / f"{name}.png", full_page=False)
     if size:
         await page.set_viewport_size(size)

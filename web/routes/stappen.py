@@ -9,11 +9,12 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from protocol.dates import amsterdam_date
 from schemas.api import Annulering, Correctie, MentorToewijzen, SchoolKiezen, ToestemmingNamensOuder
 from schemas.audit import Actie
+from schemas.overdracht import Rol
 from services import mentoren, ouder_brieven, ouder_codes, overdrachten, stappen
 from services.context import Context
 from services.errors import NotFound, ServiceError
@@ -167,13 +168,11 @@ async def _keuze_page(
 ) -> Response:
     try:
         async with caller(request, aangemeld.user) as ctx:
+            # The capability first (a 403 page), then the overdracht (a 404 page outside the scope).
+            opties = await (overdrachten.schools(ctx) if soort == "school" else mentoren.candidates(ctx, overdracht_id))
             o = await overdrachten.detail(ctx, overdracht_id)
-            if soort == "school":
-                opties = await overdrachten.schools(ctx)
-                huidig = o.school.id if o.school else None
-            else:
-                opties = await mentoren.candidates(ctx, overdracht_id)
-                huidig = o.mentor.id if o.mentor else None
+            gekozen = o.school if soort == "school" else o.mentor
+            huidig = gekozen.id if gekozen else None
     except ServiceError as exc:
         return error_page(request, exc, aangemeld)
     veld = "schoolId" if soort == "school" else "mentorId"
@@ -188,6 +187,8 @@ async def _keuze_page(
 async def school_form(
     request: Request, overdracht_id: UUID, aangemeld: Annotated[Aangemeld, Depends(signed_in)]
 ) -> Response:
+    if aangemeld.user.rol is Rol.OUDER:  # the parents choose on their own page, in their words
+        return RedirectResponse(f"{_overdracht(overdracht_id)}/ouder/school", status_code=303)
     return await _keuze_page(request, aangemeld, overdracht_id, "school")
 
 
@@ -253,8 +254,8 @@ async def _ouders_page(
     """The list of the child's parents, or (`ouder_id`) the form to record one parent's decision."""
     try:
         async with caller(request, aangemeld.user) as ctx:
+            ouders = (await ouder_codes.parents(ctx, overdracht_id)).ouders  # the capability first: a 403 page
             o = await overdrachten.detail(ctx, overdracht_id)
-            ouders = (await ouder_codes.parents(ctx, overdracht_id)).ouders
     except ServiceError as exc:
         return error_page(request, exc, aangemeld)
     context = {"aangemeld": aangemeld, "o": o, "fouten": fouten or {}, "melding": melding}

@@ -363,6 +363,28 @@ async def test_the_english_page_is_english_and_the_dutch_page_dutch(parent: Brow
     assert "Please look at your answer again" in refused.text
 
 
+async def test_a_parent_asks_for_a_warme_overdracht_in_their_language(parent: Browser) -> None:
+    await parent.client.get("/taal/en", params={"terug": parent.page})
+    overview = await parent.client.get(parent.page)
+    assert f'href="{parent.page}/warme-overdracht">Ask for a conversation between the preschool and the school' in (
+        overview.text
+    )
+    page = await parent.client.get(f"{parent.page}/warme-overdracht")
+    assert (
+        page.status_code == 200 and '<html lang="en"' in page.text and "Why do you want this conversation?" in page.text
+    )
+    assert "Plannen" not in page.text and "vastleggen" not in page.text  # the staff's forms are not a parent's
+
+    empty = await parent.post("/warme-overdracht", {"actie": "aanvragen", "aanvragen.reden": " "})
+    assert empty.status_code == 400
+    assert error_for(empty.text, "aanvragen-reden") == "Tell us in a few words why you want this conversation."
+    asked = await parent.post("/warme-overdracht", {"actie": "aanvragen", "aanvragen.reden": "Mijn kind is verlegen."})
+
+    assert asked.headers["location"] == f"{parent.page}?gedaan=warme-overdracht-gevraagd"
+    after = await parent.client.get(asked.headers["location"])
+    assert "Your request for a warm handover has been passed on." in after.text
+
+
 async def test_the_switch_goes_back_to_this_site_only(settings: Settings) -> None:
     async with app_client(settings) as client:
         for terug in ("https://evil.example/x", "//evil.example/x", "/\\evil.example", "niet-een-pad"):

@@ -24,15 +24,20 @@ from services import overdrachten, stappen
 from services.context import Context
 from services.errors import Forbidden, InvalidInput, ServiceError
 from services.permissions import Capability, allows
+from web import i18n
+from web.i18n import N_, gettext
 from web.invoer import invoer_fout, lees_datum, lees_reden
 from web.render import GEDAAN, act, caller, done, error_page, page, posted, signed_in
 from web.sessions import Aangemeld
 
 router = APIRouter(include_in_schema=False)
 
+# A parent's request without a reason, in their words and language.
+WAAROM = N_("Vertel ons waarom u dit gesprek wilt, in een paar woorden.")
+
 GEDAAN.update(
     {
-        "warme-overdracht-gevraagd": "Uw aanvraag voor een warme overdracht is doorgegeven.",
+        "warme-overdracht-gevraagd": N_("Uw aanvraag voor een warme overdracht is doorgegeven."),
         "warme-overdracht-gepland": "De warme overdracht is gepland. Leg haar hier vast als ze gehouden is.",
         "warme-overdracht-vastgelegd": "De warme overdracht is vastgelegd. De overdracht is afgerond.",
     }
@@ -72,6 +77,9 @@ async def _pagina(
     fouten: Mapping[str, str] | None = None,
     melding: str | None = None,
 ) -> HTMLResponse:
+    ouder = aangemeld.user.rol is Rol.OUDER
+    if ouder:
+        i18n.kies(request)  # a parent reads their part in their language
     try:
         if not allows(aangemeld.user, Capability.WARME_OVERDRACHT_BIJDRAGEN):
             raise Forbidden("Met uw rol kunt u niet aan de warme overdracht bijdragen.")
@@ -88,7 +96,7 @@ async def _pagina(
         status,
         aangemeld=aangemeld,
         o=o,
-        ouder=aangemeld.user.rol is Rol.OUDER,
+        ouder=ouder,
         formulieren=formulieren(o, aangemeld.user),
         waarden=ingevuld,
         fouten=fouten or {},
@@ -162,6 +170,9 @@ async def warme_overdracht_stap(
         return done(f"/overdrachten/{overdracht_id}", "warme-overdracht-gevraagd")
 
     async def opnieuw(fouten: dict[str, str], melding: str | None, status: int) -> Response:
+        if aangemeld.user.rol is Rol.OUDER and "aanvragen.reden" in fouten:
+            i18n.kies(request)
+            fouten = {**fouten, "aanvragen.reden": gettext(WAAROM)}
         return await _pagina(request, aangemeld, overdracht_id, status, waarden=waarden, fouten=fouten, melding=melding)
 
     names = {naam: f"{actie}.{naam}" for naam in ("datum", "vorm", "deelnemers", "reden")}

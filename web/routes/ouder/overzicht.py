@@ -8,6 +8,7 @@ from fastapi.responses import Response
 
 from schemas.api import OverdrachtDetail
 from schemas.overdracht import Deadline
+from services import stappen
 from web import i18n
 from web.routes.ouder.gedeeld import BESLISSEN, INTREKKEN, REAGEREN, SCHOOL_KIEZEN, detail, pagina
 from web.sessions import Aangemeld
@@ -36,4 +37,5 @@ async def overdracht(request: Request, overdracht_id: UUID, aangemeld: Aangemeld
         kan_beslissen=o.status in BESLISSEN,
         kan_school_kiezen=o.status in SCHOOL_KIEZEN,
         kan_intrekken=o.status in INTREKKEN,
+        kan_gesprek_vragen="WARME_OVERDRACHT_AANVRAGEN" in stappen.possible(aangemeld.user, o.status),
     )

@@ -3,6 +3,7 @@ autosave), a message per field with the input kept, what a submission still need
 tabs, and submitting to the parents."""
 
 import re
+from typing import Any
 
 import asyncpg
 import httpx
@@ -42,12 +43,12 @@ async def editor(client: httpx.AsyncClient, child: Child) -> httpx.Response:
     return r
 
 
-async def stored(api: httpx.AsyncClient, login: Login, child: Child) -> dict:
+async def stored(api: httpx.AsyncClient, login: Login, child: Child) -> dict[str, Any]:
     r = await api.get(f"/v1/overdrachten/{child.overdracht_id}", headers=await login(PM))
     return r.json()
 
 
-def filled(section: dict) -> dict:
+def filled(section: dict[str, Any]) -> dict[str, Any]:
     """A section of the stored form without its empty fields."""
     return {k: v for k, v in section.items() if v is not None}
 

@@ -16,7 +16,9 @@ def name(case_kind: object) -> str:
     return f"Proef-{str(case_kind)[:8]}"
 
 
-async def test_the_start_page_and_the_list_filtered_by_status(browser_like: httpx.AsyncClient, new_case: NewCase) -> None:
+async def test_the_start_page_and_the_list_filtered_by_status(
+    browser_like: httpx.AsyncClient, new_case: NewCase
+) -> None:
     concept, with_parents = await new_case("CONCEPT"), await new_case("BIJ_OUDERS")
     await sign_in(browser_like, PM)
 

@@ -20,9 +20,7 @@ DOMEINEN = (
 )  # fmt: skip
 
 
-async def press(
-    page: Page, locator_name: str, role: Literal["button", "link", "radio", "checkbox"] = "button"
-) -> None:
+async def press(page: Page, locator_name: str, role: Literal["button", "link", "radio", "checkbox"] = "button") -> None:
     """Activate a control as a keyboard user does: focus it, then Enter (Space for a radio or checkbox)."""
     control = page.get_by_role(role, name=locator_name, exact=True)
     await control.focus()

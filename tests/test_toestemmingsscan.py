@@ -353,3 +353,12 @@ def test_the_content_decides_and_an_image_of_too_many_pixels_is_refused_before_i
         check_scan(a_png_header(10_000, 9_000))
     with pytest.raises(TooLarge):
         check_scan(a_png_header(20_000, 20_000))
+
+
+def test_a_cut_off_photo_stays_refused_in_the_api_process() -> None:
+    """The app imports WeasyPrint (the overdracht's PDF), which tells Pillow to accept cut-off images."""
+    import api.app  # noqa: F401 - everything the API process imports
+
+    jpeg = a_photo("JPEG", marker())
+    with pytest.raises(UnsupportedFile):
+        check_scan(jpeg[: len(jpeg) // 2])

@@ -85,7 +85,7 @@ async def test_one_overdracht_from_the_form_to_the_warme_overdracht_through_ever
         for domein in DOMEINEN:
             await pm.get_by_role("group", name=domein, exact=True).get_by_role("radio", name="Zoals verwacht").check()
         await pm.get_by_label("Toelichting: Taal").fill("Vertelt graag over thuis.")
-        await pm.get_by_label("Observatie-instrument").select_option("kijk")
+        await pm.get_by_label("Observatie-instrument", exact=True).select_option("kijk")
         await pm.get_by_label("Datum van de observatie").fill("2026-10-01")
         await pm.get_by_role("button", name="Opslaan en naar de ouders sturen").click()
         await pm.get_by_text("Het formulier is naar de ouders gestuurd.").wait_for()

@@ -23,7 +23,7 @@ async def test_the_start_page_and_the_list_filtered_by_status(
     await sign_in(browser_like, PM)
 
     start = await browser_like.get("/")
-    assert "Eerstvolgende deadlines" in start.text and name(concept.kind_id) in start.text
+    assert "Eerstvolgende deadlines" in start.text and 'href="/overdrachten">Alle overdrachten' in start.text
     r = await browser_like.get("/overdrachten", params={"status": "BIJ_OUDERS", "sort": "-geopendOp"})
 
     assert r.status_code == 200

@@ -2,8 +2,19 @@
 
 from fastapi import APIRouter
 
-from web.routes import aanmelden, afdruk, formulier, ouder, overdracht, school, stappen, start, warme_overdracht
+from web.routes import (
+    aanmelden,
+    afdruk,
+    bijlagen,
+    formulier,
+    ouder,
+    overdracht,
+    school,
+    stappen,
+    start,
+    warme_overdracht,
+)
 
 router = APIRouter(include_in_schema=False)
-for module in (aanmelden, start, overdracht, stappen, formulier, afdruk, ouder, school, warme_overdracht):
+for module in (aanmelden, start, overdracht, stappen, formulier, bijlagen, afdruk, ouder, school, warme_overdracht):
     router.include_router(module.router)

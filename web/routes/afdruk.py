@@ -16,6 +16,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from PIL import ImageFile
 from weasyprint import HTML  # type: ignore[import-untyped]  # WeasyPrint ships no types
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # type: ignore[import-untyped]  # idem
 
@@ -35,6 +36,9 @@ router = APIRouter(include_in_schema=False)
 # rules: hundreds a PDF); what matters, a file it could not fetch, fails the rendering (OwnFiles).
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
+# WeasyPrint makes Pillow accept cut-off images, for the whole process, as it is imported. Our PDFs hold
+# no images of anyone's; the scans of consent forms (services/bijlagen.py) must be refused when cut off.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 TEMPLATE = "afdruk.html"
 EENS = {

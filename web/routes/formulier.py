@@ -119,11 +119,26 @@ async def _detail(request: Request, aangemeld: Aangemeld, overdracht_id: UUID) -
 async def editor(
     request: Request, overdracht_id: UUID, aangemeld: Annotated[Aangemeld, Depends(signed_in)]
 ) -> Response:
+    return await show_editor(request, aangemeld, overdracht_id)
+
+
+async def show_editor(
+    request: Request,
+    aangemeld: Aangemeld,
+    overdracht_id: UUID,
+    *,
+    status: int = 200,
+    fouten: dict[str, str] | None = None,
+    melding: str | None = None,
+) -> Response:
+    """The editor with the form as stored; `fouten` and `melding`: why a file was refused."""
     try:
         o = await _detail(request, aangemeld, overdracht_id)
     except ServiceError as exc:
         return error_page(request, exc, aangemeld)
-    return _editor(request, aangemeld, o, flat(o.formulier), revisie=o.revisie)
+    return _editor(
+        request, aangemeld, o, flat(o.formulier), revisie=o.revisie, status=status, fouten=fouten, melding=melding
+    )
 
 
 @router.post("/overdrachten/{overdracht_id}/formulier")

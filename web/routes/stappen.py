@@ -240,7 +240,7 @@ async def assign_mentor(
 
 
 # The parents, as the voorschool helps them: consent on paper, a letter with a code, a new link by mail.
-async def _ouders_page(
+async def show_parents(
     request: Request,
     aangemeld: Aangemeld,
     overdracht_id: UUID,
@@ -276,14 +276,14 @@ async def _ouders_page(
 async def parents(
     request: Request, overdracht_id: UUID, aangemeld: Annotated[Aangemeld, Depends(signed_in)]
 ) -> Response:
-    return await _ouders_page(request, aangemeld, overdracht_id)
+    return await show_parents(request, aangemeld, overdracht_id)
 
 
 @router.get("/overdrachten/{overdracht_id}/ouders/{ouder_id}/toestemming")
 async def consent_form(
     request: Request, overdracht_id: UUID, ouder_id: UUID, aangemeld: Annotated[Aangemeld, Depends(signed_in)]
 ) -> Response:
-    return await _ouders_page(request, aangemeld, overdracht_id, ouder_id=ouder_id)
+    return await show_parents(request, aangemeld, overdracht_id, ouder_id=ouder_id)
 
 
 @router.post("/overdrachten/{overdracht_id}/ouders/{ouder_id}/toestemming")
@@ -294,7 +294,7 @@ async def record_consent(
     waarden = {k: str(form.get(k, "")).strip() for k in ("besluit", "wijze", "datum")}
 
     async def again(fouten: dict[str, str], melding: str | None, status: int) -> Response:
-        return await _ouders_page(
+        return await show_parents(
             request, aangemeld, overdracht_id, ouder_id=ouder_id, waarden=waarden, fouten=fouten, melding=melding,
             status=status,
         )  # fmt: skip
@@ -318,7 +318,7 @@ async def print_letter(
             pdf = await ouder_brieven.print_letter(ctx, overdracht_id, ouder_id)
     except ServiceError as exc:
         if exc.status in (400, 409):
-            return await _ouders_page(request, aangemeld, overdracht_id, melding=exc.detail, status=exc.status)
+            return await show_parents(request, aangemeld, overdracht_id, melding=exc.detail, status=exc.status)
         return error_page(request, exc, aangemeld)
     return Response(
         pdf,
@@ -332,7 +332,7 @@ async def mail_new_code(
     request: Request, overdracht_id: UUID, ouder_id: UUID, aangemeld: Annotated[Aangemeld, Depends(posted)]
 ) -> Response:
     async def again(fouten: dict[str, str], melding: str | None, status: int) -> Response:
-        return await _ouders_page(request, aangemeld, overdracht_id, melding=melding, status=status)
+        return await show_parents(request, aangemeld, overdracht_id, melding=melding, status=status)
 
     return await act(
         request, aangemeld, lambda ctx: ouder_codes.send_new_code(ctx, overdracht_id, ouder_id),

@@ -2,7 +2,6 @@
 ID token it returns is verified as services/auth.py verifies the provider's bearer tokens (the same JWKS
 client and algorithms), and the person it names is found the way the API finds them (extern_id)."""
 
-import asyncio
 import logging
 import secrets
 from typing import Any
@@ -38,13 +37,8 @@ async def verify_id_token(settings: Settings, jwks_uri: str, token: str, nonce: 
     if not has_crypto:
         log.error("the 'cryptography' package is not installed: ID tokens (RS256, ES256) cannot be verified")
         raise Unavailable("Aanmelden kan nu niet. Probeer het later opnieuw.")
-    client = auth.jwks_client(jwks_uri)
     try:
-        # PyJWKClient fetches over blocking urllib: keep it off the event loop.
-        key = await asyncio.to_thread(client.get_signing_key_from_jwt, token)
-    except jwt.PyJWKClientConnectionError as exc:
-        log.warning("identity provider's keys unreachable", extra={"error_type": type(exc.__cause__).__name__})
-        raise Unavailable("De aanmeldvoorziening is niet bereikbaar. Probeer het zo opnieuw.") from exc
+        key = await auth.signing_key(jwks_uri, token)
     except jwt.PyJWTError as exc:  # no such kid, no usable key, a malformed header
         raise _refused(type(exc).__name__) from exc
     try:

@@ -133,19 +133,26 @@ def jwks_client(url: str) -> jwt.PyJWKClient:
     return jwt.PyJWKClient(url, cache_jwk_set=True, lifespan=JWKS_LIFESPAN_SECONDS, timeout=JWKS_TIMEOUT_SECONDS)
 
 
+async def signing_key(jwks_uri: str, token: str) -> jwt.PyJWK:
+    """The provider's key that signed `token`, from its JWK set (cached per process). Unavailable when
+    the set cannot be fetched; a jwt.PyJWTError for no such key, no usable key or a malformed header."""
+    client = jwks_client(jwks_uri)
+    try:
+        # PyJWKClient fetches over blocking urllib: keep it off the event loop.
+        return await asyncio.to_thread(client.get_signing_key_from_jwt, token)
+    except jwt.PyJWKClientConnectionError as exc:
+        log.warning("identity provider's keys unreachable", extra={"error_type": type(exc.__cause__).__name__})
+        raise Unavailable("De aanmeldvoorziening is niet bereikbaar. Probeer het zo opnieuw.") from exc
+
+
 async def _verify_oidc(settings: Settings, token: str) -> Identity | None:
     if not has_crypto:
         log.error(
             "OpenID Connect is configured, but the 'cryptography' package is not installed: RS256 and ES256 cannot be verified"
         )
         return None
-    client = jwks_client(jwks_url(settings))
     try:
-        # PyJWKClient fetches over blocking urllib: keep it off the event loop.
-        key = await asyncio.to_thread(client.get_signing_key_from_jwt, token)
-    except jwt.PyJWKClientConnectionError as exc:
-        log.warning("identity provider's keys unreachable", extra={"error_type": type(exc.__cause__).__name__})
-        raise Unavailable("De aanmeldvoorziening is niet bereikbaar. Probeer het zo opnieuw.") from exc
+        key = await signing_key(jwks_url(settings), token)
     except jwt.PyJWTError as exc:  # no such kid, no usable key, a malformed header
         _refused("oidc", type(exc).__name__)
         return None

@@ -163,6 +163,7 @@ def _print_banner(settings: Settings, api_url: str, dsn: str, data_dir: Path) ->
         f"""
 Overdracht is running. Ctrl-C stops everything.
 
+  Web app        {api_url}/   (sign in as any demo user at {api_url}/aanmelden)
   API            {api_url}/v1   (OpenAPI: {api_url}/v1/docs)
   Health         {api_url}/v1/gezondheid
   Temporal UI    http://{settings.temporal_address.rpartition(":")[0]}:{settings.temporal_ui_port}
@@ -170,7 +171,7 @@ Overdracht is running. Ctrl-C stops everything.
   PostgreSQL     {dsn}
   Data           {data_dir}   (delete it for a fresh start)
 
-  Demo users: see README.md; get a token with
+  Demo users: see README.md; for the API, get a token with
     curl -s -X POST {api_url}/v1/dev/tokens -H 'content-type: application/json' \\
          -d '{{"gebruikerId": "60000000-0000-4000-8000-000000000001"}}'
 """,

@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from web.routes import (
     aanmelden,
     afdruk,
+    beheer,
     bijlagen,
     formulier,
     ouder,
@@ -16,5 +17,17 @@ from web.routes import (
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (aanmelden, start, overdracht, stappen, formulier, bijlagen, afdruk, ouder, school, warme_overdracht):
+for module in (
+    aanmelden,
+    start,
+    beheer,
+    overdracht,
+    stappen,
+    formulier,
+    bijlagen,
+    afdruk,
+    ouder,
+    school,
+    warme_overdracht,
+):
     router.include_router(module.router)

@@ -16,7 +16,7 @@ from services.errors import ServiceError
 from services.permissions import Capability, allows
 from web.invoer import parse
 from web.render import STATUS_NAMEN, VLAG_NAMEN, caller, error_page, page, posted, signed_in
-from web.routes import school
+from web.routes import beheer, school
 from web.sessions import Aangemeld
 
 router = APIRouter(include_in_schema=False)
@@ -32,6 +32,8 @@ async def start(request: Request, aangemeld: Annotated[Aangemeld, Depends(signed
         return RedirectResponse(f"/overdrachten/{overdracht_id_for(user.kind_id)}", status_code=303)
     if user.rol is Rol.SCHOOL:
         return await school.start(request, aangemeld)
+    if user.rol is Rol.BEHEERDER:
+        return await beheer.start(request, aangemeld)
     # A PM'er's own mentees first (the mentor gets the reminders).
     eigen_eerst = user.rol is Rol.PEDAGOGISCH_MEDEWERKER
     try:

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
 
     # Where `overdracht dev` keeps the engine's SQLite file and the private PostgreSQL cluster.
     data_dir: Path = Path(".data")
+    # `overdracht dev` loads the Almere demo data; false: it starts empty, for a gemeente set up from
+    # scratch (the first beheerder made with `overdracht beheerder`).
+    demo: bool = True
 
     # OpenID Connect: bearer tokens from the gemeente's identity provider (Keycloak, Azure AD, a
     # DigiD/eHerkenning broker). Unset: only the service's own tokens (development, parents) are accepted.

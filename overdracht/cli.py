@@ -60,6 +60,31 @@ def _protocol(args: argparse.Namespace) -> None:
     print(f"protocol for gemeente {args.gemeente}: version {asyncio.run(store())} is current")
 
 
+def _beheerder(args: argparse.Namespace) -> None:
+    from db.pool import create_pool
+    from services.errors import InvalidInput
+    from services.inrichting import first_beheerder
+
+    async def make() -> str:
+        pool = await create_pool(get_settings().effective_database_url())
+        try:
+            made = await first_beheerder(pool, args.gemeente, args.naam, args.email, args.extern_id)
+        finally:
+            await pool.close()
+        gemeente = "new" if made.gemeente_nieuw else "existing"
+        gebruiker = "made" if made.gebruiker_nieuw else "already there"
+        return (
+            f"gemeente {made.gemeente_id} ({gemeente}); beheerder {made.gebruiker_id} ({gebruiker}).\n"
+            "Sign in as them: in development at /aanmelden; in production through the identity provider"
+            " (with --extern-id, their subject there)."
+        )
+
+    try:
+        print(asyncio.run(make()))
+    except InvalidInput as exc:
+        sys.exit(f"refused: {exc.detail}")
+
+
 def _setup_engine() -> None:
     from core.temporal import connect, register_search_attributes
     from overdracht.schedules import ensure_schedules
@@ -100,9 +125,18 @@ def main(argv: list[str] | None = None) -> None:
     protocol = sub.add_parser("protocol", help="validate a protocol file and store it as a gemeente's next version")
     protocol.add_argument("file", type=Path, help="a TOML file like protocol/almere.toml")
     protocol.add_argument("--gemeente", required=True, help="the gemeente's id")
+    beheerder = sub.add_parser(
+        "beheerder", help="make a gemeente (if new) and its first beheerder, who sets up the rest (safe to repeat)"
+    )
+    beheerder.add_argument("--gemeente", required=True, help='the gemeente\'s name, e.g. "Gemeente Almere"')
+    beheerder.add_argument("--naam", required=True, help="the beheerder's name")
+    beheerder.add_argument("--email", required=True, help="the beheerder's e-mail address")
+    beheerder.add_argument("--extern-id", help="their subject at the identity provider (production sign-in)")
     args = parser.parse_args(argv)
     configure_logging(get_settings())
     if args.command == "protocol":
         _protocol(args)
+    elif args.command == "beheerder":
+        _beheerder(args)
     else:
         COMMANDS[args.command][0]()

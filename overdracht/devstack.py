@@ -108,6 +108,10 @@ async def _wait_for(what: str, probe: Callable[[], Awaitable[object]], processes
             await asyncio.sleep(0.2)
 
 
+NO_DEMO = """No demo data (OVERDRACHT_DEMO=false). Make the gemeente's first beheerder, then sign in as them:
+    .venv/bin/overdracht beheerder --gemeente "Gemeente Voorbeeld" --naam "Uw naam" --email u@voorbeeld.nl"""
+
+
 async def run_dev(settings: Settings) -> int:
     data_dir = settings.data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -140,7 +144,10 @@ async def run_dev(settings: Settings) -> int:
                 (await http.get(f"{api_url}/v1/gezondheid", timeout=3)).raise_for_status()
 
         await _wait_for("the API", healthy, processes, None)
-        print(await seed(settings), flush=True)
+        if settings.demo:
+            print(await seed(settings), flush=True)
+        else:
+            print(NO_DEMO, flush=True)
         _print_banner(settings, api_url, dsn, data_dir)
 
         while not stop.is_set():

@@ -4,6 +4,7 @@ start reuses the data without the seed changing anything."""
 
 import asyncio
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -115,5 +116,56 @@ def test_dev_stack_runs_serves_and_stops_cleanly(tmp_path: Path) -> None:
     try:
         stack.wait_for_seed()
         assert _totals(stack.dsn) == before
+    finally:
+        assert stack.interrupt() == 0
+
+
+def test_an_empty_start_and_the_first_beheerder(tmp_path: Path) -> None:
+    """`OVERDRACHT_DEMO=false make run`: no demo data at all; `overdracht beheerder` makes a gemeente and
+    its first beheerder, who is then on the sign-in page and reaches the administration."""
+    stack = DevStack(tmp_path / "data")
+    stack.env["OVERDRACHT_DEMO"] = "false"
+    stack.start()
+    try:
+        stack.wait_for_seed()
+        assert "No demo data (OVERDRACHT_DEMO=false)" in stack.log.read_text()
+
+        async def counts() -> tuple[int, int]:
+            conn = await asyncpg.connect(stack.dsn)
+            try:
+                return await conn.fetchval("SELECT count(*) FROM gemeenten"), await conn.fetchval(
+                    "SELECT count(*) FROM gebruikers"
+                )
+            finally:
+                await conn.close()
+
+        assert asyncio.run(counts()) == (0, 0)
+        command = [sys.executable, "-m", "overdracht", "beheerder", "--gemeente", "Gemeente Proefstad"]
+        made = subprocess.run(
+            [*command, "--naam", "Bea Beheer", "--email", "bea@proefstad.invalid"],
+            cwd=ROOT, env=stack.env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert made.returncode == 0, made.stderr
+        assert "(new)" in made.stdout and "(made)" in made.stdout
+        again = subprocess.run(
+            [*command, "--naam", "Bea Beheer", "--email", "BEA@proefstad.invalid"],
+            cwd=ROOT, env=stack.env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert "(existing)" in again.stdout and "(already there)" in again.stdout
+        wrong = subprocess.run(
+            [*command, "--naam", "Bea", "--email", "geen adres"], cwd=ROOT, env=stack.env, capture_output=True,
+            text=True, timeout=60,
+        )  # fmt: skip
+        assert wrong.returncode != 0 and "geldig e-mailadres" in wrong.stderr
+        assert asyncio.run(counts()) == (1, 1)
+
+        with httpx.Client(base_url=stack.api) as browser:
+            sign_in_page = browser.get("/aanmelden")
+            assert "Bea Beheer" in sign_in_page.text
+            found = re.search(r"beheerder ([0-9a-f-]{36})", made.stdout)
+            assert found, made.stdout
+            signed_in = browser.post("/aanmelden", data={"gebruikerId": found[1]}, headers={"Origin": stack.api})
+            assert signed_in.status_code == 303
+            assert '<h1 class="utrecht-heading-1">Beheer</h1>' in browser.get("/").text
     finally:
         assert stack.interrupt() == 0

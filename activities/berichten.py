@@ -11,10 +11,10 @@ import asyncpg
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.berichtteksten import ouder_link, render, render_met_code
+from activities.berichtteksten import ouder_link, render, render_met_code, tijdstip
 from core.mailer import Mailer, MailNotSent, MailOutcomeUnknown, message_id_domain
 from core.settings import Settings
-from db import berichten, ouder_codes, overdracht_codes
+from db import berichten, gebruikers, ouder_codes, overdracht_codes
 from db.pool import Executor
 from schemas.bericht import Aanleiding, BerichtAanvraag, BezorgStatus, Ontvanger
 
@@ -65,6 +65,7 @@ class BerichtActivities:
         mailer = self._mailer
         codes: list[ouder_codes.MintedCode] | None = None
         overdrachtcode: str | None = None
+        invitation: gebruikers.MintedInvitation | None = None
         async with self._pool.acquire() as conn, conn.transaction():
             row = await berichten.lock_for_delivery(conn, bericht_id)
             if row is None:
@@ -87,17 +88,26 @@ class BerichtActivities:
                 if row["aanleiding"] == Aanleiding.OVERDRACHTCODE.value and row["deadline"] is not None:
                     # One code for the overdracht, in each parent's message; valid as long as the message says.
                     overdrachtcode = await overdracht_codes.mint(conn, row["overdracht_id"], row["deadline"])
+            elif row["aanleiding"] == gebruikers.AANLEIDING:
+                # A member of staff's invitation: its one-time code, minted now (services/gebruikers.py).
+                invitation = await gebruikers.mint_invitation(conn, bericht_id)
+                if invitation is None:  # withdrawn meanwhile, or its person deactivated
+                    return await self._set(conn, bericht_id, BezorgStatus.GEEN_ADRES)
             await berichten.delivery_started(conn, bericht_id)
 
         # Outside the transaction: the start (and the codes' hashes) are committed before anything leaves.
         if codes is not None:
             return await self._deliver_with_codes(mailer, bericht_id, row, codes, overdrachtcode)
+        tekst = row["tekst"]
+        if invitation is not None:
+            link = f"{self._base_url}/uitnodiging?code={invitation.code}"
+            tekst = tekst.replace(gebruikers.LINK, link).replace(gebruikers.GELDIG_TOT, tijdstip(invitation.expires_at))
         try:
-            await mailer.send(
-                to=list(row["aan"]), subject=row["onderwerp"], body=row["tekst"], message_id=row["message_id"]
-            )
+            await mailer.send(to=list(row["aan"]), subject=row["onderwerp"], body=tekst, message_id=row["message_id"])
         except MailNotSent as exc:
             await berichten.nothing_sent(self._pool, bericht_id)
+            if invitation is not None:  # it reached nobody; a later attempt mints a fresh one
+                await gebruikers.revoke_invitation(self._pool, bericht_id)
             raise ApplicationError(
                 f"Message not sent, the mail server accepted nothing: {exc}",
                 type="MailNotSent",

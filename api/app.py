@@ -17,14 +17,17 @@ from api.routes import (
     bijlagen,
     codec,
     dev,
+    gebruikers,
     gezondheid,
     imports,
     kinderen,
     monitoring,
+    organisatie,
     ouder_codes,
     ouder_sessies,
     overdrachtcodes,
     overdrachten,
+    protocol,
 )
 from api.static import install_docs, mount_static
 from core.settings import Settings, get_settings
@@ -77,9 +80,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(monitoring.router)
     app.include_router(imports.router)
     app.include_router(kinderen.router)
+    app.include_router(gebruikers.router)
+    app.include_router(organisatie.router)
     app.include_router(ouder_sessies.router)
     app.include_router(ouder_codes.router)
     app.include_router(audit.router)
+    app.include_router(protocol.router)
     app.include_router(codec.router)
     if settings.dev_mode:
         app.include_router(dev.router)

@@ -101,6 +101,7 @@ LM = Person("lm", "locatiemanager", demo.LM_USER[demo.BOOMHUT])
 SCHOOL = Person("school", "school (intern begeleider)", demo.SCHOOL_USER[demo.STER])
 SCHOOL_VVE = Person("school-vve", "school (intern begeleider)", demo.SCHOOL_USER[demo.POLDER])
 COORDINATOR = Person("coordinator", "coördinator", demo.COORDINATOR)  # sees the whole gemeente
+BEHEERDER = Person("beheerder", "functioneel beheer", demo.STAFF_USERS[10].id)
 OUDER = Person("ouder", "ouder", _child(12).parent_id, parent_of=12)
 OUDER_NA_TOESTEMMING = Person("ouder-na-toestemming", "ouder", _child(18).parent_id, parent_of=18)
 
@@ -122,8 +123,16 @@ VISITS = [
     Visit(SCHOOL, D + "/ontvangst", 21),
     Visit(SCHOOL, D + "/retour", 21),
     Visit(SCHOOL_VVE, D + "/warme-overdracht", 32),  # a VVE child, received
-    Visit(COORDINATOR, "/"),
+    Visit(COORDINATOR, "/"),  # the overview of the school year
     Visit(COORDINATOR, "/overdrachten"),
+    Visit(COORDINATOR, "/coordinatie/achterstanden"),
+    Visit(COORDINATOR, "/coordinatie/zonder-overdracht"),
+    Visit(COORDINATOR, "/coordinatie/prognose"),
+    Visit(COORDINATOR, D + "/deadline", 12),
+    Visit(BEHEERDER, "/"),
+    Visit(BEHEERDER, "/beheer/organisatie"),
+    Visit(BEHEERDER, "/beheer/protocol"),
+    Visit(LM, "/plaatsingen/import"),
     Visit(OUDER, D, 12),
     Visit(OUDER, D + "/ouder/reactie", 12),
     Visit(OUDER, D + "/ouder/toestemming", 12),

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 from enum import Enum
 from types import TracebackType
 from typing import Any, TextIO
+from urllib.parse import unquote_plus
 from uuid import UUID
 
 import asyncpg
@@ -208,6 +209,27 @@ class TextFormatter(_SafeFormatter):
         return line
 
 
+class _QueryValuesMasked(logging.Filter):
+    """uvicorn's access log names each request's path with its query string: a parent's one-time code
+    (`/ouder?code=…`) or an invitation's (`/uitnodiging?code=…`) would be in it. Values of the keys that
+    name personal data or a secret are masked; the rest (ids, filters) stays for whoever reads the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str) and "?" in args[2]:
+            path, _, query = args[2].partition("?")
+            masked = "&".join(
+                f"{key}={MASK}" if _is_personal(unquote_plus(key)) else f"{key}={value}" if sep else key
+                for key, sep, value in (part.partition("=") for part in query.split("&"))
+            )
+            record.args = (*args[:2], f"{path}?{masked}", *args[3:])
+        return True
+
+
+# On the logger itself, as this module is imported: whatever handler writes its lines.
+logging.getLogger("uvicorn.access").addFilter(_QueryValuesMasked())
+
+
 class _Handler(logging.StreamHandler[TextIO]):
     """The handler `configure` installs, so that configuring again replaces it and nothing else."""
 
@@ -237,7 +259,8 @@ def configure(settings: Settings, *, stream: TextIO | None = None) -> None:
     for chatty in ("httpx", "httpcore"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
     # uvicorn's own loggers go through the same handler (cli.py runs it with log_config=None). Its
-    # access log stays: its paths carry opaque ids only, and its query strings filters.
+    # access log stays: its paths carry opaque ids only, and its query strings filters (a code in one
+    # is masked).
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True

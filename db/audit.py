@@ -30,11 +30,16 @@ class Regel:
 # One INSERT for all rows (a list page is many). A row that names only the overdracht gets its child
 # from the read model, so the child's inzage-log finds it (the overdracht of a purged child has none);
 # a refused one does not: the log must not tie a child to an id that someone outside its scope tried.
-# Field names never hold a comma: the rows' fields travel joined.
+# Field names never hold a comma: the rows' fields travel joined. A member of staff who works at several
+# locations (schools) is recorded, for what they did with an overdracht, as its location (school); a
+# refusal names none.
 _APPEND = """
 INSERT INTO audit_log (gebruiker_id, rol, gemeente_id, organisatie_id, kind_id, overdracht_id, actie, onderwerp,
                        velden, grondslag, resultaat, request_id)
-SELECT r.gebruiker_id, r.rol, r.gemeente_id, r.organisatie_id,
+SELECT r.gebruiker_id, r.rol, r.gemeente_id,
+       COALESCE(r.organisatie_id, CASE WHEN r.resultaat < 400 THEN (
+           SELECT CASE WHEN r.rol = 'school' THEN o.school_id ELSE o.locatie_id END FROM overdrachten o
+           WHERE o.id = r.overdracht_id AND r.rol IN ('pedagogisch_medewerker', 'locatiemanager', 'school')) END),
        COALESCE(r.kind_id, CASE WHEN r.resultaat < 400 THEN (SELECT o.kind_id FROM overdrachten o
                                                                WHERE o.id = r.overdracht_id) END),
        r.overdracht_id, r.actie, r.onderwerp, string_to_array(r.velden, ','), r.grondslag, r.resultaat, r.request_id

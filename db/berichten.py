@@ -5,19 +5,23 @@ from uuid import UUID
 
 import asyncpg
 
+from db.gebruikers import ACTIEF, works_at, works_for
 from db.pool import Executor
 from db.scope import scoped
 from schemas.bericht import BerichtAanvraag, BezorgStatus, Ontvanger
 from schemas.gebruiker import Gebruiker
 
-# Who receives a message, within the overdracht's scope (`o`), as a condition on the users (`g`).
-_SCHOOL = "g.rol = 'school' AND g.school_id = o.school_id"
+# Who receives a message, within the overdracht's scope (`o`), as a condition on the users (`g`): staff
+# who work at its location or for its school (among others, perhaps), while their account is active.
+_SCHOOL = f"g.rol = 'school' AND {works_for('g', 'o.school_id')} AND {ACTIEF.format('g')}"
 RECIPIENTS = {
-    Ontvanger.PEDAGOGISCH_MEDEWERKER: "g.rol = 'pedagogisch_medewerker' AND g.locatie_id = o.locatie_id",
-    Ontvanger.LOCATIEMANAGER: "g.rol = 'locatiemanager' AND g.locatie_id = o.locatie_id",
+    Ontvanger.PEDAGOGISCH_MEDEWERKER: (
+        f"g.rol = 'pedagogisch_medewerker' AND {works_at('g', 'o.locatie_id')} AND {ACTIEF.format('g')}"
+    ),
+    Ontvanger.LOCATIEMANAGER: f"g.rol = 'locatiemanager' AND {works_at('g', 'o.locatie_id')} AND {ACTIEF.format('g')}",
     Ontvanger.SCHOOL: _SCHOOL,
     Ontvanger.SCHOOLDIRECTIE: f"{_SCHOOL} AND g.functie = 'directie'",
-    Ontvanger.COORDINATOR: "g.rol = 'coordinator' AND g.gemeente_id = o.gemeente_id",
+    Ontvanger.COORDINATOR: f"g.rol = 'coordinator' AND g.gemeente_id = o.gemeente_id AND {ACTIEF.format('g')}",
     Ontvanger.OUDERS: "g.rol = 'ouder' AND g.kind_id = o.kind_id",
 }
 # What is meant for the PM'er goes to the child's mentor, while they work at the location (else, and for a

@@ -1,24 +1,26 @@
 """Children placed at a voorschool location: their mentor, and the cleanup of those that never got an
 overdracht."""
 
+from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
 
 import asyncpg
 
+from db.gebruikers import ACTIEF, works_at
 from db.pool import Connection, Executor
 
 
-async def placed_at(pool: asyncpg.Pool, kind_id: UUID, locatie_id: UUID) -> asyncpg.Record | None:
-    """The child, if it is placed at this location (and so may be seen by its staff)."""
+async def placed_at(pool: asyncpg.Pool, kind_id: UUID, locatie_ids: Sequence[UUID]) -> asyncpg.Record | None:
+    """The child, if it is placed at one of these locations (the caller's: so may be seen by its staff)."""
     return await pool.fetchrow(
         "SELECT k.id, k.locatie_id, k.aangemelde_school_id, k.geboortedatum, k.vve_indicatie,"
         " w.stadsdeel_id, sd.gemeente_id"
         " FROM kinderen k JOIN locaties l ON l.id = k.locatie_id JOIN wijken w ON w.id = l.wijk_id"
         " JOIN stadsdelen sd ON sd.id = w.stadsdeel_id"
-        " WHERE k.id = $1 AND k.locatie_id = $2",
+        " WHERE k.id = $1 AND k.locatie_id = ANY($2::uuid[])",
         kind_id,
-        locatie_id,
+        list(locatie_ids),
     )
 
 
@@ -28,15 +30,17 @@ async def parents(pool: asyncpg.Pool, kind_id: UUID) -> list[UUID]:
     return [r["id"] for r in rows]
 
 
-# The mentor: one PM'er of the child's location (migration 011). One who no longer works there is no
-# mentor: the condition below leaves them out everywhere (the list, the reminders).
-MENTOR_AT_LOCATION = "m.rol = 'pedagogisch_medewerker' AND m.locatie_id = k.locatie_id"
+# The mentor: one PM'er of the child's location (migration 011). One who no longer works there (or
+# whose account is deactivated) is no mentor: the condition below leaves them out everywhere (the list,
+# the reminders).
+MENTOR_AT_LOCATION = f"m.rol = 'pedagogisch_medewerker' AND {works_at('m', 'k.locatie_id')} AND {ACTIEF.format('m')}"
 
 
 async def is_pm_at(pool: asyncpg.Pool, gebruiker_id: UUID, locatie_id: UUID) -> bool:
     """Whether this user is a pedagogisch medewerker of this location (and so may be a mentor there)."""
     found = await pool.fetchval(
-        "SELECT 1 FROM gebruikers WHERE id = $1 AND rol = 'pedagogisch_medewerker' AND locatie_id = $2",
+        f"SELECT 1 FROM gebruikers g WHERE g.id = $1 AND g.rol = 'pedagogisch_medewerker' AND {works_at('g', '$2')}"
+        f" AND {ACTIEF.format('g')}",
         gebruiker_id,
         locatie_id,
     )
@@ -46,7 +50,8 @@ async def is_pm_at(pool: asyncpg.Pool, gebruiker_id: UUID, locatie_id: UUID) -> 
 async def pms_at(pool: asyncpg.Pool, locatie_id: UUID) -> list[asyncpg.Record]:
     """The location's pedagogisch medewerkers (id, naam) by name: who may be a child's mentor there."""
     return await pool.fetch(
-        "SELECT id, naam FROM gebruikers WHERE rol = 'pedagogisch_medewerker' AND locatie_id = $1 ORDER BY naam, id",
+        f"SELECT g.id, g.naam FROM gebruikers g WHERE g.rol = 'pedagogisch_medewerker' AND {works_at('g', '$1')}"
+        f" AND {ACTIEF.format('g')} ORDER BY g.naam, g.id",
         locatie_id,
     )
 
@@ -147,24 +152,25 @@ async def move(pool: asyncpg.Pool, kind_id: UUID, locatie_id: UUID) -> None:
 
 
 async def location_in(pool: asyncpg.Pool, locatie_id: UUID, gemeente_id: UUID) -> bool:
-    """Whether `locatie_id` is a voorschool location of the gemeente."""
+    """Whether `locatie_id` is an open voorschool location of the gemeente (a closed one takes no new child)."""
     return bool(
         await pool.fetchval(
             "SELECT EXISTS (SELECT 1 FROM locaties l JOIN wijken w ON w.id = l.wijk_id"
-            " JOIN stadsdelen sd ON sd.id = w.stadsdeel_id WHERE l.id = $1 AND sd.gemeente_id = $2)",
+            " JOIN stadsdelen sd ON sd.id = w.stadsdeel_id WHERE l.id = $1 AND sd.gemeente_id = $2"
+            " AND l.gesloten_op IS NULL)",
             locatie_id,
             gemeente_id,
         )
     )
 
 
-async def without_overdracht_at(pool: asyncpg.Pool, locatie_id: UUID) -> list[asyncpg.Record]:
-    """The children placed at this location (placement not ended) who have no overdracht yet, oldest first:
-    those the PM'er may open one for."""
+async def without_overdracht_at(pool: asyncpg.Pool, locatie_ids: Sequence[UUID]) -> list[asyncpg.Record]:
+    """The children placed at these locations (the PM'er's; placement not ended) who have no overdracht
+    yet, oldest first: those the PM'er may open one for."""
     return await pool.fetch(
         "SELECT k.id, k.voornaam, k.achternaam, k.geboortedatum FROM kinderen k"
-        " WHERE k.locatie_id = $1 AND k.plaatsing_beeindigd_op IS NULL"
+        " WHERE k.locatie_id = ANY($1::uuid[]) AND k.plaatsing_beeindigd_op IS NULL"
         " AND NOT EXISTS (SELECT 1 FROM overdrachten o WHERE o.kind_id = k.id)"
         " ORDER BY k.geboortedatum, k.id",
-        locatie_id,
+        list(locatie_ids),
     )

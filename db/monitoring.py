@@ -9,8 +9,8 @@ from uuid import UUID
 import asyncpg
 from dateutil.relativedelta import relativedelta
 
-from db.scope import scoped
-from protocol.dates import age_reached
+from db.scope import Where, scoped
+from protocol.dates import age_reached, end_of_day
 from schemas.gebruiker import Gebruiker
 from schemas.monitoring import Groepering
 from schemas.overdracht import Status, Vlag
@@ -45,6 +45,20 @@ class Filters:
     schooljaar: str | None = None
 
 
+def _filter(where: Where, filters: Filters) -> None:
+    """The organisations and the school year (not the flags: only the achterstanden have those)."""
+    if filters.locatie_id:
+        where.add("o.locatie_id = {}", filters.locatie_id)
+    if filters.school_id:
+        where.add("o.school_id = {}", filters.school_id)
+    if filters.wijk_id:
+        where.add("w.id = {}", filters.wijk_id)
+    if filters.stadsdeel_id:
+        where.add("sd.id = {}", filters.stadsdeel_id)
+    if filters.schooljaar:
+        where.add("o.schooljaar = {}", filters.schooljaar)
+
+
 async def achterstanden(
     pool: asyncpg.Pool,
     user: Gebruiker,
@@ -59,16 +73,7 @@ async def achterstanden(
     where.add("o.achterstallig_sinds IS NOT NULL")
     if filters.vlag:
         where.add("o.open_vlaggen && {}::text[]", [v.value for v in filters.vlag])
-    if filters.locatie_id:
-        where.add("o.locatie_id = {}", filters.locatie_id)
-    if filters.school_id:
-        where.add("o.school_id = {}", filters.school_id)
-    if filters.wijk_id:
-        where.add("w.id = {}", filters.wijk_id)
-    if filters.stadsdeel_id:
-        where.add("sd.id = {}", filters.stadsdeel_id)
-    if filters.schooljaar:
-        where.add("o.schooljaar = {}", filters.schooljaar)
+    _filter(where, filters)
     if after:
         where.add("(o.achterstallig_sinds, o.id) > ({}, {})", *after)
     sql = _ACHTERSTANDEN + where.sql() + f" ORDER BY o.achterstallig_sinds, o.id LIMIT {int(limit)}"
@@ -111,15 +116,17 @@ _CIJFERS = ",\n".join(
 
 
 async def kengetallen(
-    pool: asyncpg.Pool, user: Gebruiker, groepering: Groepering, schooljaar: str | None
+    pool: asyncpg.Pool, user: Gebruiker, groepering: Groepering, schooljaar: str | None, filters: Filters | None = None
 ) -> list[asyncpg.Record]:
     """One row per (school year, group), and one per school year over the whole scope (`totaal`),
     in one pass: GROUPING SETS. For the coordinator with a school year the index on
-    (gemeente_id, schooljaar) finds the rows."""
+    (gemeente_id, schooljaar) finds the rows. `filters` narrows it to a stadsdeel, wijk, …"""
     groep_id, groep_naam = _GROEP_KOLOMMEN[groepering]
     where = scoped(user)
     if schooljaar:
         where.add("o.schooljaar = {}", schooljaar)
+    if filters:
+        _filter(where, filters)
     sql = (
         f"SELECT o.schooljaar, GROUPING({groep_id}) = 1 AS totaal,"
         f" {groep_id} AS groep_id, {groep_naam} AS groep_naam,\n{_CIJFERS}\n"
@@ -128,6 +135,117 @@ async def kengetallen(
         + f" GROUP BY GROUPING SETS ((o.schooljaar, {groep_id}, {groep_naam}), (o.schooljaar))"
         + f" ORDER BY o.schooljaar NULLS LAST, totaal DESC, {groep_naam} NULLS LAST, {groep_id}"
     )
+    return await pool.fetch(sql, *where.args)
+
+
+# The steps the monitoring times, as rows of their own: (stap, done at, deadline). A step done without a
+# deadline in the record had nothing to be late for: its deadline is 'infinity' (as in _tijdigheid).
+_STAP_RIJEN = (
+    "CROSS JOIN LATERAL (VALUES "
+    + ", ".join(
+        f"('{stap}', o.{gedaan}, coalesce((o.deadlines->>'{stap}')::timestamptz, 'infinity'))"
+        for stap, gedaan in STAPPEN.items()
+    )
+    + ") AS t(stap, gedaan, deadline)"
+)
+
+
+async def trend(pool: asyncpg.Pool, user: Gebruiker, filters: Filters) -> list[asyncpg.Record]:
+    """Per calendar month (Amsterdam) the steps done in it, on time and late, per step: the same
+    counting as the key figures, by the month the step was taken. Months without any step are absent."""
+    where = scoped(user)
+    _filter(where, filters)
+    where.add("t.gedaan IS NOT NULL")
+    kolommen = ",\n".join(
+        f"count(*) FILTER (WHERE t.stap = '{stap}' AND t.gedaan < t.deadline) AS {stap}_op_tijd,"
+        f" count(*) FILTER (WHERE t.stap = '{stap}' AND t.gedaan >= t.deadline) AS {stap}_te_laat"
+        for stap in STAPPEN
+    )
+    sql = (
+        f"SELECT to_char(t.gedaan AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM') AS maand,\n{kolommen}\n"
+        + _ORGANISATIES
+        + _STAP_RIJEN
+        + where.sql()
+        + " GROUP BY maand ORDER BY maand"
+    )
+    return await pool.fetch(sql, *where.args)
+
+
+# Whether a deadline's step is still to be taken, per deadline: workflows/deadlines.is_open in SQL (the
+# end states come from the caller). tests/test_prognose.py holds the two to the same answers.
+_OPEN = f"""CASE d.deadline
+    WHEN 'toestemming' THEN o.status IN ('{Status.CONCEPT.value}', '{Status.BIJ_OUDERS.value}')
+    WHEN 'school_bekend' THEN o.school_id IS NULL
+    WHEN 'verzenden' THEN o.verzonden_op IS NULL
+    WHEN 'bevestigen' THEN o.status = '{Status.VERZONDEN.value}'
+    WHEN 'warme_overdracht' THEN o.warme_overdracht_vereist AND o.warme_overdracht_gehouden_op IS NULL
+    ELSE false END"""
+
+
+async def prognose(
+    pool: asyncpg.Pool,
+    user: Gebruiker,
+    filters: Filters,
+    *,
+    now: datetime,
+    monday: date,
+    weken: int,
+    eindstatussen: list[str],
+) -> list[asyncpg.Record]:
+    """The deadlines of steps still open that end after `now` and on a day before `weken` weeks from
+    `monday`: counted per (week, deadline), per (week, location) and per (week, school) in one pass.
+    `week` counts from 0 (the week of `monday`); a deadline's day is the one it ends at the end of.
+    An open deadline in the window makes `volgende_deadline` (the earliest open one) fall before the
+    window's end, so the partial index on (gemeente_id, volgende_deadline) narrows the rows first."""
+    where = scoped(user)
+    _filter(where, filters)
+    start = where.param(monday)
+    einde = end_of_day(monday + timedelta(weeks=weken) - timedelta(days=1))
+    where.add("o.volgende_deadline <= {}", einde)
+    where.add("o.status <> ALL({}::text[])", eindstatussen)
+    where.add("d.moment > {}", now)
+    where.add("d.week < {}", weken)
+    where.add(_OPEN)
+    sql = (
+        "SELECT GROUPING(d.deadline) = 0 AS per_deadline, GROUPING(o.locatie_id) = 0 AS per_locatie,"
+        " d.week, d.deadline, o.locatie_id, l.naam AS locatie_naam, o.school_id, s.naam AS school_naam,"
+        " count(*) AS aantal\n"
+        + _ORGANISATIES
+        + "CROSS JOIN LATERAL (SELECT e.key AS deadline, e.value::timestamptz AS moment,"
+        f" (((e.value::timestamptz - interval '1 microsecond') AT TIME ZONE 'Europe/Amsterdam')::date - {start}::date)"
+        " / 7 AS week FROM jsonb_each_text(o.deadlines) AS e) AS d"
+        + where.sql()
+        + " GROUP BY GROUPING SETS ((d.week, d.deadline), (d.week, o.locatie_id, l.naam), (d.week, o.school_id, s.naam))"
+    )
+    return await pool.fetch(sql, *where.args)
+
+
+async def filteropties(pool: asyncpg.Pool, user: Gebruiker) -> list[asyncpg.Record]:
+    """The caller's gemeente's stadsdelen, wijken, locations and schools (with the wijk or stadsdeel
+    each lies in), and the school years of the overdrachten in the caller's scope, in one query: rows
+    of (soort, id, naam, in_id, in_naam)."""
+    where = scoped(user)
+    where.add("o.schooljaar IS NOT NULL")
+    gemeente = where.param(user.gemeente_id)
+    sql = f"""
+        SELECT 'stadsdeel' AS soort, sd.id, sd.naam, NULL::uuid AS in_id, NULL::text AS in_naam
+        FROM stadsdelen sd WHERE sd.gemeente_id = {gemeente}
+        UNION ALL
+        SELECT 'wijk', w.id, w.naam, sd.id, sd.naam
+        FROM wijken w JOIN stadsdelen sd ON sd.id = w.stadsdeel_id WHERE sd.gemeente_id = {gemeente}
+        UNION ALL
+        SELECT 'locatie', l.id, l.naam, w.id, w.naam
+        FROM locaties l JOIN wijken w ON w.id = l.wijk_id JOIN stadsdelen sd ON sd.id = w.stadsdeel_id
+        WHERE sd.gemeente_id = {gemeente}
+        UNION ALL
+        SELECT 'school', s.id, s.naam, NULL, NULL
+        FROM scholen s JOIN wijken w ON w.id = s.wijk_id JOIN stadsdelen sd ON sd.id = w.stadsdeel_id
+        WHERE sd.gemeente_id = {gemeente}
+        UNION ALL
+        (SELECT DISTINCT 'schooljaar', NULL::uuid, o.schooljaar, NULL::uuid, NULL::text FROM overdrachten o
+        {where.sql()})
+        ORDER BY soort, naam, id
+    """
     return await pool.fetch(sql, *where.args)
 
 
@@ -154,27 +272,48 @@ def months_past(birth: date, start: Leeftijd, today: date) -> int | None:
     return since.years * 12 + since.months
 
 
+_KINDEREN_ZONDER_OVERDRACHT = """
+FROM kinderen k
+JOIN locaties l ON l.id = k.locatie_id
+JOIN wijken w ON w.id = l.wijk_id
+JOIN stadsdelen sd ON sd.id = w.stadsdeel_id
+"""
+
+
+def _zonder_overdracht(gemeente_id: UUID, filters: Filters | None) -> Where:
+    """The gemeente's VVE children without an overdracht, in the location's organisations of `filters`
+    (a child has no school year or school yet: those filters do not apply)."""
+    where = Where()
+    where.add("sd.gemeente_id = {}", gemeente_id)
+    where.add("k.vve_indicatie")
+    where.add("NOT EXISTS (SELECT 1 FROM overdrachten o WHERE o.kind_id = k.id)")
+    if filters and filters.locatie_id:
+        where.add("l.id = {}", filters.locatie_id)
+    if filters and filters.wijk_id:
+        where.add("w.id = {}", filters.wijk_id)
+    if filters and filters.stadsdeel_id:
+        where.add("sd.id = {}", filters.stadsdeel_id)
+    return where
+
+
 async def zonder_overdracht(
-    pool: asyncpg.Pool, gemeente_id: UUID, start: Leeftijd, today: date
+    pool: asyncpg.Pool, gemeente_id: UUID, start: Leeftijd, today: date, filters: Filters | None = None
 ) -> list[KindZonderOverdracht]:
     """VVE children of the gemeente past the start age with no overdracht at all, longest past first."""
     # The SQL narrows to children born early enough, with a few days to spare: month ends clamp
     # (3½ after 31 August is the last day of February), so the exact test is age_reached's, below.
     born_by = today - relativedelta(years=start.jaren, months=start.maanden) + timedelta(days=4)
+    where = _zonder_overdracht(gemeente_id, filters)
+    where.add("k.geboortedatum <= {}", born_by)
     rows = await pool.fetch(
         """
         SELECT k.id, k.geboortedatum, l.id AS locatie_id, l.naam AS locatie_naam,
                w.id AS wijk_id, w.naam AS wijk_naam, sd.id AS stadsdeel_id, sd.naam AS stadsdeel_naam
-        FROM kinderen k
-        JOIN locaties l ON l.id = k.locatie_id
-        JOIN wijken w ON w.id = l.wijk_id
-        JOIN stadsdelen sd ON sd.id = w.stadsdeel_id
-        WHERE sd.gemeente_id = $1 AND k.vve_indicatie AND k.geboortedatum <= $2
-          AND NOT EXISTS (SELECT 1 FROM overdrachten o WHERE o.kind_id = k.id)
-        ORDER BY k.geboortedatum, k.id
-        """,
-        gemeente_id,
-        born_by,
+        """
+        + _KINDEREN_ZONDER_OVERDRACHT
+        + where.sql()
+        + " ORDER BY k.geboortedatum, k.id",
+        *where.args,
     )
     result = []
     for r in rows:
@@ -193,3 +332,22 @@ async def zonder_overdracht(
                 )
             )
     return result
+
+
+async def zonder_overdracht_per_wijk(
+    pool: asyncpg.Pool, gemeente_id: UUID, start: Leeftijd, today: date, filters: Filters | None = None
+) -> list[asyncpg.Record]:
+    """How many of those children per wijk, counted in SQL: PostgreSQL's date + interval clamps a month's
+    end as age_reached does (31 August + 6 months is the last day of February)."""
+    where = _zonder_overdracht(gemeente_id, filters)
+    where.add(
+        "(k.geboortedatum + make_interval(years => {}, months => {}))::date <= {}", start.jaren, start.maanden, today
+    )
+    return await pool.fetch(
+        "SELECT w.id AS wijk_id, w.naam AS wijk_naam, sd.id AS stadsdeel_id, sd.naam AS stadsdeel_naam,"
+        " count(*) AS aantal"
+        + _KINDEREN_ZONDER_OVERDRACHT
+        + where.sql()
+        + " GROUP BY sd.id, sd.naam, w.id, w.naam ORDER BY sd.naam, w.naam, w.id",
+        *where.args,
+    )

@@ -16,9 +16,10 @@ class Uitkomst(StrEnum):
 
 
 async def locaties(pool: asyncpg.Pool, gemeente_id: UUID) -> list[asyncpg.Record]:
-    """The gemeente's voorschool locations: (id, naam)."""
+    """The gemeente's voorschool locations: (id, naam, gesloten)."""
     return await pool.fetch(
-        "SELECT l.id, l.naam FROM locaties l JOIN wijken w ON w.id = l.wijk_id"
+        "SELECT l.id, l.naam, l.gesloten_op IS NOT NULL AS gesloten"
+        " FROM locaties l JOIN wijken w ON w.id = l.wijk_id"
         " JOIN stadsdelen sd ON sd.id = w.stadsdeel_id WHERE sd.gemeente_id = $1",
         gemeente_id,
     )
@@ -26,9 +27,10 @@ async def locaties(pool: asyncpg.Pool, gemeente_id: UUID) -> list[asyncpg.Record
 
 async def scholen(pool: asyncpg.Pool, gemeente_id: UUID, ids: list[UUID]) -> list[asyncpg.Record]:
     """The gemeente's schools, and any school named by id (a child may go to school next door):
-    (id, naam, eigen), `eigen` true for the gemeente's own."""
+    (id, naam, eigen, gesloten), `eigen` true for the gemeente's own."""
     return await pool.fetch(
-        "SELECT s.id, s.naam, sd.gemeente_id = $1 AS eigen FROM scholen s JOIN wijken w ON w.id = s.wijk_id"
+        "SELECT s.id, s.naam, sd.gemeente_id = $1 AS eigen, s.gesloten_op IS NOT NULL AS gesloten"
+        " FROM scholen s JOIN wijken w ON w.id = s.wijk_id"
         " JOIN stadsdelen sd ON sd.id = w.stadsdeel_id WHERE sd.gemeente_id = $1 OR s.id = ANY($2::uuid[])",
         gemeente_id,
         ids,
@@ -36,12 +38,13 @@ async def scholen(pool: asyncpg.Pool, gemeente_id: UUID, ids: list[UUID]) -> lis
 
 
 async def medewerkers(pool: asyncpg.Pool, gemeente_id: UUID) -> list[asyncpg.Record]:
-    """The pedagogisch medewerkers of the gemeente's locations, who may be a child's mentor there:
-    (id, email, locatie_id)."""
+    """The pedagogisch medewerkers of the gemeente's locations (active), who may be a child's mentor there:
+    (id, email, locatie_id), one row per location each works at."""
     return await pool.fetch(
-        "SELECT g.id, g.email, g.locatie_id FROM gebruikers g JOIN locaties l ON l.id = g.locatie_id"
+        "SELECT g.id, g.email, gl.locatie_id FROM gebruikers g JOIN gebruiker_locaties gl ON gl.gebruiker_id = g.id"
+        " JOIN locaties l ON l.id = gl.locatie_id"
         " JOIN wijken w ON w.id = l.wijk_id JOIN stadsdelen sd ON sd.id = w.stadsdeel_id"
-        " WHERE g.rol = 'pedagogisch_medewerker' AND sd.gemeente_id = $1",
+        " WHERE g.rol = 'pedagogisch_medewerker' AND g.gedeactiveerd_op IS NULL AND sd.gemeente_id = $1",
         gemeente_id,
     )
 

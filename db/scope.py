@@ -29,17 +29,20 @@ class Where:
 
 
 def scoped(user: Gebruiker) -> Where:
-    """What each role may see: its location, the dispatches sent to its school, its own child, or
-    its gemeente."""
+    """What each role may see: its locations (a PM'er may work at several), the dispatches sent to its
+    schools (an IB'er may work for several vestigingen), its own child, or its gemeente. The user's
+    locations and schools are read as they are signed in (db/gebruikers.py), so one taken away is out
+    of sight at the next request."""
     where = Where()
     match user.rol:
         case Rol.PEDAGOGISCH_MEDEWERKER | Rol.LOCATIEMANAGER:
-            where.add("o.locatie_id = {}", user.locatie_id)
+            where.add("o.locatie_id = ANY({}::uuid[])", list(user.locatie_ids))
         case Rol.SCHOOL:
             # Sent to it, and not since withdrawn or cancelled: no consent, no transfer.
             where.add(
-                "o.school_id = {} AND o.verzonden_op IS NOT NULL AND o.status NOT IN ('INGETROKKEN', 'GEANNULEERD')",
-                user.school_id,
+                "o.school_id = ANY({}::uuid[]) AND o.verzonden_op IS NOT NULL"
+                " AND o.status NOT IN ('INGETROKKEN', 'GEANNULEERD')",
+                list(user.school_ids),
             )
         case Rol.OUDER:
             where.add("o.kind_id = {}", user.kind_id)

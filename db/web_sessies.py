@@ -8,6 +8,8 @@ from uuid import UUID
 
 import asyncpg
 
+from db.pool import Executor
+
 
 @dataclass(frozen=True)
 class Sessie:
@@ -46,6 +48,11 @@ async def get(pool: asyncpg.Pool, cookie: str, idle: timedelta) -> Sessie | None
 
 async def delete(pool: asyncpg.Pool, cookie: str) -> None:
     await pool.execute("DELETE FROM web_sessies WHERE hash = $1", _hash(cookie))
+
+
+async def delete_for_user(conn: Executor, gebruiker_id: UUID) -> None:
+    """End every session of this user (their account was deactivated)."""
+    await conn.execute("DELETE FROM web_sessies WHERE gebruiker_id = $1", gebruiker_id)
 
 
 async def delete_ended(pool: asyncpg.Pool) -> int:

@@ -53,7 +53,7 @@ def _protocol(args: argparse.Namespace) -> None:
     async def store() -> int:
         pool = await create_pool(get_settings().effective_database_url())
         try:
-            return (await protocols.store(pool, UUID(args.gemeente), config)).versie
+            return (await protocols.store(pool, UUID(args.gemeente), config, args.file.read_text())).versie
         finally:
             await pool.close()
 
@@ -122,7 +122,11 @@ def main(argv: list[str] | None = None) -> None:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (_, help_text) in COMMANDS.items():
         sub.add_parser(name, help=help_text)
-    protocol = sub.add_parser("protocol", help="validate a protocol file and store it as a gemeente's next version")
+    protocol = sub.add_parser(
+        "protocol",
+        help="validate a protocol file and make it a gemeente's active version at once (the pages and"
+        " /v1/protocol-versies upload a draft to compare first)",
+    )
     protocol.add_argument("file", type=Path, help="a TOML file like protocol/almere.toml")
     protocol.add_argument("--gemeente", required=True, help="the gemeente's id")
     beheerder = sub.add_parser(

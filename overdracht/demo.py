@@ -52,7 +52,7 @@ SCHOLEN = {
 
 
 def _user(n: int, naam: str, rol: Rol, **scope: UUID) -> Gebruiker:
-    return Gebruiker(id=_id(6, n), naam=naam, rol=rol, gemeente_id=ALMERE, **scope)
+    return Gebruiker.model_validate({"id": _id(6, n), "naam": naam, "rol": rol, "gemeente_id": ALMERE, **scope})
 
 
 STAFF_USERS = [

@@ -63,6 +63,9 @@ class OverdrachtcodeInwisselen(ApiModel):
         max_length=64,
         description="The code as the parents handed it over; case, spaces and dashes do not count.",
     )
+    school_id: UUID | None = Field(
+        None, description="Which of your schools (vestigingen) receives it: needed only if you work for several."
+    )
 
 
 class SchoolKiezen(ApiModel):

@@ -119,3 +119,88 @@ class ZonderOverdracht(ApiModel):
     startleeftijd: Leeftijd = Field(description="The start age of the gemeente's current protocol.")
     protocol_versie: int
     kinderen: list[KindZonderOverdracht] = Field(description="Longest past the start age first.")
+
+
+# GET /v1/monitoring/trend
+
+
+class TrendMaand(ApiModel):
+    """One calendar month (Europe/Amsterdam): the steps done in it, on time or late."""
+
+    maand: str = Field(description="The month, e.g. `2026-03`.", pattern=r"^\d{4}-\d{2}$")
+    tijdigheid: Tijdigheid
+
+
+class Trend(ApiModel):
+    schooljaar: str | None = Field(description="The school year asked for; null: every school year.")
+    maanden: list[TrendMaand] = Field(
+        description="Oldest month first, from the first month a step was done to the last; a month without any"
+        " is listed with zeros."
+    )
+
+
+# GET /v1/monitoring/prognose
+
+
+class PrognoseWeek(ApiModel):
+    week: str = Field(description="The ISO week, e.g. `2026-W14`.")
+    van: date = Field(description="Its Monday.")
+    tot: date = Field(description="Its Sunday.")
+
+
+class PrognoseAantallen(ApiModel):
+    per_week: list[int] = Field(description="How many deadlines fall due in each week of `weken`, in that order.")
+    totaal: int
+
+
+class PrognoseDeadline(PrognoseAantallen):
+    deadline: Deadline
+
+
+class PrognoseGroep(PrognoseAantallen):
+    groep: Verwijzing | None = Field(description="The location or school; null (by school) while none is known.")
+
+
+class Prognose(ApiModel):
+    """What falls due: the deadlines of steps still open, by the day they end (Europe/Amsterdam)."""
+
+    peildatum: date = Field(description="Today, Europe/Amsterdam: what is due before now is overdue, not here.")
+    weken: list[PrognoseWeek] = Field(description="This week first; the coming weeks after it.")
+    totaal: PrognoseAantallen
+    per_deadline: list[PrognoseDeadline] = Field(description="By the step's deadline; every deadline is listed.")
+    locaties: list[PrognoseGroep] = Field(description="By the voorschool location, by name; only those with any.")
+    scholen: list[PrognoseGroep] = Field(description="By the receiving school, by name, then those without one.")
+
+
+# The coordinator's overview: VVE children without an overdracht, counted per wijk
+
+
+class ZonderOverdrachtWijk(ApiModel):
+    wijk: Verwijzing
+    stadsdeel: Verwijzing
+    aantal: int
+
+
+class ZonderOverdrachtAantallen(ApiModel):
+    peildatum: date
+    startleeftijd: Leeftijd
+    wijken: list[ZonderOverdrachtWijk] = Field(description="By stadsdeel and wijk name; only wijken with any.")
+
+
+# What the monitoring can be filtered by: the gemeente's organisations and the school years known
+
+
+class Wijk(Verwijzing):
+    stadsdeel: Verwijzing
+
+
+class Locatie(Verwijzing):
+    wijk: Verwijzing
+
+
+class Filteropties(ApiModel):
+    schooljaren: list[str] = Field(description="The school years of the overdrachten you may see, newest first.")
+    stadsdelen: list[Verwijzing]
+    wijken: list[Wijk]
+    locaties: list[Locatie]
+    scholen: list[Verwijzing]

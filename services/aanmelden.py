@@ -1,6 +1,7 @@
 """The web app's sign-in through the gemeente's identity provider (web/oidc.py runs the protocol): the
 ID token it returns is verified as services/auth.py verifies the provider's bearer tokens (the same JWKS
-client and algorithms), and the person it names is found the way the API finds them (extern_id)."""
+client and algorithms), and the person it names is found the way the API finds them (extern_id); at a
+first sign-in from an invitation, that name is bound to the invited account first."""
 
 import logging
 import secrets
@@ -14,6 +15,8 @@ from db import gebruikers
 from schemas.gebruiker import Gebruiker
 from schemas.overdracht import Rol
 from services import auth
+from services import gebruikers as accepting
+from services.audit import AuditTrail
 from services.context import Clients
 from services.errors import Forbidden, Unauthenticated, Unavailable
 
@@ -66,9 +69,16 @@ async def verify_id_token(settings: Settings, jwks_uri: str, token: str, nonce: 
     return subject
 
 
-async def staff_member(clients: Clients, extern_id: str) -> Gebruiker:
-    """The account the provider's name belongs to (gebruikers.extern_id). Parents sign in with their
-    code, not here. Raises Forbidden for a person the service does not know."""
+async def staff_member(clients: Clients, extern_id: str, uitnodiging: str | None = None) -> Gebruiker:
+    """The account the provider's name belongs to (gebruikers.extern_id), while it is active. With an
+    invitation's code (the person came from its link: first sign-in), the name is first bound to the
+    invited account (services/gebruikers.py), once. Parents sign in with their code, not here. Raises
+    Forbidden for a person the service does not know (or no longer: deactivated)."""
+    if uitnodiging:
+        trail = AuditTrail(clients.pool, endpoint="GET /aanmelden/terug")
+        invited = await accepting.accept_on_sign_in(clients, trail, uitnodiging, extern_id)
+        await trail.write(303)
+        return invited
     user = await gebruikers.get_by_extern_id(clients.pool, extern_id)
     if user is None or user.rol is Rol.OUDER:
         log.info("web sign-in refused", extra={"reason": "unknown_user"})

@@ -35,11 +35,13 @@ OTHER_GROUNDS = {
 
 
 def _organisatie(user: Gebruiker) -> UUID | None:
+    """The user's location, school or gemeente. One who works at several locations (schools) has none
+    here: db/audit.py records the location (school) of the overdracht the row is about."""
     match user.rol:
         case Rol.PEDAGOGISCH_MEDEWERKER | Rol.LOCATIEMANAGER:
-            return user.locatie_id
+            return user.locatie_id if len(user.locatie_ids) == 1 else None
         case Rol.SCHOOL:
-            return user.school_id
+            return user.school_id if len(user.school_ids) == 1 else None
         case Rol.OUDER:
             return None
         case _:

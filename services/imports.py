@@ -55,6 +55,8 @@ AFGESLOTEN = (
     " ingelezen en er wordt niets heropend."
 )
 MENTOR_ONBEKEND = "geen pedagogisch medewerker van deze locatie; gebruik diens e-mailadres of id"
+LOCATIE_GESLOTEN = "deze locatie is gesloten: er kunnen geen nieuwe kinderen worden geplaatst"
+SCHOOL_GESLOTEN = "deze school is gesloten: kies een andere school"
 NIET_GESTART = (
     "De gegevens zijn opgeslagen, maar de overdracht kon nu niet worden gestart (de workflow-engine is niet "
     "bereikbaar). Importeer het bestand later opnieuw: wat er al is, blijft ongewijzigd."
@@ -143,7 +145,10 @@ class _Import:
         # A child placed before (by hand, or by an earlier import) keeps its id; a new one gets the
         # id its identifying fields give, so a repeat finds it again.
         bekend = await plaatsingen.bekende_kinderen(self.pool, list({p.locatie_id for _, p in gelezen}))
-        goed = [(bekend.get(s) or kind_id_voor(s), p) for s, p in gelezen]
+        # A closed location or school takes no new child (services/organisatie.py); a child it knows carries on.
+        gesloten = {s: f for s, p in gelezen if s not in bekend and (f := self._gesloten(p))}
+        self.afgewezen += [AfgewezenRij(regel=p.regel, fouten=gesloten[s]) for s, p in gelezen if s in gesloten]
+        goed = [(bekend.get(s) or kind_id_voor(s), p) for s, p in gelezen if s not in gesloten]
         # A child whose overdracht has ended stays as it ended: its record is not stored again (after a
         # refusal it was purged) and no new overdracht starts under its id.
         ids = [commands.overdracht_id_for(k) for k, _ in goed]
@@ -162,6 +167,7 @@ class _Import:
         school_ids = [i for rij in rijen if (i := _uuid(rij.velden.get("school", ""))) is not None]
         scholen = await plaatsingen.scholen(self.pool, self.user.gemeente_id, list(set(school_ids)))
         self.school_ids = {r["id"] for r in scholen}
+        self.gesloten = {r["id"] for r in locaties if r["gesloten"]} | {r["id"] for r in scholen if r["gesloten"]}
         self.school_namen: dict[str, list[UUID]] = defaultdict(list)
         for r in scholen:
             if r["eigen"]:
@@ -176,7 +182,7 @@ class _Import:
         if isinstance(locatie_id, str):
             fouten.append(Rijfout(veld="locatie", reden=locatie_id.replace("{}", "locatie")))
             return None
-        if self.user.rol is Rol.LOCATIEMANAGER and locatie_id != self.user.locatie_id:
+        if self.user.rol is Rol.LOCATIEMANAGER and locatie_id not in self.user.locatie_ids:
             fouten.append(Rijfout(veld="locatie", reden="niet uw locatie"))
             return None
         return locatie_id
@@ -190,6 +196,15 @@ class _Import:
             fouten.append(Rijfout(veld="school", reden=school_id.replace("{}", "school")))
             return None
         return school_id
+
+    def _gesloten(self, plaatsing: Plaatsing) -> list[Rijfout]:
+        """Why a child new to the service cannot be placed: its location or school is closed."""
+        fouten = []
+        if plaatsing.locatie_id in self.gesloten:
+            fouten.append(Rijfout(veld="locatie", reden=LOCATIE_GESLOTEN))
+        if plaatsing.school_id in self.gesloten:
+            fouten.append(Rijfout(veld="school", reden=SCHOOL_GESLOTEN))
+        return fouten
 
     async def _load_mentoren(self) -> None:
         """Who may be named as mentor, per location: its PM'ers, by id and by address (case aside)."""

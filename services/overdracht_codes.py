@@ -2,13 +2,15 @@
 for "the school where my child is enrolled" hand it over at enrolment; the school enters it and
 receives the overdracht. A wrong, used or expired code tells nothing."""
 
+from uuid import UUID
+
 from db import overdracht_codes
 from schemas.api import OverdrachtDetail
 from schemas.audit import Actie
 from schemas.workflow import ReceiveByCode
 from services import commands
 from services.context import Context
-from services.errors import NotFound, StepNotAllowed
+from services.errors import InvalidInput, NotFound, StepNotAllowed
 from services.overdrachten import actor, answer
 from services.permissions import Capability, require
 from workflows.handover import HandoverWorkflow
@@ -17,10 +19,17 @@ from workflows.handover import HandoverWorkflow
 CODE_ONBEKEND = "Deze overdrachtcode is onbekend, al gebruikt of verlopen. Vraag de ouders om hun code te controleren."
 
 
-async def redeem(ctx: Context, code: str) -> OverdrachtDetail:
+KIES_SCHOOL = "U werkt voor meer dan één school: kies de school (vestiging) waar het kind is ingeschreven."
+
+
+async def redeem(ctx: Context, code: str, school_id: UUID | None = None) -> OverdrachtDetail:
+    """`school_id`: which of the caller's schools receives it; needed only by one who works for several."""
     user = require(ctx, Capability.OVERDRACHTCODE_INWISSELEN)
     entry = ctx.audit.add(user, Actie.WIJZIGEN, "overdracht.code_ingewisseld", velden=("school",))
-    if user.school_id is None:
+    if (school_id is None and len(user.school_ids) > 1) or (school_id is not None and school_id not in user.school_ids):
+        raise InvalidInput(KIES_SCHOOL, invalid_params=[{"name": "schoolId", "reason": "kies een van uw scholen"}])
+    school_id = school_id or user.school_id
+    if school_id is None:
         raise NotFound(CODE_ONBEKEND)
     # The code is claimed (locked) while the engine takes the step, and spent only when it did: a step
     # refused leaves it as it was, and two schools entering the same code cannot both receive it.
@@ -29,7 +38,7 @@ async def redeem(ctx: Context, code: str) -> OverdrachtDetail:
         if overdracht_id is None:
             raise NotFound(CODE_ONBEKEND)
         entry.overdracht_id = overdracht_id
-        cmd = ReceiveByCode(actor=actor(ctx), school_id=user.school_id)
+        cmd = ReceiveByCode(actor=actor(ctx), school_id=school_id)
         try:
             await commands.take_step(ctx.temporal, ctx.settings, overdracht_id, HandoverWorkflow.receive_by_code, cmd)
         except StepNotAllowed:

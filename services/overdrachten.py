@@ -37,9 +37,15 @@ async def visible(ctx: Context, overdracht_id: UUID) -> asyncpg.Record:
 
 async def known_school(ctx: Context, school_id: UUID) -> None:
     # An unknown school is a 400 about the input: it says nothing about an overdracht the caller can't see.
-    if not await organisaties.school_exists(ctx.pool, school_id):
+    open_ = await organisaties.school_open(ctx.pool, school_id)
+    if open_ is None:
         raise InvalidInput(
             "De gekozen school bestaat niet.", invalid_params=[{"name": "schoolId", "reason": "onbekende school"}]
+        )
+    if not open_:  # closed by functioneel beheer (services/organisatie.py): it takes no new overdrachten
+        raise InvalidInput(
+            "De gekozen school is gesloten. Kies een andere school.",
+            invalid_params=[{"name": "schoolId", "reason": "deze school is gesloten"}],
         )
 
 
@@ -67,7 +73,7 @@ async def open_overdracht(ctx: Context, kind_id: UUID, school_id: UUID | None = 
     derives from the child's, so opening again (or a retry) finds the same one."""
     user = require(ctx, Capability.OVERDRACHT_OPENEN)
     entry = ctx.audit.add(user, Actie.WIJZIGEN, "overdracht.openen", kind_id=kind_id, velden=OPENEN_VELDEN)
-    kind = await kinderen.placed_at(ctx.pool, kind_id, user.locatie_id) if user.locatie_id else None
+    kind = await kinderen.placed_at(ctx.pool, kind_id, user.locatie_ids) if user.locatie_ids else None
     if kind is None:
         raise NotFound("Dit kind is niet bekend op uw locatie.")
     overdracht_id = entry.overdracht_id = commands.overdracht_id_for(kind_id)
@@ -99,7 +105,7 @@ async def children_to_open(ctx: Context) -> list[KindZonderOverdracht]:
     """The children placed at the caller's location who have no overdracht yet (placement not ended),
     oldest first: the PM'er's "open one" list. Each name read is in the audit trail."""
     user = require(ctx, Capability.OVERDRACHT_OPENEN, actie=Actie.LEZEN)
-    rows = await kinderen.without_overdracht_at(ctx.pool, user.locatie_id) if user.locatie_id else []
+    rows = await kinderen.without_overdracht_at(ctx.pool, user.locatie_ids) if user.locatie_ids else []
     ctx.audit.lijst(
         user, "kinderen.zonder_overdracht", [(None, r["id"], ["kind.naam", "kind.geboortedatum"]) for r in rows]
     )

@@ -46,6 +46,9 @@ class Capability(StrEnum):
     BERICHTEN_INZIEN = "BerichtenInzien"
     OUDER_CODE_UITGEVEN = "OuderCodeUitgeven"
     MENTOR_TOEWIJZEN = "MentorToewijzen"
+    GEBRUIKERS_BEHEREN = "GebruikersBeheren"
+    ORGANISATIE_BEHEREN = "OrganisatieBeheren"
+    PROTOCOL_BEHEREN = "ProtocolBeheren"
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,12 @@ PERMISSIONS: dict[Capability, Permission] = {
     # The locatiemanager names a child's mentor (a PM'er of the location); a PM'er who opens an
     # overdracht by hand becomes the mentor of a child without one, as part of opening.
     C.MENTOR_TOEWIJZEN: Permission("de mentor van een kind toewijzen", frozenset({LM})),
+    # The gemeente's people: invite staff, change their role and where they work, deactivate them.
+    C.GEBRUIKERS_BEHEREN: Permission("medewerkers uitnodigen of hun rol en toegang wijzigen", frozenset({BEHEERDER})),
+    # Functioneel beheer keeps the gemeente's stadsdelen, wijken, locations and schools (services/organisatie.py).
+    C.ORGANISATIE_BEHEREN: Permission("de organisatie van de gemeente beheren", frozenset({BEHEERDER})),
+    # The gemeente's protocol: upload a version, compare it with the active one, activate it.
+    C.PROTOCOL_BEHEREN: Permission("het protocol van de gemeente beheren", frozenset({BEHEERDER})),
 }
 
 

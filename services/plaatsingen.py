@@ -26,7 +26,7 @@ async def _placed(ctx: Context, kind_id: UUID, onderwerp: str, velden: tuple[str
     user = require(ctx, Capability.PLAATSING_WIJZIGEN)
     entry = ctx.audit.add(user, Actie.WIJZIGEN, onderwerp, kind_id=kind_id, velden=velden)
     entry.overdracht_id = commands.overdracht_id_for(kind_id)
-    kind = await kinderen.placed_at(ctx.pool, kind_id, user.locatie_id) if user.locatie_id else None
+    kind = await kinderen.placed_at(ctx.pool, kind_id, user.locatie_ids) if user.locatie_ids else None
     if kind is None:
         raise NotFound("Dit kind is niet bekend op uw locatie.")
     return kind
@@ -62,8 +62,8 @@ async def move(ctx: Context, kind_id: UUID, locatie_id: UUID) -> PlaatsingGewijz
     kind = await _placed(ctx, kind_id, "kind.verhuizing", ("locatie_id",))
     if locatie_id == kind["locatie_id"] or not await kinderen.location_in(ctx.pool, locatie_id, kind["gemeente_id"]):
         raise InvalidInput(
-            "Kies een andere voorschoollocatie van uw gemeente.",
-            invalid_params=[{"name": "locatieId", "reason": "geen andere locatie van deze gemeente"}],
+            "Kies een andere, open voorschoollocatie van uw gemeente.",
+            invalid_params=[{"name": "locatieId", "reason": "geen andere open locatie van deze gemeente"}],
         )
     overdracht_id = commands.overdracht_id_for(kind_id)
     cmd = MoveLocation(actor=actor(ctx), locatie_id=locatie_id)

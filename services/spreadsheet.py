@@ -1,16 +1,97 @@
 """The answers that are also downloaded as a spreadsheet (the monitoring, the audit export), as a header
 of Dutch column names and one list of cells per row. One table for the API's CSV answers (api/csv.py
-writes it) and the pages' downloads alike; values as people in Amsterdam read them."""
+writes it) and the pages' downloads alike; values as people in Amsterdam read them. The pages' downloads
+also come as an .xlsx workbook (`xlsx`), one sheet per table.
 
-from collections.abc import Iterable
+Formula injection: a text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return would be
+taken for a formula by a spreadsheet (a school named "=HYPERLINK(…)"); `neutralise` prefixes it with `'`,
+so it stays text, in the CSV (api/csv.py does the same) and in the workbook alike; the workbook also
+stores every text cell as text, never as a formula."""
+
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from protocol.dates import AMSTERDAM, amsterdam_date
 from schemas.audit import AuditRegel
-from schemas.monitoring import Achterstand, Cijfers, Groepering, Kengetallen, ZonderOverdracht
+from schemas.monitoring import (
+    Achterstand,
+    Cijfers,
+    Groepering,
+    Kengetallen,
+    Prognose,
+    Trend,
+    ZonderOverdracht,
+    ZonderOverdrachtAantallen,
+)
 from schemas.overdracht import Deadline, Status
 
 Row = list[object]
+
+# What a spreadsheet takes for the start of a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_text(text: str) -> str:
+    """Text a spreadsheet would take for a formula, made plain text with a leading `'`."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def neutralise(value: object) -> object:
+    """A cell's value, its text neutralised (anything else as it is)."""
+    return neutralise_text(value) if isinstance(value, str) else value
+
+
+@dataclass(frozen=True)
+class Tabel:
+    """One table of a download: a CSV file, or a sheet of a workbook."""
+
+    naam: str  # the file's or the sheet's name
+    header: Sequence[str]
+    rows: Iterable[Sequence[object]]
+
+
+def _xlsx_cell(sheet: WriteOnlyWorksheet, value: object) -> object:
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    text = value if isinstance(value, str) else str(value)  # a UUID, a date: as text
+    cell = WriteOnlyCell(sheet, value=neutralise_text(text))
+    cell.data_type = "s"  # text, whatever it starts with: never a formula
+    return cell
+
+
+def _sheet_title(naam: str) -> str:
+    """A sheet's name as Excel allows it: at most 31 characters, none of []:*?/\\."""
+    return "".join(c for c in naam if c not in "[]:*?/\\")[:31] or "Blad"
+
+
+def xlsx(tabellen: Iterable[Tabel]) -> bytes:
+    """A workbook with one sheet per table, its header in bold. Written row by row (openpyxl's
+    write-only mode), so a long list takes little memory."""
+    book = Workbook(write_only=True)
+    for tabel in tabellen:
+        sheet = book.create_sheet(title=_sheet_title(tabel.naam))
+        bold = Font(bold=True)
+        header = []
+        for name in tabel.header:
+            cell = WriteOnlyCell(sheet, value=neutralise_text(name))
+            cell.data_type = "s"
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        for row in tabel.rows:
+            sheet.append([_xlsx_cell(sheet, v) for v in row])
+    if not book.worksheets:
+        book.create_sheet(title="Leeg")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def _moment(value: datetime) -> str:
@@ -174,3 +255,65 @@ def audit_rows(regels: Iterable[AuditRegel]) -> Iterable[Row]:
             r.resultaat,
             r.request_id,
         ]
+
+
+# The trend per month
+
+TREND_HEADER = [
+    "Maand",
+    *(f"{kolom} {wanneer}" for kolom in STAP_KOLOM.values() for wanneer in ("op tijd", "te laat")),
+]
+
+
+def trend_rows(t: Trend) -> list[Row]:
+    return [
+        [
+            m.maand,
+            *(
+                n
+                for stap in (m.tijdigheid.toestemming, m.tijdigheid.verzenden, m.tijdigheid.bevestigen)
+                for n in (stap.op_tijd, stap.te_laat)
+            ),
+        ]
+        for m in t.maanden
+    ]
+
+
+# VVE children without an overdracht, per wijk
+
+ZONDER_OVERDRACHT_PER_WIJK_HEADER = ["Stadsdeel", "Wijk", "VVE-kinderen zonder overdracht", "Stadsdeel-id", "Wijk-id"]
+
+
+def zonder_overdracht_per_wijk_rows(z: ZonderOverdrachtAantallen) -> list[Row]:
+    return [[w.stadsdeel.naam, w.wijk.naam, w.aantal, w.stadsdeel.id, w.wijk.id] for w in z.wijken]
+
+
+# The forecast: what falls due per week
+
+DEADLINE_NAMEN = {
+    Deadline.TOESTEMMING: "Toestemming",
+    Deadline.SCHOOL_BEKEND: "School bekend",
+    Deadline.VERZENDEN: "Verzenden",
+    Deadline.BEVESTIGEN: "Ontvangst bevestigen",
+    Deadline.WARME_OVERDRACHT: "Warme overdracht",
+}
+
+
+def prognose_header(p: Prognose) -> list[str]:
+    return ["Soort", "Naam", "Id", *(f"{w.week} ({w.van.isoformat()})" for w in p.weken), "Totaal"]
+
+
+def prognose_rows(p: Prognose) -> list[Row]:
+    """Per deadline, then per location, then per school (without one: `Nog geen school`), then the total."""
+    lines: list[Row] = []
+    for d in p.per_deadline:
+        lines.append(["Deadline", DEADLINE_NAMEN[d.deadline], d.deadline.value, *d.per_week, d.totaal])
+    for g in p.locaties:
+        lines.append(
+            ["Locatie", g.groep.naam if g.groep else None, g.groep.id if g.groep else None, *g.per_week, g.totaal]
+        )
+    for g in p.scholen:
+        naam = g.groep.naam if g.groep else "Nog geen school"
+        lines.append(["School", naam, g.groep.id if g.groep else None, *g.per_week, g.totaal])
+    lines.append(["Totaal", "Totaal", None, *p.totaal.per_week, p.totaal.totaal])
+    return lines

@@ -67,9 +67,9 @@ def sees_bsn(row: asyncpg.Record, user: Gebruiker) -> bool:
     not for the parents, the coordinator or the administrator."""
     match user.rol:
         case Rol.PEDAGOGISCH_MEDEWERKER | Rol.LOCATIEMANAGER:
-            return bool(user.locatie_id == row["locatie_id"])
+            return row["locatie_id"] in user.locatie_ids
         case Rol.SCHOOL:
-            return user.school_id == row["school_id"] and row["verzonden_op"] is not None
+            return row["school_id"] in user.school_ids and row["verzonden_op"] is not None
         case _:
             return False
 

@@ -311,3 +311,16 @@ def test_the_scan_reports_a_name_in_a_log_line_and_a_bsn_the_formatter_masked() 
         ("Zoë", "log line", "tests/test_logs.py::example"),
         ("999990019", "record logged by code (masked in the log line)", "tests/test_logs.py::example"),
     ]
+
+
+def test_a_code_in_an_access_log_line_s_query_string_is_masked() -> None:
+    """uvicorn logs the path with its query string: a parent's or an invitee's one-time code stays out."""
+    access = logging.getLogger("uvicorn.access")
+    masking = [f for f in access.filters if type(f).__name__ == "_QueryValuesMasked"]
+    assert masking, "core.logs installs the filter on uvicorn's access log"
+    with captured("uvicorn.access", TextFormatter()) as out:
+        access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", "/ouder?code=Zx9-geheim_1&taal=en", "1.1", 303)
+        access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", "/overdrachten?status=CONCEPT", "1.1", 200)
+
+    assert "Zx9-geheim_1" not in out.getvalue()
+    assert "/ouder?code=[verwijderd]&taal=en" in out.getvalue() and "/overdrachten?status=CONCEPT" in out.getvalue()

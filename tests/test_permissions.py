@@ -28,11 +28,15 @@ import httpx
 import pytest
 from dateutil.relativedelta import relativedelta
 
+from db import gebruikers
 from db import protocol as protocols
+from db.scope import scoped
 from overdracht import demo
 from schemas.protocol import ProtocolConfig
+from services.protocol_beheer import als_toml
 from tests.conftest import Login
 from tests.helpers import PROBLEM, a_pdf, eventually
+from tests.test_gebruikers import permission_cell as gebruikers_cell
 
 TODAY = date.today()
 FIRST_SCHOOL_DAY = (TODAY + timedelta(days=120)).isoformat()
@@ -130,6 +134,9 @@ class Endpoint:
 
 
 STAFF = frozenset({"pm", "lm"})
+BEHEER = frozenset({"beheerder"})
+# The organisation's resources and the name of their id in the path.
+ORGANISATIE_IDS = {"stadsdelen": "stadsdeel_id", "wijken": "wijk_id", "locaties": "locatie_id", "scholen": "school_id"}
 EVERYONE = frozenset(ROLES)
 ONE = "/v1/overdrachten/{overdracht_id}"
 
@@ -286,6 +293,9 @@ ENDPOINTS = [
     ),
     Endpoint("kengetallen", "GET", "/v1/monitoring/kengetallen", "monitoring", STAFF | {"school", "coordinator"}),
     Endpoint("zonder-overdracht", "GET", "/v1/monitoring/zonder-overdracht", "monitoring", frozenset({"coordinator"})),
+    # The trend per month and the deadline forecast: aggregates, within the scope (tests/test_prognose.py).
+    Endpoint("trend", "GET", "/v1/monitoring/trend", "monitoring", STAFF | {"school", "coordinator"}),
+    Endpoint("prognose", "GET", "/v1/monitoring/prognose", "monitoring", STAFF | {"school", "coordinator"}),
     Endpoint("import", "POST", "/v1/imports/plaatsingen", "import", frozenset({"lm", "beheerder"})),
     # The child's inzage-log: its parents and the voorschool location's staff.
     Endpoint("inzage-log", "GET", ONE + "/inzage-log", "read", STAFF | {"ouder"}),
@@ -349,6 +359,34 @@ ENDPOINTS = [
         "GEOPEND",
         body=lambda c: {"mentorId": str(demo.PM_USER[demo.BOOMHUT])},
     ),
+    # The organisation: functioneel beheer keeps their own gemeente's (kind "organisatie": see _organisatie).
+    *(
+        Endpoint(f"organisatie-{m.lower()}-{p[4:].replace('{', '').replace('}', '')}", m, p, "organisatie", BEHEER, c)
+        for m, p, c in [
+            ("GET", "/v1/gemeente", 200),
+            ("PATCH", "/v1/gemeente", 200),
+            *((m, f"/v1/{soort}", c) for soort in ORGANISATIE_IDS for m, c in (("GET", 200), ("POST", 201))),
+            *((m, f"/v1/{soort}/{{{id_}}}", 200) for soort, id_ in ORGANISATIE_IDS.items() for m in ("GET", "PATCH")),
+            ("POST", "/v1/scholen/duo-import", 200),
+        ]
+    ),
+    # The protocol: functioneel beheer uploads, compares and activates their own gemeente's versions (kind
+    # "protocol": see _protocol).
+    Endpoint("protocol-uploaden", "POST", "/v1/protocol-versies", "protocol", BEHEER, 201),
+    Endpoint("protocol-versies", "GET", "/v1/protocol-versies", "protocol", BEHEER),
+    Endpoint("protocol-versie", "GET", "/v1/protocol-versies/{versie}", "protocol", BEHEER),
+    Endpoint("protocol-activeren", "POST", "/v1/protocol-versies/{versie}/activeringen", "protocol", BEHEER, 201),
+    # The people: functioneel beheer invites and manages their own gemeente's staff (kind "gebruikers": another
+    # gemeente's person is a 404; see tests/test_gebruikers.py permission_cell).
+    Endpoint("gebruikers", "GET", "/v1/gebruikers", "gebruikers", BEHEER),
+    Endpoint("gebruiker-uitnodigen", "POST", "/v1/gebruikers", "gebruikers", BEHEER, 201),
+    Endpoint("gebruiker", "GET", "/v1/gebruikers/{gebruiker_id}", "gebruikers", BEHEER),
+    Endpoint("gebruiker-rol", "PUT", "/v1/gebruikers/{gebruiker_id}/rol", "gebruikers", BEHEER),
+    Endpoint("gebruiker-deactiveren", "POST", "/v1/gebruikers/{gebruiker_id}/deactiveringen", "gebruikers", BEHEER),
+    Endpoint("gebruiker-activeren", "POST", "/v1/gebruikers/{gebruiker_id}/activeringen", "gebruikers", BEHEER),
+    Endpoint(
+        "gebruiker-opnieuw-uitnodigen", "POST", "/v1/gebruikers/{gebruiker_id}/uitnodigingen", "gebruikers", BEHEER, 202
+    ),
 ]
 # Not in the matrix: anyone's (health), the parent's code exchange (no role yet), and development only.
 # Outside the matrix: public, development-only, or the engine's codec (beheerder only, tested in
@@ -367,6 +405,8 @@ def expected_status(ep: Endpoint, role: str, scope: str) -> int:
     if role not in ep.allowed:
         return 403
     if scope == "vreemd" and ep.kind in ("open", "read", "step"):
+        return 404
+    if scope == "vreemd" and ep.kind == "organisatie" and "{" in ep.path:  # another gemeente's stadsdeel, …
         return 404
     return ep.success
 
@@ -644,7 +684,8 @@ async def test_permission(world: World, ep: Endpoint, role: str, scope: str) -> 
     expected = expected_status(ep, role, scope)
     check = {
         "open": _open, "read": _read, "step": _step, "list": _list,
-        "monitoring": _monitoring, "import": _import, "audit": _audit,
+        "monitoring": _monitoring, "import": _import, "audit": _audit, "organisatie": _organisatie,
+        "protocol": _protocol, "gebruikers": gebruikers_cell,
     }  # fmt: skip
     await check[ep.kind](world, ep, role, scope, expected)
 
@@ -755,6 +796,23 @@ async def _monitoring(w: World, ep: Endpoint, role: str, scope: str, expected: i
             mine = str(demo.STER if role == "school" else demo.BOOMHUT)
         assert groups <= allowed, groups - allowed
         assert (mine in groups) == (scope == "eigen" or role == "coordinator")
+    elif ep.key == "prognose":
+        # Only locations of overdrachten the caller may see (other tests may have sent some of De Boomhut's to
+        # the foreign school: those it sees); the shared overdracht (sent to De Ster, its receipt due within
+        # days) puts De Boomhut in its own scope.
+        locaties = {g["groep"]["id"] for g in pages[0].json()["locaties"]}
+        caller = await gebruikers.get(w.pool, user)
+        assert caller is not None
+        where = scoped(caller)
+        visible = {
+            str(r["locatie_id"])
+            for r in await w.pool.fetch(f"SELECT DISTINCT o.locatie_id FROM overdrachten o{where.sql()}", *where.args)
+        }
+        assert locaties <= visible, locaties - visible
+        if scope == "eigen":
+            assert str(demo.BOOMHUT) in locaties, locaties
+    elif ep.key == "trend":
+        assert all(m["maand"] for m in pages[0].json()["maanden"])  # the figures: tests/test_prognose.py
     else:
         kinderen = [k["kindId"] for k in pages[0].json()["kinderen"]]
         gemeente = w.elders.id if scope == "vreemd" else demo.ALMERE
@@ -788,6 +846,97 @@ async def _import(w: World, ep: Endpoint, role: str, scope: str, expected: int) 
     result = r.json()
     imported = scope == "eigen"
     assert (result["geimporteerd"], result["afgewezen"], stored) == ((1, 0, 1) if imported else (0, 1, 0)), result
+
+
+# The organisation: one of Almere's and one of the other gemeente's, made once, changed only by renaming.
+_ORGANISATIES: dict[UUID, dict[str, UUID]] = {}
+
+
+async def _organisatie_van(pool: asyncpg.Pool, gemeente: UUID) -> dict[str, UUID]:
+    if gemeente not in _ORGANISATIES:
+        ids = {k: uuid.uuid4() for k in ("stadsdeel_id", "wijk_id", "locatie_id", "school_id")}
+        async with pool.acquire() as conn, conn.transaction():
+            await conn.execute("INSERT INTO stadsdelen VALUES ($1, $2, 'Matrix')", ids["stadsdeel_id"], gemeente)
+            await conn.execute("INSERT INTO wijken VALUES ($1, $2, 'Matrix')", ids["wijk_id"], ids["stadsdeel_id"])
+            await conn.execute("INSERT INTO locaties VALUES ($1, $2, 'Matrix')", ids["locatie_id"], ids["wijk_id"])
+            await conn.execute(
+                "INSERT INTO scholen (id, wijk_id, naam, brin, vestiging) VALUES ($1, $2, 'Matrix', '98ZZ', '00')",
+                ids["school_id"], ids["wijk_id"],
+            )  # fmt: skip
+        _ORGANISATIES[gemeente] = ids
+    return _ORGANISATIES[gemeente]
+
+
+async def _organisatie(w: World, ep: Endpoint, role: str, scope: str, expected: int) -> None:
+    """The organisation's admin API (in depth: tests/test_organisatie_api.py). The address names Almere's
+    stadsdeel, wijk, location or school: its beheerder changes it, the other gemeente's gets a 404; what a
+    new one goes into is the caller's own gemeente's; a list holds only the caller's gemeente's."""
+    headers = await _auth(w, role, scope, w.shared)
+    almere = await _organisatie_van(w.pool, demo.ALMERE)
+    eigen = await _organisatie_van(w.pool, w.elders.id) if role == "beheerder" and scope == "vreemd" else almere
+    url = ep.path.format(**almere)
+    naam = f"Matrix {uuid.uuid4().hex[:8]}"
+    bodies: dict[str, Any] = {
+        "/v1/gemeente": {"gemeentecode": None},
+        "/v1/wijken": {"naam": naam, "stadsdeelId": str(eigen["stadsdeel_id"])},
+        "/v1/locaties": {"naam": naam, "wijkId": str(eigen["wijk_id"]), "lrkNummer": str(uuid.uuid4().int)[:12]},
+        "/v1/scholen": {"naam": naam, "wijkId": str(eigen["wijk_id"]), "brin": "98ZZ", "vestiging": "01"},
+    }
+    if ep.path.endswith("/duo-import"):  # one row of Almere's; no wijk for new schools, so nothing changes
+        csv = f"VESTIGINGSCODE;VESTIGINGSNAAM;GEMEENTENUMMER;GEMEENTENAAM\r\n98ZY00;{naam};0034;ALMERE\r\n"
+        r = await w.api.post(url, headers={**headers, "Content-Type": "text/csv"}, content=csv.encode())
+    else:
+        body = bodies.get(ep.path, {"naam": naam}) if ep.method != "GET" else None
+        r = await w.api.request(ep.method, url, headers=headers, json=body)
+    assert_status(r, expected)
+    assert_no_content(role, r)
+    renamed = await w.pool.fetch(
+        "SELECT id FROM stadsdelen WHERE naam = $1 UNION SELECT id FROM wijken WHERE naam = $1"
+        " UNION SELECT id FROM locaties WHERE naam = $1 UNION SELECT id FROM scholen WHERE naam = $1",
+        naam,
+    )
+    if expected >= 400 or ep.method == "GET" or ep.path.endswith("/duo-import"):
+        assert renamed == []  # nothing changed
+    if expected == 200 and ep.method == "GET" and ep.path.removeprefix("/v1/") in ORGANISATIE_IDS:
+        listed = {x["id"] for x in r.json()["resultaten"]}
+        assert (str(almere[ORGANISATIE_IDS[ep.path.removeprefix("/v1/")]]) in listed) == (scope == "eigen")
+    if expected == 200 and ep.path.endswith("/duo-import"):
+        [regel] = r.json()["regels"]
+        assert regel["eigenGemeente"] == (scope == "eigen"), regel
+
+
+async def _protocol(w: World, ep: Endpoint, role: str, scope: str, expected: int) -> None:
+    """The protocol versions (in depth: tests/test_protocol_beheer.py). Each call first has Almere's beheerder
+    upload a draft equal to Almere's active version, so activating it changes no term of the other tests.
+    The address names that draft: the other gemeente has no version of that number (a 404 for its
+    beheerder); an upload or a list is the caller's own gemeente's."""
+    active = await protocols.current(w.pool, demo.ALMERE)
+    assert active is not None
+    toml = {"Content-Type": "application/toml"}
+    draft = await w.api.post(
+        "/v1/protocol-versies", headers={**await w.headers(BEHEERDER), **toml}, content=als_toml(active.config)
+    )
+    assert draft.status_code == 201, draft.text
+    versie = draft.json()["versie"]
+    if "{versie}" in ep.path and role == "beheerder" and scope == "vreemd":
+        expected = 404  # Almere's version: the other gemeente has only its own 1 (and 2, once it uploads)
+    before = await w.pool.fetchval("SELECT count(*) FROM protocol_versies")
+    headers = await _auth(w, role, scope, w.shared)
+    if ep.method == "POST" and "{versie}" not in ep.path:
+        r = await w.api.post(ep.path, headers={**headers, **toml}, content=als_toml(active.config))
+    else:
+        r = await w.api.request(ep.method, ep.path.format(versie=versie), headers=headers)
+    assert_status(r, expected)
+    assert_no_content(role, r)
+    now = await protocols.current(w.pool, demo.ALMERE)
+    assert now is not None and now.config == active.config
+    assert now.versie == (versie if expected == 201 and "{versie}" in ep.path else active.versie)
+    if expected >= 400:
+        assert await w.pool.fetchval("SELECT count(*) FROM protocol_versies") == before
+    elif ep.method == "GET" and "{versie}" not in ep.path:
+        door = {(v["versie"], (v["geuploadDoor"] or {}).get("id")) for v in r.json()["resultaten"]}
+        assert ((versie, str(BEHEERDER)) in door) == (scope == "eigen")
+        assert all(who == str(BEHEERDER) for _, who in door if who) == (scope == "eigen")
 
 
 # Around the matrix

@@ -60,6 +60,7 @@ async def test_a_draft_is_saved_without_javascript_and_the_page_says_what_is_sti
     await sign_in(browser_like, PM)
     page = await editor(browser_like, child)
     assert "Nog nodig om in te dienen" in page.text and "VVE-indicatie" in page.text
+    assert ' inputmode="decimal">' in page.text  # a phone offers its number keyboard
 
     r = await browser_like.post(
         f"/overdrachten/{child.overdracht_id}/formulier",

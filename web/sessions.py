@@ -13,6 +13,7 @@ from fastapi import Request, Response
 from core.settings import Environment, Settings
 from db import gebruikers, ouder_codes, web_sessies
 from schemas.gebruiker import Gebruiker
+from web import oidc
 
 COOKIE = "overdracht_sessie"
 
@@ -29,14 +30,22 @@ def _settings(request: Request) -> Settings:
 
 
 async def current(request: Request) -> Aangemeld | None:
-    """The signed-in person, or None (no cookie, an ended session, or an account that is gone)."""
+    """The signed-in person, or None (no cookie, an ended session, or an account that is gone or
+    deactivated: its session ends here too). Who they are, their role and where they work are read at
+    every request, so a change by the beheerder counts at once."""
     cookie = request.cookies.get(COOKIE)
     if not cookie:
         return None
     settings = _settings(request)
-    sessie = await web_sessies.get(request.app.state.pool, cookie, timedelta(minutes=settings.web_sessie_idle_minutes))
-    user = await gebruikers.get(request.app.state.pool, sessie.gebruiker_id) if sessie else None
-    return Aangemeld(user, sessie.csrf) if user and sessie else None
+    pool = request.app.state.pool
+    sessie = await web_sessies.get(pool, cookie, timedelta(minutes=settings.web_sessie_idle_minutes))
+    if sessie is None:
+        return None
+    user = await gebruikers.get(pool, sessie.gebruiker_id)
+    if user is None:
+        await web_sessies.delete(pool, cookie)
+        return None
+    return Aangemeld(user, sessie.csrf)
 
 
 async def sign_in(request: Request, response: Response, gebruiker_id: UUID) -> None:
@@ -60,6 +69,33 @@ async def sign_out(request: Request, response: Response) -> None:
     if cookie := request.cookies.get(COOKIE):
         await web_sessies.delete(request.app.state.pool, cookie)
     response.delete_cookie(COOKIE, path="/")
+
+
+# An invitation on its way through the identity provider: its one-time code waits in a cookie that only
+# the provider's way back gets (web/oidc.py's pending sign-in has the same path and lifetime), and is
+# used there to bind the provider's name to the invited account (services/aanmelden.py).
+INVITATION_COOKIE = "overdracht_uitnodiging"
+
+
+def keep_invitation(request: Request, response: Response, code: str) -> None:
+    response.set_cookie(
+        INVITATION_COOKIE,
+        code,
+        max_age=oidc.PENDING_SECONDS,
+        httponly=True,
+        secure=not _settings(request).dev_mode,
+        samesite="lax",
+        path=oidc.PENDING_PATH,
+    )
+
+
+def invitation(request: Request) -> str | None:
+    """The invitation's code the sign-in began with, if it did."""
+    return request.cookies.get(INVITATION_COOKIE) or None
+
+
+def forget_invitation(response: Response) -> None:
+    response.delete_cookie(INVITATION_COOKIE, path=oidc.PENDING_PATH)
 
 
 async def signing_key(request: Request, purpose: str) -> bytes:

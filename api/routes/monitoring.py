@@ -1,4 +1,5 @@
-"""/v1/monitoring: what is overdue, the key figures, and VVE children without an overdracht. Each
+"""/v1/monitoring: what is overdue, the key figures and their trend per month, what falls due in the
+coming weeks (the forecast), and VVE children without an overdracht. Each
 route parses, calls its use case (services/monitoring.py) and answers: JSON by default, CSV for
 `Accept: text/csv` (`;`-separated, UTF-8 with a BOM, as a Dutch spreadsheet opens it; the columns:
 services/spreadsheet.py)."""
@@ -11,7 +12,15 @@ from fastapi import APIRouter, Query, Request, Response
 from api.csv import CSV, csv_response, wants_csv
 from api.deps import Ctx
 from api.errors import problems
-from schemas.monitoring import SCHOOLJAAR_PATTERN, AchterstandenPagina, Groepering, Kengetallen, ZonderOverdracht
+from schemas.monitoring import (
+    SCHOOLJAAR_PATTERN,
+    AchterstandenPagina,
+    Groepering,
+    Kengetallen,
+    Prognose,
+    Trend,
+    ZonderOverdracht,
+)
 from schemas.overdracht import Vlag
 from services import monitoring, spreadsheet
 
@@ -28,6 +37,8 @@ JSON_OR_CSV: dict[int | str, dict[str, Any]] = {
 Schooljaar = Annotated[
     str | None, Query(pattern=SCHOOLJAAR_PATTERN, description="A school year, e.g. `2026-2027`; default: all.")
 ]
+StadsdeelId = Annotated[UUID | None, Query(alias="stadsdeelId", description="Only the locations in this stadsdeel.")]
+WijkId = Annotated[UUID | None, Query(alias="wijkId", description="Only the locations in this wijk.")]
 
 
 @router.get(
@@ -91,14 +102,86 @@ async def get_kengetallen(
     response: Response,
     schooljaar: Schooljaar = None,
     groepering: Annotated[Groepering, Query(description="How to group.")] = Groepering.STADSDEEL,
+    stadsdeel_id: StadsdeelId = None,
+    wijk_id: WijkId = None,
 ) -> Kengetallen | Response:
-    result = await monitoring.kengetallen(ctx, groepering, schooljaar)
+    filters = monitoring.Filters(stadsdeel_id=stadsdeel_id, wijk_id=wijk_id)
+    result = await monitoring.kengetallen(ctx, groepering, schooljaar, filters)
     if wants_csv(request.headers.get("accept")):
         return csv_response(
             f"kengetallen-{groepering.value}",
             spreadsheet.kengetallen_header(groepering),
             spreadsheet.kengetallen_rows(result),
         )
+    response.headers["Vary"] = "Accept"
+    return result
+
+
+@router.get(
+    "/trend",
+    summary="Steps done on time and late, per month",
+    description=(
+        "Per calendar month (Europe/Amsterdam), of the steps taken in it: how many were on time and how many late,"
+        " per step, counted as the key figures count them (consent before the `toestemming` deadline, sent before"
+        " `verzenden`, receipt confirmed before `bevestigen`). Oldest month first, every month from the first to the"
+        " last listed (with zeros where nothing was done). `schooljaar`: of that school year's overdrachten. Same"
+        " scopes as the key figures; wijk and stadsdeel are the voorschool location's."
+    ),
+    response_model=Trend,
+    responses={**JSON_OR_CSV, **problems(400, 401, 403, 503)},
+)
+async def get_trend(
+    ctx: Ctx,
+    request: Request,
+    response: Response,
+    schooljaar: Schooljaar = None,
+    stadsdeel_id: StadsdeelId = None,
+    wijk_id: WijkId = None,
+) -> Trend | Response:
+    result = await monitoring.trend(
+        ctx, monitoring.Filters(schooljaar=schooljaar, stadsdeel_id=stadsdeel_id, wijk_id=wijk_id)
+    )
+    if wants_csv(request.headers.get("accept")):
+        return csv_response("trend", spreadsheet.TREND_HEADER, spreadsheet.trend_rows(result))
+    response.headers["Vary"] = "Accept"
+    return result
+
+
+@router.get(
+    "/prognose",
+    summary="What falls due in the coming weeks, per week, deadline, location and school",
+    description=(
+        "The deadline forecast: of every overdracht you may see, the deadlines of steps still to be taken (moved ones"
+        " included) that end in this ISO week (Monday to Sunday, Europe/Amsterdam) or one of the `weken` - 1 weeks"
+        " after it, counted per week: in total, per deadline, per voorschool location and per receiving school (null:"
+        " none known yet). A deadline counts in the week of the day it ends at the end of; what is due before now is"
+        " overdue (`/v1/monitoring/achterstanden`), not forecast. Counts only: never a child. The coordinator sees"
+        " the gemeente; the PM'er and location manager their location, the school what was sent to it. CSV: one row"
+        " per deadline, location and school, then the total."
+    ),
+    response_model=Prognose,
+    responses={**JSON_OR_CSV, **problems(400, 401, 403, 503)},
+)
+async def get_prognose(
+    ctx: Ctx,
+    request: Request,
+    response: Response,
+    weken: Annotated[
+        int,
+        Query(ge=1, le=monitoring.PROGNOSE_MAX_WEKEN, description="How many weeks, this one included (default 8)."),
+    ] = monitoring.PROGNOSE_WEKEN,
+    locatie_id: Annotated[UUID | None, Query(alias="locatieId")] = None,
+    school_id: Annotated[UUID | None, Query(alias="schoolId")] = None,
+    wijk_id: WijkId = None,
+    stadsdeel_id: StadsdeelId = None,
+    schooljaar: Schooljaar = None,
+) -> Prognose | Response:
+    filters = monitoring.Filters(
+        locatie_id=locatie_id, school_id=school_id, wijk_id=wijk_id, stadsdeel_id=stadsdeel_id, schooljaar=schooljaar
+    )
+    result = await monitoring.prognose(ctx, filters, weken)
+    if wants_csv(request.headers.get("accept")):
+        return csv_response("prognose", spreadsheet.prognose_header(result), spreadsheet.prognose_rows(result))
     response.headers["Vary"] = "Accept"
     return result
 

@@ -21,4 +21,4 @@ router = APIRouter(prefix="/v1", tags=["overdrachten"])
     responses=problems(400, 401, 403, 404, 503),
 )
 async def redeem(body: OverdrachtcodeInwisselen, ctx: Ctx) -> OverdrachtDetail:
-    return await overdracht_codes.redeem(ctx, body.code)
+    return await overdracht_codes.redeem(ctx, body.code, body.school_id)

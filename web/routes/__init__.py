@@ -7,9 +7,11 @@ from web.routes import (
     afdruk,
     beheer,
     bijlagen,
+    coordinatie,
     formulier,
     ouder,
     overdracht,
+    plaatsingen,
     school,
     stappen,
     start,
@@ -21,6 +23,7 @@ for module in (
     aanmelden,
     start,
     beheer,
+    coordinatie,
     overdracht,
     stappen,
     formulier,
@@ -29,5 +32,6 @@ for module in (
     ouder,
     school,
     warme_overdracht,
+    plaatsingen,
 ):
     router.include_router(module.router)

@@ -112,6 +112,7 @@ async def callback(request: Request) -> Response:
     )
     response = await _finish(request, settings, pending)
     oidc.forget(response)
+    sessions.forget_invitation(response)
     return response
 
 
@@ -140,7 +141,8 @@ async def _finish(request: Request, settings: Settings, pending: oidc.Pending | 
         extern_id = await aanmelden.verify_id_token(
             settings, settings.oidc_jwks_url or found.jwks_uri, id_token, pending.nonce
         )
-        user = await aanmelden.staff_member(clients(request), extern_id)
+        # From an invitation's link (web/routes/beheer/mensen.py): the first sign-in binds this account.
+        user = await aanmelden.staff_member(clients(request), extern_id, sessions.invitation(request))
     except Forbidden as exc:
         return page(request, "fout.html", 403, titel="Geen account", uitleg=exc.detail)
     except Unauthenticated as exc:

@@ -16,7 +16,7 @@ from services.errors import ServiceError
 from services.permissions import Capability, allows
 from web.invoer import parse
 from web.render import STATUS_NAMEN, VLAG_NAMEN, caller, error_page, page, posted, signed_in
-from web.routes import beheer, school
+from web.routes import beheer, coordinatie, school
 from web.sessions import Aangemeld
 
 router = APIRouter(include_in_schema=False)
@@ -34,6 +34,8 @@ async def start(request: Request, aangemeld: Annotated[Aangemeld, Depends(signed
         return await school.start(request, aangemeld)
     if user.rol is Rol.BEHEERDER:
         return await beheer.start(request, aangemeld)
+    if user.rol is Rol.COORDINATOR:
+        return await coordinatie.start(request, aangemeld)
     # A PM'er's own mentees first (the mentor gets the reminders).
     eigen_eerst = user.rol is Rol.PEDAGOGISCH_MEDEWERKER
     try:
@@ -54,7 +56,7 @@ async def start(request: Request, aangemeld: Annotated[Aangemeld, Depends(signed
         return error_page(request, exc, aangemeld)
     return page(
         request, "start.html", aangemeld=aangemeld, te_laat=te_laat.resultaten, binnenkort=binnenkort.resultaten,
-        te_openen=te_openen, eigen_eerst=eigen_eerst,
+        te_openen=te_openen, eigen_eerst=eigen_eerst, importeren=allows(user, Capability.PLAATSINGEN_IMPORTEREN),
     )  # fmt: skip
 
 

@@ -36,3 +36,52 @@ async def beheer(request: Request, aangemeld: Annotated[Aangemeld, Depends(signe
     if aangemeld.user.rol is not Rol.BEHEERDER:
         return error_page(request, Forbidden("Deze pagina's zijn voor functioneel beheer."), aangemeld)
     return await start(request, aangemeld)
+
+
+# The parts, each its own module (imported here, after SECTIES and the router they add to).
+from web.routes.beheer import organisatie  # noqa: E402
+
+SECTIES.append(
+    Sectie(
+        "Organisatie",
+        organisatie.ADRES,
+        "De stadsdelen en wijken, de voorschoollocaties met hun LRK-nummer en de scholen: toevoegen, hernoemen,"
+        " verplaatsen en sluiten; de scholen inlezen uit het bestand van DUO.",
+    )
+)
+router.include_router(organisatie.router)
+
+from web.routes.beheer import mensen  # noqa: E402
+
+SECTIES.append(
+    Sectie(
+        "Mensen en rollen",
+        mensen.ADRES,
+        "Wie met welke rol werkt, en waar: medewerkers uitnodigen met een rol en hun locaties of scholen, de rol of"
+        " toegang wijzigen, en accounts deactiveren.",
+    )
+)
+router.include_router(mensen.router)
+
+from web.routes.beheer import protocol  # noqa: E402
+
+SECTIES.append(
+    Sectie(
+        "Protocol",
+        protocol.ADRES,
+        "De leeftijden, termijnen en regels van uw gemeente: een nieuwe versie uploaden, de fouten en de verschillen"
+        " met de actieve versie zien, en haar activeren.",
+    )
+)
+router.include_router(protocol.router)
+
+from web.routes.beheer import audit  # noqa: E402
+
+SECTIES.append(
+    Sectie(
+        "Audit-log",
+        audit.ADRES,
+        "Het audit-log van uw gemeente downloaden als CSV: per periode, van iedereen of van één gebruiker.",
+    )
+)
+router.include_router(audit.router)

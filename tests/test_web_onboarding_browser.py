@@ -8,49 +8,25 @@ overview, and nothing of Almere."""
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import asyncpg
-import pytest
 from dateutil.relativedelta import relativedelta
 from playwright.async_api import Browser, Page, expect
-from temporalio.testing import WorkflowEnvironment
 
-from core.settings import Settings
 from protocol.dates import amsterdam_date
 from services.inrichting import first_beheerder
-from tests.browser import assert_accessible, own_page, serve
-from tests.conftest import free_port, make_worker
+from tests.browser import assert_accessible, own_page
 from tests.helpers import eventually
-from tests.test_berichten import Mailbox, mail_settings, smtp_server
 from tests.test_duo import duo_csv, vestiging
 from tests.test_gebruikers import LINK
+from tests.test_web_beheer_mensen_browser import Site, site
 
 ROOT = Path(__file__).resolve().parent.parent
-QUEUE = "overdracht-test-onboarding"
+__all__ = ["site"]  # the app over HTTP whose worker mails through a real SMTP server
 TODAY = amsterdam_date(datetime.now(UTC))
-
-
-@dataclass
-class Site:
-    base: str
-    mailbox: Mailbox
-
-
-@pytest.fixture(scope="module")
-async def site(env: WorkflowEnvironment, pool: asyncpg.Pool, settings: Settings) -> AsyncIterator[Site]:
-    """The app over HTTP with a worker whose mail reaches a real SMTP server."""
-    port = free_port()
-    with_mail = mail_settings(settings, port).model_copy(update={"task_queue": QUEUE})
-    async with (
-        smtp_server(port) as mailbox,
-        make_worker(env.client, pool, with_mail, task_queue=QUEUE),
-        serve(with_mail) as base,
-    ):
-        yield Site(base, mailbox)
 
 
 @asynccontextmanager

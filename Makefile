@@ -36,7 +36,7 @@ bench: install
 # The README's pictures of each role's page, taken by the browser tests as they walk the flows.
 screenshots: install
 	sh scripts/ensure-chromium.sh
-	OVERDRACHT_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/test_web_flow_browser.py tests/test_web_pm_browser.py
+	OVERDRACHT_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/test_web_flow_browser.py tests/test_web_pm_browser.py tests/test_web_onboarding_browser.py
 
 clean:
 	rm -rf $(VENV) .data node_modules

@@ -161,7 +161,6 @@ async def test_one_overdracht_from_the_form_to_the_warme_overdracht_through_ever
         await sign_in(coordinator, base, demo.COORDINATOR)
         await expect(coordinator.get_by_text(naam)).to_have_count(0)
         await assert_accessible(coordinator)
-        await screenshot(coordinator, "coordinator")
         await coordinator.goto(overdracht)
         await expect(coordinator.get_by_text("afgerond", exact=True)).to_be_visible()
         await expect(coordinator.get_by_text(naam)).to_have_count(0)

@@ -20,6 +20,7 @@ from protocol.dates import amsterdam_date
 from services.inrichting import first_beheerder
 from tests.browser import assert_accessible, own_page
 from tests.helpers import eventually
+from tests.screenshots import screenshot
 from tests.test_duo import duo_csv, vestiging
 from tests.test_gebruikers import LINK
 from tests.test_web_beheer_mensen_browser import Site, site
@@ -74,6 +75,7 @@ async def test_a_beheerder_sets_up_a_new_gemeente_and_its_coordinator_sees_the_o
     await page.get_by_role("button", name="Aanmelden").click()
     await page.get_by_role("heading", name="Beheer", exact=True).wait_for()
     await assert_accessible(page)
+    await screenshot(page, "beheerder")
     await page.get_by_role("link", name="Organisatie", exact=True).click()
     await page.get_by_role("link", name="Stadsdeel toevoegen").click()
     await page.get_by_label("Naam").fill("Centrum")
@@ -142,6 +144,7 @@ async def test_a_beheerder_sets_up_a_new_gemeente_and_its_coordinator_sees_the_o
         await coord.get_by_role("heading", name="Overzicht schooljaar", exact=False).wait_for()
         await expect(coord.get_by_role("table").filter(has_text="Haven").first).to_be_visible()
         await assert_accessible(coord)
+        await screenshot(coord, "coordinator")
         await coord.goto(f"{base}/overdrachten")
         await expect(coord.get_by_role("link", name=f"Overdracht bij Peuteropvang De Duikboot {tag}")).to_have_count(1)
         await expect(coord.get_by_text("De Boomhut")).to_have_count(0)

@@ -4,7 +4,7 @@ receives the overdracht. A wrong, used or expired code tells nothing."""
 
 from uuid import UUID
 
-from db import overdracht_codes
+from db import organisaties, overdracht_codes
 from schemas.api import OverdrachtDetail
 from schemas.audit import Actie
 from schemas.workflow import ReceiveByCode
@@ -19,6 +19,10 @@ from workflows.handover import HandoverWorkflow
 CODE_ONBEKEND = "Deze overdrachtcode is onbekend, al gebruikt of verlopen. Vraag de ouders om hun code te controleren."
 
 
+GESLOTEN = (
+    "Deze school is in de administratie van de gemeente gesloten en ontvangt geen nieuwe overdrachten. Klopt dat"
+    " niet? Vraag het functioneel beheer van de gemeente."
+)
 KIES_SCHOOL = "U werkt voor meer dan één school: kies de school (vestiging) waar het kind is ingeschreven."
 
 
@@ -31,6 +35,8 @@ async def redeem(ctx: Context, code: str, school_id: UUID | None = None) -> Over
     school_id = school_id or user.school_id
     if school_id is None:
         raise NotFound(CODE_ONBEKEND)
+    if await organisaties.school_open(ctx.pool, school_id) is False:  # before any code is looked at
+        raise StepNotAllowed(GESLOTEN, invalid_params=[{"name": "schoolId", "reason": "gesloten"}])
     # The code is claimed (locked) while the engine takes the step, and spent only when it did: a step
     # refused leaves it as it was, and two schools entering the same code cannot both receive it.
     async with ctx.pool.acquire() as conn, conn.transaction():

@@ -4,13 +4,16 @@ the child enters it and receives the overdracht. A code works once; a wrong one 
 
 import io
 import re
+import uuid
 from uuid import UUID
 
 import asyncpg
+import httpx
 from pypdf import PdfReader
 
 from overdracht import demo
 from services.overdracht_codes import CODE_ONBEKEND
+from tests.conftest import Login
 from tests.happy_path import COMPLETE_FORM, place_child
 from tests.helpers import assert_problem, eventually
 from tests.test_ouder_sessies import Mailing, dev_login, mailing
@@ -83,3 +86,24 @@ async def test_the_school_where_the_child_is_enrolled_receives_it_with_the_paren
         )
         assert_problem(tried, 403)
     assert_problem(await api.post("/v1/overdrachtcode-inwisselingen", json={"code": code}), 401)
+
+
+async def test_a_closed_school_receives_nothing_with_a_code(
+    api: httpx.AsyncClient, pool: asyncpg.Pool, login: Login
+) -> None:
+    school, ib = uuid.uuid4(), uuid.uuid4()
+    wijk = await pool.fetchval("SELECT wijk_id FROM scholen WHERE id = $1", demo.STER)
+    await pool.execute(
+        "INSERT INTO scholen (id, wijk_id, naam, gesloten_op) VALUES ($1, $2, $3, now())",
+        school, wijk, f"Gesloten school {str(school)[:8]}",
+    )  # fmt: skip
+    await pool.execute(
+        "INSERT INTO gebruikers (id, naam, rol, gemeente_id, school_id) VALUES ($1, 'IB gesloten', 'school', $2, $3)",
+        ib, demo.ALMERE, school,
+    )  # fmt: skip
+
+    r = await api.post(
+        "/v1/overdrachtcode-inwisselingen", headers=await login(ib), json={"code": "ABCD-EFGH-JKMN-PQRS"}
+    )
+
+    assert "gesloten" in assert_problem(r, 409)["detail"]

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from fastapi import Response
 
 from protocol.dates import amsterdam_date
+from services.spreadsheet import neutralise
 
 CSV = "text/csv"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -56,8 +57,4 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[o
 def _cell(value: object) -> object:
     """A field as a spreadsheet should show it: empty for None, and text that a spreadsheet would take
     for a formula (a name starting with `=`, say) quoted as text: CSV injection."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
-        return "'" + value
-    return value
+    return "" if value is None else neutralise(value)

@@ -59,6 +59,11 @@ def amsterdam_date(moment: datetime) -> date:
     return moment.astimezone(AMSTERDAM).date()
 
 
+def deadline_day(moment: datetime) -> date:
+    """The day a deadline falls on: the last day to meet it (`end_of_day` of it is the deadline itself)."""
+    return amsterdam_date(moment - timedelta(microseconds=1))
+
+
 def is_working_day(day: date) -> bool:
     """Monday to Friday, and not a Dutch public holiday."""
     _require_date(day)

@@ -11,14 +11,14 @@ stores every text cell as text, never as a formula."""
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from protocol.dates import AMSTERDAM, amsterdam_date
+from protocol.dates import AMSTERDAM, deadline_day
 from schemas.audit import AuditRegel
 from schemas.monitoring import (
     Achterstand,
@@ -99,11 +99,6 @@ def _moment(value: datetime) -> str:
     return value.astimezone(AMSTERDAM).strftime("%Y-%m-%d %H:%M")
 
 
-def _deadline_day(value: datetime) -> str:
-    """A deadline's day: it ends at midnight after it, Amsterdam time."""
-    return amsterdam_date(value - timedelta(microseconds=1)).isoformat()
-
-
 # The achterstanden
 
 ACHTERSTANDEN_HEADER = [
@@ -131,7 +126,7 @@ def achterstanden_rows(achterstanden: Iterable[Achterstand]) -> Iterable[Row]:
             a.status.value,
             _moment(a.achterstallig_sinds),
             ", ".join(v.value for v in a.open_vlaggen),
-            *(_deadline_day(a.deadlines[d]) if d in a.deadlines else None for d in Deadline),
+            *(deadline_day(a.deadlines[d]).isoformat() if d in a.deadlines else None for d in Deadline),
             a.locatie.naam,
             a.wijk.naam,
             a.stadsdeel.naam,

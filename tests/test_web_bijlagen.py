@@ -11,15 +11,11 @@ from overdracht import demo
 from tests.cases import NewCase
 from tests.helpers import a_pdf
 from tests.test_toestemmingsscan import a_photo
-from tests.test_web_pages import ORIGIN, browser_like, sign_in
+from tests.test_web_pages import ORIGIN, browser_like, csrf, sign_in
 
 __all__ = ["browser_like"]
 
 PM = demo.PM_USER[demo.BOOMHUT]
-
-
-def csrf(html: str) -> str:
-    return re.findall(r'name="csrf" value="([^"]+)"', html)[0]
 
 
 async def test_the_pm_adds_the_observation_export_from_the_editor_and_reads_it_back(

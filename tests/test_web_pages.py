@@ -29,6 +29,11 @@ async def browser_like(settings: Settings, pool: asyncpg.Pool) -> AsyncIterator[
         yield client
 
 
+def csrf(html: str) -> str:
+    """The session's CSRF token, as the first form of a page carries it."""
+    return re.findall(r'name="csrf" value="([^"]+)"', html)[0]
+
+
 async def sign_in(client: httpx.AsyncClient, gebruiker_id: UUID) -> httpx.Response:
     return await client.post("/aanmelden", data={"gebruikerId": str(gebruiker_id)}, headers=ORIGIN)
 

@@ -13,7 +13,7 @@ from temporalio.worker import Worker
 from core.settings import Settings
 from tests.conftest import app_client
 from tests.test_import import MIXED_REJECTIONS, Gemeente, counts, gemeente, mixed_file
-from tests.test_web_pages import ORIGIN, sign_in
+from tests.test_web_pages import ORIGIN, csrf, sign_in
 
 __all__ = ["gemeente"]
 
@@ -22,10 +22,6 @@ __all__ = ["gemeente"]
 async def client(settings: Settings, pool: asyncpg.Pool, worker: Worker) -> AsyncIterator[httpx.AsyncClient]:
     async with app_client(settings) as c:
         yield c
-
-
-def csrf(html: str) -> str:
-    return re.findall(r'name="csrf" value="([^"]+)"', html)[0]
 
 
 async def post_file(client: httpx.AsyncClient, token: str, content: bytes) -> httpx.Response:

@@ -9,15 +9,11 @@ import httpx
 
 from overdracht import demo
 from tests.cases import Case, NewCase
-from tests.test_web_pages import ORIGIN, browser_like, sign_in
+from tests.test_web_pages import ORIGIN, browser_like, csrf, sign_in
 
 __all__ = ["browser_like"]
 
 PM, LM = demo.PM_USER[demo.BOOMHUT], demo.LM_USER[demo.BOOMHUT]
-
-
-def csrf(html: str) -> str:
-    return re.findall(r'name="csrf" value="([^"]+)"', html)[0]
 
 
 def page_of(case: Case) -> str:

@@ -6,7 +6,7 @@ import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 
 from activities.berichtteksten import datum, tijdstip
 from api.static import vendor_context
-from protocol.dates import amsterdam_date
+from protocol.dates import deadline_day
 from schemas.gebruiker import Gebruiker
 from schemas.overdracht import Rol, Status, Vlag
 from services.audit import AuditTrail
@@ -47,15 +47,10 @@ def getal(x: float | None) -> str:
     return "" if x is None else i18n.getal(x)
 
 
-def deadline_dag(moment: datetime) -> date:
-    """The day a deadline falls on: it ends at the end of that day (midnight after it, Amsterdam)."""
-    return amsterdam_date(moment - timedelta(microseconds=1))
-
-
 templates.env.globals["dag"] = dag
 # `{{ moment | deadline }}`: a deadline as the last day to meet it, in words (`datum` would name the
 # day after: a deadline is the midnight that ends its day).
-templates.env.filters["deadline"] = lambda moment: dag(deadline_dag(moment))
+templates.env.filters["deadline"] = lambda moment: dag(deadline_day(moment))
 templates.env.globals["getal"] = getal
 
 # What people read instead of the API's values (the parents' pages in plain words).

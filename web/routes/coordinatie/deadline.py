@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from protocol.dates import deadline_day
 from schemas.audit import Actie
 from schemas.base import Reden
 from schemas.overdracht import Deadline
@@ -19,7 +20,7 @@ from services.errors import ServiceError
 from services.permissions import Capability, require
 from services.spreadsheet import DEADLINE_NAMEN
 from web.invoer import parse
-from web.render import GEDAAN, act, caller, deadline_dag, done, error_page, page, posted, signed_in
+from web.render import GEDAAN, act, caller, done, error_page, page, posted, signed_in
 from web.sessions import Aangemeld
 
 router = APIRouter(include_in_schema=False)
@@ -55,7 +56,7 @@ async def _form(
     except ServiceError as exc:
         return error_page(request, exc, aangemeld)
     open_ = monitoring.open_deadlines(o)
-    opties = [(d.value, f"{DEADLINE_NAMEN[d]} (nu {deadline_dag(m):%d-%m-%Y})") for d, m in open_.items()]
+    opties = [(d.value, f"{DEADLINE_NAMEN[d]} (nu {deadline_day(m):%d-%m-%Y})") for d, m in open_.items()]
     if not open_ and status == 200:  # ended, or nothing left to wait for: the page says why
         status = 409
     if waarden is None:  # the first open one, chosen already when it is the only one

@@ -189,14 +189,3 @@ def login(api: httpx.AsyncClient) -> Login:
         return {"Authorization": f"Bearer {r.json()['accessToken']}"}
 
     return headers_for
-
-
-# The time-skipping tests run first. Known bug, not yet understood (see the issue notes): run after
-# other tests (tests/test_web_coordinatie.py reproduces it in about one run of four), a time skip in
-# tests/test_timers.py sometimes waits until the test server's RPC times out ("Timeout expired"). Alone,
-# or first, they pass every time. This keeps the suite deterministic until the cause is found.
-TIME_SKIPPING_FIRST = ("tests/test_timers.py",)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    items.sort(key=lambda item: not item.nodeid.startswith(TIME_SKIPPING_FIRST))

@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
     task_queue: str = "overdracht"
+    # The placements import job (workflows/imports.py): rows per activity, activities at once, and how long
+    # a batch may go without reporting a row before it is given to another worker.
+    import_rijen_per_batch: int = Field(default=100, gt=0)
+    import_batches_tegelijk: int = Field(default=4, gt=0)
+    import_hartslag_seconden: int = Field(default=30, gt=0)
     temporal_ui_port: int = 8233
 
     # The HTTP API

@@ -8,6 +8,8 @@ from uuid import UUID
 
 import asyncpg
 
+from db.pool import Executor
+
 
 @dataclass
 class Regel:
@@ -50,7 +52,7 @@ FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid
 """
 
 
-async def append(pool: asyncpg.Pool, regels: Sequence[Regel]) -> None:
+async def append(pool: Executor, regels: Sequence[Regel]) -> None:
     if not regels:
         return
     columns = (

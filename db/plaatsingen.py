@@ -6,6 +6,7 @@ from uuid import UUID
 
 import asyncpg
 
+from db.pool import Connection
 from schemas.imports import Ouder, Plaatsing, kind_sleutel, naam_sleutel, ouder_id_voor
 
 
@@ -63,54 +64,54 @@ async def bekende_kinderen(pool: asyncpg.Pool, locatie_ids: list[UUID]) -> dict[
     return known
 
 
-async def opslaan(pool: asyncpg.Pool, kind_id: UUID, plaatsing: Plaatsing) -> Uitkomst:
-    """The child and its parents, in one transaction. An empty optional field (BSN, VVE date, school)
-    keeps what is known; parents are added or updated, never removed (one may have given consent)."""
+async def opslaan(conn: Connection, kind_id: UUID, plaatsing: Plaatsing) -> Uitkomst:
+    """The child and its parents, within the caller's transaction. An empty optional field (BSN, VVE
+    date, school) keeps what is known; parents are added or updated, never removed (one may have given
+    consent)."""
     p = plaatsing
-    async with pool.acquire() as conn, conn.transaction():
-        # No row back: the child is there exactly like this already. `xmax = 0`: the row is new.
-        kind = await conn.fetchrow(
+    # No row back: the child is there exactly like this already. `xmax = 0`: the row is new.
+    kind = await conn.fetchrow(
+        """
+        INSERT INTO kinderen AS k (id, locatie_id, voornaam, achternaam, geboortedatum, bsn, vve_indicatie,
+                                   vve_indicatie_datum, aangemelde_school_id, mentor_id)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+        ON CONFLICT (id) DO UPDATE SET
+            voornaam = EXCLUDED.voornaam,
+            achternaam = EXCLUDED.achternaam,
+            vve_indicatie = EXCLUDED.vve_indicatie,
+            bsn = COALESCE(EXCLUDED.bsn, k.bsn),
+            vve_indicatie_datum = COALESCE(EXCLUDED.vve_indicatie_datum, k.vve_indicatie_datum),
+            aangemelde_school_id = COALESCE(EXCLUDED.aangemelde_school_id, k.aangemelde_school_id),
+            mentor_id = COALESCE(k.mentor_id, EXCLUDED.mentor_id)
+        WHERE (k.voornaam, k.achternaam, k.vve_indicatie, k.bsn, k.vve_indicatie_datum, k.aangemelde_school_id,
+               k.mentor_id)
+            IS DISTINCT FROM (EXCLUDED.voornaam, EXCLUDED.achternaam, EXCLUDED.vve_indicatie,
+                              COALESCE(EXCLUDED.bsn, k.bsn),
+                              COALESCE(EXCLUDED.vve_indicatie_datum, k.vve_indicatie_datum),
+                              COALESCE(EXCLUDED.aangemelde_school_id, k.aangemelde_school_id),
+                              COALESCE(k.mentor_id, EXCLUDED.mentor_id))
+        RETURNING xmax = 0 AS nieuw
+        """,
+        kind_id, p.locatie_id, p.voornaam, p.achternaam, p.geboortedatum, p.bsn, p.vve_indicatie,
+        p.vve_indicatie_datum, p.school_id, p.mentor_id,
+    )  # fmt: skip
+    ouders_gewijzigd = False
+    bestaande = await conn.fetch(
+        "SELECT id, naam, email FROM gebruikers WHERE rol = 'ouder' AND kind_id = $1 ORDER BY id", kind_id
+    )
+    for ouder in p.ouders:
+        # An empty address keeps the one known (as other empty fields do).
+        gewijzigd = await conn.fetchval(
             """
-            INSERT INTO kinderen AS k (id, locatie_id, voornaam, achternaam, geboortedatum, bsn, vve_indicatie,
-                                       vve_indicatie_datum, aangemelde_school_id, mentor_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-            ON CONFLICT (id) DO UPDATE SET
-                voornaam = EXCLUDED.voornaam,
-                achternaam = EXCLUDED.achternaam,
-                vve_indicatie = EXCLUDED.vve_indicatie,
-                bsn = COALESCE(EXCLUDED.bsn, k.bsn),
-                vve_indicatie_datum = COALESCE(EXCLUDED.vve_indicatie_datum, k.vve_indicatie_datum),
-                aangemelde_school_id = COALESCE(EXCLUDED.aangemelde_school_id, k.aangemelde_school_id),
-                mentor_id = COALESCE(k.mentor_id, EXCLUDED.mentor_id)
-            WHERE (k.voornaam, k.achternaam, k.vve_indicatie, k.bsn, k.vve_indicatie_datum, k.aangemelde_school_id,
-                   k.mentor_id)
-                IS DISTINCT FROM (EXCLUDED.voornaam, EXCLUDED.achternaam, EXCLUDED.vve_indicatie,
-                                  COALESCE(EXCLUDED.bsn, k.bsn),
-                                  COALESCE(EXCLUDED.vve_indicatie_datum, k.vve_indicatie_datum),
-                                  COALESCE(EXCLUDED.aangemelde_school_id, k.aangemelde_school_id),
-                                  COALESCE(k.mentor_id, EXCLUDED.mentor_id))
-            RETURNING xmax = 0 AS nieuw
+            INSERT INTO gebruikers AS g (id, naam, rol, gemeente_id, kind_id, email)
+            VALUES ($1, $2, 'ouder', $3, $4, $5)
+            ON CONFLICT (id) DO UPDATE SET naam = EXCLUDED.naam, email = COALESCE(EXCLUDED.email, g.email)
+            WHERE (g.naam, g.email) IS DISTINCT FROM (EXCLUDED.naam, COALESCE(EXCLUDED.email, g.email))
+            RETURNING true
             """,
-            kind_id, p.locatie_id, p.voornaam, p.achternaam, p.geboortedatum, p.bsn, p.vve_indicatie,
-            p.vve_indicatie_datum, p.school_id, p.mentor_id,
+            _ouder_id(kind_id, ouder, bestaande), ouder.naam, p.gemeente_id, kind_id, ouder.email,
         )  # fmt: skip
-        ouders_gewijzigd = False
-        bestaande = await conn.fetch(
-            "SELECT id, naam, email FROM gebruikers WHERE rol = 'ouder' AND kind_id = $1 ORDER BY id", kind_id
-        )
-        for ouder in p.ouders:
-            # An empty address keeps the one known (as other empty fields do).
-            gewijzigd = await conn.fetchval(
-                """
-                INSERT INTO gebruikers AS g (id, naam, rol, gemeente_id, kind_id, email)
-                VALUES ($1, $2, 'ouder', $3, $4, $5)
-                ON CONFLICT (id) DO UPDATE SET naam = EXCLUDED.naam, email = COALESCE(EXCLUDED.email, g.email)
-                WHERE (g.naam, g.email) IS DISTINCT FROM (EXCLUDED.naam, COALESCE(EXCLUDED.email, g.email))
-                RETURNING true
-                """,
-                _ouder_id(kind_id, ouder, bestaande), ouder.naam, p.gemeente_id, kind_id, ouder.email,
-            )  # fmt: skip
-            ouders_gewijzigd = ouders_gewijzigd or bool(gewijzigd)
+        ouders_gewijzigd = ouders_gewijzigd or bool(gewijzigd)
     if kind is not None and kind["nieuw"]:
         return Uitkomst.NIEUW
     return Uitkomst.BIJGEWERKT if kind is not None or ouders_gewijzigd else Uitkomst.ONGEWIJZIGD

@@ -11,6 +11,7 @@ from temporalio.worker import Worker
 
 from activities.berichten import BerichtActivities
 from activities.history_cleanup import HistoryCleanupActivities
+from activities.imports import ImportActivities
 from activities.kinderen_opruimen import KinderenOpruimenActivities
 from activities.ouder_codes import OuderCodeActivities
 from activities.read_model import ReadModelActivities
@@ -18,8 +19,10 @@ from core.mailer import Mailer
 from core.settings import Settings
 from core.temporal import connect
 from db.pool import create_pool
+from services.context import Clients
 from workflows.handover import HandoverWorkflow
 from workflows.history_cleanup import HistoryCleanupWorkflow
+from workflows.imports import PlaatsingenImportWorkflow
 from workflows.kinderen_opruimen import KinderenOpruimenWorkflow
 from workflows.ouder_codes import BerichtBezorgingWorkflow, OuderCodesOpruimenWorkflow
 
@@ -31,6 +34,7 @@ WORKFLOWS: Sequence[type] = (
     BerichtBezorgingWorkflow,
     OuderCodesOpruimenWorkflow,
     KinderenOpruimenWorkflow,
+    PlaatsingenImportWorkflow,
 )
 
 
@@ -55,6 +59,7 @@ def build_worker(
             *HistoryCleanupActivities(pool, client).all(),
             *OuderCodeActivities(pool).all(),
             *KinderenOpruimenActivities(pool, client).all(),
+            *ImportActivities(Clients(pool, client, settings)).all(),
         ],
         workflow_failure_exception_types=workflow_failure_exception_types,
     )

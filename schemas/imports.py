@@ -3,7 +3,8 @@ value), a row once read and resolved, and the deterministic ids that make a repe
 nothing. Reading the CSV file itself: services/plaatsingen_csv.py."""
 
 import uuid
-from datetime import date
+from datetime import date, datetime
+from enum import StrEnum
 from uuid import UUID
 
 from pydantic import BaseModel, Field
@@ -27,11 +28,6 @@ class Rijfout(ApiModel):
 class AfgewezenRij(ApiModel):
     regel: int = Field(description="Line number in the file (the header is line 1).")
     fouten: list[Rijfout]
-
-
-class NietGestart(ApiModel):
-    regel: int
-    reden: str
 
 
 class AfgeslotenRij(ApiModel):
@@ -60,10 +56,32 @@ class ImportResultaat(ApiModel):
     )
     afgewezen_rijen: list[AfgewezenRij] = Field(description="Each rejected row, by line number, with every reason.")
     afgesloten_rijen: list[AfgeslotenRij] = Field(description="Each row of a child whose overdracht has ended.")
-    niet_gestart: list[NietGestart] = Field(
-        description="Rows stored, but whose overdracht the engine could not start now: import the file again."
-    )
     genegeerde_kolommen: list[str] = Field(description="Columns in the file the import does not know (not read).")
+
+
+class TaakStatus(StrEnum):
+    WACHTEND = "wachtend"
+    BEZIG = "bezig"
+    KLAAR = "klaar"
+    MISLUKT = "mislukt"
+
+
+class ImportTaak(ApiModel):
+    """An import running in the background: poll it until `status` is `klaar` (or `mislukt`)."""
+
+    id: UUID
+    status: TaakStatus = Field(
+        description="`wachtend`: accepted, not read yet; `bezig`: rows are being stored; `klaar`: done, see"
+        " `resultaat`; `mislukt`: stopped, see `reden` (rows stored so far stay; importing the file again completes"
+        " it)."
+    )
+    rijen: int = Field(description="Data rows in the file.")
+    verwerkt: int = Field(description="Rows done so far, rejected ones included: the progress is verwerkt / rijen.")
+    aangemaakt_op: datetime
+    klaar_op: datetime | None = None
+    reden: str | None = Field(default=None, description="Why the job stopped (status `mislukt`).")
+    resultaat: ImportResultaat | None = Field(default=None, description="The outcome, once `klaar`.")
+    rapport: str = Field(description="Where the per-row report (CSV) is downloaded once the job has ended.")
 
 
 # What one row holds once read
@@ -127,3 +145,32 @@ def ouder_id_voor(kind_id: UUID, email: str | None, naam: str = "") -> UUID:
     if email is None:
         return uuid.uuid5(_OUDER_NAMESPACE, f"{kind_id}\x1fnaam:{naam_sleutel(naam)}")
     return uuid.uuid5(_OUDER_NAMESPACE, f"{kind_id}\x1f{email.casefold()}")
+
+
+# The import job's workflow (workflows/imports.py) and its activities
+
+# The workflow's name: the service layer starts it by name, as the worker's activities reach the service
+# layer (activities/imports.py) and the workflow reaches the activities.
+IMPORT_WORKFLOW = "PlaatsingenImportWorkflow"
+# The error type of a job that cannot go on: not retried.
+IMPORT_MISLUKT = "ImportMislukt"
+
+
+class ImportInput(BaseModel):
+    taak_id: UUID
+    rijen_per_batch: int = 100
+    batches_tegelijk: int = 4
+    hartslag_seconden: int = 30
+
+
+class ImportBatch(BaseModel):
+    """The good rows numbered `van` up to (not including) `tot`."""
+
+    taak_id: UUID
+    van: int
+    tot: int
+
+
+class ImportGestopt(BaseModel):
+    taak_id: UUID
+    reden: str

@@ -14,10 +14,11 @@ from temporalio.workflow import UpdateMethodMultiParam
 
 from core.settings import Settings
 from schemas import ids
+from schemas.imports import IMPORT_WORKFLOW, ImportInput
 from schemas.workflow import HandoverInput, HandoverState, Open, Opening
 from services.errors import FormIncomplete, StepNotAllowed, Unavailable
 from workflows.handover import HandoverWorkflow
-from workflows.ids import workflow_id
+from workflows.ids import import_id, workflow_id
 from workflows.lifecycle import Weigering
 from workflows.ouder_codes import BerichtBezorgingWorkflow, bezorging_id
 
@@ -60,6 +61,24 @@ async def deliver_message(client: Client, settings: Settings, bericht_id: UUID) 
             id=bezorging_id(bericht_id),
             task_queue=settings.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        ),
+    )
+
+
+async def start_import(client: Client, settings: Settings, taak_id: UUID) -> None:
+    """Start the background job of an import accepted and stored (services/imports.py)."""
+    await _engine_call(
+        settings,
+        client.start_workflow(
+            IMPORT_WORKFLOW,
+            ImportInput(
+                taak_id=taak_id,
+                rijen_per_batch=settings.import_rijen_per_batch,
+                batches_tegelijk=settings.import_batches_tegelijk,
+                hartslag_seconden=settings.import_hartslag_seconden,
+            ),
+            id=import_id(taak_id),
+            task_queue=settings.task_queue,
         ),
     )
 

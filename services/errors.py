@@ -52,6 +52,10 @@ class NoProtocol(ServiceError):
     status, title, code = 409, "Geen protocol ingesteld", "PROTOCOL_ONTBREEKT"
 
 
+class NotReady(ServiceError):
+    status, title, code = 409, "Nog niet klaar", "NOG_NIET_KLAAR"
+
+
 class FormIncomplete(ServiceError):
     status, title, code = 422, "Formulier onvolledig", "FORMULIER_ONVOLLEDIG"
 

@@ -106,10 +106,16 @@ def time_skipping_server_path() -> str:
     return str(Path(sys.executable).parent / "temporal-test-server")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 async def skipping_env() -> AsyncIterator[WorkflowEnvironment]:
     """The time-skipping server: months pass in milliseconds while a workflow waits. It knows no
-    custom search attributes, so workflows started here must not publish them."""
+    custom search attributes, so workflows started here must not publish them.
+
+    One per test (it starts in a tenth of a second). One server for the session, its workflows
+    terminated after each test, sometimes stopped moving its clock for good on a busy machine: a later
+    test's `sleep` then timed out although its workflow had no activity or task pending (the server
+    keeps its clock still while it counts work in flight, and kept counting something of a test before).
+    A fresh server owes nothing to the last."""
     environment = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=time_skipping_server_path(), data_converter=suite_data_converter()
     )

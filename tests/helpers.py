@@ -50,3 +50,20 @@ async def eventually(check: Callable[[], Awaitable[T]], ok: Callable[[T], Any] =
             return result
         assert loop.time() < deadline, f"not within {within:.0f} s; last seen: {result}"
         await asyncio.sleep(0.05)
+
+
+async def finished_import(api: httpx.AsyncClient, posted: httpx.Response, headers: dict[str, str]) -> httpx.Response:
+    """The job a `POST /v1/imports/plaatsingen` accepted (202), fetched as its starter sees it once it has
+    ended: the last `GET /v1/imports/{id}`. Its `resultaat` holds what the import did."""
+    assert posted.status_code == 202, posted.text
+    location = posted.headers["location"]
+    assert location == f"/v1/imports/{posted.json()['id']}"
+    auth = {k: v for k, v in headers.items() if k.lower() == "authorization"}
+    done = await eventually(
+        lambda: api.get(location, headers=auth),
+        lambda r: r.status_code != 200 or r.json()["status"] in ("klaar", "mislukt"),
+        within=60,
+    )
+    assert done.status_code == 200, done.text
+    assert done.json()["status"] == "klaar", done.text
+    return done

@@ -2,6 +2,8 @@
 service layer calls the engine; SQL lives under db/; the core depends on nothing above it."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -72,3 +74,24 @@ def test_only_the_service_layer_and_the_runtime_call_the_engine() -> None:
         if "services.commands" in imports_of(p) or "workflows.handover" in imports_of(p)
     }
     assert callers == set()
+
+
+def test_every_worker_module_imports_on_its_own() -> None:
+    """No import cycle hides behind the order the suite happens to import in: the worker process
+    starts from `overdracht.worker`, and each activity or workflow module imports first in a fresh state."""
+    modules = ["overdracht.worker"] + [
+        f"{p.parent.name}.{p.stem}"
+        for folder in ("activities", "workflows")
+        for p in files(folder)
+        if p.stem != "__init__"
+    ]
+    script = (
+        "import importlib, sys\n"
+        "roots = ('activities', 'workflows', 'services', 'db', 'schemas', 'core', 'protocol', 'overdracht', 'api', 'web')\n"
+        "for name in sys.argv[1:]:\n"
+        "    for loaded in [m for m in sys.modules if m.split('.')[0] in roots]:\n"
+        "        del sys.modules[loaded]\n"
+        "    importlib.import_module(name)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, *modules], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -264,9 +264,10 @@ async def test_an_import_records_one_row_per_child(call: Calls, pool: asyncpg.Po
     )
     since = await last_id(pool)
 
-    await call(
-        LM, "POST", "/v1/imports/plaatsingen", 200, content=content.encode(), headers={"Content-Type": "text/csv"}
+    r = await call(
+        LM, "POST", "/v1/imports/plaatsingen", 202, content=content.encode(), headers={"Content-Type": "text/csv"}
     )
+    await eventually(lambda: call(LM, "GET", r.headers["location"], 200), lambda job: job.json()["status"] == "klaar")
 
     kind_id = await pool.fetchval("SELECT id FROM kinderen WHERE achternaam = $1", achternaam)
     rows = await rows_since(pool, since, gebruiker_id=LM)

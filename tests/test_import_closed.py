@@ -20,8 +20,7 @@ async def test_a_reimport_does_not_resurrect_a_refused_overdracht(
     g = gemeente
     row = child("Rosalie", "Terpstra", OLDER, "Peuteropvang Het Bos")
     manager = await login(g.manager_bos)
-    first = await upload(api, manager, csv_file(row))
-    assert (first.status_code, first.json()["overdrachtenGeopend"]) == (200, 1), first.text
+    assert (await upload(api, manager, csv_file(row)))["overdrachtenGeopend"] == 1
     kind = await kind_id(pool, g, "Rosalie")
     path = f"/v1/overdrachten/{overdracht_id_for(kind)}"
     pm = await login(g.pm_bos)
@@ -34,16 +33,14 @@ async def test_a_reimport_does_not_resurrect_a_refused_overdracht(
         lambda: api.get(path, headers=pm), lambda r: r.json()["tijdstippen"]["inhoudVerwijderdOp"] is not None
     )
 
-    again = await upload(api, manager, csv_file(row))
+    body = await upload(api, manager, csv_file(row))
 
-    assert again.status_code == 200, again.text
-    body = again.json()
     assert {k: body[k] for k in ("geimporteerd", "bijgewerkt", "ongewijzigd", "afgesloten")} == {
         "geimporteerd": 0, "bijgewerkt": 0, "ongewijzigd": 0, "afgesloten": 1,
     }  # fmt: skip
     assert (body["overdrachtenGeopend"], body["overdrachtenIngepland"]) == (0, 0)
     assert [r["regel"] for r in body["afgeslotenRijen"]] == [2]
-    assert "Rosalie" not in again.text and "Terpstra" not in again.text
+    assert "Rosalie" not in str(body) and "Terpstra" not in str(body)
     # The child's record and its parents' accounts stay gone; the overdracht stays refused.
     assert await pool.fetchval("SELECT count(*) FROM kinderen WHERE id = $1", kind) == 0
     assert await pool.fetchval("SELECT count(*) FROM gebruikers WHERE kind_id = $1", kind) == 0

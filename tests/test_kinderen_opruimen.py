@@ -26,7 +26,7 @@ from protocol.dates import amsterdam_date
 from schemas.protocol import Bewaartermijnen, ProtocolConfig
 from services.commands import overdracht_id_for
 from tests.conftest import TASK_QUEUE, Login
-from tests.helpers import eventually
+from tests.helpers import eventually, finished_import
 from workflows.ids import workflow_id
 from workflows.kinderen_opruimen import KinderenOpruimenWorkflow
 
@@ -83,10 +83,10 @@ async def import_younger(api: httpx.AsyncClient, login: Login, g: Gemeente, acht
         "voornaam;achternaam;geboortedatum;locatie;vve_indicatie;ouder1_naam\r\n"
         f"Opruimkind;{achternaam};{born};{g.locatie};nee;Ouder {achternaam}\r\n"
     ).encode()
-    r = await api.post(
-        "/v1/imports/plaatsingen", headers=await login(g.manager), files={"bestand": ("p.csv", content, "text/csv")}
-    )
-    assert r.status_code == 200 and r.json()["overdrachtenIngepland"] == 1, r.text
+    manager = await login(g.manager)
+    r = await api.post("/v1/imports/plaatsingen", headers=manager, files={"bestand": ("p.csv", content, "text/csv")})
+    done = await finished_import(api, r, manager)
+    assert done.json()["resultaat"]["overdrachtenIngepland"] == 1, done.text
 
 
 async def zonder_overdracht(api: httpx.AsyncClient, login: Login, g: Gemeente) -> set[UUID]:

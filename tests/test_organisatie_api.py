@@ -16,9 +16,9 @@ import pytest
 
 from overdracht import demo
 from schemas.overdracht import Rol
-from services.imports import LOCATIE_GESLOTEN, SCHOOL_GESLOTEN
+from services.import_controle import LOCATIE_GESLOTEN, SCHOOL_GESLOTEN
 from tests.conftest import Login
-from tests.helpers import assert_problem
+from tests.helpers import assert_problem, finished_import
 from tests.test_ouder_brieven import PM, open_child
 
 BEHEERDER = demo.STAFF_USERS[10].id
@@ -396,7 +396,7 @@ async def test_a_closed_location_takes_no_new_child_but_its_children_carry_on(
     r = await api.post(
         "/v1/imports/plaatsingen", headers=headers, content=placements((bekend, ids["locatie"], school["id"]))
     )
-    assert (r.status_code, r.json()["geimporteerd"]) == (200, 1), r.text
+    assert (await finished_import(api, r, headers)).json()["resultaat"]["geimporteerd"] == 1
 
     await beheer("PATCH", f"/locaties/{ids['locatie']}", {"gesloten": True})
     await beheer("PATCH", f"/scholen/{school['id']}", {"gesloten": True})
@@ -408,7 +408,7 @@ async def test_a_closed_location_takes_no_new_child_but_its_children_carry_on(
                            (naar_gesloten_school, other["locatie"], school["id"])),
     )  # fmt: skip
 
-    result = r.json()
+    result = (await finished_import(api, r, headers)).json()["resultaat"]
     assert (result["ongewijzigd"], result["geimporteerd"], result["afgewezen"]) == (1, 0, 2), result
     assert [(a["regel"], a["fouten"]) for a in result["afgewezenRijen"]] == [
         (3, [{"veld": "locatie", "reden": LOCATIE_GESLOTEN}]),

@@ -35,7 +35,7 @@ from overdracht import demo
 from schemas.protocol import ProtocolConfig
 from services.protocol_beheer import als_toml
 from tests.conftest import Login
-from tests.helpers import PROBLEM, a_pdf, eventually
+from tests.helpers import PROBLEM, a_pdf, eventually, finished_import
 from tests.test_gebruikers import permission_cell as gebruikers_cell
 
 TODAY = date.today()
@@ -296,7 +296,10 @@ ENDPOINTS = [
     # The trend per month and the deadline forecast: aggregates, within the scope (tests/test_prognose.py).
     Endpoint("trend", "GET", "/v1/monitoring/trend", "monitoring", STAFF | {"school", "coordinator"}),
     Endpoint("prognose", "GET", "/v1/monitoring/prognose", "monitoring", STAFF | {"school", "coordinator"}),
-    Endpoint("import", "POST", "/v1/imports/plaatsingen", "import", frozenset({"lm", "beheerder"})),
+    Endpoint("import", "POST", "/v1/imports/plaatsingen", "import", frozenset({"lm", "beheerder"}), 202),
+    # An import job and its report: the one who started it (De Boomhut's manager) and their beheerder.
+    Endpoint("importtaak", "GET", "/v1/imports/{import_id}", "importtaak", frozenset({"lm", "beheerder"})),
+    Endpoint("importverslag", "GET", "/v1/imports/{import_id}/rapport", "importtaak", frozenset({"lm", "beheerder"})),
     # The child's inzage-log: its parents and the voorschool location's staff.
     Endpoint("inzage-log", "GET", ONE + "/inzage-log", "read", STAFF | {"ouder"}),
     # The audit trail's export: the privacy officer (functioneel beheer), their own gemeente's.
@@ -404,7 +407,7 @@ def expected_status(ep: Endpoint, role: str, scope: str) -> int:
         return 401
     if role not in ep.allowed:
         return 403
-    if scope == "vreemd" and ep.kind in ("open", "read", "step"):
+    if scope == "vreemd" and ep.kind in ("open", "read", "step", "importtaak"):
         return 404
     if scope == "vreemd" and ep.kind == "organisatie" and "{" in ep.path:  # another gemeente's stadsdeel, …
         return 404
@@ -684,7 +687,7 @@ async def test_permission(world: World, ep: Endpoint, role: str, scope: str) -> 
     expected = expected_status(ep, role, scope)
     check = {
         "open": _open, "read": _read, "step": _step, "list": _list,
-        "monitoring": _monitoring, "import": _import, "audit": _audit, "organisatie": _organisatie,
+        "monitoring": _monitoring, "import": _import, "importtaak": _importtaak, "audit": _audit, "organisatie": _organisatie,
         "protocol": _protocol, "gebruikers": gebruikers_cell,
     }  # fmt: skip
     await check[ep.kind](world, ep, role, scope, expected)
@@ -839,13 +842,34 @@ async def _import(w: World, ep: Endpoint, role: str, scope: str, expected: int) 
     r = await w.api.post(ep.path, headers=headers, content=content)
     assert_status(r, expected)
     assert_no_content(role, r)
-    stored = await w.pool.fetchval("SELECT count(*) FROM kinderen WHERE achternaam = $1", achternaam)
-    if expected != 200:
-        assert stored == 0
+    if expected != 202:
+        assert await w.pool.fetchval("SELECT count(*) FROM kinderen WHERE achternaam = $1", achternaam) == 0
         return
-    result = r.json()
+    done = await finished_import(w.api, r, headers)
+    assert_no_content(role, done)
+    stored = await w.pool.fetchval("SELECT count(*) FROM kinderen WHERE achternaam = $1", achternaam)
+    result = done.json()["resultaat"]
     imported = scope == "eigen"
     assert (result["geimporteerd"], result["afgewezen"], stored) == ((1, 0, 1) if imported else (0, 1, 0)), result
+
+
+# One import by De Boomhut's manager, made once.
+_IMPORTTAAK: list[str] = []
+
+
+async def _importtaak(w: World, ep: Endpoint, role: str, scope: str, expected: int) -> None:
+    """The job and its report: another location's manager and another gemeente's beheerder get a 404."""
+    if not _IMPORTTAAK:
+        headers = {**await w.headers(demo.LM_USER[demo.BOOMHUT]), "Content-Type": "text/csv"}
+        content = f"voornaam;achternaam;geboortedatum;locatie;vve_indicatie;ouder1_naam\r\n{VOORNAAM};{IMPORT_NAAM}-{uuid.uuid4().hex[:8]};{BORN_IMPORT.strftime('%d-%m-%Y')};{demo.BOOMHUT};nee;Ouder\r\n"
+        r = await w.api.post("/v1/imports/plaatsingen", headers=headers, content=content.encode())
+        _IMPORTTAAK.append((await finished_import(w.api, r, headers)).json()["id"])
+    r = await w.api.get(ep.path.replace("{import_id}", _IMPORTTAAK[0]), headers=await _auth(w, role, scope, w.shared))
+    assert_status(r, expected)
+    assert_no_content(role, r)
+    if expected == 200 and ep.key == "importverslag":
+        assert r.headers["content-type"].startswith("text/csv")
+        assert r.text.splitlines()[1:] == ["2;nieuw kind;overdracht ingepland;"]
 
 
 # The organisation: one of Almere's and one of the other gemeente's, made once, changed only by renaming.

@@ -2,8 +2,6 @@
 flag, reminder and escalation is checked at the moment it should come."""
 
 import asyncio
-import contextlib
-import contextvars
 import uuid
 from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
@@ -12,7 +10,6 @@ from uuid import UUID
 
 import asyncpg
 import pytest
-from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -47,37 +44,12 @@ SCHOOL = Actor(gebruiker_id=demo.SCHOOL_USER[demo.STER], rol=Rol.SCHOOL)
 COORDINATOR = Actor(gebruiker_id=demo.COORDINATOR, rol=Rol.COORDINATOR)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 async def skipping_worker(
     skipping_env: WorkflowEnvironment, pool: asyncpg.Pool, settings: Settings
 ) -> AsyncIterator[Worker]:
-    # One worker for the session: a worker stopped with an activity in flight would hold the virtual
-    # clock until that activity timed out, which on a clock that cannot move is never.
     async with make_worker(skipping_env.client, pool, settings, QUEUE) as running:
         yield running
-
-
-@pytest.fixture(autouse=True)
-async def _quiet_afterwards(skipping_env: WorkflowEnvironment, pool: asyncpg.Pool) -> AsyncIterator[None]:
-    """Terminate what a test left running, so its timers do not go off in the next test's time. First
-    let its messages' deliveries finish: an activity in flight at termination would hold the virtual
-    clock the next test needs."""
-    started: list[HandoverHandle] = []
-    _STARTED.set(started)
-    yield
-    ids = [UUID(h.id.removeprefix("overdracht-")) for h in started]
-    await eventually(
-        lambda: pool.fetchval(
-            "SELECT count(*) FROM berichten WHERE overdracht_id = ANY($1::uuid[]) AND status = 'wachtend'", ids
-        ),
-        lambda waiting: waiting == 0,
-    )
-    for handle in started:
-        with contextlib.suppress(RPCError):
-            await handle.terminate("test finished")
-
-
-_STARTED: contextvars.ContextVar[list[HandoverHandle]] = contextvars.ContextVar("started")
 
 
 async def events(pool: asyncpg.Pool, overdracht_id: UUID, gebeurtenis: str | None = None) -> list[asyncpg.Record]:
@@ -126,7 +98,6 @@ async def start(
     handle = await env.client.start_workflow(
         HandoverWorkflow.run, input, id=workflow_id(input.overdracht_id), task_queue=QUEUE
     )
-    _STARTED.get().append(handle)
     return handle, input.overdracht_id
 
 
@@ -215,9 +186,6 @@ async def test_asked_to_open_at_the_start_age_a_young_childs_overdracht_opens_it
     async def placed(born: date) -> HandoverInput:
         kind_id, _ = await place_child(pool, born=born)
         input = handover_input(kind_id, geboortedatum=born, publish_search_attributes=False)
-        _STARTED.get().append(
-            skipping_env.client.get_workflow_handle_for(HandoverWorkflow.run, workflow_id(input.overdracht_id))
-        )
         return input
 
     async def import_(input: HandoverInput) -> Opening:

@@ -3,3 +3,8 @@
 
 def workflow_id(overdracht_id: object) -> str:
     return f"overdracht-{overdracht_id}"
+
+
+def import_id(taak_id: object) -> str:
+    """The placements import job's workflow (workflows/imports.py)."""
+    return f"import-{taak_id}"

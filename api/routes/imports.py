@@ -1,15 +1,18 @@
-"""/v1/imports: placements (children at a voorschool location) from a CSV export. The route reads the
-upload; the import itself is a use case (services/imports.py)."""
+"""/v1/imports: placements (children at a voorschool location) from a CSV export, imported by a job in
+the background. The route reads the upload; accepting it, the job and its report are use cases
+(services/imports.py)."""
 
 import asyncio
 import email.parser
 import email.policy
+from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
+from api.csv import csv_response
 from api.deps import Ctx
 from api.errors import problems
-from schemas.imports import ImportResultaat
+from schemas.imports import ImportTaak
 from services import imports
 from services.errors import InvalidInput
 from services.plaatsingen_csv import KOLOMMEN, MAX_BESTAND_BYTES, MAX_RIJEN, MAX_VELDLENGTE
@@ -48,6 +51,13 @@ listed in `genegeerdeKolommen`). Fields of at most {MAX_VELDLENGTE} characters. 
 **Who**: a locatiemanager (rows for their own location only) or a beheerder (any location of
 their gemeente).
 
+**A job**: the answer is `202 Accepted` at once, with the job (`Location`: `/v1/imports/{{importId}}`) once
+the file as a whole is accepted. Poll it until `status` is `klaar` (its `resultaat` holds the counts and
+every rejected row) or `mislukt` (its `reden` says why); `verwerkt` / `rijen` is the progress. The
+per-row report is at `/v1/imports/{{importId}}/rapport` (CSV) once the job has ended. A job survives a
+restart of any process: it goes on where it was, and no row is done twice. Only the one who started a
+job (and the gemeente's beheerder) can see it.
+
 **What happens**: each row is checked; a bad row is rejected with its line number and, per field,
 the reason (never a value from the file); good rows are stored, each in its own transaction. The same
 child (location, names ignoring case and spacing, date of birth) and the same parent (child, email;
@@ -56,8 +66,8 @@ with one stays one account; an empty address keeps the one known): importing a f
 child in the same file is rejected as a duplicate. An empty optional field keeps what is known;
 parents are added or updated, never removed. A child past the protocol's start age gets its
 overdracht opened at once (by you, in its timeline; one past a deadline is flagged at once); a younger
-child's overdracht is started ahead and opens itself at the start age. A row whose overdracht the
-engine could not start is listed in `nietGestart`: its data are stored; import the file again.
+child's overdracht is started ahead and opens itself at the start age. While the engine or the database is
+unreachable, the job waits and goes on when they are back.
 
 The whole file is refused (400, nothing imported) when it is too big, has too many rows, is not
 UTF-8 text, has no header, or misses a required column (`invalidParams` names each).
@@ -82,13 +92,40 @@ _UPLOAD = {
 
 @router.post(
     "/plaatsingen",
-    summary="Import placements (children and their parents) from a CSV export",
+    summary="Import placements (children and their parents) from a CSV export, as a job",
     description=FORMAAT,
     openapi_extra=_UPLOAD,
+    status_code=202,
     responses=problems(400, 401, 403, 409, 503),
 )
-async def import_plaatsingen(request: Request, ctx: Ctx) -> ImportResultaat:
-    return await imports.import_plaatsingen(ctx, lambda: _upload(request))
+async def import_plaatsingen(request: Request, response: Response, ctx: Ctx) -> ImportTaak:
+    taak = await imports.start(ctx, lambda: _upload(request))
+    response.headers["Location"] = f"/v1/imports/{taak.id}"
+    return taak
+
+
+@router.get(
+    "/{import_id}",
+    summary="An import job: its progress, and its outcome once done",
+    description="Only to the one who started it, and to the gemeente's beheerder; anyone else gets a 404.",
+    responses=problems(401, 403, 404, 503),
+)
+async def get_import(import_id: UUID, ctx: Ctx) -> ImportTaak:
+    return await imports.taak(ctx, import_id)
+
+
+@router.get(
+    "/{import_id}/rapport",
+    summary="An import's report per row (CSV)",
+    description="One line per data row of the file: its line number, outcome (`nieuw kind`, `bijgewerkt`,"
+    " `ongewijzigd`, `afgewezen`, …), what happened to the overdracht, and every reason a row was rejected."
+    " Never a value from the file. A 409 `NOG_NIET_KLAAR` while the job runs.",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}, **problems(401, 403, 404, 409, 503)},
+)
+async def get_import_rapport(import_id: UUID, ctx: Ctx) -> Response:
+    tabel = await imports.rapport(ctx, import_id)
+    return csv_response(tabel.naam, tabel.header, tabel.rows)
 
 
 async def _upload(request: Request) -> bytes:

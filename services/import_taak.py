@@ -1,0 +1,200 @@
+"""The placements import's job, step by step, as workflows/imports.py runs it (through
+activities/imports.py): check the file once, then store and start the good rows a batch at a time,
+then end. Each step is safe to repeat after a crash: the check is recorded in one transaction, and a
+row's child is stored in one transaction with the note that it was, so no row is done twice."""
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import date
+from uuid import UUID
+
+from core.codec import EncryptionCodec
+from db import audit as audit_log
+from db import gebruikers, import_taken, plaatsingen
+from db import protocol as protocols
+from db.import_taken import GelezenRij
+from db.pool import Connection
+from schemas.audit import Actie
+from schemas.imports import Plaatsing
+from schemas.protocol import Protocol
+from schemas.workflow import HandoverInput, Open, Openingsuitkomst
+from services import commands
+from services import plaatsingen as plaatsing_wijzigingen
+from services.audit import AuditTrail, velden_van_plaatsing
+from services.context import Clients, Context
+from services.errors import Forbidden
+from services.import_controle import AFGESLOTEN, Controle
+from services.imports import associated_data
+from services.overdrachten import actor
+from services.permissions import Capability, require
+from services.plaatsingen_csv import lees_bestand
+
+log = logging.getLogger(__name__)
+
+# Rows of one batch in progress at once: most of their time is spent waiting for the engine.
+GELIJKTIJDIG = 4
+# The reason recorded when the import ends a placement (column einde_plaatsing).
+EINDE_PLAATSING = "De plaatsing is beëindigd (volgens de import)."
+# The audit trail names what the rows came in by.
+ENDPOINT = "POST /v1/imports/plaatsingen"
+
+
+class ImportMislukt(Exception):
+    """The job cannot go on, whatever is retried; the message says why, in Dutch, without a value."""
+
+
+async def _context(clients: Clients, gebruiker_id: UUID) -> Context:
+    """The one who started the job, as they are now: a deactivated account or a role that may no
+    longer import stops it."""
+    user = await gebruikers.get(clients.pool, gebruiker_id)
+    if user is None:
+        raise ImportMislukt("Het account dat de import startte, is gedeactiveerd.")
+    ctx = Context(user, clients, AuditTrail(clients.pool, endpoint=ENDPOINT))
+    try:
+        require(ctx, Capability.PLAATSINGEN_IMPORTEREN)
+    except Forbidden:
+        raise ImportMislukt("Wie de import startte, mag niet meer importeren.") from None
+    return ctx
+
+
+async def _protocol(ctx: Context) -> Protocol:
+    protocol = await protocols.current(ctx.pool, ctx.user.gemeente_id)
+    if protocol is None:
+        raise ImportMislukt("Voor de gemeente is geen protocol meer ingesteld.")
+    return protocol
+
+
+def _codec(clients: Clients) -> EncryptionCodec:
+    return EncryptionCodec.from_settings(clients.settings)
+
+
+async def check(clients: Clients, taak_id: UUID) -> int:
+    """Check every row of the file and record the outcome; the number of good rows, numbered 0, 1, …
+    in the order they are to be stored. The file is emptied. A repeat answers the same."""
+    stored = await import_taken.file(clients.pool, taak_id)
+    if stored is None:
+        return await import_taken.good_count(clients.pool, taak_id)
+    ctx = await _context(clients, stored["gebruiker_id"])
+    await _protocol(ctx)
+    codec = _codec(clients)
+    data = await asyncio.to_thread(
+        codec.unseal, stored["sleutel_id"], bytes(stored["bestand"]), associated_data(taak_id)
+    )
+    bestand = await asyncio.to_thread(lees_bestand, data)
+    controle = Controle(ctx.pool, ctx.user)
+    await controle.check(bestand.rijen)
+
+    def sealed(plaatsing: Plaatsing) -> tuple[str, bytes]:
+        return codec.seal(plaatsing.model_dump_json().encode(), associated_data(taak_id))
+
+    goed = await asyncio.to_thread(lambda: [sealed(p) for _, p in controle.goed])
+    rijen = [
+        *(GelezenRij(r.regel, opgeslagen="afgewezen", overdracht="geen", fouten=[f.model_dump() for f in r.fouten])
+          for r in controle.afgewezen),
+        *(GelezenRij(r.regel, opgeslagen="afgesloten", overdracht="geen", fouten=[{"veld": None, "reden": AFGESLOTEN}])
+          for r in controle.afgesloten),
+        *(GelezenRij(p.regel, volgnummer=i, kind_id=k, sleutel_id=key_id, plaatsing=blob)
+          for i, ((k, p), (key_id, blob)) in enumerate(zip(controle.goed, goed, strict=True))),
+    ]  # fmt: skip
+    # One row in the audit trail per child the import stores (or finds unchanged), written with the check.
+    for kind_id, plaatsing in controle.goed:
+        ctx.audit.add(
+            ctx.user, Actie.IMPORTEREN, "plaatsingen", kind_id=kind_id, velden=velden_van_plaatsing(plaatsing)
+        )
+    for regel in ctx.audit.regels:
+        regel.resultaat = 200
+
+    async def audit(conn: Connection) -> None:
+        await audit_log.append(conn, ctx.audit.regels)
+
+    if not await import_taken.checked(clients.pool, taak_id, rijen, audit):
+        return await import_taken.good_count(clients.pool, taak_id)
+    log.info(
+        "placements import checked",
+        extra={"taak_id": str(taak_id), "goed": len(controle.goed), "afgewezen": len(controle.afgewezen)},
+    )
+    return len(controle.goed)
+
+
+async def store(clients: Clients, taak_id: UUID, van: int, tot: int, progress: Callable[[], None]) -> None:
+    """Store the good rows `van` up to `tot` and start their overdrachten, a few at a time; `progress`
+    is called after each. Rows done before (a repeat after a crash) are skipped. An error of the
+    database or the engine is raised: the caller tries the batch again."""
+    job = await import_taken.get(clients.pool, taak_id)
+    if job is None:
+        raise ImportMislukt("De import bestaat niet meer.")
+    ctx = await _context(clients, job["gebruiker_id"])
+    protocol = await _protocol(ctx)
+    codec = _codec(clients)
+    rows = await import_taken.good_rows(clients.pool, taak_id, van, tot)
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(len(rows)):
+        queue.put_nowait(i)
+
+    async def work() -> None:
+        while not queue.empty():
+            row = rows[queue.get_nowait()]
+            data = codec.unseal(row["sleutel_id"], bytes(row["plaatsing"]), associated_data(taak_id))
+            plaatsing = Plaatsing.model_validate_json(data)
+            overdracht = await _store_row(ctx, protocol, taak_id, row["kind_id"], plaatsing)
+            await import_taken.row_done(clients.pool, taak_id, plaatsing.regel, overdracht)
+            progress()
+
+    workers = [asyncio.create_task(work()) for _ in range(min(GELIJKTIJDIG, len(rows)))]
+    try:
+        await asyncio.gather(*workers)
+    except BaseException:
+        for w in workers:
+            w.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+        raise
+
+
+async def _store_row(ctx: Context, protocol: Protocol, taak_id: UUID, kind_id: UUID, plaatsing: Plaatsing) -> str:
+    """One row: its child stored once, then its overdracht started (or, when the child left, ended).
+    What happened to the overdracht: geopend, ingepland, beeindigd or geen."""
+
+    async def child(conn: Connection) -> str:
+        return (await plaatsingen.opslaan(conn, kind_id, plaatsing)).value
+
+    await import_taken.store_once(ctx.pool, taak_id, plaatsing.regel, child)
+    kind = await plaatsingen.voor_start(ctx.pool, kind_id)
+    if plaatsing.einde_plaatsing is not None:
+        # The child left: no overdracht opens, one open is cancelled.
+        return await _leave(ctx, kind_id, plaatsing.einde_plaatsing)
+    # A child who left gets no overdracht, even while the export still lists it; one opened is left alone.
+    if kind["geopend"] or kind["plaatsing_beeindigd_op"] is not None:
+        return "geen"
+    handover = HandoverInput(
+        overdracht_id=commands.overdracht_id_for(kind_id),
+        kind_id=kind_id,
+        gemeente_id=kind["gemeente_id"],
+        locatie_id=kind["locatie_id"],
+        school_id=kind["aangemelde_school_id"],
+        geboortedatum=kind["geboortedatum"],
+        vve_indicatie=kind["vve_indicatie"],
+        protocol=protocol,
+    )
+    # The workflow opens it now (past the start age; by the importer) or by itself at the start age.
+    opening = await commands.start_handover(
+        ctx.temporal, ctx.settings, handover, Open(actor=actor(ctx), op_startleeftijd=True)
+    )
+    return {Openingsuitkomst.GEOPEND: "geopend", Openingsuitkomst.INGEPLAND: "ingepland"}.get(opening.uitkomst, "geen")
+
+
+async def _leave(ctx: Context, kind_id: UUID, einde: date) -> str:
+    await plaatsing_wijzigingen.leave(ctx, kind_id, EINDE_PLAATSING, einde)
+    return "beeindigd"
+
+
+async def finish(clients: Clients, taak_id: UUID) -> None:
+    await import_taken.finish(clients.pool, taak_id, "klaar")
+    counts = await import_taken.counts(clients.pool, taak_id)
+    # Counts only: the file is personal data.
+    log.info("placements imported", extra={"taak_id": str(taak_id), **counts})
+
+
+async def fail(clients: Clients, taak_id: UUID, reden: str) -> None:
+    await import_taken.finish(clients.pool, taak_id, "mislukt", reden)
+    log.warning("placements import stopped", extra={"taak_id": str(taak_id)})

@@ -45,7 +45,7 @@ class BerichtActivities:
             if not await berichten.overdracht_exists(conn, aanvraag.overdracht_id):
                 raise ApplicationError("No overdracht with this id", type="OverdrachtOnbekend", non_retryable=True)
             aan = await berichten.addresses(conn, aanvraag.overdracht_id, aanvraag.ontvanger)
-            onderwerp, tekst = render(aanvraag, f"{self._base_url}/overdrachten/{aanvraag.overdracht_id}")
+            onderwerp, tekst = render(aanvraag, self._base_url)
             bericht_id = uuid.uuid4()
             message_id = f"<{bericht_id}@{self._message_id_domain}>"
             return await berichten.queue(conn, bericht_id, aanvraag, aan, onderwerp, tekst, message_id)

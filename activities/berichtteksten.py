@@ -21,6 +21,7 @@ AANHEF = {
     Ontvanger.LOCATIEMANAGER: "Beste locatiemanager,",
     Ontvanger.SCHOOL: "Beste collega van de school,",
     Ontvanger.SCHOOLDIRECTIE: "Beste directie,",
+    Ontvanger.SCHOOL_INTAKE: "Beste collega van de school,",
     Ontvanger.COORDINATOR: "Beste coördinator,",
     Ontvanger.OUDERS: "Beste ouder of verzorger,",
 }
@@ -47,6 +48,10 @@ STAP = {
     Aanleiding.BEVESTIGEN: (
         "de ontvangst van de overdracht bevestigen",
         "De basisschool heeft de overdracht ontvangen en bevestigt de ontvangst en de intake.",
+    ),
+    Aanleiding.AANGEKOMEN: (
+        "er is een overdracht voor uw school binnengekomen",
+        "Een voorschool heeft een overdracht naar uw school gestuurd, met toestemming van de ouders.",
     ),
     Aanleiding.WARME_OVERDRACHT: (
         "de warme overdracht",
@@ -101,6 +106,10 @@ ACTIE = {
     ),
     (Aanleiding.BEVESTIGEN, Ontvanger.PEDAGOGISCH_MEDEWERKER): (
         "U hoeft niets te doen; u ziet in de overdracht wanneer de school de ontvangst bevestigt."
+    ),
+    (Aanleiding.AANGEKOMEN, Ontvanger.SCHOOL_INTAKE): (
+        "Wilt u hem lezen en de ontvangst en de geplande eerste schooldag bevestigen? U vindt hem bij de ontvangen"
+        " overdrachten."
     ),
     (Aanleiding.WARME_OVERDRACHT, Ontvanger.SCHOOL): (
         "Wilt u met de voorschool een gesprek plannen en houden vóór de eerste schooldag?"
@@ -199,10 +208,16 @@ def ouder_link(public_base_url: str, code: str) -> str:
     return f"{public_base_url.rstrip('/')}/ouder?code={code}"
 
 
-def render(aanvraag: BerichtAanvraag, overdracht_url: str) -> tuple[str, str]:
-    """(subject, body) of one message, in Dutch."""
+def render(aanvraag: BerichtAanvraag, public_base_url: str) -> tuple[str, str]:
+    """(subject, body) of one message, in Dutch: with a link to the overdracht, or, for a school's
+    arrival notice, to its list of received overdrachten (its start page)."""
     onderwerp, alineas = _opbouw(aanvraag)
-    alineas += [f"Bekijk de overdracht (na aanmelden):\n{overdracht_url}", SLOT]
+    base = public_base_url.rstrip("/")
+    if aanvraag.aanleiding is Aanleiding.AANGEKOMEN:
+        alineas.append(f"Bekijk de ontvangen overdrachten (na aanmelden):\n{base}/")
+    else:
+        alineas.append(f"Bekijk de overdracht (na aanmelden):\n{base}/overdrachten/{aanvraag.overdracht_id}")
+    alineas.append(SLOT)
     return onderwerp, "\n\n".join(alineas) + "\n"
 
 

@@ -21,6 +21,7 @@ RECIPIENTS = {
     Ontvanger.LOCATIEMANAGER: f"g.rol = 'locatiemanager' AND {works_at('g', 'o.locatie_id')} AND {ACTIEF.format('g')}",
     Ontvanger.SCHOOL: _SCHOOL,
     Ontvanger.SCHOOLDIRECTIE: f"{_SCHOOL} AND g.functie = 'directie'",
+    Ontvanger.SCHOOL_INTAKE: f"{_SCHOOL} AND g.functie = 'intern_begeleider'",
     Ontvanger.COORDINATOR: f"g.rol = 'coordinator' AND g.gemeente_id = o.gemeente_id AND {ACTIEF.format('g')}",
     Ontvanger.OUDERS: "g.rol = 'ouder' AND g.kind_id = o.kind_id",
 }
@@ -46,11 +47,18 @@ async def addresses(conn: Executor, overdracht_id: UUID, ontvanger: Ontvanger) -
         mentor := await conn.fetch(sql.format(_MENTOR), overdracht_id)
     ):
         return [r["email"] for r in mentor]
-    found = await conn.fetch(sql.format(RECIPIENTS[ontvanger]), overdracht_id)
-    if not found and ontvanger is Ontvanger.SCHOOLDIRECTIE:
-        # A school that marked no direction (with an address) still hears of what is late.
-        found = await conn.fetch(sql.format(RECIPIENTS[Ontvanger.SCHOOL]), overdracht_id)
-    return [r["email"] for r in found]
+    found = [r["email"] for r in await conn.fetch(sql.format(RECIPIENTS[ontvanger]), overdracht_id)]
+    if ontvanger is Ontvanger.SCHOOL_INTAKE:
+        # The school's own intake address, beside its intern begeleiders.
+        intake = await conn.fetchval(
+            "SELECT s.intake_email FROM scholen s JOIN overdrachten o ON o.school_id = s.id WHERE o.id = $1",
+            overdracht_id,
+        )
+        found = sorted({*found, intake}) if intake else found
+    if not found and ontvanger in (Ontvanger.SCHOOLDIRECTIE, Ontvanger.SCHOOL_INTAKE):
+        # A school that marked no direction (no intake address, no intern begeleider) still hears of it.
+        found = [r["email"] for r in await conn.fetch(sql.format(RECIPIENTS[Ontvanger.SCHOOL]), overdracht_id)]
+    return found
 
 
 async def queue(

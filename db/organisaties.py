@@ -78,7 +78,7 @@ ORDER BY lower(l.naam), l.id
 """
 
 _SCHOLEN = """
-SELECT s.id, s.naam, s.brin, s.vestiging, s.gesloten_op, w.id AS wijk_id, w.naam AS wijk_naam,
+SELECT s.id, s.naam, s.brin, s.vestiging, s.intake_email, s.gesloten_op, w.id AS wijk_id, w.naam AS wijk_naam,
        sd.id AS stadsdeel_id, sd.naam AS stadsdeel_naam
 FROM scholen s JOIN wijken w ON w.id = s.wijk_id JOIN stadsdelen sd ON sd.id = w.stadsdeel_id
 WHERE sd.gemeente_id = $1 AND ($2::uuid IS NULL OR s.id = $2)
@@ -172,11 +172,17 @@ async def update_locatie(
 
 
 async def insert_school(
-    db: Executor, school_id: UUID, wijk_id: UUID, naam: str, brin: str | None, vestiging: str | None
+    db: Executor,
+    school_id: UUID,
+    wijk_id: UUID,
+    naam: str,
+    brin: str | None,
+    vestiging: str | None,
+    intake_email: str | None = None,
 ) -> None:
     await db.execute(
-        "INSERT INTO scholen (id, wijk_id, naam, brin, vestiging) VALUES ($1, $2, $3, $4, $5)",
-        school_id, wijk_id, naam, brin, vestiging,
+        "INSERT INTO scholen (id, wijk_id, naam, brin, vestiging, intake_email) VALUES ($1, $2, $3, $4, $5, $6)",
+        school_id, wijk_id, naam, brin, vestiging, intake_email,
     )  # fmt: skip
 
 
@@ -188,8 +194,10 @@ async def update_school(
     brin: str | None,
     vestiging: str | None,
     gesloten_op: datetime | None,
+    intake_email: str | None,
 ) -> None:
     await db.execute(
-        "UPDATE scholen SET wijk_id = $2, naam = $3, brin = $4, vestiging = $5, gesloten_op = $6 WHERE id = $1",
-        school_id, wijk_id, naam, brin, vestiging, gesloten_op,
+        "UPDATE scholen SET wijk_id = $2, naam = $3, brin = $4, vestiging = $5, gesloten_op = $6, intake_email = $7"
+        " WHERE id = $1",
+        school_id, wijk_id, naam, brin, vestiging, gesloten_op, intake_email,
     )  # fmt: skip

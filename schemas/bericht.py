@@ -22,6 +22,7 @@ class Aanleiding(StrEnum):
     SCHOOL_ONBEKEND = "school_onbekend"  # still no school known
     VERZENDEN = "verzenden"  # sending to the school
     BEVESTIGEN = "bevestigen"  # the school confirming receipt and intake
+    AANGEKOMEN = "aangekomen"  # an overdracht was sent to the school: its arrival notice
     WARME_OVERDRACHT = "warme_overdracht"  # holding the warme overdracht
     # Not a step: a parent's new one-time link, asked for by the parent or made by the voorschool.
     NIEUWE_CODE = "nieuwe_code"
@@ -36,6 +37,9 @@ class Ontvanger(StrEnum):
     LOCATIEMANAGER = "locatiemanager"  # the location's managers
     SCHOOL = "school"  # the receiving school's staff
     SCHOOLDIRECTIE = "schooldirectie"  # the receiving school's direction (all its staff if none is marked)
+    # Where the receiving school takes in new pupils: its own intake address and its intern begeleiders
+    # (all its staff if it has neither).
+    SCHOOL_INTAKE = "school_intake"
     COORDINATOR = "coordinator"  # the gemeente's coordinators
     OUDERS = "ouders"  # the child's parents
 

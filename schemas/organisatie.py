@@ -90,6 +90,11 @@ class School(Status):
     brin: str | None
     vestiging: str | None
     vestigingscode: str | None = Field(description="BRIN and vestiging as DUO writes them, e.g. `01AB00`.")
+    intake_email: str | None = Field(
+        default=None,
+        description="Where the school takes in new pupils: an overdracht sent to it is announced here at once (and to"
+        " its intern begeleiders; to all its staff when it has neither).",
+    )
     wijk: Verwijzing
     stadsdeel: Verwijzing
 
@@ -158,11 +163,18 @@ class LocatieWijziging(ApiModel):
     gesloten: Gesloten | None = None
 
 
+IntakeEmail = Annotated[
+    str,
+    Field(max_length=254, description="The school's intake address (arrival notices); an empty string removes it."),
+]
+
+
 class SchoolNieuw(ApiModel):
     naam: Naam
     wijk_id: UUID
     brin: Brin
     vestiging: Vestiging
+    intake_email: IntakeEmail | None = None
 
 
 class SchoolWijziging(ApiModel):
@@ -172,6 +184,7 @@ class SchoolWijziging(ApiModel):
     wijk_id: UUID | None = None
     brin: Brin | None = None
     vestiging: Vestiging | None = None
+    intake_email: IntakeEmail | None = None
     gesloten: Gesloten | None = None
 
 

@@ -53,6 +53,7 @@ from services import duo
 from services.context import Context
 from services.errors import InvalidInput, NotFound, ServiceError
 from services.permissions import Capability, require
+from services.plaatsingen_csv import is_email
 
 
 class BestaatAl(ServiceError):
@@ -119,6 +120,7 @@ def _school(r: asyncpg.Record) -> School:
         brin=r["brin"],
         vestiging=r["vestiging"],
         vestigingscode=f"{r['brin']}{r['vestiging']}" if r["brin"] and r["vestiging"] else None,
+        intake_email=r["intake_email"],
         wijk=Verwijzing(id=r["wijk_id"], naam=r["wijk_naam"]),
         stadsdeel=Verwijzing(id=r["stadsdeel_id"], naam=r["stadsdeel_naam"]),
         gesloten=r["gesloten_op"] is not None,
@@ -155,6 +157,14 @@ def _lrk(waarde: str, fouten: _Fouten) -> str:
             "Een LRK-nummer is 9 tot 12 cijfers, zoals het in het Landelijk Register Kinderopvang staat."
         )
     return nummer
+
+
+def _intake_email(waarde: str, fouten: _Fouten) -> str | None:
+    """A school's intake address, or None for none (an empty one)."""
+    adres = waarde.strip()
+    if adres and not is_email(adres):
+        fouten["intakeEmail"] = "Vul een e-mailadres in, bijvoorbeeld administratie@school.nl, of laat het leeg."
+    return adres or None
 
 
 def _brin(waarde: str, fouten: _Fouten) -> str:
@@ -209,7 +219,10 @@ def _audit(ctx: Context, user: Gebruiker, wat: str, ding_id: UUID, velden: Itera
 
 def _gewijzigd(oud: asyncpg.Record, **nieuw: object) -> list[str]:
     """The fields whose value changes, by the API's names."""
-    namen = {"stadsdeel_id": "stadsdeelId", "wijk_id": "wijkId", "lrk_nummer": "lrkNummer", "gesloten_op": "gesloten"}
+    namen = {
+        "stadsdeel_id": "stadsdeelId", "wijk_id": "wijkId", "lrk_nummer": "lrkNummer", "gesloten_op": "gesloten",
+        "intake_email": "intakeEmail",
+    }  # fmt: skip
     return [namen.get(veld, veld) for veld, waarde in nieuw.items() if oud[veld] != waarde]
 
 
@@ -422,14 +435,15 @@ async def _vestiging_vrij(db: Executor, gemeente_id: UUID, brin: str, vestiging:
 async def nieuwe_school(ctx: Context, invoer: SchoolNieuw) -> School:
     user = _beheerder(ctx)
     school_id = uuid4()
-    _audit(ctx, user, "school", school_id, ["naam", "wijkId", "brin", "vestiging"])
+    _audit(ctx, user, "school", school_id, ["naam", "wijkId", "brin", "vestiging", "intakeEmail"])
     fouten = _Fouten()
     naam, brin, vestiging = _naam(invoer.naam, fouten), _brin(invoer.brin, fouten), _vestiging(invoer.vestiging, fouten)
+    intake_email = _intake_email(invoer.intake_email or "", fouten)
     fouten.check()
     async with organisaties.transaction(ctx.pool, user.gemeente_id) as conn:
         await _open_ouder(conn, user.gemeente_id, invoer.wijk_id, "wijkId", "wijk", "school")
         await _vestiging_vrij(conn, user.gemeente_id, brin, vestiging, None)
-        await organisaties.insert_school(conn, school_id, invoer.wijk_id, naam, brin, vestiging)
+        await organisaties.insert_school(conn, school_id, invoer.wijk_id, naam, brin, vestiging, intake_email)
     return await school(ctx, school_id)
 
 
@@ -441,9 +455,11 @@ async def wijzig_school(ctx: Context, school_id: UUID, wijziging: SchoolWijzigin
     naam = _naam(wijziging.naam, fouten) if wijziging.naam is not None else None
     brin = _brin(wijziging.brin, fouten) if wijziging.brin is not None else None
     vestiging = _vestiging(wijziging.vestiging, fouten) if wijziging.vestiging is not None else None
+    intake = _intake_email(wijziging.intake_email, fouten) if wijziging.intake_email is not None else None
     fouten.check()
     async with organisaties.transaction(ctx.pool, user.gemeente_id) as conn:
         oud = _gevonden(await organisaties.scholen(conn, user.gemeente_id, school_id), "school")
+        intake_email = oud["intake_email"] if wijziging.intake_email is None else intake
         naam = naam or oud["naam"]
         wijk_id: UUID = wijziging.wijk_id or oud["wijk_id"]
         brin = brin or oud["brin"]
@@ -456,9 +472,10 @@ async def wijzig_school(ctx: Context, school_id: UUID, wijziging: SchoolWijzigin
         if brin is not None and vestiging is not None and (brin, vestiging) != (oud["brin"], oud["vestiging"]):
             await _vestiging_vrij(conn, user.gemeente_id, brin, vestiging, school_id)
         entry.velden = _gewijzigd(
-            oud, naam=naam, wijk_id=wijk_id, brin=brin, vestiging=vestiging, gesloten_op=gesloten_op
-        )
-        await organisaties.update_school(conn, school_id, wijk_id, naam, brin, vestiging, gesloten_op)
+            oud, naam=naam, wijk_id=wijk_id, brin=brin, vestiging=vestiging, gesloten_op=gesloten_op,
+            intake_email=intake_email,
+        )  # fmt: skip
+        await organisaties.update_school(conn, school_id, wijk_id, naam, brin, vestiging, gesloten_op, intake_email)
     return await school(ctx, school_id)
 
 
@@ -580,8 +597,9 @@ class _DuoImport:
             self._rij(regel, DuoUitkomst.ONGEWIJZIGD, oud["id"], None)
             return
         await organisaties.update_school(
-            self.conn, oud["id"], oud["wijk_id"], naam, regel.brin, regel.vestiging, oud["gesloten_op"]
-        )
+            self.conn, oud["id"], oud["wijk_id"], naam, regel.brin, regel.vestiging, oud["gesloten_op"],
+            oud["intake_email"],
+        )  # fmt: skip
         self._audit(oud["id"], velden)
         wat = {"naam": f"naam was '{oud['naam']}'", "brin": "BRIN en vestiging aangevuld"}
         self._rij(regel, DuoUitkomst.BIJGEWERKT, oud["id"], "; ".join(wat[v] for v in velden if v in wat))

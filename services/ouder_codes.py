@@ -131,6 +131,6 @@ async def _queue(pool: asyncpg.Pool, settings: Settings, overdracht_id: UUID, em
         aanleiding=Aanleiding.NIEUWE_CODE,
         ontvanger=Ontvanger.OUDERS,
     )
-    onderwerp, tekst = render(aanvraag, f"{settings.public_base_url.rstrip('/')}/v1/overdrachten/{overdracht_id}")
+    onderwerp, tekst = render(aanvraag, settings.public_base_url)
     message_id = f"<{bericht_id}@{message_id_domain(settings.mail_from)}>"
     return await berichten.queue(pool, bericht_id, aanvraag, [email], onderwerp, tekst, message_id)

@@ -170,6 +170,7 @@ async def test_noor_born_on_29_february(story_env: WorkflowEnvironment, pool: as
         ("2027-11-30", "BERICHT", "herinnering:school_onbekend:pedagogisch_medewerker"),
         ("2027-12-02", "SCHOOL_GEKOZEN"),
         ("2027-12-03", "VERZONDEN"),
+        ("2027-12-03", "BERICHT", "uitnodiging:aangekomen:school_intake"),  # the school hears of it at once
         ("2027-12-11", "BERICHT", "herinnering:bevestigen:school"),  # after 5 working days (end of the 10th)
         ("2027-12-18", "VLAG_GEZET", "te_laat_bevestigen"),  # after 10 (end of the 17th)
         ("2027-12-18", "BERICHT", "herinnering:bevestigen:school"),
@@ -184,5 +185,5 @@ async def test_noor_born_on_29_february(story_env: WorkflowEnvironment, pool: as
     flag = next(e for e in timeline if e["gebeurtenis"] == "VLAG_GEZET")
     assert datetime.fromisoformat(flag["tijdstip"]) - end_of_day(date(2027, 11, 29)) < timedelta(minutes=1)
     # Each message of the timeline is in the outbox, once.
-    assert len(outbox["resultaten"]) == sum(e["gebeurtenis"] == "BERICHT" for e in timeline) == 8
+    assert len(outbox["resultaten"]) == sum(e["gebeurtenis"] == "BERICHT" for e in timeline) == 9
     assert all(b["status"] == "geen_mailserver" for b in outbox["resultaten"])

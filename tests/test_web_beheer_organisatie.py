@@ -183,6 +183,17 @@ async def test_bad_input_comes_back_with_what_was_typed_and_a_message_per_field(
     )
     assert fout_bij(r.text, "brin").startswith("Een BRIN-nummer is 4 tekens")
     assert fout_bij(r.text, "vestiging").startswith("Het vestigingsnummer is 2 cijfers")
+    school = {"naam": uniek("Basisschool De Branding"), "wijkId": str(wijk_id), "brin": brin(), "vestiging": "00"}
+    r = await browser.post(f"{ADRES}/scholen/nieuw", {**school, "intakeEmail": "aanmelden bij de balie"}, 400)
+    assert fout_bij(r.text, "intakeEmail").startswith("Vul een e-mailadres in")
+    assert waarde_van(r.text, "intakeEmail") == "aanmelden bij de balie"
+    await browser.post(f"{ADRES}/scholen/nieuw", {**school, "intakeEmail": "aanmelden@branding.example.org"})
+    school_id = await id_in(browser, "scholen", school["naam"])
+    assert (
+        waarde_van(await browser.get(f"{ADRES}/scholen/{school_id}"), "intakeEmail") == "aanmelden@branding.example.org"
+    )
+    await browser.post(f"{ADRES}/scholen/{school_id}", {**school, "intakeEmail": ""})  # emptied: none
+    assert waarde_van(await browser.get(f"{ADRES}/scholen/{school_id}"), "intakeEmail") == ""
 
     r = await browser.post(f"{ADRES}/locaties/nieuw", {"naam": locatie, "wijkId": str(wijk_id), "lrkNummer": lrk()})
     assert r.headers["location"] == f"{ADRES}?gedaan=organisatie-toegevoegd"

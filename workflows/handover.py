@@ -71,6 +71,7 @@ class Patch:
     OUDERS_BIJ_OPENING = "ouders-bericht-bij-opening"  # the parents hear that the overdracht opened
     ONAFGEROND_VERLOOPT = "onafgeronde-overdracht-verloopt"  # an overdracht never finished ends at a term
     TOESTEMMING_PER_SCHOOL = "toestemming-per-school"  # consent is for a school; another asks the parents again
+    AANKOMSTBERICHT = "aankomstbericht-aan-school"  # the school hears at once that an overdracht was sent to it
 
 
 @workflow.defn
@@ -406,9 +407,15 @@ class HandoverWorkflow:
     async def send(self, cmd: Send) -> HandoverState:
         now = workflow.now()
         deadlines = {**self._state.deadlines, Deadline.BEVESTIGEN: rules.confirm_deadline(now, self._config)}
-        return await self._record(
+        await self._record(
             Gebeurtenis.VERZONDEN, cmd.actor, status=Status.VERZONDEN, verzonden_op=now, deadlines=deadlines
         )
+        if workflow.patched(Patch.AANKOMSTBERICHT):
+            # Once per dispatch: a dispatch after a return (to another school) is another arrival.
+            await self._outbox.notify(
+                BerichtSoort.UITNODIGING, Aanleiding.AANGEKOMEN, Ontvanger.SCHOOL_INTAKE, f"aankomst:{now.isoformat()}"
+            )
+        return self._state
 
     @step(Stap.CODE_INWISSELEN, also=_consent_for_any_school)
     async def receive_by_code(self, cmd: ReceiveByCode) -> HandoverState:

@@ -136,6 +136,20 @@ async def returned(h: HandoverHandle, env: WorkflowEnvironment) -> None:
     )
 
 
+async def announced_at_each_dispatch(h: HandoverHandle, env: WorkflowEnvironment) -> None:
+    """Sent, returned, sent to another school (the parents consent again for it): two arrival notices."""
+    await _to_consent(h)
+    await _consent(h, MUM)
+    await h.execute_update(HandoverWorkflow.send, Send(actor=PM))
+    await h.execute_update(HandoverWorkflow.return_to_sender, ReturnToSender(actor=SCHOOL, reden="Niet ingeschreven"))
+    await h.execute_update(HandoverWorkflow.choose_school, ChooseSchool(actor=PM, school_id=demo.POLDER))
+    await _consent(h, MUM)
+    await h.execute_update(HandoverWorkflow.send, Send(actor=PM))
+    await h.execute_update(
+        HandoverWorkflow.confirm_receipt, ConfirmReceipt(actor=SCHOOL, eerste_schooldag=date(2027, 8, 30))
+    )
+
+
 async def left_alone_then_cancelled(h: HandoverHandle, env: WorkflowEnvironment) -> None:
     await env.sleep(timedelta(days=60))  # opens itself, then the consent deadline and its escalations
     await h.execute_update(
@@ -251,6 +265,8 @@ SCENARIOS: dict[str, tuple[Scenario, dict[str, Any]]] = {
     "code_redeemed_by_school": (code_redeemed_by_school, {"school_id": None}),
     "left_before_opening": (left_before_opening, {"school_id": None, "geboortedatum_dagen": 3 * 365}),
     "unfinished_expired": (unfinished_expired, {"vve_indicatie": True}),
+    # Recorded with the patch "aankomstbericht-aan-school": an arrival notice at each dispatch.
+    "announced_at_each_dispatch": (announced_at_each_dispatch, {}),
 }
 
 

@@ -5,7 +5,7 @@ the report of every row. The use cases are the API's (services/organisatie.py): 
 gemeente and audit rows."""
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -78,6 +78,8 @@ class Soort:
     wijzig: Callable[[Context, UUID, Any], Awaitable[Any]]
     nieuw_model: type[BaseModel]
     wijzig_model: type[BaseModel]
+    # Optional fields that an emptied form field clears (the form's name: the model's): others keep.
+    wisbaar: Mapping[str, str] = field(default_factory=dict)
 
 
 NAAM = Veld("naam", "Naam")
@@ -121,10 +123,15 @@ SOORTEN = {
                      attrs='autocomplete="off"'),
                 Veld("vestiging", "Vestigingsnummer", "2 cijfers, bijvoorbeeld 00 voor de hoofdvestiging.",
                      attrs='inputmode="numeric" autocomplete="off"'),
+                Veld("intakeEmail", "E-mailadres voor aanmeldingen (optioneel)",
+                     "Hier meldt de dienst meteen elke overdracht die naar de school is gestuurd, net als bij de intern"
+                     " begeleiders. Leeg: alleen de intern begeleiders (of, zonder hen, alle medewerkers van de school).",
+                     attrs='inputmode="email" autocomplete="off"'),
             ],
             "Een gesloten school kan niet meer als school van een kind worden gekozen. De overdrachten die al bij de"
             " school zijn, gaan gewoon door.",
             organisatie.school, organisatie.nieuwe_school, organisatie.wijzig_school, SchoolNieuw, SchoolWijziging,
+            {"intakeEmail": "intake_email"},
         ),
     )
 }  # fmt: skip
@@ -333,6 +340,7 @@ async def _formulier(
             "lrkNummer": getattr(ding, "lrk_nummer", None) or "",
             "brin": getattr(ding, "brin", None) or "",
             "vestiging": getattr(ding, "vestiging", None) or "",
+            "intakeEmail": getattr(ding, "intake_email", None) or "",
         }
     return page(
         request,
@@ -415,7 +423,8 @@ async def wijzig(
         invoer, model_fouten = parse(soort.wijzig_model, waarden)
         if fouten or invoer is None:
             raise invoer_fout({**model_fouten, **fouten})
-        await soort.wijzig(ctx, ding_id, invoer)
+        gewist = {veld: "" for naam, veld in soort.wisbaar.items() if not waarden.get(naam)}
+        await soort.wijzig(ctx, ding_id, invoer.model_copy(update=gewist))
 
     return await act(
         request, aangemeld, wijzig_het, then=lambda: done(f"{ADRES}/{pad}/{ding_id}", "organisatie-opgeslagen"),

@@ -2,6 +2,8 @@
 
 import email.policy
 import email.utils
+import html
+import re
 from datetime import UTC, datetime
 from email.message import EmailMessage
 
@@ -13,6 +15,36 @@ from core.settings import Settings
 def message_id_domain(sender: str) -> str:
     """The domain of the Message-IDs the service makes: the sender's (OVERDRACHT_MAIL_FROM)."""
     return email.utils.parseaddr(sender)[1].rpartition("@")[2] or "overdracht.invalid"
+
+
+_LINK = re.compile(r"https?://[^\s<>\"]+")
+
+
+def as_html(body: str) -> str:
+    """The plain text as a small HTML document: a paragraph per blank-line-separated block, its lines
+    kept, every link clickable. Nothing is added that the text does not say."""
+
+    def paragraph(block: str) -> str:
+        lines = []
+        for line in block.split("\n"):
+            parts, last = [], 0
+            for m in _LINK.finditer(line):
+                found = m.group(0).rstrip(".,;:!?)")  # a sentence's end is not part of the link
+                parts.append(html.escape(line[last : m.start()]))
+                url = html.escape(found)
+                parts.append(f'<a href="{url}">{url}</a>')
+                last = m.start() + len(found)
+            parts.append(html.escape(line[last:]))
+            lines.append("".join(parts))
+        return "<p>" + "<br>\n".join(lines) + "</p>"
+
+    blocks = [b for b in body.strip().split("\n\n") if b.strip()]
+    return (
+        '<!DOCTYPE html>\n<html lang="nl">\n<head><meta charset="utf-8"><title></title></head>\n'
+        '<body style="font-family: sans-serif; font-size: 16px; line-height: 1.5; max-width: 40em">\n'
+        + "\n".join(paragraph(b) for b in blocks)
+        + "\n</body>\n</html>\n"
+    )
 
 
 class MailError(Exception):
@@ -47,6 +79,8 @@ class Mailer:
         self._host, self._port = host, port
         self._sender = sender
         self._envelope_sender = email.utils.parseaddr(sender)[1] or sender
+        # One list for every message of the service: mail clients group them, filters can sort them.
+        self._list_id = f"Overdracht voorschool-basisschool <berichten.{message_id_domain(sender)}>"
         self._username, self._password = username, password
         self._starttls = starttls
         self._timeout = timeout
@@ -74,8 +108,12 @@ class Mailer:
         message["Date"] = email.utils.format_datetime(datetime.now(UTC))
         message["Message-ID"] = message_id
         message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies to us
-        # Quoted-printable keeps the message 7-bit, so any server takes it without extensions.
+        message["X-Auto-Response-Suppress"] = "All"  # the same, for Exchange
+        message["List-Id"] = self._list_id  # RFC 2919
+        # The text, and the same as HTML for clients that show that. Quoted-printable keeps the message
+        # 7-bit, so any server takes it without extensions.
         message.set_content(body, cte="quoted-printable")
+        message.add_alternative(as_html(body), subtype="html", cte="quoted-printable")
         return message.as_bytes(policy=email.policy.SMTP)
 
     async def send(self, *, to: list[str], subject: str, body: str, message_id: str) -> None:

@@ -4,6 +4,7 @@ background (a timer's record, a purge), and the type of a handle on the workflow
 import asyncio
 import io
 from collections.abc import Awaitable, Callable
+from email.message import EmailMessage
 from typing import Any, TypeVar
 
 import httpx
@@ -67,3 +68,11 @@ async def finished_import(api: httpx.AsyncClient, posted: httpx.Response, header
     assert done.status_code == 200, done.text
     assert done.json()["status"] == "klaar", done.text
     return done
+
+
+def text_of(message: EmailMessage) -> str:
+    """A received message's plain-text part (each message also has an HTML one)."""
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None, "no text/plain part"
+    text: str = part.get_content()
+    return text

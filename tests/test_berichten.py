@@ -22,12 +22,13 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.berichten import BerichtActivities
 from activities.berichtteksten import MAANDEN, datum
-from core.mailer import Mailer
+from core.mailer import Mailer, as_html
 from core.settings import Settings
 from overdracht import demo
 from schemas.bericht import Aanleiding, BerichtAanvraag, BerichtSoort, BezorgStatus, Ontvanger
 from tests.conftest import Login, free_port
 from tests.happy_path import place_child
+from tests.helpers import text_of
 
 DEADLINE = datetime(2027, 12, 31, 16, 0, tzinfo=UTC)  # 17:00 in Amsterdam, still 31 December
 
@@ -210,11 +211,20 @@ async def test_delivery_sends_one_real_message_once(pool: asyncpg.Pool, settings
     assert message["Subject"] == "Herinnering overdracht: de ontvangst van de overdracht bevestigen"
     assert message["Message-ID"] == f"<{bericht_id}@overdracht.invalid>"
     assert message["Auto-Submitted"] == "auto-generated"
+    assert message["List-Id"] == "Overdracht voorschool-basisschool <berichten.overdracht.invalid>"
     assert message["From"] == settings.mail_from
-    body = message.get_content()
+    # A text part and the same as HTML, each a reader can act on: the step, the date, the link.
+    assert message.get_content_type() == "multipart/alternative"
+    body = text_of(message)
     assert body.startswith("Beste collega van de school,")
-    assert f"http://127.0.0.1:8000/overdrachten/{overdracht_id}" in body
+    link = f"http://127.0.0.1:8000/overdrachten/{overdracht_id}"
+    assert link in body
     assert "31 december 2027" in body
+    html_part = message.get_body(preferencelist=("html",))
+    assert html_part is not None
+    page = html_part.get_content()
+    assert '<html lang="nl">' in page and f'<a href="{link}">{link}</a>' in page
+    assert "<p>Beste collega van de school,</p>" in page and "31 december 2027" in page
     stored = await row(pool, bericht_id)
     assert stored["status"] == "verzonden" and stored["verzonden_op"] is not None
     assert stored["message_id"] == message["Message-ID"]
@@ -392,3 +402,11 @@ def test_a_deadline_reads_as_its_amsterdam_date() -> None:
     assert datum(datetime(2027, 12, 31, 22, 59, tzinfo=UTC)) == "31 december 2027"
     assert datum(datetime(2027, 12, 31, 23, 0, tzinfo=UTC)) == "1 januari 2028"
     assert datum(datetime(2027, 7, 1, 21, 59, tzinfo=UTC)) == "1 juli 2027"
+
+
+def test_the_html_part_says_what_the_text_says_escaped_with_its_links_clickable() -> None:
+    page = as_html("Beste <collega> & co,\n\nRegel een\nregel twee: http://127.0.0.1:8000/x?a=1&b=2.\n")
+    assert "<p>Beste &lt;collega&gt; &amp; co,</p>" in page
+    link = "http://127.0.0.1:8000/x?a=1&amp;b=2"
+    assert f'<p>Regel een<br>\nregel twee: <a href="{link}">{link}</a>.</p>' in page
+    assert "<collega>" not in page

@@ -26,7 +26,7 @@ from overdracht import demo
 from schemas.bericht import Ontvanger
 from tests.conftest import Login, app_client, free_port, make_worker
 from tests.happy_path import place_child
-from tests.helpers import assert_problem, eventually
+from tests.helpers import assert_problem, eventually, text_of
 from tests.test_berichten import Mailbox, mail_settings, smtp_server
 
 BEHEERDER = demo.STAFF_USERS[10].id  # Ruud Hendriks, Almere
@@ -496,7 +496,7 @@ async def mailed_code(mailing: Mailing, email: str) -> tuple[str, Any]:
         return [m for rcpt, m in mailing.mailbox.messages if rcpt == [email]]
 
     message = (await eventually(mails))[-1]
-    [code] = LINK.findall(message.get_content())
+    [code] = LINK.findall(text_of(message))
     return code, message
 
 
@@ -509,7 +509,7 @@ async def test_the_invitation_is_mailed_with_a_one_time_code_kept_only_as_its_ha
 
     code, message = await mailed_code(mailing, email)
 
-    body = message.get_content()
+    body = text_of(message)
     assert message["Subject"] == "Uitnodiging: uw account voor de overdracht voorschool–basisschool"
     assert body.startswith("Beste collega,") and "Almere nodigt u uit" in body and "pedagogisch medewerker" in body
     assert "De link werkt één keer, tot " in body and "[[" not in body

@@ -22,7 +22,7 @@ from services.commands import overdracht_id_for
 from services.ouder_codes import NO_ADDRESS
 from tests.conftest import TASK_QUEUE, Login, app_client
 from tests.happy_path import COMPLETE_FORM
-from tests.helpers import assert_problem, eventually, finished_import
+from tests.helpers import assert_problem, eventually, finished_import, text_of
 from tests.test_ouder_brieven import code_in, open_child
 from tests.test_ouder_sessies import CODE_LINK, Mailing, Submitted, dev_login, mailing, session, submit_for_review
 from workflows.ouder_codes import OuderCodesOpruimenWorkflow
@@ -220,7 +220,7 @@ async def test_a_reminder_to_the_parents_carries_a_fresh_code_for_each(
     assert set(stored) == set(submitted.parents)
     for rcpt, message in mails:
         assert message["Subject"] == "Herinnering overdracht: de toestemming van de ouders"
-        [code] = CODE_LINK.findall(message.get_content())
+        [code] = CODE_LINK.findall(text_of(message))
         parent = next(p for p, a in submitted.parents.items() if [a] == rcpt)
         assert stored[parent] == ouder_codes.code_hash(code)
         assert code != submitted.codes[parent]  # fresh, not the invitation's
@@ -247,7 +247,7 @@ async def test_the_location_mails_one_parent_a_new_link(
     [(rcpt, message)] = mails_of(mailing, bericht_id)
     assert rcpt == [address]
     assert message["Subject"] == "Overdracht: uw nieuwe persoonlijke link"
-    body = message.get_content()
+    body = text_of(message)
     assert "Testkind" not in body and "Proef" not in body
     [code] = CODE_LINK.findall(body)
     headers = await session(mailing.api, code)
@@ -305,7 +305,7 @@ async def test_a_parent_asks_with_their_address_and_gets_a_new_link(
     await delivered(pool, bericht_id)
     [(rcpt, message)] = mails_of(mailing, bericht_id)
     assert rcpt == [address]
-    [code] = CODE_LINK.findall(message.get_content())
+    [code] = CODE_LINK.findall(text_of(message))
     headers = await session(mailing.api, code)
     # Recorded as the parent's, and theirs to see.
     log = await mailing.api.get(f"/v1/overdrachten/{submitted.overdracht_id}/inzage-log", headers=headers)

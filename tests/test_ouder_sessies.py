@@ -24,7 +24,7 @@ from schemas.bericht import Aanleiding, BerichtSoort, BezorgStatus, Ontvanger
 from services import auth
 from tests.conftest import app_client, free_port, make_worker
 from tests.happy_path import COMPLETE_FORM, place_child
-from tests.helpers import assert_problem, eventually
+from tests.helpers import assert_problem, eventually, text_of
 from tests.test_berichten import Mailbox, aanvraag, activities_for, mail_settings, new_overdracht, smtp_server
 
 QUEUE = "overdracht-test-ouder-codes"
@@ -113,7 +113,7 @@ async def submit_for_review(mailing: Mailing, pool: asyncpg.Pool) -> Submitted:
     invitation = [(rcpt, m) for rcpt, m in mailing.mailbox.messages if m["Message-ID"].startswith(f"<{bericht['id']}.")]
     for parent_id, address in parents.items():
         [message] = [m for rcpt, m in invitation if address in rcpt]  # exactly one each
-        [code] = CODE_LINK.findall(message.get_content())
+        [code] = CODE_LINK.findall(text_of(message))
         codes[parent_id], mails[parent_id] = code, message
     return Submitted(overdracht_id, kind_id, bericht["id"], parents, codes, mails)
 
@@ -140,7 +140,7 @@ async def test_each_parent_gets_their_own_message_with_their_own_code(
     for parent_id, message in submitted.mails.items():
         rcpt = [r for r, m in mailing.mailbox.messages if m is message][0]
         assert rcpt == [submitted.parents[parent_id]]  # one parent per message
-        body = message.get_content()
+        body = text_of(message)
         assert body.startswith("Beste ouder of verzorger,")
         assert message["Subject"] == "Overdracht: het overdrachtsformulier voor de ouders"
         assert "werkt één keer, tot " in body
@@ -325,7 +325,7 @@ async def test_when_the_server_accepts_nothing_the_codes_are_forgotten_and_a_ret
     stored = await codes_of(pool, bericht_id)
     assert set(stored) == set(parents)
     for rcpt, message in mailbox.messages:
-        [code] = CODE_LINK.findall(message.get_content())
+        [code] = CODE_LINK.findall(text_of(message))
         owner = next(p for p, a in parents.items() if [a] == rcpt)
         assert stored[owner] == ouder_codes.code_hash(code)
 
@@ -383,6 +383,6 @@ async def test_a_reminder_to_the_parents_goes_to_each_with_a_fresh_code(pool: as
     stored = await codes_of(pool, bericht_id)
     assert set(stored) == set(parents)
     for rcpt, message in mailbox.messages:
-        [code] = CODE_LINK.findall(message.get_content())
+        [code] = CODE_LINK.findall(text_of(message))
         owner = next(p for p, a in parents.items() if [a] == rcpt)
         assert stored[owner] == ouder_codes.code_hash(code)

@@ -15,7 +15,7 @@ from overdracht import demo
 from services.overdracht_codes import CODE_ONBEKEND
 from tests.conftest import Login
 from tests.happy_path import COMPLETE_FORM, place_child
-from tests.helpers import assert_problem, eventually
+from tests.helpers import assert_problem, eventually, text_of
 from tests.test_ouder_sessies import Mailing, dev_login, mailing
 
 __all__ = ["mailing"]  # the fixture
@@ -52,7 +52,7 @@ async def test_the_school_where_the_child_is_enrolled_receives_it_with_the_paren
     )
     assert bericht is not None
     [mail] = [m for rcpt, m in mailing.mailbox.messages if m["Message-ID"].startswith(f"<{bericht['id']}.")]
-    [code] = CODE.findall(mail.get_content())
+    [code] = CODE.findall(text_of(mail))
     assert code.replace("-", "") not in bericht["tekst"].replace("-", "")  # the outbox keeps no code
 
     # On paper too: the letter the voorschool prints for a parent carries a fresh overdracht code.

@@ -17,7 +17,7 @@ from core.settings import Settings
 from overdracht import demo
 from tests.browser import assert_accessible, own_page, serve
 from tests.conftest import free_port, make_worker
-from tests.helpers import eventually
+from tests.helpers import eventually, text_of
 from tests.test_berichten import Mailbox, mail_settings, smtp_server
 from tests.test_gebruikers import LINK, NAMEN, B, Z, ensure_organisations
 
@@ -85,7 +85,7 @@ async def test_the_beheerder_invites_a_pm_who_signs_in_from_the_mail_and_is_deac
 
     # The mail, with the link; the invited person follows it in a browser of their own.
     async def mailed() -> list[str]:
-        return [LINK.findall(m.get_content())[0] for rcpt, m in site.mailbox.messages if rcpt == [email]]
+        return [LINK.findall(text_of(m))[0] for rcpt, m in site.mailbox.messages if rcpt == [email]]
 
     [code] = await eventually(mailed)
     link = urlsplit(f"http://127.0.0.1:8000/uitnodiging?code={code}")

@@ -18,7 +18,7 @@ from overdracht import demo
 from schemas.ids import overdracht_id_for
 from tests.browser import assert_accessible, own_page, serve
 from tests.happy_path import place_child
-from tests.helpers import eventually
+from tests.helpers import eventually, text_of
 from tests.screenshots import screenshot
 from tests.test_ouder_sessies import CODE_LINK, Mailing, add_parent, mailing
 
@@ -57,7 +57,7 @@ async def codes_mailed(mailing: Mailing, addresses: list[str]) -> dict[str, str]
         codes = {}
         for recipients, message in mailing.mailbox.messages:
             for address in addresses:
-                if address in recipients and (m := CODE_LINK.search(message.get_content())):
+                if address in recipients and (m := CODE_LINK.search(text_of(message))):
                     codes[address] = m[1]
         return codes
 

@@ -19,7 +19,7 @@ from playwright.async_api import Browser, Page, expect
 from protocol.dates import amsterdam_date
 from services.inrichting import first_beheerder
 from tests.browser import assert_accessible, own_page
-from tests.helpers import eventually
+from tests.helpers import eventually, text_of
 from tests.screenshots import screenshot
 from tests.test_duo import duo_csv, vestiging
 from tests.test_gebruikers import LINK
@@ -35,7 +35,7 @@ async def follow_invitation(site: Site, browser: Browser, email: str, naam: str)
     """The invited person's own browser, signed in from the link in their mail."""
 
     async def mailed() -> list[str]:
-        return [LINK.findall(m.get_content())[0] for rcpt, m in site.mailbox.messages if rcpt == [email]]
+        return [LINK.findall(text_of(m))[0] for rcpt, m in site.mailbox.messages if rcpt == [email]]
 
     [code] = await eventually(mailed)
     link = urlsplit(f"http://127.0.0.1:8000/uitnodiging?code={code}")

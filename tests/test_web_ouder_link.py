@@ -9,7 +9,7 @@ import asyncpg
 
 from schemas.ids import overdracht_id_for
 from tests.conftest import app_client
-from tests.helpers import eventually
+from tests.helpers import eventually, text_of
 from tests.test_ouder_codes import no_attempts
 from tests.test_ouder_sessies import CODE_LINK, Mailing, Submitted, mailing, submitted
 
@@ -43,7 +43,7 @@ async def test_a_parent_asks_for_a_new_link_on_the_page_and_signs_in_with_it(
 
         mails = await eventually(new_mails, lambda new: any(address in r for r, _ in new))
         [message] = [m for r, m in mails if address in r]
-        [code] = CODE_LINK.findall(message.get_content())
+        [code] = CODE_LINK.findall(text_of(message))
         signed_in = await browser.get(f"/ouder?code={code}")
         assert signed_in.headers["location"] == f"/overdrachten/{overdracht_id_for(submitted.kind_id)}"
 

@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from core.logs import configure as configure_logging
@@ -43,10 +44,12 @@ def _protocol(args: argparse.Namespace) -> None:
 
     from db import protocol as protocols
     from db.pool import create_pool
-    from protocol.loader import ProtocolError, load
+    from protocol.dates import amsterdam_date
+    from protocol.loader import ProtocolError, check_current, load
 
     try:
         config = load(args.file)
+        check_current(config, args.file.read_text(), amsterdam_date(datetime.now(UTC)), source=args.file.name)
     except ProtocolError as exc:
         sys.exit(f"refused: {exc}")
 

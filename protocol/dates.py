@@ -1,6 +1,9 @@
-"""Deadline arithmetic of the protocol: ages, the end of a day in Amsterdam, and Dutch working days."""
+"""Deadline arithmetic of the protocol: ages, the end of a day in Amsterdam, Dutch working days, and
+school days (working days outside a region's school holidays)."""
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -101,3 +104,38 @@ def school_year(day: date) -> str:
     _require_date(day)
     start = day.year if day.month >= 8 else day.year - 1
     return f"{start}-{start + 1}"
+
+
+class KalenderOntbreekt(ValueError):
+    """Counting school days reached a school year whose holidays are not known: `schooljaar` names it."""
+
+    def __init__(self, schooljaar: str) -> None:
+        super().__init__(f"geen schoolvakanties bekend voor schooljaar {schooljaar}")
+        self.schooljaar = schooljaar
+
+
+class Vakantie(Protocol):
+    """A holiday from `van` up to and including `tot` (schemas/protocol.py's Periode is one)."""
+
+    @property
+    def van(self) -> date: ...
+
+    @property
+    def tot(self) -> date: ...
+
+
+def add_school_days(day: date, n: int, vakanties: Sequence[Vakantie]) -> date:
+    """The n-th school day after `day`: a working day outside the school holidays `vakanties`. Only
+    school years with at least one holiday listed are known; counting into another raises
+    KalenderOntbreekt (the caller then counts working days, and says so)."""
+    _require_date(day)
+    if n < 0:
+        raise ValueError(f"cannot count a negative number of school days: {n}")
+    known = {school_year(v.van) for v in vakanties}
+    while n > 0:
+        day += _ONE_DAY
+        if school_year(day) not in known:
+            raise KalenderOntbreekt(school_year(day))
+        if is_working_day(day) and not any(v.van <= day <= v.tot for v in vakanties):
+            n -= 1
+    return day

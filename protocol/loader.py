@@ -4,12 +4,14 @@ field: `ProtocolError.fouten` holds each as (field path, reason in Dutch, line i
 import re
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from protocol.dates import school_year
 from schemas.protocol import ProtocolConfig
 
 ALMERE = Path(__file__).with_name("almere.toml")
@@ -128,6 +130,18 @@ def parse(text: str, source: str = "protocol") -> ProtocolConfig:
 
 def load(path: Path = ALMERE) -> ProtocolConfig:
     return parse(path.read_text(), source=path.name)
+
+
+def check_current(config: ProtocolConfig, text: str, today: date, source: str = "protocol") -> None:
+    """A version to make current needs the school holidays of the school year `today` is in: a term the
+    school meets from now on counts in it. Else a ProtocolError naming the school year."""
+    jaar = school_year(today)
+    if jaar not in config.schooljaren():
+        reden = (
+            f"de schoolvakanties van regio {config.regio.value} voor schooljaar {jaar} ontbreken; de termijnen van de"
+            " school hebben ze nodig. Voeg ze toe zoals de Rijksoverheid ze publiceert."
+        )
+        raise ProtocolError(source, [Fout("schoolvakanties", reden, regel(text, "schoolvakanties"))])
 
 
 # Where a setting is in the file: enough TOML to find a key's line (tables, dotted keys, inline tables

@@ -3,9 +3,11 @@ a running overdracht keeps the version it started with."""
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from protocol.dates import school_year
 
 NonNegative = Annotated[int, Field(ge=0)]
 Positive = Annotated[int, Field(gt=0)]
@@ -86,13 +88,66 @@ class Periode(_Strict):
         return self.van <= day <= self.tot
 
 
-# The summer holidays of regio Midden (Almere), Saturday to Sunday, as the Rijksoverheid publishes
-# them; a gemeente elsewhere configures its own region's.
-ZOMERVAKANTIES_MIDDEN = (
-    Periode(van=date(2025, 7, 19), tot=date(2025, 8, 31)),
-    Periode(van=date(2026, 7, 18), tot=date(2026, 8, 30)),
-    Periode(van=date(2027, 7, 17), tot=date(2027, 8, 29)),
-)
+class Regio(StrEnum):
+    """The school holiday regions of the Netherlands (Almere is in Midden)."""
+
+    NOORD = "noord"
+    MIDDEN = "midden"
+    ZUID = "zuid"
+
+
+class VakantieNaam(StrEnum):
+    HERFST = "herfst"
+    KERST = "kerst"
+    VOORJAAR = "voorjaar"
+    MEI = "mei"
+    ZOMER = "zomer"
+
+
+class Schoolvakantie(Periode):
+    """One school holiday of the gemeente's region, Saturday to Sunday as the Rijksoverheid lists it."""
+
+    naam: VakantieNaam
+
+
+def _jaar(
+    herfst: tuple[date, date], kerst: tuple[date, date], voorjaar: tuple[date, date], mei: tuple[date, date],
+    zomer: tuple[date, date],
+) -> tuple[Schoolvakantie, ...]:  # fmt: skip
+    dates = {VakantieNaam.HERFST: herfst, VakantieNaam.KERST: kerst, VakantieNaam.VOORJAAR: voorjaar,
+             VakantieNaam.MEI: mei, VakantieNaam.ZOMER: zomer}  # fmt: skip
+    return tuple(Schoolvakantie(naam=naam, van=van, tot=tot) for naam, (van, tot) in dates.items())
+
+
+D = date
+# The school holidays per region for 2025-2026 to 2027-2028, as the Rijksoverheid publishes them each year
+# (kerst and mei are the same everywhere). A gemeente keeps its region's list current in its protocol file.
+SCHOOLVAKANTIES: dict[Regio, tuple[Schoolvakantie, ...]] = {
+    Regio.NOORD: (
+        *_jaar((D(2025, 10, 18), D(2025, 10, 26)), (D(2025, 12, 20), D(2026, 1, 4)), (D(2026, 2, 14), D(2026, 2, 22)),
+               (D(2026, 4, 25), D(2026, 5, 3)), (D(2026, 7, 4), D(2026, 8, 16))),
+        *_jaar((D(2026, 10, 10), D(2026, 10, 18)), (D(2026, 12, 19), D(2027, 1, 3)), (D(2027, 2, 20), D(2027, 2, 28)),
+               (D(2027, 4, 24), D(2027, 5, 2)), (D(2027, 7, 3), D(2027, 8, 15))),
+        *_jaar((D(2027, 10, 16), D(2027, 10, 24)), (D(2027, 12, 25), D(2028, 1, 9)), (D(2028, 2, 19), D(2028, 2, 27)),
+               (D(2028, 4, 22), D(2028, 4, 30)), (D(2028, 7, 22), D(2028, 9, 3))),
+    ),
+    Regio.MIDDEN: (
+        *_jaar((D(2025, 10, 18), D(2025, 10, 26)), (D(2025, 12, 20), D(2026, 1, 4)), (D(2026, 2, 14), D(2026, 2, 22)),
+               (D(2026, 4, 25), D(2026, 5, 3)), (D(2026, 7, 18), D(2026, 8, 30))),
+        *_jaar((D(2026, 10, 17), D(2026, 10, 25)), (D(2026, 12, 19), D(2027, 1, 3)), (D(2027, 2, 13), D(2027, 2, 21)),
+               (D(2027, 4, 24), D(2027, 5, 2)), (D(2027, 7, 10), D(2027, 8, 22))),
+        *_jaar((D(2027, 10, 16), D(2027, 10, 24)), (D(2027, 12, 25), D(2028, 1, 9)), (D(2028, 2, 19), D(2028, 2, 27)),
+               (D(2028, 4, 22), D(2028, 4, 30)), (D(2028, 7, 15), D(2028, 8, 27))),
+    ),
+    Regio.ZUID: (
+        *_jaar((D(2025, 10, 11), D(2025, 10, 19)), (D(2025, 12, 20), D(2026, 1, 4)), (D(2026, 2, 14), D(2026, 2, 22)),
+               (D(2026, 4, 25), D(2026, 5, 3)), (D(2026, 7, 11), D(2026, 8, 23))),
+        *_jaar((D(2026, 10, 17), D(2026, 10, 25)), (D(2026, 12, 19), D(2027, 1, 3)), (D(2027, 2, 6), D(2027, 2, 14)),
+               (D(2027, 4, 24), D(2027, 5, 2)), (D(2027, 7, 17), D(2027, 8, 29))),
+        *_jaar((D(2027, 10, 23), D(2027, 10, 31)), (D(2027, 12, 25), D(2028, 1, 9)), (D(2028, 2, 26), D(2028, 3, 5)),
+               (D(2028, 4, 22), D(2028, 4, 30)), (D(2028, 7, 8), D(2028, 8, 20))),
+    ),
+}  # fmt: skip
 
 
 class ProtocolConfig(_Strict):
@@ -108,12 +163,36 @@ class ProtocolConfig(_Strict):
     na_retour_werkdagen: Positive = 10
     # Without a planned first school day, the warme overdracht is due before this age.
     eerste_schooldag_standaard: Leeftijd = Leeftijd(jaren=4)
-    # A child reaching that age in a summer holiday starts after it, in the next school year.
-    zomervakanties: tuple[Periode, ...] = ZOMERVAKANTIES_MIDDEN
+    # The school's terms (confirming receipt, the warme overdracht's reminders) count school days: working
+    # days outside the school holidays of the gemeente's region. Not given: the region's defaults above.
+    regio: Regio = Regio.MIDDEN
+    schoolvakanties: tuple[Schoolvakantie, ...] = SCHOOLVAKANTIES[Regio.MIDDEN]
+    # A child reaching eerste_schooldag_standaard in a summer holiday starts after it, in the next school
+    # year. Not given: the summer holidays among `schoolvakanties` (versions from before those listed them).
+    zomervakanties: tuple[Periode, ...] | None = None
     toestemming_van: ToestemmingVan = ToestemmingVan.ALLE_OUDERS
     escalatie: Escalatie = Escalatie()
     warme_overdracht: WarmeOverdrachtCriteria = WarmeOverdrachtCriteria()
     bewaartermijnen: Bewaartermijnen = Bewaartermijnen()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _vakanties_van_de_regio(cls, data: Any) -> Any:
+        """A file that names its region but lists no holidays takes that region's."""
+        if isinstance(data, dict) and "schoolvakanties" not in data and data.get("regio") in set(Regio):
+            return {**data, "schoolvakanties": SCHOOLVAKANTIES[Regio(data["regio"])]}
+        return data
+
+    @property
+    def zomers(self) -> tuple[Periode, ...]:
+        """The summer holidays the first school day moves past."""
+        if self.zomervakanties is not None:
+            return self.zomervakanties
+        return tuple(Periode(van=v.van, tot=v.tot) for v in self.schoolvakanties if v.naam is VakantieNaam.ZOMER)
+
+    def schooljaren(self) -> set[str]:
+        """The school years whose holidays are listed."""
+        return {school_year(v.van) for v in self.schoolvakanties}
 
     @model_validator(mode="after")
     def _in_order(self) -> Self:
@@ -128,9 +207,17 @@ class ProtocolConfig(_Strict):
                 raise ValueError(f"{later} ({b}) moet na {earlier} ({a}) liggen")
         if not self.start.in_maanden < self.school_bekend_uiterlijk.in_maanden <= self.verzenden_uiterlijk.in_maanden:
             raise ValueError("school_bekend_uiterlijk moet na start en uiterlijk op verzenden_uiterlijk liggen")
-        for vorige, volgende in zip(self.zomervakanties, self.zomervakanties[1:], strict=False):
-            if volgende.van <= vorige.tot:
-                raise ValueError("zomervakanties moeten op volgorde staan en mogen elkaar niet overlappen")
+        for naam, lijst in (("zomervakanties", self.zomervakanties or ()), ("schoolvakanties", self.schoolvakanties)):
+            for vorige, volgende in zip(lijst, lijst[1:], strict=False):
+                if volgende.van <= vorige.tot:
+                    raise ValueError(f"{naam} moeten op volgorde staan en mogen elkaar niet overlappen")
+        for jaar in sorted(self.schooljaren()):
+            namen = sorted(v.naam.value for v in self.schoolvakanties if school_year(v.van) == jaar)
+            if namen != sorted(n.value for n in VakantieNaam):
+                raise ValueError(
+                    f"schoolvakanties: schooljaar {jaar} heeft elke vakantie één keer nodig"
+                    f" ({', '.join(n.value for n in VakantieNaam)}); nu: {', '.join(namen)}"
+                )
         if self.bewaartermijnen.kind_zonder_overdracht_tot_leeftijd.in_maanden <= self.start.in_maanden:
             # Else a child whose overdracht is to open itself at the start age would be removed first.
             raise ValueError("bewaartermijnen.kind_zonder_overdracht_tot_leeftijd moet na start liggen")

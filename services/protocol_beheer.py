@@ -5,7 +5,7 @@ Always within the beheerder's own gemeente: another gemeente's versions do not e
 The API (api/routes/protocol.py) and the pages (web/routes/beheer/protocol.py) both call these."""
 
 from collections.abc import Awaitable, Callable, Iterable, Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -13,6 +13,7 @@ from pydantic_core import to_jsonable_python
 
 from db import protocol as protocols
 from protocol import loader
+from protocol.dates import amsterdam_date
 from schemas.api import Verwijzing
 from schemas.audit import Actie
 from schemas.base import ApiModel
@@ -74,6 +75,8 @@ OMSCHRIJVINGEN = {
     "herinnering_bevestigen_na_werkdagen": "Herinnering aan de school na (werkdagen na verzenden)",
     "na_retour_werkdagen": "Na een retour: andere school kiezen en verzenden binnen (werkdagen)",
     "eerste_schooldag_standaard": "Eerste schooldag als de school er geen noemt (leeftijd)",
+    "regio": "Regio van de schoolvakanties",
+    "schoolvakanties": "Schoolvakanties (de termijnen van de school tellen schooldagen)",
     "zomervakanties": "Zomervakanties (wie dan de schoolleeftijd bereikt, begint erna)",
     "toestemming_van": "Wiens toestemming nodig is",
     "escalatie.naar_leidinggevende_na_werkdagen": "Escalatie naar de leidinggevende (werkdagen na de deadline)",
@@ -132,7 +135,13 @@ def tekst(waarde: Any) -> str:
         case {"jaren": jaren, "maanden": maanden}:
             return f"{jaren} jaar" + (f" en {maanden} maanden" if maanden else "")
         case [*perioden]:
-            return "; ".join(f"{_dag(p['van'])} t/m {_dag(p['tot'])}" for p in perioden) or "geen"
+            return (
+                "; ".join(
+                    (f"{p['naam']} " if p.get("naam") else "") + f"{_dag(p['van'])} t/m {_dag(p['tot'])}"
+                    for p in perioden
+                )
+                or "geen"
+            )
         case ToestemmingVan.ALLE_OUDERS.value:
             return "alle ouders met gezag"
         case ToestemmingVan.EEN_OUDER.value:
@@ -161,6 +170,8 @@ def als_toml(config: ProtocolConfig) -> str:
     top: list[str] = []
     tabellen: dict[str, list[str]] = {}
     for sleutel, v in instellingen(config):
+        if v is None:  # not set: the loader's default (zomervakanties: from the school holidays)
+            continue
         tabel, _, naam = sleutel.rpartition(".")
         (tabellen.setdefault(tabel, []) if tabel else top).append(f"{naam} = {waarde(v)}")
     delen = ["\n".join(top)] + [f"[{t}]\n" + "\n".join(regels) for t, regels in tabellen.items()]
@@ -215,7 +226,9 @@ def lees(inhoud: bytes) -> ProtocolConfig:
     if not bestand.strip():
         raise _bestand_fout("Het bestand is leeg.")
     try:
-        return loader.parse(bestand, source="bestand")
+        config = loader.parse(bestand, source="bestand")
+        loader.check_current(config, bestand, amsterdam_date(datetime.now(UTC)), source="bestand")
+        return config
     except loader.ProtocolError as exc:
         fouten = exc.fouten
         params = [{"name": BESTAND if f.veld in (loader.BESTAND, loader.PROTOCOL) else f.veld, "reason": f.reden}

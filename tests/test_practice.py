@@ -76,7 +76,7 @@ async def test_a_child_turning_4_in_the_summer_holiday_starts_in_the_next_school
 ) -> None:
     protocol = await protocols.current(pool, demo.ALMERE)
     assert protocol is not None
-    holiday = protocol.config.zomervakanties[-1]
+    holiday = protocol.config.zomers[-1]
     birthday = holiday.van + timedelta(days=3)  # a few days into the holiday, before 1 August
     assert birthday.month == 7
 

@@ -4,7 +4,7 @@ flag, reminder and escalation is checked at the moment it should come."""
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -15,9 +15,10 @@ from temporalio.worker import Worker
 
 from core.settings import Settings
 from overdracht import demo
-from protocol.dates import add_working_days, age_reached, amsterdam_date, end_of_day
+from protocol.dates import AMSTERDAM, add_working_days, age_reached, amsterdam_date, end_of_day
 from schemas.formulier import Formulier
 from schemas.overdracht import Besluit, Deadline, Rol, Status
+from schemas.protocol import ProtocolConfig, VakantieNaam
 from schemas.workflow import (
     Actor,
     ConfirmReceipt,
@@ -35,10 +36,12 @@ from services.commands import start_handover
 from tests.conftest import make_worker
 from tests.happy_path import COMPLETE_FORM, handover_input, place_child
 from tests.helpers import HandoverHandle, eventually
+from workflows.deadlines import school_days_after
 from workflows.handover import UNOPENED_TIMEOUT, HandoverWorkflow
 from workflows.ids import workflow_id
 
 QUEUE = "overdracht-time-skipping"
+CONFIG = ProtocolConfig()  # what tests.happy_path.handover_input gives the workflow
 PM = Actor(gebruiker_id=demo.PM_USER[demo.BOOMHUT], rol=Rol.PEDAGOGISCH_MEDEWERKER)
 SCHOOL = Actor(gebruiker_id=demo.SCHOOL_USER[demo.STER], rol=Rol.SCHOOL)
 COORDINATOR = Actor(gebruiker_id=demo.COORDINATOR, rol=Rol.COORDINATOR)
@@ -242,15 +245,16 @@ async def _sent(env: WorkflowEnvironment, pool: asyncpg.Pool, **options: Any) ->
     return handle, overdracht_id
 
 
-async def test_the_school_is_reminded_after_5_working_days_and_flagged_after_10(
+async def test_the_school_is_reminded_after_5_school_days_and_flagged_after_10(
     skipping_env: WorkflowEnvironment, skipping_worker: Worker, pool: asyncpg.Pool
 ) -> None:
     handle, overdracht_id = await _sent(skipping_env, pool)
     sent = (await handle.query(HandoverWorkflow.state)).verzonden_op
     assert sent is not None
     sent_on = amsterdam_date(sent)
-    reminder = end_of_day(add_working_days(sent_on, 5))
-    due = end_of_day(add_working_days(sent_on, 10))
+    # School days: working days outside the school holidays of the protocol's region (midden).
+    reminder = end_of_day(school_days_after(sent_on, 5, CONFIG)[0])
+    due = end_of_day(school_days_after(sent_on, 10, CONFIG)[0])
 
     await advance_to(skipping_env, reminder)
     await eventually(lambda: _has(pool, overdracht_id, ("herinnering", "bevestigen", "school")))
@@ -259,7 +263,9 @@ async def test_the_school_is_reminded_after_5_working_days_and_flagged_after_10(
     await advance_to(skipping_env, due)
     assert due <= await flag_set_at(pool, overdracht_id, "te_laat_bevestigen") < due + timedelta(minutes=5)
 
-    await advance_to(skipping_env, end_of_day(add_working_days(amsterdam_date(due - timedelta(seconds=1)), 5)))
+    await advance_to(
+        skipping_env, end_of_day(school_days_after(amsterdam_date(due - timedelta(seconds=1)), 5, CONFIG)[0])
+    )
     await eventually(lambda: _has(pool, overdracht_id, ("escalatie", "bevestigen", "schooldirectie")))
 
     # Confirmed late: the flag is no longer open but stays in the record; nothing more is sent.
@@ -274,6 +280,37 @@ async def test_the_school_is_reminded_after_5_working_days_and_flagged_after_10(
     await skipping_env.sleep(timedelta(days=30))
     assert len(await messages(pool, overdracht_id)) == count
     assert ("escalatie", "bevestigen", "coordinator") not in await messages(pool, overdracht_id)
+
+
+async def test_a_dispatch_on_the_last_school_day_before_summer_is_due_10_school_days_after_it(
+    skipping_env: WorkflowEnvironment, skipping_worker: Worker, pool: asyncpg.Pool
+) -> None:
+    """Sent on the Friday the summer holiday begins after: nothing reminds or escalates during the
+    holiday, and the school has until its 10th school day after it."""
+    now = await today(skipping_env)
+    summer = next(v for v in CONFIG.schoolvakanties if v.naam is VakantieNaam.ZOMER and v.van > now)
+    last_school_day = summer.van - timedelta(days=1)
+    assert last_school_day.weekday() == 4  # a Friday
+    await advance_to(skipping_env, datetime.combine(last_school_day, time(10), tzinfo=AMSTERDAM))
+    handle, overdracht_id = await _sent(
+        skipping_env, pool, geboortedatum=last_school_day - timedelta(days=3 * 365 + 7 * 30)
+    )
+
+    state = await handle.query(HandoverWorkflow.state)
+    assert state.verzonden_op is not None and amsterdam_date(state.verzonden_op) == last_school_day
+    due = end_of_day(add_working_days(summer.tot, 10))  # no public holiday in the two weeks after it
+    assert state.deadlines[Deadline.BEVESTIGEN] == due
+    [sent] = await events(pool, overdracht_id, "VERZONDEN")
+    assert '"kalender": "schooldagen (regio midden)"' in sent["details"]
+
+    await advance_to(skipping_env, end_of_day(summer.tot))
+    about_receipt = [m for m in await messages(pool, overdracht_id) if m[1] == "bevestigen"]
+    assert about_receipt == [] and not await events(pool, overdracht_id, "VLAG_GEZET")
+
+    await advance_to(skipping_env, due)
+    assert due <= await flag_set_at(pool, overdracht_id, "te_laat_bevestigen") < due + timedelta(minutes=5)
+    reminded = [m for m in await messages(pool, overdracht_id) if m[1] == "bevestigen"]
+    assert reminded == [("herinnering", "bevestigen", "school"), ("herinnering", "bevestigen", "school")]
 
 
 async def test_a_moved_deadline_takes_its_timer_along(

@@ -46,7 +46,7 @@ async def test_a_bad_file_shows_each_error_beside_its_line_and_keeps_the_text(
     assert "<title>Fout: Protocol" in html and "Het protocol heeft 4 fouten" in html
     for veld, reden, on in [
         ("start.maanden", "moet 11 of minder zijn", "maanden = 14"),
-        ("zomervakanties.1.tot", "tot (2026-06-30) ligt voor van (2026-07-18)", "tot = 2026-06-30"),
+        ("schoolvakanties.4.tot", "tot (2026-06-30) ligt voor van (2026-07-18)", "tot = 2026-06-30"),
         (
             "escalatie.naar_coordinator_na_werkdagen",
             "moet groter zijn dan naar_leidinggevende_na_werkdagen",

@@ -43,9 +43,12 @@ class Alarms:
         lock: asyncio.Lock,
         record: Record,
         notify: Notify,
+        schooldagen: Callable[[], bool] = lambda: False,
     ) -> None:
         self._state = state
         self._config = config
+        # Whether the school's deadlines count school days (Patch.SCHOOLKALENDER, known once sent).
+        self._schooldagen = schooldagen
         self._lock = lock
         self._record = record
         self._notify = notify
@@ -75,7 +78,7 @@ class Alarms:
         fired: set[rules.Niveau] = set()
         while rules.is_open(deadline, self._state()):
             moment = self._state().deadlines[deadline]
-            alarms = rules.alarms(deadline, moment, self._state(), self._config)
+            alarms = rules.alarms(deadline, moment, self._state(), self._config, schooldagen=self._schooldagen())
             pending = [a for a in alarms if a.niveau not in fired]
 
             def changed() -> bool:
@@ -92,7 +95,9 @@ class Alarms:
             if rules.is_open(deadline, state) and state.deadlines[deadline] != moment:
                 # Moved: alarms now ahead of us may go off again, for the new moment.
                 now = workflow.now()
-                moved = rules.alarms(deadline, state.deadlines[deadline], state, self._config)
+                moved = rules.alarms(
+                    deadline, state.deadlines[deadline], state, self._config, schooldagen=self._schooldagen()
+                )
                 fired = {a.niveau for a in moved if a.niveau in fired and a.moment <= now}
 
     async def _alarm(self, deadline: Deadline, niveau: rules.Niveau, round_: int) -> None:

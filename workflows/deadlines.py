@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from protocol.dates import add_working_days, age_reached, amsterdam_date, end_of_day
+from protocol.dates import KalenderOntbreekt, add_school_days, add_working_days, age_reached, amsterdam_date, end_of_day
 from schemas.bericht import Aanleiding, Ontvanger
 from schemas.overdracht import Deadline, Status, Vlag
 from schemas.protocol import Leeftijd, ProtocolConfig
@@ -71,7 +71,7 @@ def first_school_day(birth: date, config: ProtocolConfig, *, summer: bool = True
     summer holiday, the day after the holiday (the child starts in the next school year)."""
     age = config.eerste_schooldag_standaard
     day = age_reached(birth, age.jaren, age.maanden)
-    holiday = next((p for p in config.zomervakanties if day in p), None) if summer else None
+    holiday = next((p for p in config.zomers if day in p), None) if summer else None
     return holiday.tot + timedelta(days=1) if holiday else day
 
 
@@ -98,8 +98,33 @@ def warm_handover_deadline(first_day: date) -> datetime:
     return end_of_day(first_day - timedelta(days=1))
 
 
-def confirm_deadline(sent_at: datetime, config: ProtocolConfig) -> datetime:
-    return end_of_day(add_working_days(amsterdam_date(sent_at), config.bevestigen_binnen_werkdagen))
+# The school's terms: with the school calendar (Patch.SCHOOLKALENDER) they count school days.
+SCHOOL_DEADLINES = frozenset({Deadline.BEVESTIGEN, Deadline.WARME_OVERDRACHT})
+
+
+def school_days_after(day: date, n: int, config: ProtocolConfig) -> tuple[date, str]:
+    """The n-th school day after `day` (a working day outside the school holidays of the gemeente's
+    region), and the calendar it was counted in, as the timeline says it. Past the school years whose
+    holidays the protocol lists it counts working days, and says so."""
+    try:
+        return add_school_days(day, n, config.schoolvakanties), f"schooldagen (regio {config.regio.value})"
+    except KalenderOntbreekt as exc:
+        return add_working_days(day, n), f"werkdagen (geen schoolvakanties bekend voor {exc.schooljaar})"
+
+
+def _days_after(day: date, n: int, config: ProtocolConfig, schooldagen: bool) -> date:
+    return school_days_after(day, n, config)[0] if schooldagen else add_working_days(day, n)
+
+
+def confirm_deadline(sent_at: datetime, config: ProtocolConfig, *, schooldagen: bool = False) -> tuple[datetime, str]:
+    """The school confirms receipt within `bevestigen_binnen_werkdagen` school days (working days for
+    runs from before the school calendar), and the calendar that was counted in."""
+    day = amsterdam_date(sent_at)
+    if schooldagen:
+        due, kalender = school_days_after(day, config.bevestigen_binnen_werkdagen, config)
+    else:
+        due, kalender = add_working_days(day, config.bevestigen_binnen_werkdagen), "werkdagen"
+    return end_of_day(due), kalender
 
 
 def dispatch_expires(birth: date, config: ProtocolConfig) -> datetime:
@@ -123,20 +148,27 @@ def retention_ends(status: Status, ended_at: datetime, config: ProtocolConfig) -
     return ended_at + timedelta(days=terms.na_weigering_dagen)
 
 
-def alarms(deadline: Deadline, moment: datetime, state: HandoverState, config: ProtocolConfig) -> list[Alarm]:
-    """Every alarm of `deadline` ending at `moment`, in order."""
+def alarms(
+    deadline: Deadline, moment: datetime, state: HandoverState, config: ProtocolConfig, *, schooldagen: bool = False
+) -> list[Alarm]:
+    """Every alarm of `deadline` ending at `moment`, in order. With `schooldagen` the school's
+    deadlines count school days: no reminder or escalation falls in a school holiday."""
+    school = schooldagen and deadline in SCHOOL_DEADLINES
     result = []
     if deadline is Deadline.BEVESTIGEN and state.verzonden_op is not None:
-        day = add_working_days(amsterdam_date(state.verzonden_op), config.herinnering_bevestigen_na_werkdagen)
+        day = _days_after(
+            amsterdam_date(state.verzonden_op), config.herinnering_bevestigen_na_werkdagen, config, school
+        )
         result.append(Alarm(min(end_of_day(day), moment), Niveau.VOORAF))
     result.append(Alarm(moment, Niveau.VERLOPEN))
-    # Escalations count working days from the deadline's own day.
+    # Escalations count from the deadline's own day.
     day = amsterdam_date(moment - timedelta(microseconds=1))
     escalatie = config.escalatie
-    result.append(
-        Alarm(end_of_day(add_working_days(day, escalatie.naar_leidinggevende_na_werkdagen)), Niveau.LEIDINGGEVENDE)
-    )
-    result.append(Alarm(end_of_day(add_working_days(day, escalatie.naar_coordinator_na_werkdagen)), Niveau.COORDINATOR))
+    for n, niveau in (
+        (escalatie.naar_leidinggevende_na_werkdagen, Niveau.LEIDINGGEVENDE),
+        (escalatie.naar_coordinator_na_werkdagen, Niveau.COORDINATOR),
+    ):
+        result.append(Alarm(end_of_day(_days_after(day, n, config, school)), niveau))
     return result
 
 

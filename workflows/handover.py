@@ -72,6 +72,7 @@ class Patch:
     ONAFGEROND_VERLOOPT = "onafgeronde-overdracht-verloopt"  # an overdracht never finished ends at a term
     TOESTEMMING_PER_SCHOOL = "toestemming-per-school"  # consent is for a school; another asks the parents again
     AANKOMSTBERICHT = "aankomstbericht-aan-school"  # the school hears at once that an overdracht was sent to it
+    SCHOOLKALENDER = "schooltermijnen-in-schooldagen"  # the school's terms skip the school holidays
 
 
 @workflow.defn
@@ -98,6 +99,8 @@ class HandoverWorkflow:
         # Per parent who consented: for which school (ToestemmingVoor).
         self._consent_for: dict[UUID, ToestemmingVoor] = {}
         self._warm_requested = False
+        # The school's terms count school days (Patch.SCHOOLKALENDER): decided when it is sent.
+        self._schooldagen = False
         # A moved deadline stays where the coordinator put it (receipt does not reset it).
         self._moved: set[Deadline] = set()
         # Opens itself at the start age: asked to by `open`, or started so (runs from before that).
@@ -107,7 +110,9 @@ class HandoverWorkflow:
         # Handlers and timers await activities; the lock keeps their changes from interleaving.
         self._lock = asyncio.Lock()
         self._outbox = Outbox(input.overdracht_id, self._record)
-        self._alarms = Alarms(lambda: self._state, self._config, self._lock, self._record, self._outbox.notify)
+        self._alarms = Alarms(
+            lambda: self._state, self._config, self._lock, self._record, self._outbox.notify, lambda: self._schooldagen
+        )
 
     @workflow.run
     async def run(self, input: HandoverInput) -> HandoverState:
@@ -403,12 +408,25 @@ class HandoverWorkflow:
         status = Status.GEREED_VOOR_VERZENDING if state.status is Status.WACHT_OP_SCHOOL else None
         return await self._record(Gebeurtenis.SCHOOL_GEKOZEN, cmd.actor, status=status, school_id=cmd.school_id)
 
+    def _confirm_term(self, now: datetime) -> tuple[dict[Deadline, datetime], dict[str, str]]:
+        """The deadlines with the school's term to confirm receipt from `now`, and the timeline's note
+        of the calendar it was counted in."""
+        self._schooldagen = self._schooldagen or workflow.patched(Patch.SCHOOLKALENDER)
+        due, kalender = rules.confirm_deadline(now, self._config, schooldagen=self._schooldagen)
+        details = {"kalender": kalender} if self._schooldagen else {}
+        return {**self._state.deadlines, Deadline.BEVESTIGEN: due}, details
+
     @step(Stap.VERZENDEN)
     async def send(self, cmd: Send) -> HandoverState:
         now = workflow.now()
-        deadlines = {**self._state.deadlines, Deadline.BEVESTIGEN: rules.confirm_deadline(now, self._config)}
+        deadlines, details = self._confirm_term(now)
         await self._record(
-            Gebeurtenis.VERZONDEN, cmd.actor, status=Status.VERZONDEN, verzonden_op=now, deadlines=deadlines
+            Gebeurtenis.VERZONDEN,
+            cmd.actor,
+            status=Status.VERZONDEN,
+            verzonden_op=now,
+            deadlines=deadlines,
+            details=details,
         )
         if workflow.patched(Patch.AANKOMSTBERICHT):
             # Once per dispatch: a dispatch after a return (to another school) is another arrival.
@@ -422,7 +440,7 @@ class HandoverWorkflow:
         """The school where the parents enrolled the child entered their overdracht code: it is the
         school now, and it receives the overdracht (the parents consented for wherever it is enrolled)."""
         now = workflow.now()
-        deadlines = {**self._state.deadlines, Deadline.BEVESTIGEN: rules.confirm_deadline(now, self._config)}
+        deadlines, details = self._confirm_term(now)
         return await self._record(
             Gebeurtenis.CODE_INGEWISSELD,
             cmd.actor,
@@ -430,6 +448,7 @@ class HandoverWorkflow:
             school_id=cmd.school_id,
             verzonden_op=now,
             deadlines=deadlines,
+            details=details,
         )
 
     @step(Stap.ONTVANGST_BEVESTIGEN)

@@ -265,7 +265,8 @@ SCENARIOS: dict[str, tuple[Scenario, dict[str, Any]]] = {
     "code_redeemed_by_school": (code_redeemed_by_school, {"school_id": None}),
     "left_before_opening": (left_before_opening, {"school_id": None, "geboortedatum_dagen": 3 * 365}),
     "unfinished_expired": (unfinished_expired, {"vve_indicatie": True}),
-    # Recorded with the patch "aankomstbericht-aan-school": an arrival notice at each dispatch.
+    # Recorded with the patches "aankomstbericht-aan-school" (an arrival notice at each dispatch) and
+    # "schooltermijnen-in-schooldagen" (the school's terms in school days).
     "announced_at_each_dispatch": (announced_at_each_dispatch, {}),
 }
 

@@ -14,13 +14,25 @@ from temporalio.exceptions import ApplicationError
 from activities.berichtteksten import ouder_link, render, render_met_code, tijdstip
 from core.mailer import Mailer, MailNotSent, MailOutcomeUnknown, message_id_domain
 from core.settings import Settings
-from db import berichten, gebruikers, ouder_codes, overdracht_codes
+from db import berichten, bundels, gebruikers, ouder_codes, overdracht_codes
 from db.pool import Executor
-from schemas.bericht import Aanleiding, BerichtAanvraag, BezorgStatus, Ontvanger
+from schemas.bericht import Aanleiding, BerichtAanvraag, BerichtSoort, BezorgStatus, Ontvanger
 
 _FINAL = frozenset(
-    {BezorgStatus.VERZONDEN, BezorgStatus.GEEN_ADRES, BezorgStatus.GEEN_MAILSERVER, BezorgStatus.ONZEKER}
-)
+    {
+        BezorgStatus.VERZONDEN, BezorgStatus.GEEN_ADRES, BezorgStatus.GEEN_MAILSERVER, BezorgStatus.ONZEKER,
+        BezorgStatus.GEBUNDELD,
+    }
+)  # fmt: skip
+
+
+def _may_wait_for_the_digest(row: asyncpg.Record) -> bool:
+    """A reminder or escalation to staff may go in the daily digest of those who take it."""
+    return (
+        row["soort"] in (BerichtSoort.HERINNERING.value, BerichtSoort.ESCALATIE.value)
+        and row["ontvanger"] != Ontvanger.OUDERS.value
+        and row["overdracht_id"] is not None
+    )
 
 
 def _carries_parent_codes(row: asyncpg.Record) -> bool:
@@ -80,6 +92,13 @@ class BerichtActivities:
                 return await self._set(conn, bericht_id, BezorgStatus.ONZEKER)
             if mailer is None:
                 return await self._set(conn, bericht_id, BezorgStatus.GEEN_MAILSERVER)
+            aan = list(row["aan"])
+            if _may_wait_for_the_digest(row):
+                # Held, in this transaction, for whoever takes the daily digest; the rest get it now.
+                held = set(await bundels.hold(conn, bericht_id))
+                aan = [a for a in aan if a not in held]
+                if not aan:
+                    return await self._set(conn, bericht_id, BezorgStatus.GEBUNDELD)
             if _carries_parent_codes(row):
                 parents = await ouder_codes.parents_to_invite(conn, bericht_id)
                 if not parents:  # the addresses it was queued for are no longer a parent's
@@ -103,7 +122,7 @@ class BerichtActivities:
             link = f"{self._base_url}/uitnodiging?code={invitation.code}"
             tekst = tekst.replace(gebruikers.LINK, link).replace(gebruikers.GELDIG_TOT, tijdstip(invitation.expires_at))
         try:
-            await mailer.send(to=list(row["aan"]), subject=row["onderwerp"], body=tekst, message_id=row["message_id"])
+            await mailer.send(to=aan, subject=row["onderwerp"], body=tekst, message_id=row["message_id"])
         except MailNotSent as exc:
             await berichten.nothing_sent(self._pool, bericht_id)
             if invitation is not None:  # it reached nobody; a later attempt mints a fresh one

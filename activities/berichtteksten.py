@@ -6,6 +6,7 @@ Whoever follows the link signs in and sees what their role may see. Pure functio
 renders the same text."""
 
 from datetime import UTC, datetime
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from schemas.bericht import Aanleiding, BerichtAanvraag, BerichtSoort, Ontvanger
@@ -237,4 +238,43 @@ def render_met_code(
         " Werkt de link niet meer, neem dan contact op met de voorschool.",
         SLOT,
     ]
+    return onderwerp, "\n\n".join(alineas) + "\n"
+
+
+# The daily digest: what each step waits for, as a line of the list reads.
+WACHT_OP = {
+    Aanleiding.TOESTEMMING: "de toestemming van de ouders",
+    Aanleiding.SCHOOL_ONBEKEND: "een bekende basisschool",
+    Aanleiding.VERZENDEN: "verzending naar de school",
+    Aanleiding.BEVESTIGEN: "ontvangstbevestiging",
+    Aanleiding.WARME_OVERDRACHT: "de warme overdracht",
+}
+SOORT_IN_BUNDEL = {
+    BerichtSoort.HERINNERING.value: "",
+    BerichtSoort.ESCALATIE.value: "; de termijn is verstreken en u ziet erop toe",
+}
+
+
+def render_bundel(items: list[tuple[str, str, UUID]], public_base_url: str) -> tuple[str, str]:
+    """(subject, body) of a person's daily digest: per kind of step, how many overdrachten wait for it,
+    each with its link; no personal data, as in every message. `items`: (soort, aanleiding, overdracht)."""
+    base = public_base_url.rstrip("/")
+    groepen: dict[tuple[str, str], list[UUID]] = {}
+    for soort, aanleiding, overdracht_id in items:
+        groepen.setdefault((aanleiding, soort), []).append(overdracht_id)
+    alineas = [
+        "Beste collega,",
+        "Dit is uw dagelijkse overzicht van de overdrachten waarin een stap op u wacht of waarop u toeziet.",
+    ]
+    for (aanleiding, soort), ids in groepen.items():
+        wat = WACHT_OP.get(Aanleiding(aanleiding)) or STAP[Aanleiding(aanleiding)][0]
+        hoeveel = "1 overdracht wacht" if len(ids) == 1 else f"{len(ids)} overdrachten wachten"
+        regels = [f"{hoeveel} op {wat}{SOORT_IN_BUNDEL.get(soort, '')}:"]
+        regels += [f"{base}/overdrachten/{overdracht_id}" for overdracht_id in ids]
+        alineas.append("\n".join(regels))
+    alineas.append("U krijgt dit overzicht omdat u herinneringen eenmaal per dag ontvangt; dat kunt u wijzigen bij"
+                   f" uw instellingen:\n{base}/instellingen")  # fmt: skip
+    alineas.append(SLOT)
+    aantal = len(items)
+    onderwerp = f"Overzicht overdrachten: {aantal} {'stap wacht' if aantal == 1 else 'stappen wachten'}"
     return onderwerp, "\n\n".join(alineas) + "\n"

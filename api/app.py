@@ -20,6 +20,7 @@ from api.routes import (
     gebruikers,
     gezondheid,
     imports,
+    instellingen,
     kinderen,
     monitoring,
     organisatie,
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(imports.router)
     app.include_router(kinderen.router)
     app.include_router(gebruikers.router)
+    app.include_router(instellingen.router)
     app.include_router(organisatie.router)
     app.include_router(ouder_sessies.router)
     app.include_router(ouder_codes.router)

@@ -412,3 +412,16 @@ async def forget_new(conn: Connection, gebruiker_id: UUID, bericht_id: UUID) -> 
 async def gemeente_naam(conn: Executor, gemeente_id: UUID) -> str:
     naam: str = await conn.fetchval("SELECT naam FROM gemeenten WHERE id = $1", gemeente_id)
     return naam
+
+
+async def berichtvoorkeur(pool: asyncpg.Pool, gebruiker_id: UUID) -> asyncpg.Record | None:
+    """The person's own choice of digest or not, and their gemeente's (`bundelen`, `bundel_uur`)."""
+    return await pool.fetchrow(
+        "SELECT g.berichtvoorkeur, gm.bundelen, gm.bundel_uur FROM gebruikers g JOIN gemeenten gm ON gm.id = g.gemeente_id"
+        " WHERE g.id = $1",
+        gebruiker_id,
+    )
+
+
+async def set_berichtvoorkeur(pool: asyncpg.Pool, gebruiker_id: UUID, voorkeur: str | None) -> None:
+    await pool.execute("UPDATE gebruikers SET berichtvoorkeur = $2 WHERE id = $1", gebruiker_id, voorkeur)

@@ -47,11 +47,18 @@ async def transaction(pool: asyncpg.Pool, gemeente_id: UUID) -> AsyncIterator[Co
 
 
 async def gemeente(db: Executor, gemeente_id: UUID) -> asyncpg.Record | None:
-    return await db.fetchrow("SELECT id, naam, gemeentecode FROM gemeenten WHERE id = $1", gemeente_id)
+    return await db.fetchrow(
+        "SELECT id, naam, gemeentecode, bundelen, bundel_uur FROM gemeenten WHERE id = $1", gemeente_id
+    )
 
 
-async def set_gemeentecode(db: Executor, gemeente_id: UUID, gemeentecode: str | None) -> None:
-    await db.execute("UPDATE gemeenten SET gemeentecode = $2 WHERE id = $1", gemeente_id, gemeentecode)
+async def update_gemeente(
+    db: Executor, gemeente_id: UUID, gemeentecode: str | None, bundelen: bool, bundel_uur: int
+) -> None:
+    await db.execute(
+        "UPDATE gemeenten SET gemeentecode = $2, bundelen = $3, bundel_uur = $4 WHERE id = $1",
+        gemeente_id, gemeentecode, bundelen, bundel_uur,
+    )  # fmt: skip
 
 
 # Reading, within one gemeente. `id` None: all of them; else that one (or nothing).

@@ -14,6 +14,7 @@ from temporalio.client import (
 )
 
 from core.settings import Settings
+from workflows.bundels import BundelWorkflow
 from workflows.history_cleanup import HistoryCleanupWorkflow
 from workflows.kinderen_opruimen import KinderenOpruimenWorkflow
 from workflows.ouder_codes import OuderCodesOpruimenWorkflow
@@ -23,6 +24,8 @@ ENGINE_CLEANUP = "overdracht-engine-opruimen"
 OUDER_CODES_CLEANUP = "overdracht-ouder-codes-opruimen"
 # Children's records that never got an overdracht are removed once past keeping, every day.
 KINDEREN_CLEANUP = "overdracht-kinderen-opruimen"
+# The daily digests of reminders and escalations: every hour, each gemeente's go out at its hour.
+DIGESTS = "overdracht-berichtbundels"
 HOURLY, DAILY = timedelta(hours=1), timedelta(days=1)
 
 
@@ -33,6 +36,7 @@ async def ensure_schedules(client: Client, settings: Settings) -> list[str]:
         (ENGINE_CLEANUP, HistoryCleanupWorkflow.run, HOURLY),
         (OUDER_CODES_CLEANUP, OuderCodesOpruimenWorkflow.run, HOURLY),
         (KINDEREN_CLEANUP, KinderenOpruimenWorkflow.run, DAILY),
+        (DIGESTS, BundelWorkflow.run, HOURLY),
     ):
         schedule = Schedule(
             action=ScheduleActionStartWorkflow(run, id=schedule_id, task_queue=settings.task_queue),

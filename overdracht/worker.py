@@ -10,6 +10,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.berichten import BerichtActivities
+from activities.bundels import BundelActivities
 from activities.history_cleanup import HistoryCleanupActivities
 from activities.imports import ImportActivities
 from activities.kinderen_opruimen import KinderenOpruimenActivities
@@ -20,6 +21,7 @@ from core.settings import Settings
 from core.temporal import connect
 from db.pool import create_pool
 from services.context import Clients
+from workflows.bundels import BundelWorkflow
 from workflows.handover import HandoverWorkflow
 from workflows.history_cleanup import HistoryCleanupWorkflow
 from workflows.imports import PlaatsingenImportWorkflow
@@ -35,6 +37,7 @@ WORKFLOWS: Sequence[type] = (
     OuderCodesOpruimenWorkflow,
     KinderenOpruimenWorkflow,
     PlaatsingenImportWorkflow,
+    BundelWorkflow,
 )
 
 
@@ -56,6 +59,7 @@ def build_worker(
         activities=[
             *ReadModelActivities(pool).all(),
             *berichten.all(),
+            *BundelActivities(pool, settings).all(),
             *HistoryCleanupActivities(pool, client).all(),
             *OuderCodeActivities(pool).all(),
             *KinderenOpruimenActivities(pool, client).all(),

@@ -62,3 +62,4 @@ class BezorgStatus(StrEnum):
     GEEN_MAILSERVER = "geen_mailserver"  # no SMTP configured: kept in the outbox, readable in development
     GEEN_ADRES = "geen_adres"  # nobody with an address to send it to
     ONZEKER = "onzeker"  # an earlier attempt stopped mid-delivery; not retried, so never sent twice
+    GEBUNDELD = "gebundeld"  # every recipient takes the daily digest: it goes out there, not by itself

@@ -135,3 +135,23 @@ class GebruikersLijst(ApiModel):
 
 class UitnodigingVerstuurd(ApiModel):
     bericht_id: UUID = Field(description="The invitation's message in the outbox.")
+
+
+class Berichtvoorkeur(StrEnum):
+    """How a member of staff gets reminders and escalations: each at once, or one digest a day."""
+
+    DIRECT = "direct"
+    DAGELIJKS = "dagelijks"
+
+
+class MijnInstellingen(ApiModel):
+    berichten: Berichtvoorkeur | None = Field(
+        description="Your own choice; null: as your gemeente does it (`berichtenGemeente`). Reminders are never"
+        " switched off, only bundled."
+    )
+    berichten_gemeente: Berichtvoorkeur = Field(description="What your gemeente does for whoever has not chosen.")
+    bundel_uur: int = Field(description="The hour (Amsterdam) a daily digest goes out.")
+
+
+class MijnInstellingenWijziging(ApiModel):
+    berichten: Berichtvoorkeur | None = Field(description="`direct`, `dagelijks`, or null to do as your gemeente does.")

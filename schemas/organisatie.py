@@ -63,6 +63,12 @@ class Gemeente(ApiModel):
         description="The CBS gemeentecode (4 digits, e.g. `0034` for Almere): the DUO import finds the gemeente's"
         " schools by it (column GEMEENTENUMMER); without it, by the gemeente's name (GEMEENTENAAM)."
     )
+    bundelen: bool = Field(
+        default=False,
+        description="Reminders and escalations to staff go as one daily digest per person (true) or each at once"
+        " (false), for whoever has not chosen themselves (`/v1/mijn-instellingen`).",
+    )
+    bundel_uur: int = Field(default=8, ge=0, le=23, description="The hour (Amsterdam) the daily digests go out.")
 
 
 class Stadsdeel(Status):
@@ -119,9 +125,13 @@ class Scholen(ApiModel):
 
 
 class GemeenteWijziging(ApiModel):
+    """Only the fields given change."""
+
     gemeentecode: str | None = Field(
         default=None, max_length=10, description="4 digits (`34` is read as `0034`); null removes it."
     )
+    bundelen: bool | None = None
+    bundel_uur: int | None = Field(default=None, ge=0, le=23)
 
 
 class StadsdeelNieuw(ApiModel):

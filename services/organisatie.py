@@ -221,7 +221,7 @@ def _gewijzigd(oud: asyncpg.Record, **nieuw: object) -> list[str]:
     """The fields whose value changes, by the API's names."""
     namen = {
         "stadsdeel_id": "stadsdeelId", "wijk_id": "wijkId", "lrk_nummer": "lrkNummer", "gesloten_op": "gesloten",
-        "intake_email": "intakeEmail",
+        "intake_email": "intakeEmail", "bundel_uur": "bundelUur",
     }  # fmt: skip
     return [namen.get(veld, veld) for veld, waarde in nieuw.items() if oud[veld] != waarde]
 
@@ -234,13 +234,18 @@ async def gemeente(ctx: Context) -> Gemeente:
     row = await organisaties.gemeente(ctx.pool, user.gemeente_id)
     if row is None:
         raise NotFound(NIET_GEVONDEN.format("Deze gemeente"))
-    return Gemeente(id=row["id"], naam=row["naam"], gemeentecode=row["gemeentecode"])
+    return Gemeente(
+        id=row["id"], naam=row["naam"], gemeentecode=row["gemeentecode"], bundelen=row["bundelen"],
+        bundel_uur=row["bundel_uur"],
+    )  # fmt: skip
 
 
 async def wijzig_gemeente(ctx: Context, wijziging: GemeenteWijziging) -> Gemeente:
-    """The CBS gemeentecode, by which the DUO import finds the gemeente's schools (null: by its name)."""
+    """The CBS gemeentecode, by which the DUO import finds the gemeente's schools (null: by its name),
+    and how its staff get reminders (at once, or a daily digest at an hour). Only the fields given change."""
     user = _beheerder(ctx)
     entry = ctx.audit.add(user, Actie.WIJZIGEN, f"organisatie.gemeente/{user.gemeente_id}", velden=["gemeentecode"])
+    given = wijziging.model_fields_set
     code = None
     if wijziging.gemeentecode is not None and wijziging.gemeentecode.strip():
         code = duo.gemeentecode(wijziging.gemeentecode)
@@ -250,8 +255,11 @@ async def wijzig_gemeente(ctx: Context, wijziging: GemeenteWijziging) -> Gemeent
         oud = await organisaties.gemeente(conn, user.gemeente_id)
         if oud is None:
             raise NotFound(NIET_GEVONDEN.format("Deze gemeente"))
-        entry.velden = _gewijzigd(oud, gemeentecode=code)
-        await organisaties.set_gemeentecode(conn, user.gemeente_id, code)
+        code = code if "gemeentecode" in given else oud["gemeentecode"]
+        bundelen = oud["bundelen"] if wijziging.bundelen is None else wijziging.bundelen
+        uur = oud["bundel_uur"] if wijziging.bundel_uur is None else wijziging.bundel_uur
+        entry.velden = _gewijzigd(oud, gemeentecode=code, bundelen=bundelen, bundel_uur=uur)
+        await organisaties.update_gemeente(conn, user.gemeente_id, code, bundelen, uur)
     return await gemeente(ctx)
 
 

@@ -210,14 +210,21 @@ async def test_the_beheerder_adds_renames_and_moves_each_kind(beheer: Beheer, po
 async def test_the_gemeentecode_is_set_and_removed(api: httpx.AsyncClient, login: Login, pool: asyncpg.Pool) -> None:
     g = await make_gemeente(pool, "Codedorp")
     beheer = Beheer(api, await login(g.beheerder))
-    assert await beheer("GET", "/gemeente") == {"id": str(g.id), "naam": "Codedorp", "gemeentecode": None}
+    assert await beheer("GET", "/gemeente") == {
+        "id": str(g.id), "naam": "Codedorp", "gemeentecode": None, "bundelen": False, "bundelUur": 8,
+    }  # fmt: skip
     assert (await beheer("PATCH", "/gemeente", {"gemeentecode": "50"}))["gemeentecode"] == "0050"
+    # Another field alone leaves the code as it is.
+    assert await beheer("PATCH", "/gemeente", {"bundelen": True, "bundelUur": 7}) == {
+        "id": str(g.id), "naam": "Codedorp", "gemeentecode": "0050", "bundelen": True, "bundelUur": 7,
+    }  # fmt: skip
     assert await beheer.refused("PATCH", "/gemeente", {"gemeentecode": "50a"}, 400) == {
         "gemeentecode": "De gemeentecode is 4 cijfers, zoals het CBS hem geeft: 0034 voor Almere."
     }
     assert (await beheer("PATCH", "/gemeente", {"gemeentecode": None}))["gemeentecode"] is None
     assert [r["velden"] for r in await audit_rows(pool, f"organisatie.gemeente/{g.id}")] == [
         ["gemeentecode"],
+        ["bundelen", "bundelUur"],
         ["gemeentecode"],
         ["gemeentecode"],
     ]

@@ -297,6 +297,9 @@ ENDPOINTS = [
     Endpoint("trend", "GET", "/v1/monitoring/trend", "monitoring", STAFF | {"school", "coordinator"}),
     Endpoint("prognose", "GET", "/v1/monitoring/prognose", "monitoring", STAFF | {"school", "coordinator"}),
     Endpoint("import", "POST", "/v1/imports/plaatsingen", "import", frozenset({"lm", "beheerder"}), 202),
+    # Your own settings (reminders at once or as a daily digest): every member of staff, never a parent.
+    Endpoint("instellingen", "GET", "/v1/mijn-instellingen", "instellingen", EVERYONE - {"ouder"}),
+    Endpoint("instellingen-wijzigen", "PATCH", "/v1/mijn-instellingen", "instellingen", EVERYONE - {"ouder"}),
     # An import job and its report: the one who started it (De Boomhut's manager) and their beheerder.
     Endpoint("importtaak", "GET", "/v1/imports/{import_id}", "importtaak", frozenset({"lm", "beheerder"})),
     Endpoint("importverslag", "GET", "/v1/imports/{import_id}/rapport", "importtaak", frozenset({"lm", "beheerder"})),
@@ -687,7 +690,7 @@ async def test_permission(world: World, ep: Endpoint, role: str, scope: str) -> 
     expected = expected_status(ep, role, scope)
     check = {
         "open": _open, "read": _read, "step": _step, "list": _list,
-        "monitoring": _monitoring, "import": _import, "importtaak": _importtaak, "audit": _audit, "organisatie": _organisatie,
+        "monitoring": _monitoring, "import": _import, "importtaak": _importtaak, "instellingen": _instellingen, "audit": _audit, "organisatie": _organisatie,
         "protocol": _protocol, "gebruikers": gebruikers_cell,
     }  # fmt: skip
     await check[ep.kind](world, ep, role, scope, expected)
@@ -851,6 +854,18 @@ async def _import(w: World, ep: Endpoint, role: str, scope: str, expected: int) 
     result = done.json()["resultaat"]
     imported = scope == "eigen"
     assert (result["geimporteerd"], result["afgewezen"], stored) == ((1, 0, 1) if imported else (0, 1, 0)), result
+
+
+async def _instellingen(w: World, ep: Endpoint, role: str, scope: str, expected: int) -> None:
+    """One's own settings: read, and set back to the gemeente's (what they were), changing nothing else."""
+    headers = await _auth(w, role, scope, w.shared)
+    r = await w.api.request(
+        ep.method, ep.path, headers=headers, json={"berichten": None} if ep.method == "PATCH" else None
+    )
+    assert_status(r, expected)
+    assert_no_content(role, r)
+    if expected == 200:
+        assert r.json()["berichten"] is None
 
 
 # One import by De Boomhut's manager, made once.

@@ -280,3 +280,21 @@ async def test_the_duo_file_is_uploaded_and_its_report_shown(settings: Settings,
         assert fout_bij(r.text, "gemeentecode").startswith("De gemeentecode is 4 cijfers")
         r = await theirs.post(f"{ADRES}/gemeentecode", {"gemeentecode": "50"})
         assert waarde_van(await theirs.get(r.headers["location"]), "gemeentecode") == "0050"
+
+
+async def test_the_beheerder_sets_how_staff_get_reminders(
+    browser: Browser, api: httpx.AsyncClient, login: Login
+) -> None:
+    html = await browser.get(ADRES)
+    assert 'id="herinneringen"' in html and '<option value="8" selected>8:00 uur</option>' in html
+    wrong = await browser.post(f"{ADRES}/herinneringen", {"bundelen": "true", "bundelUur": "25"}, 400)
+    assert fout_bij(wrong.text, "bundelUur")
+    beheerder = await login(BEHEERDER)
+    code = (await api.get("/v1/gemeente", headers=beheerder)).json()["gemeentecode"]
+    try:
+        r = await browser.post(f"{ADRES}/herinneringen", {"bundelen": "true", "bundelUur": "7"})
+        assert r.headers["location"] == f"{ADRES}?gedaan=organisatie-opgeslagen"
+        gemeente = (await api.get("/v1/gemeente", headers=beheerder)).json()
+        assert (gemeente["bundelen"], gemeente["bundelUur"], gemeente["gemeentecode"]) == (True, 7, code)
+    finally:
+        await browser.post(f"{ADRES}/herinneringen", {"bundelen": "false", "bundelUur": "8"})

@@ -9,6 +9,7 @@ from web.routes import (
     bijlagen,
     coordinatie,
     formulier,
+    instellingen,
     ouder,
     overdracht,
     plaatsingen,
@@ -33,5 +34,6 @@ for module in (
     school,
     warme_overdracht,
     plaatsingen,
+    instellingen,
 ):
     router.include_router(module.router)

@@ -170,8 +170,17 @@ def _velden(form: Mapping[str, Any], soort: Soort) -> dict[str, str]:
 # The overview
 
 
+UREN = [(str(uur), f"{uur}:00 uur") for uur in range(24)]
+
+
 @router.get(ADRES)
 async def overzicht(request: Request, aangemeld: Annotated[Aangemeld, Depends(signed_in)]) -> Response:
+    return await _overzicht(request, aangemeld)
+
+
+async def _overzicht(
+    request: Request, aangemeld: Aangemeld, status: int = 200, fouten: Mapping[str, str] | None = None
+) -> Response:
     try:
         async with caller(request, aangemeld.user) as ctx:
             gemeente = await organisatie.gemeente(ctx)
@@ -182,7 +191,10 @@ async def overzicht(request: Request, aangemeld: Annotated[Aangemeld, Depends(si
     return page(
         request,
         "beheer/organisatie.html",
+        status,
         aangemeld=aangemeld,
+        uren=UREN,
+        fouten=fouten,
         gemeente=gemeente,
         stadsdelen=stadsdelen,
         wijken=wijken,
@@ -309,6 +321,29 @@ async def gemeentecode(request: Request, aangemeld: Annotated[Aangemeld, Depends
         then=lambda: done(DUO_ADRES, "organisatie-gemeentecode"),
         again=again,
     )
+
+
+@router.post(f"{ADRES}/herinneringen")
+async def herinneringen(request: Request, aangemeld: Annotated[Aangemeld, Depends(posted)]) -> Response:
+    """Whether the gemeente's staff get reminders at once or as a daily overview, and at what hour."""
+    form = await request.form()
+    waarden = {"bundelen": str(form.get("bundelen") or ""), "bundelUur": str(form.get("bundelUur") or "")}
+
+    async def again(fouten: dict[str, str], melding: str | None, status: int) -> Response:
+        return await _overzicht(request, aangemeld, status, fouten or {"bundelen": melding or "Dit kan nu niet."})
+
+    async def bewaar(ctx: Context) -> None:
+        invoer, fouten = parse(GemeenteWijziging, waarden)
+        if invoer is None or invoer.bundelen is None or invoer.bundel_uur is None:
+            raise invoer_fout({"bundelen": "Kies een van de twee.", **fouten} if not waarden["bundelen"] else fouten)
+        await organisatie.wijzig_gemeente(
+            ctx, GemeenteWijziging(bundelen=invoer.bundelen, bundel_uur=invoer.bundel_uur)
+        )
+
+    return await act(
+        request, aangemeld, bewaar, then=lambda: done(ADRES, "organisatie-opgeslagen"),
+        again=again,
+    )  # fmt: skip
 
 
 # Adding one

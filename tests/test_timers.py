@@ -313,6 +313,20 @@ async def test_a_dispatch_on_the_last_school_day_before_summer_is_due_10_school_
     assert reminded == [("herinnering", "bevestigen", "school"), ("herinnering", "bevestigen", "school")]
 
 
+async def test_a_child_turning_4_on_20_july_is_counted_in_the_next_school_year(
+    skipping_env: WorkflowEnvironment, skipping_worker: Worker, pool: asyncpg.Pool
+) -> None:
+    birth = date(2023, 7, 20)  # 4 on 20 July 2027, in regio midden's summer holiday
+    handle, overdracht_id = await start(skipping_env, pool, geboortedatum=birth)
+
+    opened = await handle.execute_update(HandoverWorkflow.open, Open(actor=PM))
+
+    assert opened.state.schooljaar == "2027-2028"  # not 2026-2027, the school year of the birthday
+    assert opened.state.deadlines[Deadline.WARME_OVERDRACHT] == end_of_day(date(2027, 8, 22))  # before 23 August
+    row = await pool.fetchval("SELECT schooljaar FROM overdrachten WHERE id = $1", overdracht_id)
+    assert row == "2027-2028"  # the monitoring counts it there
+
+
 async def test_a_moved_deadline_takes_its_timer_along(
     skipping_env: WorkflowEnvironment, skipping_worker: Worker, pool: asyncpg.Pool
 ) -> None:

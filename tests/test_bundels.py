@@ -5,15 +5,10 @@ once; a worker killed in the middle of delivering a digest does not make it go t
 import asyncio
 import email
 import email.policy
-import json
-import os
 import re
 import signal
-import subprocess
-import sys
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -30,6 +25,7 @@ from schemas.bericht import Aanleiding, BerichtSoort, BezorgStatus, Ontvanger
 from schemas.overdracht import Rol
 from tests.conftest import Login, free_port
 from tests.helpers import eventually, text_of
+from tests.processes import worker_process
 from tests.test_berichten import Mailbox, aanvraag, activities_for, mail_settings, new_overdracht, smtp_server
 from workflows.bundels import BundelWorkflow
 
@@ -150,31 +146,6 @@ class StallingMailbox(Mailbox):
         return "250 Message accepted"
 
 
-@contextmanager
-def worker_process(settings: Settings, queue: str, log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    env = {
-        **os.environ,
-        "OVERDRACHT_ENVIRONMENT": "test",
-        "DATABASE_URL": settings.effective_database_url(),
-        "OVERDRACHT_TEMPORAL_ADDRESS": settings.temporal_address,
-        "OVERDRACHT_TASK_QUEUE": queue,
-        "OVERDRACHT_SMTP_HOST": "127.0.0.1",
-        "OVERDRACHT_SMTP_PORT": str(settings.smtp_port),
-        "OVERDRACHT_SMTP_STARTTLS": "false",
-        "OVERDRACHT_PAYLOAD_KEYS": json.dumps({k: v.get_secret_value() for k, v in settings.payload_keys.items()}),
-    }
-    with log.open("ab") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "overdracht", "worker"], cwd=ROOT, env=env, stdout=out, stderr=out
-        )
-    try:
-        yield proc
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-
-
 async def test_a_worker_killed_while_delivering_a_digest_never_sends_a_second(
     pool: asyncpg.Pool,
     settings: Settings,
@@ -188,11 +159,12 @@ async def test_a_worker_killed_while_delivering_a_digest_never_sends_a_second(
     port, stalling_port = free_port(), free_port()
     mailing = mail_settings(settings, stalling_port)
     queue = f"overdracht-bundels-{uuid.uuid4().hex[:6]}"
+    on_queue = mailing.model_copy(update={"task_queue": queue})
     received = asyncio.Event()
     async with smtp_server(port):
         held = await remind_school(pool, mail_settings(settings, port), 5)
     async with smtp_server(stalling_port, StallingMailbox(received, asyncio.get_running_loop())) as mailbox:
-        with worker_process(mailing, queue, tmp_path / "worker.log") as worker:
+        with worker_process(on_queue, tmp_path / "worker.log") as worker:
             first = await env.client.start_workflow(BundelWorkflow.run, id=f"bundels-{queue}", task_queue=queue)
             await asyncio.wait_for(received.wait(), 60)  # the digest is on the wire...
             worker.send_signal(signal.SIGKILL)  # ...and its worker dies before it hears the answer
@@ -202,7 +174,7 @@ async def test_a_worker_killed_while_delivering_a_digest_never_sends_a_second(
         assert sorted(UUID(i) for i in LINK.findall(text_of(digest))) == sorted(held)
 
         # The next hour's run, on a new worker: no second digest for today, and the one begun is not repeated.
-        with worker_process(mailing, queue, tmp_path / "worker-2.log"):
+        with worker_process(on_queue, tmp_path / "worker-2.log"):
             again = await env.client.execute_workflow(BundelWorkflow.run, id=f"bundels-{queue}-2", task_queue=queue)
         bericht_id = await pool.fetchval("SELECT bericht_id FROM bundels WHERE gebruiker_id = $1", ib)
         retried = await ActivityEnvironment().run(activities_for(pool, mailing).deliver, bericht_id)

@@ -1,13 +1,7 @@
 """The placements import as a durable job: a worker process killed in the middle of a file loses and
 duplicates nothing; another worker finishes the job where it was. Real processes, a real SIGKILL."""
 
-import json
-import os
 import signal
-import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from uuid import UUID
 
@@ -18,6 +12,7 @@ from dateutil.relativedelta import relativedelta
 from core.settings import Settings
 from tests.conftest import Login, app_client
 from tests.helpers import eventually, finished_import
+from tests.processes import worker_process
 from tests.test_import import OLDER, URL, Gemeente, child, csv_file, gemeente
 
 __all__ = ["gemeente"]
@@ -25,33 +20,6 @@ __all__ = ["gemeente"]
 ROOT = Path(__file__).resolve().parent.parent
 QUEUE = "overdracht-import-crash"
 ROWS = 24
-
-
-@contextmanager
-def worker_process(settings: Settings, log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """`overdracht worker` as production runs it, on this test's own task queue."""
-    env = {
-        **os.environ,
-        "OVERDRACHT_ENVIRONMENT": "test",
-        "DATABASE_URL": settings.effective_database_url(),
-        "OVERDRACHT_TEMPORAL_ADDRESS": settings.temporal_address,
-        "OVERDRACHT_TASK_QUEUE": QUEUE,
-        "OVERDRACHT_PAYLOAD_KEYS": json.dumps({k: v.get_secret_value() for k, v in settings.payload_keys.items()}),
-    }
-    with log.open("ab") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "overdracht", "worker"], cwd=ROOT, env=env, stdout=out, stderr=out
-        )
-    try:
-        yield proc
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
 
 
 async def test_a_worker_killed_mid_file_loses_and_duplicates_nothing(

@@ -122,7 +122,8 @@ def _jaar(
 D = date
 # The school holidays per region for 2025-2026 to 2027-2028, as the Rijksoverheid publishes them each year
 # (kerst and mei are the same everywhere). Written without access to that publication: the herfst of all
-# three years, the zomer of 2026 and regio midden's 2025-2026 agree with lists copied from it; check the rest
+# three years, the zomer of 2026 and regio midden's kerst and voorjaar of 2025-2026 agree with lists copied
+# from it; check the rest
 # against rijksoverheid.nl/schoolvakanties. A gemeente keeps its region's list current in its protocol file.
 SCHOOLVAKANTIES: dict[Regio, tuple[Schoolvakantie, ...]] = {
     Regio.NOORD: (

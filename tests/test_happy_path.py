@@ -35,12 +35,15 @@ async def test_timeline_shows_every_step_in_order(
     events = r.json()["gebeurtenissen"]
     assert [e["gebeurtenis"] for e in events] == [
         "GEOPEND", "BERICHT", "FORMULIER_OPGESLAGEN", "INGEDIEND", "BERICHT", "TOESTEMMING_GEGEVEN",
-        "VERZONDEN", "ONTVANGST_BEVESTIGD", "AFGEROND",
+        "VERZONDEN", "BERICHT", "ONTVANGST_BEVESTIGD", "AFGEROND",
     ]  # fmt: skip
     assert [e["rol"] for e in events] == [
         "pedagogisch_medewerker", None, "pedagogisch_medewerker", "pedagogisch_medewerker", None, "ouder",
-        "pedagogisch_medewerker", "school", None,
+        "pedagogisch_medewerker", None, "school", None,
     ]  # fmt: skip
+    # Sent: the school's terms count school days, and its intake heard of it at once.
+    assert events[6]["details"] == {"kalender": "schooldagen (regio midden)"}
+    assert events[7]["details"] == {"soort": "uitnodiging", "aanleiding": "aangekomen", "ontvanger": "school_intake"}
     # The parents heard it opened, then were invited to review the form: metadata only in the timeline.
     assert events[1]["details"] == {"soort": "uitnodiging", "aanleiding": "start", "ontvanger": "ouders"}
     assert events[4]["details"] == {"soort": "uitnodiging", "aanleiding": "indiening", "ontvanger": "ouders"}

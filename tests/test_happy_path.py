@@ -47,4 +47,4 @@ async def test_timeline_shows_every_step_in_order(
     # The parents heard it opened, then were invited to review the form: metadata only in the timeline.
     assert events[1]["details"] == {"soort": "uitnodiging", "aanleiding": "start", "ontvanger": "ouders"}
     assert events[4]["details"] == {"soort": "uitnodiging", "aanleiding": "indiening", "ontvanger": "ouders"}
-    assert [e["revisie"] for e in events] == list(range(1, 10))
+    assert [e["revisie"] for e in events] == list(range(1, 11))

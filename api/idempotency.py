@@ -22,7 +22,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api import API_VERSION
 from api.errors import DATABASE_DOWN, PROBLEM_JSON, problem_response
 from db import idempotency as idempotency_keys
-from services.errors import InvalidInput, ServiceError, TooLarge, Unavailable
+from services.context import STEP_ID
+from services.errors import InvalidInput, OutcomeUnknown, ServiceError, TooLarge, Unavailable
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotency-Replayed"
@@ -159,7 +160,14 @@ class IdempotencyMiddleware:
             return await outcome(scope, receive, send)
         if isinstance(outcome, ServiceError):
             return await _problem(outcome, scope, receive, send, retry_after=outcome.status == 409)
-        await self._run(scope, _replaying(body, receive), send, pool, request, outcome, ttl)
+        reservation, stap_id = outcome
+        # The step's update id in the engine: kept for a repeat after an unknown outcome (503
+        # UITKOMST_ONBEKEND), so the repeat attaches to the same update and gets its real outcome.
+        step_id = STEP_ID.set(f"idem-{stap_id}")
+        try:
+            await self._run(scope, _replaying(body, receive), send, pool, request, reservation, ttl)
+        finally:
+            STEP_ID.reset(step_id)
 
     async def _run(
         self,
@@ -194,6 +202,9 @@ class IdempotencyMiddleware:
             answer = b"".join(m.get("body", b"") for m in held if m["type"] == "http.response.body")
             await _quietly(idempotency_keys.store(pool, *owner, status, json.dumps(kept), answer))
             await self._delete_expired(pool, ttl)
+        elif status == 503 and _outcome_unknown(held):
+            # The step may still be taken: the key is kept, for the same request to take over and learn how.
+            await _quietly(idempotency_keys.unknown(pool, *owner))
         else:
             # A 5xx (the engine or database down) decided nothing: the key stays usable for a retry.
             await _quietly(idempotency_keys.release(pool, *owner))
@@ -208,13 +219,25 @@ class IdempotencyMiddleware:
         await _quietly(idempotency_keys.delete_expired(pool, ttl))
 
 
-async def _reserve(pool: asyncpg.Pool, request: _Fingerprint, ttl: timedelta) -> uuid.UUID | Response | ServiceError:
-    """The reservation to run the request under, the stored answer to replay, or the problem to answer."""
+def _outcome_unknown(held: list[Message]) -> bool:
+    body = b"".join(m.get("body", b"") for m in held if m["type"] == "http.response.body")
+    try:
+        return bool(json.loads(body).get("code") == OutcomeUnknown.code)
+    except (ValueError, AttributeError):
+        return False
+
+
+async def _reserve(
+    pool: asyncpg.Pool, request: _Fingerprint, ttl: timedelta
+) -> tuple[uuid.UUID, uuid.UUID] | Response | ServiceError:
+    """The reservation to run the request under (and its step's id), the stored answer to replay, or the
+    problem to answer."""
     for _ in range(3):
         reservation = uuid.uuid4()
         fields = (request.caller_hash, request.key, request.method, request.path, request.body_hash)
-        if await idempotency_keys.reserve(pool, *fields, reservation, ttl, STALE_AFTER):
-            return reservation
+        stap_id = await idempotency_keys.reserve(pool, *fields, reservation, ttl, STALE_AFTER)
+        if stap_id is not None:
+            return reservation, stap_id
         row = await idempotency_keys.existing(pool, request.caller_hash, request.key, ttl)
         if row is None:
             continue  # released (a 5xx) between the two statements: try to take it again

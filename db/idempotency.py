@@ -9,18 +9,23 @@ import asyncpg
 
 from db.pool import Executor
 
-# A new key is inserted; an existing one is taken over only when its answer has expired or its
-# reservation is stale. Anything else returns no row and the existing one decides.
+# A new key is inserted; an existing one is taken over when its answer has expired or its reservation is
+# stale (a new step: a new stap_id), or at once by the same request when its outcome was not known (the
+# same step: its stap_id kept). Anything else returns no row and the existing one decides.
 _RESERVE = """
 INSERT INTO idempotency_keys AS k (caller_hash, idempotency_key, method, path, body_hash, reservation)
 VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT (caller_hash, idempotency_key) DO UPDATE
     SET method = EXCLUDED.method, path = EXCLUDED.path, body_hash = EXCLUDED.body_hash,
-        reservation = EXCLUDED.reservation, created_at = now(),
+        reservation = EXCLUDED.reservation, onbekend = false,
+        stap_id = CASE WHEN k.onbekend AND k.created_at >= now() - $7::interval THEN k.stap_id ELSE EXCLUDED.stap_id END,
+        created_at = CASE WHEN k.onbekend AND k.created_at >= now() - $7::interval THEN k.created_at ELSE now() END,
         status = NULL, headers = NULL, body = NULL, completed_at = NULL
     WHERE k.created_at < now() - $7::interval
        OR (k.status IS NULL AND k.created_at < now() - $8::interval)
-RETURNING true
+       OR (k.status IS NULL AND k.onbekend
+           AND (k.method, k.path, k.body_hash) = (EXCLUDED.method, EXCLUDED.path, EXCLUDED.body_hash))
+RETURNING stap_id
 """
 
 
@@ -34,10 +39,12 @@ async def reserve(
     reservation: UUID,
     ttl: timedelta,
     stale_after: timedelta,
-) -> bool:
-    """Reserve the key for this request, atomically; False when another request holds it or its answer."""
+) -> UUID | None:
+    """Reserve the key for this request, atomically: its step's id; None when another request holds it
+    or its answer."""
     args = (caller_hash, key, method, path, body_hash, reservation, ttl, stale_after)
-    return bool(await pool.fetchval(_RESERVE, *args))
+    stap_id: UUID | None = await pool.fetchval(_RESERVE, *args)
+    return stap_id
 
 
 async def existing(pool: Executor, caller_hash: bytes, key: str, ttl: timedelta) -> asyncpg.Record | None:
@@ -64,6 +71,17 @@ async def store(
         status,
         headers,
         body,
+    )
+
+
+async def unknown(pool: Executor, caller_hash: bytes, key: str, reservation: UUID) -> None:
+    """The request's outcome is not known: the key stays, for the same request to take over at once."""
+    await pool.execute(
+        "UPDATE idempotency_keys SET onbekend = true WHERE caller_hash = $1 AND idempotency_key = $2"
+        " AND reservation = $3",
+        caller_hash,
+        key,
+        reservation,
     )
 
 

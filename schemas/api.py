@@ -336,3 +336,8 @@ class Problem(ApiModel):
     code: str
     invalid_params: list[InvalidParam] | None = Field(default=None, description="400: every invalid field.")
     ontbrekende_velden: list[str] | None = Field(default=None, description="422: what the form still needs.")
+    tijdlijn: str | None = Field(
+        default=None,
+        description="503 `UITKOMST_ONBEKEND`: the overdracht's timeline, where the step shows once taken. Repeating"
+        " the request with the same Idempotency-Key returns its real outcome; the step is never taken twice.",
+    )

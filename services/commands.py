@@ -6,7 +6,12 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from pydantic import BaseModel
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import (
+    Client,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
@@ -16,7 +21,8 @@ from core.settings import Settings
 from schemas import ids
 from schemas.imports import IMPORT_WORKFLOW, ImportInput
 from schemas.workflow import HandoverInput, HandoverState, Open, Opening
-from services.errors import FormIncomplete, StepNotAllowed, Unavailable
+from services.context import STEP_ID
+from services.errors import FormIncomplete, OutcomeUnknown, StepNotAllowed, Unavailable
 from workflows.handover import HandoverWorkflow
 from workflows.ids import import_id, workflow_id
 from workflows.lifecycle import Weigering
@@ -46,7 +52,9 @@ async def start_handover(client: Client, settings: Settings, input: HandoverInpu
             id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
         ),
     )
-    opening: Opening = await _engine_call(settings, handle.execute_update(HandoverWorkflow.open, cmd))
+    opening: Opening = await _engine_call(
+        settings, handle.execute_update(HandoverWorkflow.open, cmd, id=_update_id("open")), step=input.overdracht_id
+    )
     return opening
 
 
@@ -95,7 +103,11 @@ async def take_step(
         HandoverWorkflow.run, workflow_id(overdracht_id)
     )
     try:
-        state: HandoverState = await _engine_call(settings, handle.execute_update(update, cmd))
+        state: HandoverState = await _engine_call(
+            settings,
+            handle.execute_update(update, cmd, id=_update_id(getattr(update, "__name__", "stap"))),
+            step=overdracht_id,
+        )
         return state
     except WorkflowUpdateFailedError as exc:
         raise _as_problem(exc.cause) from None
@@ -106,10 +118,26 @@ async def take_step(
         raise
 
 
-async def _engine_call(settings: Settings, call: Any) -> Any:
+def _update_id(name: str) -> str | None:
+    """The update's id: from the request's Idempotency-Key and the step, so the same request repeated
+    reaches the same update; without a key, the engine makes one."""
+    base = STEP_ID.get()
+    return f"{base}:{name}" if base else None
+
+
+async def _engine_call(settings: Settings, call: Any, *, step: UUID | None = None) -> Any:
+    """`call` within the engine timeout. For a step (an update of overdracht `step`) an answer that does
+    not come is an unknown outcome, never "nothing changed": the update may be applied after all."""
     try:
         return await asyncio.wait_for(call, timeout=settings.engine_timeout_seconds)
-    except TimeoutError:
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
+        if step is not None:
+            raise OutcomeUnknown(
+                "De stap is doorgegeven, maar de uitkomst is nog niet bekend: de workflow-engine antwoordde niet op"
+                " tijd. Herhaal het verzoek met dezelfde Idempotency-Key: u krijgt dan de echte uitkomst, en de stap"
+                " wordt nooit dubbel gezet. Of kijk in de tijdlijn of hij is gezet.",
+                tijdlijn=f"/v1/overdrachten/{step}/tijdlijn",
+            ) from None
         raise Unavailable(
             "De workflow-engine antwoordt niet op tijd. Probeer het zo opnieuw; een stap die al is "
             "verwerkt, wordt niet dubbel uitgevoerd."

@@ -1,6 +1,7 @@
 """The caller of a use case and what serving them needs: the database, the engine, the settings and
 the audit trail of this one request (or page)."""
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import asyncpg
@@ -37,3 +38,9 @@ class Context:
     @property
     def settings(self) -> Settings:
         return self.clients.settings
+
+
+# The request's Idempotency-Key, made unique per caller (api/idempotency.py sets it): the engine's id for
+# the step's update, so a repeat of an answer that never came attaches to the same update and gets its
+# real outcome instead of taking the step again.
+STEP_ID: ContextVar[str | None] = ContextVar("step_id", default=None)

@@ -62,3 +62,11 @@ class FormIncomplete(ServiceError):
 
 class Unavailable(ServiceError):
     status, title, code = 503, "Tijdelijk niet beschikbaar", "NIET_BESCHIKBAAR"
+
+
+class OutcomeUnknown(ServiceError):
+    """A step was handed to the engine, but its outcome did not come back in time: it may have been
+    taken, or may still be. Repeating the request with the same Idempotency-Key returns the real outcome
+    (the key is the engine's update id); the timeline shows it too."""
+
+    status, title, code = 503, "Uitkomst nog niet bekend", "UITKOMST_ONBEKEND"

@@ -34,3 +34,9 @@ async def migrate(dsn: str) -> list[str]:
         return applied
     finally:
         await conn.close()
+
+
+async def pending(pool: asyncpg.Pool) -> list[str]:
+    """The migration files not applied to this database (the readiness check)."""
+    applied = {r["name"] for r in await pool.fetch("SELECT name FROM schema_migrations")}
+    return [p.name for p in sorted(MIGRATIONS.glob("*.sql")) if p.name not in applied]

@@ -311,13 +311,18 @@ class Token(ApiModel):
 
 
 class Onderdeel(ApiModel):
-    status: Annotated[str, Field(description="`ok` or `onbereikbaar`")]
-    detail: str | None = None
+    status: Annotated[
+        str, Field(description="`ok`, `onbereikbaar` (does not answer) or `niet_klaar` (answers, but is not ready)")
+    ]
+    detail: str | None = Field(default=None, description="Why not `ok`: the error's kind, or what is not ready.")
 
 
 class Gezondheid(ApiModel):
     status: Annotated[str, Field(description="`ok` when every part is, else `verstoord`")]
-    onderdelen: dict[str, Onderdeel]
+    onderdelen: dict[str, Onderdeel] = Field(
+        description="`api`; `database`; `migraties` (every migration applied); `engine`; `worker` (a worker polled"
+        " the task queue in the last 2 minutes)."
+    )
 
 
 class InvalidParam(ApiModel):

@@ -18,8 +18,22 @@ async def test_healthy_when_everything_is_up(api: httpx.AsyncClient) -> None:
     assert r.status_code == 200
     assert r.json() == {
         "status": "ok",
-        "onderdelen": {"api": {"status": "ok"}, "database": {"status": "ok"}, "engine": {"status": "ok"}},
-    }
+        "onderdelen": {
+            "api": {"status": "ok"}, "database": {"status": "ok"}, "migraties": {"status": "ok"},
+            "engine": {"status": "ok"}, "worker": {"status": "ok"},
+        },
+    }  # fmt: skip
+
+
+async def test_not_ready_without_a_worker_on_the_task_queue(settings: Settings) -> None:
+    nobody = settings.model_copy(update={"task_queue": "overdracht-zonder-worker"})
+    async with app_client(nobody) as api:
+        r = await api.get("/v1/gezondheid")
+
+    assert r.status_code == 503
+    parts = r.json()["onderdelen"]
+    assert parts["worker"] == {"status": "niet_klaar", "detail": "geen worker haalt werk op van de taakwachtrij"}
+    assert parts["engine"]["status"] == parts["database"]["status"] == parts["migraties"]["status"] == "ok"
 
 
 async def test_database_down(settings: Settings) -> None:

@@ -18,6 +18,7 @@ import httpx
 import pydantic
 import pytest
 from fastapi import FastAPI, Request
+from temporalio.worker import Worker
 
 from api.errors import install_error_handlers
 from api.request_id import HEADER, install_request_id
@@ -242,13 +243,17 @@ async def test_the_request_id_is_in_the_request_state_the_log_lines_and_a_500() 
 # The process as deployed: `overdracht api` writes JSON lines only, uvicorn's access log included
 
 
-def test_the_api_process_writes_json_lines_with_the_request_id(settings: Settings, tmp_path: Path) -> None:
+def test_the_api_process_writes_json_lines_with_the_request_id(
+    settings: Settings, worker: Worker, tmp_path: Path
+) -> None:
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("OVERDRACHT_")} | {
         "OVERDRACHT_ENVIRONMENT": "test",
         "OVERDRACHT_LOG_FORMAT": "json",
         "OVERDRACHT_DATABASE_URL": settings.effective_database_url(),
         "OVERDRACHT_TEMPORAL_ADDRESS": settings.temporal_address,
+        # The suite's worker polls this queue: the API is ready (/v1/gezondheid) only with one.
+        "OVERDRACHT_TASK_QUEUE": settings.task_queue,
         "OVERDRACHT_API_PORT": str(port),
     }
     log = tmp_path / "api.log"  # the log scan reads it too

@@ -1,4 +1,5 @@
-"""/v1/gezondheid: is the API up, and can it reach the database and the engine (services/gezondheid.py)?"""
+"""/v1/gezondheid: is the API ready: the database migrated, the engine reachable, a worker polling
+(services/gezondheid.py)?"""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -12,7 +13,7 @@ router = APIRouter(prefix="/v1", tags=["gezondheid"])
 
 @router.get(
     "/gezondheid",
-    summary="Liveness and readiness of the API, the engine and the database",
+    summary="Liveness and readiness of the API, the database and its migrations, the engine and a worker",
     responses={503: {"model": Gezondheid, "description": "A part is down; `onderdelen` says which."}},
 )
 async def gezondheid(request: Request) -> JSONResponse:

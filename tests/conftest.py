@@ -8,6 +8,7 @@ import base64
 import os
 import socket
 import sys
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date
 from pathlib import Path
@@ -34,6 +35,13 @@ from overdracht.demo import load_reference_data
 from overdracht.devstack import temporal_binary
 from overdracht.worker import build_worker
 from workflows import search_attributes
+
+# The tests' "today" is the service's: the day in Amsterdam. Between midnight there and midnight UTC
+# `date.today()` on a machine in UTC is yesterday, and a test comparing it with the service's date fails
+# for that hour. Only this process's clock: the servers the suite starts keep their own.
+os.environ["TZ"] = "Europe/Amsterdam"
+time.tzset()
+del os.environ["TZ"]
 
 TASK_QUEUE = "overdracht-test"
 # Every log line of the run is searched for the children's names: tests/log_scan.py. Browser tests:

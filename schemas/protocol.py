@@ -121,10 +121,10 @@ def _jaar(
 
 D = date
 # The school holidays per region for 2025-2026 to 2027-2028, as the Rijksoverheid publishes them each year
-# (kerst and mei are the same everywhere). Written without access to that publication: the herfst of all
-# three years, the zomer of 2026 and regio midden's kerst and voorjaar of 2025-2026 agree with lists copied
-# from it; check the rest
-# against rijksoverheid.nl/schoolvakanties. A gemeente keeps its region's list current in its protocol file.
+# (kerst and mei are the same everywhere; herfst and voorjaar are its advice, which schools follow nearly
+# always). Checked against the published overviews: all of 2025-2026 and 2027-2028, and 2026-2027 for
+# midden and zuid. Regio noord's voorjaar and zomer of 2026-2027 are still to be checked against
+# rijksoverheid.nl/schoolvakanties. A gemeente keeps its region's list current in its protocol file.
 SCHOOLVAKANTIES: dict[Regio, tuple[Schoolvakantie, ...]] = {
     Regio.NOORD: (
         *_jaar((D(2025, 10, 18), D(2025, 10, 26)), (D(2025, 12, 20), D(2026, 1, 4)), (D(2026, 2, 21), D(2026, 3, 1)),
@@ -132,15 +132,15 @@ SCHOOLVAKANTIES: dict[Regio, tuple[Schoolvakantie, ...]] = {
         *_jaar((D(2026, 10, 10), D(2026, 10, 18)), (D(2026, 12, 19), D(2027, 1, 3)), (D(2027, 2, 20), D(2027, 2, 28)),
                (D(2027, 4, 24), D(2027, 5, 2)), (D(2027, 7, 3), D(2027, 8, 15))),
         *_jaar((D(2027, 10, 16), D(2027, 10, 24)), (D(2027, 12, 25), D(2028, 1, 9)), (D(2028, 2, 19), D(2028, 2, 27)),
-               (D(2028, 4, 22), D(2028, 4, 30)), (D(2028, 7, 22), D(2028, 9, 3))),
+               (D(2028, 4, 29), D(2028, 5, 7)), (D(2028, 7, 15), D(2028, 8, 27))),
     ),
     Regio.MIDDEN: (
         *_jaar((D(2025, 10, 18), D(2025, 10, 26)), (D(2025, 12, 20), D(2026, 1, 4)), (D(2026, 2, 14), D(2026, 2, 22)),
                (D(2026, 4, 25), D(2026, 5, 3)), (D(2026, 7, 18), D(2026, 8, 30))),
-        *_jaar((D(2026, 10, 17), D(2026, 10, 25)), (D(2026, 12, 19), D(2027, 1, 3)), (D(2027, 2, 13), D(2027, 2, 21)),
-               (D(2027, 4, 24), D(2027, 5, 2)), (D(2027, 7, 10), D(2027, 8, 22))),
-        *_jaar((D(2027, 10, 16), D(2027, 10, 24)), (D(2027, 12, 25), D(2028, 1, 9)), (D(2028, 2, 19), D(2028, 2, 27)),
-               (D(2028, 4, 22), D(2028, 4, 30)), (D(2028, 7, 15), D(2028, 8, 27))),
+        *_jaar((D(2026, 10, 17), D(2026, 10, 25)), (D(2026, 12, 19), D(2027, 1, 3)), (D(2027, 2, 20), D(2027, 2, 28)),
+               (D(2027, 4, 24), D(2027, 5, 2)), (D(2027, 7, 17), D(2027, 8, 29))),
+        *_jaar((D(2027, 10, 16), D(2027, 10, 24)), (D(2027, 12, 25), D(2028, 1, 9)), (D(2028, 2, 26), D(2028, 3, 5)),
+               (D(2028, 4, 29), D(2028, 5, 7)), (D(2028, 7, 8), D(2028, 8, 20))),
     ),
     Regio.ZUID: (
         *_jaar((D(2025, 10, 11), D(2025, 10, 19)), (D(2025, 12, 20), D(2026, 1, 4)), (D(2026, 2, 14), D(2026, 2, 22)),
@@ -148,7 +148,7 @@ SCHOOLVAKANTIES: dict[Regio, tuple[Schoolvakantie, ...]] = {
         *_jaar((D(2026, 10, 17), D(2026, 10, 25)), (D(2026, 12, 19), D(2027, 1, 3)), (D(2027, 2, 6), D(2027, 2, 14)),
                (D(2027, 4, 24), D(2027, 5, 2)), (D(2027, 7, 17), D(2027, 8, 29))),
         *_jaar((D(2027, 10, 23), D(2027, 10, 31)), (D(2027, 12, 25), D(2028, 1, 9)), (D(2028, 2, 26), D(2028, 3, 5)),
-               (D(2028, 4, 22), D(2028, 4, 30)), (D(2028, 7, 8), D(2028, 8, 20))),
+               (D(2028, 4, 29), D(2028, 5, 7)), (D(2028, 7, 22), D(2028, 9, 3))),
     ),
 }  # fmt: skip
 

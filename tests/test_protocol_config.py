@@ -98,10 +98,10 @@ def test_a_version_without_this_school_years_holidays_is_refused_naming_the_sett
 
 
 def test_a_child_born_on_20_july_counts_in_the_next_school_year() -> None:
-    config = ProtocolConfig()  # regio midden: summer 2027 from 10 July to 22 August
+    config = ProtocolConfig()  # regio midden: summer 2027 from 17 July to 29 August
     birth = date(2023, 7, 20)
 
     first_day = first_school_day(birth, config)
 
-    assert first_day == date(2027, 8, 23)  # the Monday after the summer holiday
+    assert first_day == date(2027, 8, 30)  # the Monday after the summer holiday
     assert school_year(date(2027, 7, 20)) == "2026-2027" and school_year(first_day) == "2027-2028"

@@ -322,7 +322,7 @@ async def test_a_child_turning_4_on_20_july_is_counted_in_the_next_school_year(
     opened = await handle.execute_update(HandoverWorkflow.open, Open(actor=PM))
 
     assert opened.state.schooljaar == "2027-2028"  # not 2026-2027, the school year of the birthday
-    assert opened.state.deadlines[Deadline.WARME_OVERDRACHT] == end_of_day(date(2027, 8, 22))  # before 23 August
+    assert opened.state.deadlines[Deadline.WARME_OVERDRACHT] == end_of_day(date(2027, 8, 29))  # before 30 August
     row = await pool.fetchval("SELECT schooljaar FROM overdrachten WHERE id = $1", overdracht_id)
     assert row == "2027-2028"  # the monitoring counts it there
 

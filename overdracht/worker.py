@@ -11,6 +11,7 @@ from temporalio.worker import Worker
 
 from activities.berichten import BerichtActivities
 from activities.bundels import BundelActivities
+from activities.hartslag import Hartslag
 from activities.history_cleanup import HistoryCleanupActivities
 from activities.imports import ImportActivities
 from activities.kinderen_opruimen import KinderenOpruimenActivities
@@ -65,6 +66,7 @@ def build_worker(
             *KinderenOpruimenActivities(pool, client).all(),
             *ImportActivities(Clients(pool, client, settings)).all(),
         ],
+        interceptors=[Hartslag()],
         workflow_failure_exception_types=workflow_failure_exception_types,
     )
 

@@ -16,6 +16,7 @@ from uuid import UUID
 import asyncpg
 import httpx
 import pytest
+from temporalio.api.enums.v1 import TimeoutType
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 
 from activities.bundels import BundelActivities
@@ -185,3 +186,37 @@ async def test_a_worker_killed_while_delivering_a_digest_never_sends_a_second(
     await eventually(
         lambda: pool.fetchval("SELECT status FROM berichten WHERE id = $1", bericht_id), lambda s: s == "onzeker"
     )
+
+
+async def test_a_worker_killed_mid_delivery_is_noticed_in_seconds_and_another_finishes_the_step(
+    pool: asyncpg.Pool,
+    settings: Settings,
+    env: WorkflowEnvironment,
+    due_now: None,
+    chooses_daily: tuple[UUID, dict[str, str]],
+    tmp_path: Path,
+) -> None:
+    """Without heartbeats the engine would wait out the delivery's whole start-to-close timeout (2 minutes)
+    before giving the step to the second worker; with them it notices the dead worker after 5 seconds."""
+    port, stalling_port = free_port(), free_port()
+    queue = f"overdracht-bundels-{uuid.uuid4().hex[:6]}"
+    on_queue = mail_settings(settings, stalling_port).model_copy(update={"task_queue": queue})
+    received = asyncio.Event()
+    async with smtp_server(port):
+        await remind_school(pool, mail_settings(settings, port), 1)
+    async with smtp_server(stalling_port, StallingMailbox(received, asyncio.get_running_loop())):
+        with worker_process(on_queue, tmp_path / "worker.log") as worker:
+            handle = await env.client.start_workflow(BundelWorkflow.run, id=f"bundels-{queue}", task_queue=queue)
+            await asyncio.wait_for(received.wait(), 60)
+            worker.send_signal(signal.SIGKILL)
+            worker.wait()
+        with worker_process(on_queue, tmp_path / "worker-2.log"):
+            delivered = await asyncio.wait_for(handle.result(), 60)  # well within the 2 minutes
+
+    assert delivered == 1
+    retried = [
+        e.activity_task_started_event_attributes
+        for e in (await handle.fetch_history()).events
+        if e.HasField("activity_task_started_event_attributes") and e.activity_task_started_event_attributes.attempt > 1
+    ]
+    assert [a.last_failure.timeout_failure_info.timeout_type for a in retried] == [TimeoutType.TIMEOUT_TYPE_HEARTBEAT]

@@ -9,7 +9,11 @@ from temporalio.exceptions import ActivityError
 with workflow.unsafe.imports_passed_through():
     from activities.berichten import BerichtActivities
     from activities.bundels import BundelActivities
-    from workflows.options import DELIVER, RECORD
+    from workflows.options import DELIVER, RECORD, Options
+
+
+# Making the day's digests is one transaction per reader, so it may take longer than recording one change.
+MAKE: Options = {**RECORD, "start_to_close_timeout": timedelta(minutes=5)}
 
 
 @workflow.defn(name="BundelWorkflow")
@@ -17,9 +21,7 @@ class BundelWorkflow:
     @workflow.run
     async def run(self) -> int:
         """How many digests it delivered (or found delivered)."""
-        ids = await workflow.execute_activity_method(
-            BundelActivities.make, start_to_close_timeout=timedelta(minutes=5), retry_policy=RECORD["retry_policy"]
-        )
+        ids = await workflow.execute_activity_method(BundelActivities.make, **MAKE)
         delivered = 0
         for bericht_id in ids:
             try:

@@ -1,16 +1,13 @@
 """HistoryCleanupWorkflow: one round of deleting purged overdrachten' histories from the engine, run
 every hour by a Temporal Schedule (overdracht/schedules.py), never by hand."""
 
-from datetime import timedelta
-
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.history_cleanup import HistoryCleanupActivities
-    from workflows.options import Options
+    from workflows.options import CALL
 
 BATCH = 200
-CALL: Options = {"start_to_close_timeout": timedelta(minutes=1)}
 
 
 # Named as it was first deployed: the hourly Schedule starts it by this name.

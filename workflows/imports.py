@@ -13,15 +13,14 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.imports import ImportActivities
     from schemas.imports import IMPORT_MISLUKT, IMPORT_WORKFLOW, ImportBatch, ImportGestopt, ImportInput
-    from workflows.options import Options
+    from workflows.options import ALIVE, CALL, Options
 
 # A database or engine outage is waited out; a job that cannot go on (activities/imports.py) is not.
 _RETRY = RetryPolicy(maximum_interval=timedelta(seconds=30), non_retryable_error_types=[IMPORT_MISLUKT])
-CHECK: Options = {"start_to_close_timeout": timedelta(minutes=5), "retry_policy": _RETRY}
-# A batch reports each row it finishes: a worker gone silent is noticed within the heartbeat timeout
-# (ImportInput.hartslag_seconden), and the batch given to another.
+CHECK: Options = {"start_to_close_timeout": timedelta(minutes=5), "heartbeat_timeout": ALIVE, "retry_policy": _RETRY}
+# A batch's worker gone silent is noticed within the heartbeat timeout (ImportInput.hartslag_seconden),
+# and the batch given to another.
 BATCH: Options = {"start_to_close_timeout": timedelta(minutes=30), "retry_policy": _RETRY}
-CALL: Options = {"start_to_close_timeout": timedelta(minutes=1)}
 ONVERWACHT = "De import is gestopt door een onverwachte fout; lees het bestand opnieuw in."
 
 
@@ -32,6 +31,7 @@ class PlaatsingenImportWorkflow:
         try:
             goed = await workflow.execute_activity_method(ImportActivities.check, input.taak_id, **CHECK)
             slots = asyncio.Semaphore(input.batches_tegelijk)
+            options: Options = {**BATCH, "heartbeat_timeout": timedelta(seconds=input.hartslag_seconden)}
 
             async def batch(van: int) -> None:
                 async with slots:
@@ -39,8 +39,7 @@ class PlaatsingenImportWorkflow:
                     await workflow.execute_activity_method(
                         ImportActivities.store,
                         ImportBatch(taak_id=input.taak_id, van=van, tot=tot),
-                        heartbeat_timeout=timedelta(seconds=input.hartslag_seconden),
-                        **BATCH,
+                        **options,
                     )
 
             await asyncio.gather(*(batch(van) for van in range(0, goed, input.rijen_per_batch)))

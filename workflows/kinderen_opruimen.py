@@ -2,17 +2,14 @@
 and are past keeping (activities/kinderen_opruimen.py), run every day by a Temporal Schedule
 (overdracht/schedules.py), never by hand."""
 
-from datetime import timedelta
-
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.kinderen_opruimen import KinderenOpruimenActivities
-    from workflows.options import Options
+    from workflows.options import CALL
 
 # Per gemeente per round; a larger backlog is taken by the next rounds.
 BATCH = 500
-CALL: Options = {"start_to_close_timeout": timedelta(minutes=1)}
 
 
 @workflow.defn(name="KinderenOpruimenWorkflow")

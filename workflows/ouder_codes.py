@@ -3,7 +3,6 @@ the API queued in the outbox (a parent asked for one, or the voorschool sent one
 overdracht's own messages are delivered; and the hourly removal of used and expired codes, started by
 a Temporal Schedule (overdracht/schedules.py)."""
 
-from datetime import timedelta
 from uuid import UUID
 
 from temporalio import workflow
@@ -13,9 +12,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.berichten import BerichtActivities
     from activities.ouder_codes import OuderCodeActivities
     from schemas.bericht import BezorgStatus
-    from workflows.options import DELIVER, Options
-
-CALL: Options = {"start_to_close_timeout": timedelta(minutes=1)}
+    from workflows.options import CALL, DELIVER
 
 
 def bezorging_id(bericht_id: UUID) -> str:

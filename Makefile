@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test bench screenshots clean
+.PHONY: install run test faults bench screenshots clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -29,9 +29,15 @@ test: install
 	sh scripts/ensure-chromium.sh
 	$(BIN)/pytest
 
+# The fault suite at full size (tests/faults/; figures in docs/reliability.md): the service's pieces as
+# separate processes, each killed in turn while clients work. `make test` runs it shortened.
+faults: install
+	$(BIN)/python -m tests.faults.run
+
 # The benchmarks (bench/; figures in docs/performance.md): each starts its own stack with the demo data.
 bench: install
 	$(BIN)/python -m bench.pages
+	$(BIN)/python -m bench.api_processes
 
 # The README's pictures of each role's page, taken by the browser tests as they walk the flows.
 screenshots: install

@@ -12,7 +12,8 @@ from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 
-from db import read_model
+from core.temporal import Engine
+from db import namespaces, read_model
 from workflows.ids import workflow_id
 
 # An id may have had a run before the one that opened (started, never opened, ended): delete them all.
@@ -37,9 +38,9 @@ async def delete_runs(client: Client, wid: str) -> None:
 
 
 class HistoryCleanupActivities:
-    def __init__(self, pool: asyncpg.Pool, client: Client) -> None:
+    def __init__(self, pool: asyncpg.Pool, engine: Engine) -> None:
         self._pool = pool
-        self._client = client
+        self._engine = engine
 
     @activity.defn(name="purged_overdrachten")
     async def purged(self, limit: int) -> list[UUID]:
@@ -52,15 +53,16 @@ class HistoryCleanupActivities:
         opened) once none is running. False: one is still finishing (its last message, say); the next
         round takes it. The engine deletes in the background. Idempotent."""
         wid = workflow_id(overdracht_id)
+        client = self._engine.client(await namespaces.of_overdracht(self._pool, overdracht_id))
         try:
-            latest = await self._client.get_workflow_handle(wid).describe()
+            latest = await client.get_workflow_handle(wid).describe()
         except RPCError as exc:
             if exc.status != RPCStatusCode.NOT_FOUND:
                 raise
             latest = None
         if latest is not None and latest.status == WorkflowExecutionStatus.RUNNING:
             return False
-        await delete_runs(self._client, wid)
+        await delete_runs(client, wid)
         await read_model.history_deleted(self._pool, overdracht_id)
         return True
 

@@ -12,10 +12,10 @@ from uuid import UUID
 
 import asyncpg
 from temporalio import activity
-from temporalio.client import Client
 
 from activities.history_cleanup import delete_runs
-from db import kinderen
+from core.temporal import Engine
+from db import kinderen, namespaces
 from db import protocol as protocols
 from protocol.dates import amsterdam_date
 from schemas.ids import overdracht_id_for
@@ -28,9 +28,9 @@ def _today() -> date:
 
 
 class KinderenOpruimenActivities:
-    def __init__(self, pool: asyncpg.Pool, client: Client) -> None:
+    def __init__(self, pool: asyncpg.Pool, engine: Engine) -> None:
         self._pool = pool
-        self._client = client
+        self._engine = engine
 
     async def _terms(self, gemeente_id: UUID) -> tuple[int, int]:
         """(the age in months, the months after the placement ended) of the gemeente's newest protocol."""
@@ -67,13 +67,14 @@ class KinderenOpruimenActivities:
         async with self._pool.acquire() as conn, conn.transaction():
             if not await kinderen.lock_expired_without_overdracht(conn, kind_id, leeftijd, na_einde, _today()):
                 return False
-            await self._delete_workflow(overdracht_id_for(kind_id))
+            await self._delete_workflow(gemeente_id, overdracht_id_for(kind_id))
             await kinderen.delete(conn, kind_id)
         return True
 
-    async def _delete_workflow(self, overdracht_id: UUID) -> None:
+    async def _delete_workflow(self, gemeente_id: UUID, overdracht_id: UUID) -> None:
         """Every run under the overdracht's workflow id, a running one (waiting to open) terminated."""
-        await delete_runs(self._client, workflow_id(overdracht_id))
+        client = self._engine.client(await namespaces.of_gemeente(self._pool, gemeente_id))
+        await delete_runs(client, workflow_id(overdracht_id))
 
     def all(self) -> list[Callable[..., Any]]:
         """Every activity of this class, for the worker to register."""

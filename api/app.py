@@ -10,6 +10,7 @@ import web
 from api import API_VERSION
 from api.errors import install_error_handlers
 from api.idempotency import install_idempotency
+from api.limits import install_body_limits
 from api.query import reject_unknown_query_params
 from api.request_id import install_request_id
 from api.routes import (
@@ -31,8 +32,9 @@ from api.routes import (
     protocol,
 )
 from api.static import install_docs, mount_static
+from core.logs import configure as configure_logging
 from core.settings import Settings, get_settings
-from core.temporal import connect
+from core.temporal import Engine, connect
 from db.pool import create_pool
 
 
@@ -45,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings = settings
         app.state.pool = await create_pool(settings.effective_api_database_url())
         app.state.temporal = await connect(settings, lazy=True)
+        app.state.engine = Engine(app.state.temporal, settings)
         try:
             yield
         finally:
@@ -70,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     install_idempotency(app)
+    install_body_limits(app, settings)  # after the Idempotency-Key's: outside it, it counts what that reads
     install_request_id(app)
     # The browser assets from node_modules (/static/vendor/…), and /v1/docs on them.
     mount_static(app, settings.node_modules)
@@ -94,3 +98,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The web app for people, beside the API (web/): its pages, its own static files, its headers.
     web.install(app)
     return app
+
+
+def create_app_from_env() -> FastAPI:
+    """The app with the settings of the environment, for `overdracht api` (api/server.py): uvicorn calls it
+    in each of its processes, which set up their logging here (a process it starts has none)."""
+    settings = get_settings()
+    configure_logging(settings)
+    return create_app(settings)

@@ -10,7 +10,6 @@ from fastapi import Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException
-from temporalio.client import Client
 from temporalio.service import RPCError
 
 from api.errors import DATABASE_DOWN
@@ -36,14 +35,8 @@ def _pool(request: Request) -> asyncpg.Pool:
     return pool
 
 
-def _temporal(request: Request) -> Client:
-    client: Client = request.app.state.temporal
-    return client
-
-
 SettingsDep = Annotated[Settings, Depends(_settings)]
 DbDep = Annotated[asyncpg.Pool, Depends(_pool)]
-TemporalDep = Annotated[Client, Depends(_temporal)]
 
 _bearer = HTTPBearer(
     auto_error=False,
@@ -87,9 +80,7 @@ CurrentUser = Annotated[Gebruiker, Depends(_current_user)]
 
 
 def clients(request: Request) -> Clients:
-    return Clients(
-        pool=request.app.state.pool, temporal=request.app.state.temporal, settings=request.app.state.settings
-    )
+    return Clients(pool=request.app.state.pool, engine=request.app.state.engine, settings=request.app.state.settings)
 
 
 def status_of(exc: BaseException) -> int:
@@ -131,8 +122,8 @@ async def _audit_trail(request: Request, response: Response) -> AsyncIterator[Au
 Audit = Annotated[AuditTrail, Depends(_audit_trail, scope="function")]
 
 
-def _context(request: Request, user: CurrentUser, audit: Audit) -> Context:
-    return Context(user=user, clients=clients(request), audit=audit)
+async def _context(request: Request, user: CurrentUser, audit: Audit) -> Context:
+    return await Context.of(user, clients(request), audit)
 
 
 # What a route hands to the service layer: the signed-in caller, the clients, the audit trail.

@@ -14,7 +14,7 @@ from temporalio.service import RPCError
 
 from api import API_VERSION
 from schemas.api import Problem
-from services.errors import InvalidInput, NotFound, ServiceError, Unavailable
+from services.errors import InvalidInput, NotFound, ServiceError, TooManyRequests, Unavailable
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -48,7 +48,20 @@ def problem_response(status: int, title: str, code: str, detail: str, request: R
 
 
 # Where a dependency is down. Everything here is the kind of failure a retry later may cure.
-DATABASE_DOWN = (OSError, TimeoutError, asyncpg.CannotConnectNowError, asyncpg.InterfaceError)
+# The database is away, or was: refused or lost connections, a server shutting down or starting up.
+DATABASE_DOWN = (
+    OSError,
+    TimeoutError,
+    asyncpg.InterfaceError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+)
+
+
+async def expire_connections(state: Any) -> None:
+    pool = getattr(state, "pool", None)
+    if pool is not None:
+        await pool.expire_connections()
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:
@@ -91,7 +104,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ServiceError)
     async def _problem(request: Request, exc: ServiceError) -> Response:
-        return problem_response(exc.status, exc.title, exc.code, exc.detail, request, **exc.extensions)
+        response = problem_response(exc.status, exc.title, exc.code, exc.detail, request, **exc.extensions)
+        if isinstance(exc, TooManyRequests):
+            response.headers["Retry-After"] = str(exc.retry_after_seconds)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -129,6 +145,9 @@ def install_error_handlers(app: FastAPI) -> None:
         @app.exception_handler(exc_type)
         async def _database(request: Request, exc: Exception) -> Response:
             log.warning("database unreachable", extra={"error_type": type(exc).__name__})
+            # The pool's other idle connections are as dead as this one after a restart: made anew on
+            # their next use, rather than each failing one request first.
+            await expire_connections(request.app.state)
             return problem_response(
                 503, Unavailable.title, Unavailable.code,
                 "De database is niet bereikbaar. Probeer het zo opnieuw.", request,

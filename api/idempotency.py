@@ -6,7 +6,7 @@ import contextlib
 import json
 import logging
 import uuid
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from hashlib import sha256
@@ -23,7 +23,7 @@ from api import API_VERSION
 from api.errors import DATABASE_DOWN, PROBLEM_JSON, problem_response
 from db import idempotency as idempotency_keys
 from services.context import STEP_ID
-from services.errors import InvalidInput, OutcomeUnknown, ServiceError, TooLarge, Unavailable
+from services.errors import InvalidInput, ServiceError, TooLarge, Unavailable
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotency-Replayed"
@@ -154,6 +154,7 @@ class IdempotencyMiddleware:
         try:
             outcome = await _reserve(pool, request, ttl)
         except DATABASE_DOWN:
+            await pool.expire_connections()  # the rest of its connections died with this one
             down = Unavailable("De database is niet bereikbaar. Er is niets gewijzigd; probeer het zo opnieuw.")
             return await _problem(down, scope, receive, send)
         if isinstance(outcome, Response):
@@ -188,8 +189,9 @@ class IdempotencyMiddleware:
         try:
             await self.app(scope, receive, hold)
         except BaseException:
-            # An unexpected error (answered 500 further out) or a cancelled request: let the client retry.
-            await _quietly(idempotency_keys.release(pool, *owner))
+            # An unexpected error (answered 500 further out) or a cancelled request: the step may have
+            # been taken before it. The same request takes the key over at once, as the same step.
+            await _quietly(pool, lambda: idempotency_keys.unknown(pool, *owner))
             raise
         start = next((m for m in held if m["type"] == "http.response.start"), None)
         status: int = start["status"] if start else 500
@@ -200,14 +202,14 @@ class IdempotencyMiddleware:
                 if name.decode("latin-1").lower() in KEPT_HEADERS
             ]
             answer = b"".join(m.get("body", b"") for m in held if m["type"] == "http.response.body")
-            await _quietly(idempotency_keys.store(pool, *owner, status, json.dumps(kept), answer))
+            await _quietly(pool, lambda: idempotency_keys.store(pool, *owner, status, json.dumps(kept), answer))
             await self._delete_expired(pool, ttl)
-        elif status == 503 and _outcome_unknown(held):
-            # The step may still be taken: the key is kept, for the same request to take over and learn how.
-            await _quietly(idempotency_keys.unknown(pool, *owner))
         else:
-            # A 5xx (the engine or database down) decided nothing: the key stays usable for a retry.
-            await _quietly(idempotency_keys.release(pool, *owner))
+            # A 5xx: the step may have been taken before it (the database failed after the engine had
+            # it), or may still be (503 UITKOMST_ONBEKEND). The key is kept, with its step id, for the same
+            # request to take over at once: as the same step, it attaches to the same update in the
+            # engine and gets its real outcome, or is taken now if it never got there.
+            await _quietly(pool, lambda: idempotency_keys.unknown(pool, *owner))
         for message in held:
             await send(message)
 
@@ -216,15 +218,7 @@ class IdempotencyMiddleware:
         if now < self._next_cleanup:
             return
         self._next_cleanup = now + CLEANUP_EVERY_SECONDS
-        await _quietly(idempotency_keys.delete_expired(pool, ttl))
-
-
-def _outcome_unknown(held: list[Message]) -> bool:
-    body = b"".join(m.get("body", b"") for m in held if m["type"] == "http.response.body")
-    try:
-        return bool(json.loads(body).get("code") == OutcomeUnknown.code)
-    except (ValueError, AttributeError):
-        return False
+        await _quietly(pool, lambda: idempotency_keys.delete_expired(pool, ttl))
 
 
 async def _reserve(
@@ -240,7 +234,7 @@ async def _reserve(
             return reservation, stap_id
         row = await idempotency_keys.existing(pool, request.caller_hash, request.key, ttl)
         if row is None:
-            continue  # released (a 5xx) between the two statements: try to take it again
+            continue  # expired between the two statements: try to take it again
         if (row["method"], row["path"], bytes(row["body_hash"])) != (request.method, request.path, request.body_hash):
             return KeyReused(
                 f"Deze {HEADER} is al gebruikt voor een ander verzoek. Gebruik een nieuwe sleutel voor een "
@@ -295,13 +289,53 @@ async def _problem(
     await response(scope, receive, send)
 
 
-async def _quietly(statement: Awaitable[None]) -> None:
-    # The step has run: its answer goes to the client even when the key's bookkeeping fails. An unstored
-    # reservation is taken over once stale (STALE_AFTER); an unreleased one likewise.
-    try:
-        await statement
-    except (asyncpg.PostgresError, *DATABASE_DOWN):
-        log.warning("idempotency key bookkeeping failed", exc_info=True)
+# Tries of the key's bookkeeping before the answer goes out: after a database restart the pool's first
+# connections are dead ones.
+BOOKKEEPING_TRIES = 3
+# The bookkeeping still to do when the database is away, tried again in the background (strong refs).
+_later: set[asyncio.Task[None]] = set()
+
+
+async def _quietly(pool: asyncpg.Pool, statement: Callable[[], Awaitable[object]]) -> None:
+    """The key's bookkeeping once the step has run. The step's answer goes to the client even when it
+    fails; it is then tried again in the background, every second until the database is back (at most
+    STALE_AFTER, when a repeat may take the key over anyway): a reservation left behind would tell every
+    repeat "still being processed" long after the outage."""
+    if await _tried(pool, statement, BOOKKEEPING_TRIES):
+        return
+    task = asyncio.create_task(_until_done(pool, statement))
+    _later.add(task)
+    task.add_done_callback(_later.discard)
+
+
+async def _tried(pool: asyncpg.Pool, statement: Callable[[], Awaitable[object]], tries: int) -> bool:
+    for attempt in range(tries):
+        try:
+            await statement()
+            return True
+        except DATABASE_DOWN:
+            await _expire(pool)
+            if attempt + 1 < tries:
+                await asyncio.sleep(0.2 * (attempt + 1))
+        except asyncpg.PostgresError:
+            log.warning("idempotency key bookkeeping failed", exc_info=True)
+            return True  # not a matter of waiting: a repeat finds the reservation stale in time
+    return False
+
+
+async def _until_done(pool: asyncpg.Pool, statement: Callable[[], Awaitable[object]]) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + STALE_AFTER.total_seconds()
+    while loop.time() < deadline:
+        await asyncio.sleep(1.0)
+        if await _tried(pool, statement, 1):
+            return
+    log.warning("idempotency key bookkeeping failed")
+
+
+async def _expire(pool: asyncpg.Pool) -> None:
+    with contextlib.suppress(Exception):
+        await pool.expire_connections()
 
 
 _PARAMETER = {
@@ -312,8 +346,9 @@ _PARAMETER = {
         "A key of your choosing (e.g. a UUID), new for every new request. A repeat with the same key and "
         "body gets the first answer again (with `Idempotency-Replayed: true`) and changes nothing; the "
         "same key for another request is 422, while the first is still being processed 409. Answers are "
-        "kept for OVERDRACHT_IDEMPOTENCY_TTL_HOURS (24 by default); a 5xx is not kept, so a retry may reuse "
-        "the key."
+        "kept for OVERDRACHT_IDEMPOTENCY_TTL_HOURS (24 by default). After a 5xx the same request with the "
+        "same key runs again as the same step: if the first had been taken after all, the repeat gets its "
+        "real outcome instead of taking it twice."
     ),
     "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]([ -~]*[!-~])?$"},
 }

@@ -7,7 +7,9 @@ import os
 from collections.abc import Mapping, Sequence
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import PayloadCodec
 
@@ -81,9 +83,14 @@ class EncryptionCodec(PayloadCodec):
         self.active_key_id = active_key_id
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "EncryptionCodec":
+    def from_settings(cls, settings: Settings, namespace: str | None = None) -> "EncryptionCodec":
         """The keys of `OVERDRACHT_PAYLOAD_KEYS`, the active one `OVERDRACHT_PAYLOAD_KEY_ID` (default: the
-        last listed). Without keys: the development key outside production, a refusal in production."""
+        last listed). Without keys: the development key outside production, a refusal in production.
+
+        A gemeente with an engine namespace of its own (`namespace`, not the service's home namespace) has
+        a key set of its own: each key derived from one of those (HKDF-SHA256, the namespace as its
+        context), under the key id `<id>@<namespace>`. Its payloads cannot be read with the service's keys
+        or another gemeente's, and rotating the service's keys rotates every gemeente's."""
         configured = {key_id: secret.get_secret_value() for key_id, secret in settings.payload_keys.items()}
         if not configured:
             if not settings.dev_mode:
@@ -100,7 +107,10 @@ class EncryptionCodec(PayloadCodec):
             raise PayloadKeyError(
                 f"OVERDRACHT_PAYLOAD_KEY_ID names {active!r}, which is not a key in OVERDRACHT_PAYLOAD_KEYS."
             )
-        return cls(keys, active)
+        if namespace is None or namespace == settings.temporal_namespace:
+            return cls(keys, active)
+        derived = {f"{key_id}@{namespace}": derive_key(key, namespace) for key_id, key in keys.items()}
+        return cls(derived, f"{active}@{namespace}")
 
     async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
         return [self.encrypt(p) for p in payloads]
@@ -165,6 +175,13 @@ class EncryptionCodec(PayloadCodec):
                 " elsewhere, or another key is configured under that id.",
                 key_id,
             ) from None
+
+
+def derive_key(key: bytes, namespace: str) -> bytes:
+    """A gemeente's key from one of the service's: unrelated to it and to every other gemeente's without
+    the service's key."""
+    info = b"overdracht payloads for namespace " + namespace.encode()
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=info).derive(key)
 
 
 def _bound(key_id: str, associated_data: bytes) -> bytes:

@@ -246,7 +246,7 @@ def formatter_for(settings: Settings) -> logging.Formatter:
     return JsonFormatter() if log_format(settings) == "json" else TextFormatter()
 
 
-def configure(settings: Settings, *, stream: TextIO | None = None) -> None:
+def configure(settings: Settings, *, stream: TextIO | None = None, engine_logs: bool = True) -> None:
     """Set up logging for this process; every entry point calls it once, before anything logs."""
     handler = _Handler(stream or sys.stderr)
     handler.setFormatter(formatter_for(settings))
@@ -265,13 +265,18 @@ def configure(settings: Settings, *, stream: TextIO | None = None) -> None:
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True
     logging.captureWarnings(True)
-    _forward_temporal_core_logs()
+    if engine_logs:
+        _forward_temporal_core_logs()
 
 
 def _forward_temporal_core_logs() -> None:
     """The Temporal SDK's core (Rust) writes its warnings straight to stderr, in its own format:
     send them through Python's logging instead, so they are JSON lines like the rest. Must run
-    before the first client connects (it replaces the default runtime)."""
+    before the first client connects (it replaces the default runtime).
+
+    Only for the processes that run on (the API, the worker): a command that ends while the core still
+    forwards a line (a connection closing) would have it call into an interpreter shutting down, which
+    aborts the process after its work is done."""
     from temporalio.runtime import LogForwardingConfig, LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 
     forwarding = LogForwardingConfig(logger=logging.getLogger("temporalio.core"))

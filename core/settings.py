@@ -1,5 +1,6 @@
 """The one validated Settings class: every knob of the service, read from the environment."""
 
+import os
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -38,12 +39,24 @@ class Settings(BaseSettings):
     # a batch may go without reporting a row before it is given to another worker.
     import_rijen_per_batch: int = Field(default=100, gt=0)
     import_batches_tegelijk: int = Field(default=4, gt=0)
-    import_hartslag_seconden: int = Field(default=30, gt=0)
+    import_hartslag_seconden: int = Field(default=5, gt=0)
     temporal_ui_port: int = 8233
 
     # The HTTP API
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    # How many API processes serve that port (`overdracht api`); unset: one per CPU.
+    api_workers: int | None = Field(default=None, gt=0)
+    # The proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (uvicorn's forwarded_allow_ips):
+    # the client's address is then the one the proxy names. Comma-separated addresses or networks, or `*`.
+    forwarded_allow_ips: str = "127.0.0.1,::1"
+    # Limits on what one request may cost (api/limits.py, api/server.py): the body of any request, that
+    # of the routes that take a file (each keeps its own, smaller limit within this one), the time to
+    # send the whole body, and the time to send the request's head (request line and headers).
+    max_body_bytes: int = Field(default=1024 * 1024, gt=0)
+    max_upload_bytes: int = Field(default=16 * 1024 * 1024, gt=0)
+    body_timeout_seconds: float = Field(default=60.0, gt=0)
+    header_timeout_seconds: float = Field(default=10.0, gt=0)
     # Where `npm ci` put the browser assets the API serves (api/static.py); unset: `node_modules` beside
     # the source, where `make install` puts it.
     node_modules: Path | None = None
@@ -78,6 +91,9 @@ class Settings(BaseSettings):
     # and in all, in any hour; past either the answer stays the same and nothing is sent.
     ouder_code_aanvragen_per_adres: int = Field(default=3, gt=0)
     ouder_code_aanvragen_totaal: int = Field(default=100, gt=0)
+    # Code exchanges (POST /v1/ouder-sessies, the parents' link) one client may have under way at once,
+    # counted in PostgreSQL so every API process keeps the same count; past it: 429.
+    ouder_sessies_tegelijk: int = Field(default=4, gt=0)
 
     # How long an Idempotency-Key's first answer is kept (and replayed for a repeat).
     idempotency_ttl_hours: int = Field(default=24, gt=0)
@@ -116,6 +132,12 @@ class Settings(BaseSettings):
 
     # How long an API call waits for the engine before it answers 503.
     engine_timeout_seconds: float = Field(default=10.0, gt=0)
+
+    @property
+    def effective_api_workers(self) -> int:
+        """The API processes to run: as configured, else one per CPU this process may run on."""
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        return self.api_workers or max(1, cpus or 1)
 
     @property
     def dev_mode(self) -> bool:

@@ -1,7 +1,14 @@
-"""Connecting to the Temporal engine the same way everywhere: one namespace, pydantic payloads,
-every payload encrypted (core/codec.py)."""
+"""Connecting to the Temporal engine the same way everywhere: pydantic payloads, every payload
+encrypted (core/codec.py) with the keys of its namespace.
+
+The service's home namespace (`OVERDRACHT_TEMPORAL_NAMESPACE`) holds the service's own workflows (the
+cleanups, the digests) and the overdrachten of every gemeente without a namespace of its own. A gemeente
+set up with `overdracht beheerder` gets a namespace of its own: its workflows, their histories and its
+search attributes live there, encrypted with its own keys, apart from every other gemeente's."""
 
 import dataclasses
+from datetime import timedelta
+from uuid import UUID
 
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
@@ -11,12 +18,13 @@ from core.codec import EncryptionCodec
 from core.settings import Settings
 
 
-def data_converter(settings: Settings) -> DataConverter:
-    """Pydantic payloads, encrypted with the configured keys. An error's message and stack trace go
-    into the encrypted part too: they can quote a value (a validation error, a failed activity)."""
+def data_converter(settings: Settings, namespace: str | None = None) -> DataConverter:
+    """Pydantic payloads, encrypted with the keys of `namespace` (core/codec.py; default: the service's
+    home namespace). An error's message and stack trace go into the encrypted part too: they can quote a
+    value (a validation error, a failed activity)."""
     return dataclasses.replace(
         pydantic_data_converter,
-        payload_codec=EncryptionCodec.from_settings(settings),
+        payload_codec=EncryptionCodec.from_settings(settings, namespace),
         failure_converter_class=DefaultFailureConverterWithEncodedAttributes,
     )
 
@@ -32,23 +40,80 @@ async def connect(settings: Settings, *, lazy: bool = False) -> Client:
     )
 
 
-async def register_search_attributes(settings: Settings) -> list[str]:
-    """Register the workflow's search attributes on a real Temporal server; returns those added.
-    (The dev server gets them from `--search-attribute` at start.)"""
+class Engine:
+    """The engine as one process sees it: the home namespace's client, and one client per gemeente
+    namespace with that namespace's keys, all on the home client's connection."""
+
+    def __init__(self, home: Client, settings: Settings) -> None:
+        self.home = home
+        self._settings = settings
+        self._clients: dict[str, Client] = {home.namespace: home}
+        # Which namespace each gemeente's workflows are in (services/context.py fills it): set once, when
+        # the gemeente is made, and never changed, so a process may keep what it looked up.
+        self.namespace_of: dict[UUID, str | None] = {}
+
+    def client(self, namespace: str | None) -> Client:
+        """The client of `namespace`; None: the home namespace."""
+        name = namespace or self.home.namespace
+        if name not in self._clients:
+            self._clients[name] = Client(
+                self.home.service_client, namespace=name, data_converter=data_converter(self._settings, name)
+            )
+        return self._clients[name]
+
+
+# How long a gemeente namespace's engine keeps a closed workflow's history (the service deletes those
+# it must sooner itself: workflows/history_cleanup.py).
+RETENTION = timedelta(days=30)
+
+
+async def namespace_exists(client: Client, namespace: str) -> bool:
+    from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
+    from temporalio.service import RPCError, RPCStatusCode
+
+    try:
+        await client.workflow_service.describe_namespace(DescribeNamespaceRequest(namespace=namespace))
+    except RPCError as exc:
+        if exc.status is not RPCStatusCode.NOT_FOUND:
+            raise
+        return False
+    return True
+
+
+async def ensure_namespace(client: Client, namespace: str) -> bool:
+    """The namespace made in the engine when it is not there; whether it was made."""
+    from google.protobuf.duration_pb2 import Duration
+    from temporalio.api.workflowservice.v1 import RegisterNamespaceRequest
+    from temporalio.service import RPCError, RPCStatusCode
+
+    if await namespace_exists(client, namespace):
+        return False
+    retention = Duration()
+    retention.FromTimedelta(RETENTION)
+    try:
+        await client.workflow_service.register_namespace(
+            RegisterNamespaceRequest(namespace=namespace, workflow_execution_retention_period=retention)
+        )
+    except RPCError as exc:
+        if exc.status is not RPCStatusCode.ALREADY_EXISTS:  # made by another process just now
+            raise
+    return True
+
+
+async def register_search_attributes(client: Client, namespace: str) -> list[str]:
+    """Register the workflow's search attributes in `namespace`; returns those added. (The dev server
+    gets the home namespace's from `--search-attribute` at start.)"""
     from temporalio.api.enums.v1 import IndexedValueType
     from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSearchAttributesRequest
 
     from workflows import search_attributes
 
-    client = await connect(settings)
-    existing = await client.operator_service.list_search_attributes(
-        ListSearchAttributesRequest(namespace=settings.temporal_namespace)
-    )
+    existing = await client.operator_service.list_search_attributes(ListSearchAttributesRequest(namespace=namespace))
     missing = [k.name for k in search_attributes.ALL if k.name not in existing.custom_attributes]
     if missing:
         await client.operator_service.add_search_attributes(
             AddSearchAttributesRequest(
-                namespace=settings.temporal_namespace,
+                namespace=namespace,
                 search_attributes={name: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD for name in missing},
             )
         )

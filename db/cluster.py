@@ -98,11 +98,12 @@ class LocalCluster:
         with open(self.log_path, "ab") as log:
             self._process = subprocess.Popen(_unprivileged(cmd, self.data_dir), stdout=log, stderr=log)
 
-    def stop(self) -> None:
-        """Fast shutdown: roll back open transactions, write a checkpoint, exit."""
+    def stop(self, *, immediate: bool = False) -> None:
+        """Fast shutdown: roll back open transactions, write a checkpoint, exit. `immediate`: exit at once,
+        as a crash would (`pg_ctl stop -m immediate`); the next start recovers from the WAL."""
         if self._process is None or self._process.poll() is not None:
             return
-        self._process.send_signal(signal.SIGINT)
+        self._process.send_signal(signal.SIGQUIT if immediate else signal.SIGINT)
         try:
             self._process.wait(timeout=30)
         except subprocess.TimeoutExpired:

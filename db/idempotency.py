@@ -75,20 +75,11 @@ async def store(
 
 
 async def unknown(pool: Executor, caller_hash: bytes, key: str, reservation: UUID) -> None:
-    """The request's outcome is not known: the key stays, for the same request to take over at once."""
+    """The request's outcome is not known (its answer was a 5xx): the key stays, with its step id, for the
+    same request to take over at once."""
     await pool.execute(
         "UPDATE idempotency_keys SET onbekend = true WHERE caller_hash = $1 AND idempotency_key = $2"
         " AND reservation = $3",
-        caller_hash,
-        key,
-        reservation,
-    )
-
-
-async def release(pool: Executor, caller_hash: bytes, key: str, reservation: UUID) -> None:
-    """Free the key (the request decided nothing), when the reservation is still this request's."""
-    await pool.execute(
-        "DELETE FROM idempotency_keys WHERE caller_hash = $1 AND idempotency_key = $2 AND reservation = $3",
         caller_hash,
         key,
         reservation,

@@ -7,12 +7,15 @@ from db.pool import Connection
 
 
 async def gemeente(conn: Connection, naam: str) -> tuple[UUID, bool]:
-    """The gemeente of this name, made when there is none: (its id, whether it is new)."""
+    """The gemeente of this name, made when there is none: (its id, whether it is new). A new gemeente
+    gets an engine namespace of its own."""
     found = await conn.fetchval("SELECT id FROM gemeenten WHERE naam = $1", naam)
     if found is not None:
         return found, False
     made = uuid4()
-    await conn.execute("INSERT INTO gemeenten (id, naam) VALUES ($1, $2)", made, naam)
+    await conn.execute(
+        "INSERT INTO gemeenten (id, naam, namespace) VALUES ($1, $2, $3)", made, naam, f"gemeente-{made}"
+    )
     return made, True
 
 

@@ -108,10 +108,11 @@ async def redeem(pool: asyncpg.Pool, code: str) -> Redeemed | None:
 async def token_key(pool: asyncpg.Pool) -> bytes:
     """The key that signs parents' tokens: made once per database from a cryptographic random source,
     so every API process shares it and no default value in the code can sign one."""
-    return await _key(pool, OUDER_TOKEN_KEY)
+    return await named_key(pool, OUDER_TOKEN_KEY)
 
 
-async def _key(pool: asyncpg.Pool, naam: str) -> bytes:
+async def named_key(pool: asyncpg.Pool, naam: str) -> bytes:
+    """The key for this purpose (`naam`): made once per database from a cryptographic random source."""
     key = await pool.fetchval("SELECT sleutel FROM token_sleutels WHERE naam = $1", naam)
     if key is None:
         await pool.execute(
@@ -181,7 +182,7 @@ async def parents_by_address(pool: asyncpg.Pool, email: str, statussen: list[str
 
 async def address_hash(pool: asyncpg.Pool, email: str) -> bytes:
     """The address as the attempts table keeps it: an HMAC with a key only this database holds."""
-    key = await _key(pool, AANVRAAG_KEY)
+    key = await named_key(pool, AANVRAAG_KEY)
     return hmac.new(key, email.strip().lower().encode(), hashlib.sha256).digest()
 
 

@@ -30,13 +30,10 @@ def _worker() -> None:
 
 
 def _api() -> None:
-    import uvicorn
+    from api.server import serve, server_config
 
-    from api.app import create_app
-
-    settings = get_settings()
-    # log_config=None: uvicorn's loggers keep the handler core.logs.configure installed.
-    uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port, log_level="info", log_config=None)
+    # OVERDRACHT_API_WORKERS processes on one port, each building the app from the environment.
+    serve(server_config(get_settings()))
 
 
 def _protocol(args: argparse.Namespace) -> None:
@@ -64,20 +61,33 @@ def _protocol(args: argparse.Namespace) -> None:
 
 
 def _beheerder(args: argparse.Namespace) -> None:
+    from core.temporal import connect
+    from db import namespaces
     from db.pool import create_pool
+    from overdracht.engine_setup import set_up_namespace
     from services.errors import InvalidInput
     from services.inrichting import first_beheerder
 
+    settings = get_settings()
+
     async def make() -> str:
-        pool = await create_pool(get_settings().effective_database_url())
+        pool = await create_pool(settings.effective_database_url())
         try:
             made = await first_beheerder(pool, args.gemeente, args.naam, args.email, args.extern_id)
+            namespace = await namespaces.of_gemeente(pool, made.gemeente_id)
         finally:
             await pool.close()
         gemeente = "new" if made.gemeente_nieuw else "existing"
         gebruiker = "made" if made.gebruiker_nieuw else "already there"
+        engine = ""
+        if namespace is not None:
+            try:
+                await set_up_namespace(await connect(settings), namespace)
+                engine = f"Its engine namespace {namespace} is ready.\n"
+            except RuntimeError:  # the SDK reports an unreachable engine as RuntimeError
+                engine = f"The engine is not reachable: run `overdracht setup-engine` to make namespace {namespace}.\n"
         return (
-            f"gemeente {made.gemeente_id} ({gemeente}); beheerder {made.gebruiker_id} ({gebruiker}).\n"
+            f"gemeente {made.gemeente_id} ({gemeente}); beheerder {made.gebruiker_id} ({gebruiker}).\n{engine}"
             "Sign in as them: in development at /aanmelden; in production through the identity provider"
             " (with --extern-id, their subject there)."
         )
@@ -89,16 +99,12 @@ def _beheerder(args: argparse.Namespace) -> None:
 
 
 def _setup_engine() -> None:
-    from core.temporal import connect, register_search_attributes
-    from overdracht.schedules import ensure_schedules
+    from overdracht.engine_setup import setup_engine
 
-    async def setup() -> tuple[list[str], list[str]]:
-        settings = get_settings()
-        return await register_search_attributes(settings), await ensure_schedules(await connect(settings), settings)
-
-    added, schedules = asyncio.run(setup())
-    print(f"search attributes added: {', '.join(added) if added else 'none (all present)'}")
-    print(f"schedules created: {', '.join(schedules) if schedules else 'none (all present)'}")
+    made = asyncio.run(setup_engine(get_settings()))
+    print(f"search attributes added: {', '.join(made.search_attributes) or 'none (all present)'}")
+    print(f"gemeente namespaces made: {', '.join(made.namespaces) or 'none (all present)'}")
+    print(f"schedules created: {', '.join(made.schedules) or 'none (all present)'}")
 
 
 def _dev() -> None:
@@ -110,7 +116,7 @@ def _dev() -> None:
 COMMANDS = {
     "dev": (_dev, "everything for development: engine, database, migrations, demo data, worker and API"),
     "worker": (_worker, "only the Temporal worker"),
-    "api": (_api, "only the HTTP API"),
+    "api": (_api, "only the HTTP API (OVERDRACHT_API_WORKERS processes, one per CPU by default)"),
     "migrate": (_migrate, "apply the database migrations"),
     "setup-engine": (
         _setup_engine,
@@ -118,6 +124,10 @@ COMMANDS = {
     ),
     "seed": (_seed, "load the Almere demo data (needs the engine and the database; safe to repeat)"),
 }
+
+
+# The commands that run until stopped; the others do their work and end.
+LONG_RUNNING = frozenset({"dev", "worker", "api"})
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -140,7 +150,7 @@ def main(argv: list[str] | None = None) -> None:
     beheerder.add_argument("--email", required=True, help="the beheerder's e-mail address")
     beheerder.add_argument("--extern-id", help="their subject at the identity provider (production sign-in)")
     args = parser.parse_args(argv)
-    configure_logging(get_settings())
+    configure_logging(get_settings(), engine_logs=args.command in LONG_RUNNING)
     if args.command == "protocol":
         _protocol(args)
     elif args.command == "beheerder":

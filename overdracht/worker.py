@@ -1,9 +1,11 @@
 """The worker process: runs the workflows and activities of the overdracht task queue."""
 
 import asyncio
+import contextlib
 import logging
 import signal
 from collections.abc import Sequence
+from contextlib import AsyncExitStack
 
 import asyncpg
 from temporalio.client import Client
@@ -19,7 +21,8 @@ from activities.ouder_codes import OuderCodeActivities
 from activities.read_model import ReadModelActivities
 from core.mailer import Mailer
 from core.settings import Settings
-from core.temporal import connect
+from core.temporal import Engine, connect, namespace_exists
+from db import namespaces
 from db.pool import create_pool
 from services.context import Clients
 from workflows.bundels import BundelWorkflow
@@ -47,11 +50,16 @@ def build_worker(
     pool: asyncpg.Pool,
     settings: Settings,
     *,
+    engine: Engine | None = None,
     task_queue: str | None = None,
     workflow_failure_exception_types: Sequence[type[BaseException]] = (),
 ) -> Worker:
     """The one place that decides what a worker runs; tests build theirs here too (and make any
-    exception fail a workflow, with `workflow_failure_exception_types=[Exception]`)."""
+    exception fail a workflow, with `workflow_failure_exception_types=[Exception]`).
+
+    It polls `client`'s namespace; `engine` (default: `client` as the home namespace) is how its
+    activities reach a gemeente's workflows in another one."""
+    engine = engine or Engine(client, settings)
     berichten = BerichtActivities(pool, Mailer.from_settings(settings), settings)
     return Worker(
         client,
@@ -61,10 +69,10 @@ def build_worker(
             *ReadModelActivities(pool).all(),
             *berichten.all(),
             *BundelActivities(pool, settings).all(),
-            *HistoryCleanupActivities(pool, client).all(),
+            *HistoryCleanupActivities(pool, engine).all(),
             *OuderCodeActivities(pool).all(),
-            *KinderenOpruimenActivities(pool, client).all(),
-            *ImportActivities(Clients(pool, client, settings)).all(),
+            *KinderenOpruimenActivities(pool, engine).all(),
+            *ImportActivities(Clients(pool, engine, settings)).all(),
         ],
         interceptors=[Hartslag()],
         workflow_failure_exception_types=workflow_failure_exception_types,
@@ -83,17 +91,46 @@ async def _connect_when_ready(settings: Settings) -> Client:
             delay = min(delay * 2, 10)
 
 
+# How often a running worker looks for a gemeente namespace made since it started.
+NAMESPACES_EVERY = 30.0
+
+
+async def _poll_namespaces(
+    engine: Engine, pool: asyncpg.Pool, settings: Settings, stack: AsyncExitStack, running: set[str]
+) -> None:
+    """A worker for every gemeente namespace the engine has and this process does not poll yet. One the
+    engine does not have yet waits for `overdracht setup-engine` (or `overdracht beheerder`) to make it."""
+    for namespace in await namespaces.of_gemeenten(pool):
+        if namespace in running:
+            continue
+        if not await namespace_exists(engine.home, namespace):
+            log.warning("gemeente namespace not in the engine yet: run `overdracht setup-engine`")
+            continue
+        await stack.enter_async_context(build_worker(engine.client(namespace), pool, settings, engine=engine))
+        running.add(namespace)
+        log.info("worker started on a gemeente namespace", extra={"namespaces": len(running)})
+
+
 async def run_worker(settings: Settings) -> None:
     client = await _connect_when_ready(settings)
+    engine = Engine(client, settings)
     pool = await create_pool(settings.effective_database_url())
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        async with build_worker(client, pool, settings):
+        async with AsyncExitStack() as stack:
+            await stack.enter_async_context(build_worker(client, pool, settings, engine=engine))
             log.info("worker started on task queue %s", settings.task_queue)
-            await stop.wait()
+            running: set[str] = set()
+            while not stop.is_set():
+                try:
+                    await _poll_namespaces(engine, pool, settings, stack, running)
+                except Exception as exc:  # noqa: BLE001 - the database or engine is away: try again later
+                    log.warning("gemeente namespaces not checked", extra={"error_type": type(exc).__name__})
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), NAMESPACES_EVERY)
     finally:
         await pool.close()
     log.info("worker stopped")

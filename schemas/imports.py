@@ -160,7 +160,7 @@ class ImportInput(BaseModel):
     taak_id: UUID
     rijen_per_batch: int = 100
     batches_tegelijk: int = 4
-    hartslag_seconden: int = 30
+    hartslag_seconden: int = 5
 
 
 class ImportBatch(BaseModel):

@@ -11,7 +11,7 @@ from temporalio.api.common.v1 import Payload, Payloads
 from core.codec import EncryptionCodec, PayloadDecryptionError
 from schemas.audit import Actie
 from services.context import Context
-from services.errors import InvalidInput
+from services.errors import Forbidden, InvalidInput
 from services.permissions import Capability, require
 
 log = logging.getLogger(__name__)
@@ -19,8 +19,14 @@ log = logging.getLogger(__name__)
 Transform = Callable[[Sequence[Payload]], Awaitable[list[Payload]]]
 
 
-def _codec(ctx: Context) -> EncryptionCodec:
-    # The engine client's own codec (core/temporal.py puts it on every client): exactly the service's keys.
+def _codec(ctx: Context, namespace: str | None) -> EncryptionCodec:
+    # The caller's gemeente's engine client's own codec (core/temporal.py puts it on every client): exactly
+    # the keys of that gemeente's namespace, so nothing of another gemeente can be decrypted with it.
+    if namespace is not None and namespace != ctx.temporal.namespace:
+        raise Forbidden(
+            "Deze namespace van de engine is niet die van uw gemeente: u ontsleutelt alleen de gegevens van uw"
+            " eigen gemeente."
+        )
     codec = ctx.temporal.data_converter.payload_codec
     if not isinstance(codec, EncryptionCodec):
         raise RuntimeError("the engine client has no EncryptionCodec")
@@ -48,17 +54,20 @@ def _count(payloads: dict[str, Any]) -> int:
     return len(payloads.get("payloads", ()))
 
 
-async def decode(ctx: Context, payloads: dict[str, Any]) -> dict[str, Any]:
-    """The payloads decrypted; those that are not encrypted come back as they are."""
+async def decode(ctx: Context, payloads: dict[str, Any], namespace: str | None = None) -> dict[str, Any]:
+    """The payloads decrypted; those that are not encrypted come back as they are. `namespace`: the one
+    the Temporal UI shows, which must be the caller's gemeente's."""
     user = require(ctx, Capability.PAYLOADS_DECODEREN)
+    codec = _codec(ctx, namespace)
     # Who read the engine's content, how much, when; never what. In the audit trail as any other read.
     ctx.audit.add(user, Actie.LEZEN, "engine.payloads", velden=["payloads"])
     log.info("engine payloads decoded", extra={"gebruiker_id": str(user.id), "aantal": _count(payloads)})
-    return await _apply(payloads, _codec(ctx).decode)
+    return await _apply(payloads, codec.decode)
 
 
-async def encode(ctx: Context, payloads: dict[str, Any]) -> dict[str, Any]:
-    """The payloads encrypted with the active key. Nothing is read: no audit row."""
+async def encode(ctx: Context, payloads: dict[str, Any], namespace: str | None = None) -> dict[str, Any]:
+    """The payloads encrypted with the active key of the caller's gemeente. Nothing is read: no audit row."""
     user = require(ctx, Capability.PAYLOADS_DECODEREN)
+    codec = _codec(ctx, namespace)
     log.info("engine payloads encoded", extra={"gebruiker_id": str(user.id), "aantal": _count(payloads)})
-    return await _apply(payloads, _codec(ctx).encode)
+    return await _apply(payloads, codec.encode)

@@ -3,11 +3,14 @@ the audit trail of this one request (or page)."""
 
 from contextvars import ContextVar
 from dataclasses import dataclass
+from uuid import UUID
 
 import asyncpg
 from temporalio.client import Client
 
 from core.settings import Settings
+from core.temporal import Engine
+from db import namespaces
 from schemas.gebruiker import Gebruiker
 from services.audit import AuditTrail
 
@@ -17,8 +20,19 @@ class Clients:
     """What the process holds for every caller: made once, by the API's lifespan."""
 
     pool: asyncpg.Pool
-    temporal: Client
+    engine: Engine
     settings: Settings
+
+    @property
+    def temporal(self) -> Client:
+        """The home namespace's client: the service's own workflows."""
+        return self.engine.home
+
+    async def temporal_of(self, gemeente_id: UUID) -> Client:
+        """The client of the namespace the gemeente's workflows are in, with its keys."""
+        if gemeente_id not in self.engine.namespace_of:
+            self.engine.namespace_of[gemeente_id] = await namespaces.of_gemeente(self.pool, gemeente_id)
+        return self.engine.client(self.engine.namespace_of[gemeente_id])
 
 
 @dataclass(frozen=True)
@@ -26,14 +40,16 @@ class Context:
     user: Gebruiker
     clients: Clients
     audit: AuditTrail
+    # The engine as the caller's gemeente has it: its namespace, its keys. Never another gemeente's.
+    temporal: Client
+
+    @classmethod
+    async def of(cls, user: Gebruiker, clients: Clients, audit: AuditTrail) -> "Context":
+        return cls(user, clients, audit, await clients.temporal_of(user.gemeente_id))
 
     @property
     def pool(self) -> asyncpg.Pool:
         return self.clients.pool
-
-    @property
-    def temporal(self) -> Client:
-        return self.clients.temporal
 
     @property
     def settings(self) -> Settings:

@@ -40,6 +40,13 @@ class UnsupportedFile(ServiceError):
     status, title, code = 415, "Bestandstype niet ondersteund", "BESTANDSTYPE_NIET_ONDERSTEUND"
 
 
+class TooManyRequests(ServiceError):
+    """Answered with `Retry-After` (api/errors.py): the seconds after which trying again makes sense."""
+
+    status, title, code = 429, "Te veel verzoeken tegelijk", "TE_VEEL_VERZOEKEN"
+    retry_after_seconds = 1
+
+
 class StepNotAllowed(ServiceError):
     status, title, code = 409, "Deze stap kan nu niet", "STAP_NIET_TOEGESTAAN"
 

@@ -50,7 +50,7 @@ async def _context(clients: Clients, gebruiker_id: UUID) -> Context:
     user = await gebruikers.get(clients.pool, gebruiker_id)
     if user is None:
         raise ImportMislukt("Het account dat de import startte, is gedeactiveerd.")
-    ctx = Context(user, clients, AuditTrail(clients.pool, endpoint=ENDPOINT))
+    ctx = await Context.of(user, clients, AuditTrail(clients.pool, endpoint=ENDPOINT))
     try:
         require(ctx, Capability.PLAATSINGEN_IMPORTEREN)
     except Forbidden:

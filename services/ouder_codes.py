@@ -113,7 +113,7 @@ async def request_new_code(clients: Clients, audit: AuditTrail, email: str) -> N
         )  # fmt: skip
         bericht_id = await _queue(pool, settings, r["overdracht_id"], r["email"])
         try:
-            await commands.deliver_message(clients.temporal, settings, bericht_id)
+            await commands.deliver_message(await clients.temporal_of(parent.gemeente_id), settings, bericht_id)
         except Exception as exc:  # noqa: BLE001 - the caller is told nothing either way; the log says it
             log.warning("new parent code not sent: engine unreachable", extra={"error_type": type(exc).__name__})
             await berichten.forget(pool, bericht_id)

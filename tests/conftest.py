@@ -10,6 +10,7 @@ import socket
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
 from types import TracebackType
@@ -27,12 +28,13 @@ from temporalio.worker import Worker
 
 from api.app import create_app
 from core.settings import API_ROLE, Environment, Settings
-from core.temporal import data_converter
+from core.temporal import Engine, data_converter
 from db.cluster import LocalCluster
 from db.migrate import migrate
 from db.pool import create_pool
 from overdracht.demo import load_reference_data
 from overdracht.devstack import temporal_binary
+from overdracht.engine_setup import set_up_namespace
 from overdracht.worker import build_worker
 from workflows import search_attributes
 
@@ -134,6 +136,19 @@ async def skipping_env() -> AsyncIterator[WorkflowEnvironment]:
 def make_worker(client: Client, pool: asyncpg.Pool, settings: Settings, task_queue: str = TASK_QUEUE) -> Worker:
     # Any exception fails the workflow at once, so a nondeterminism bug fails the test instead of hanging.
     return build_worker(client, pool, settings, task_queue=task_queue, workflow_failure_exception_types=[Exception])
+
+
+@asynccontextmanager
+async def gemeente_worker(
+    env: WorkflowEnvironment, pool: asyncpg.Pool, settings: Settings, namespace: str
+) -> AsyncIterator[Client]:
+    """A gemeente's own namespace set up in the engine (as `overdracht setup-engine` does), and a worker
+    polling it beside the suite's worker on the home namespace; yields that namespace's client."""
+    await set_up_namespace(env.client, namespace)
+    engine = Engine(env.client, settings)
+    client = engine.client(namespace)
+    async with build_worker(client, pool, settings, engine=engine, workflow_failure_exception_types=[Exception]):
+        yield client
 
 
 @pytest.fixture(scope="session")

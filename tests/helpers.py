@@ -3,8 +3,12 @@ background (a timer's record, a purge), and the type of a handle on the workflow
 
 import asyncio
 import io
+import json
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -76,3 +80,23 @@ def text_of(message: EmailMessage) -> str:
     assert part is not None, "no text/plain part"
     text: str = part.get_content()
     return text
+
+
+# A benchmark's tiny run: its stack's start and the demo data take most of it; generous for a loaded machine.
+BENCH_TIMEOUT = 600
+
+
+def tiny_bench(name: str, tmp_path: Path) -> tuple[dict[str, Any], str]:
+    """`python -m bench.<name> --tiny`, its stack under `tmp_path` (it must succeed): the results it
+    wrote, and everything it printed and wrote, for a search for personal data."""
+    out = tmp_path / f"{name}.json"
+    run = subprocess.run(
+        [sys.executable, "-m", f"bench.{name}", "--tiny", "--out", str(out), "--workdir", str(tmp_path / "stack")],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=BENCH_TIMEOUT,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    results: dict[str, Any] = json.loads(out.read_text())
+    return results, run.stdout + run.stderr + out.read_text()

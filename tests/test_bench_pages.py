@@ -4,33 +4,18 @@ page: it starts its own stack with the demo data, signs every person in, and eve
 docs/performance.md); this keeps the script from rotting as the pages change."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bench import pages
+from tests.helpers import tiny_bench
 from tests.log_scan import find_names
-
-ROOT = Path(__file__).resolve().parent.parent
-# Stack start and the demo data take most of it; generous for a loaded machine.
-TIMEOUT = 600
 
 
 def test_the_tiny_run_measures_every_page_and_counts_its_queries(tmp_path: Path) -> None:
-    out = tmp_path / "pages.json"
+    results, printed = tiny_bench("pages", tmp_path)
 
-    run = subprocess.run(
-        [sys.executable, "-m", "bench.pages", "--tiny", "--out", str(out), "--workdir", str(tmp_path / "stack")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    )
-
-    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    results = json.loads(out.read_text())
     assert (results["scenario"], results["mode"], results["requests_per_page"]) == ("pages", "tiny", 3)
     assert results["machine"]["cpus"] >= 1 and results["failed"] == []
     visited = {(p["person"], p["page"], p["path"]) for p in results["pages"]}
@@ -50,7 +35,7 @@ def test_the_tiny_run_measures_every_page_and_counts_its_queries(tmp_path: Path)
     }
     assert results["overall"]["n"] == 3 * len(measured)
     # Nothing of a child or a parent in what it prints or writes (its log file is searched by log_scan).
-    assert find_names(run.stdout + run.stderr + out.read_text()) == []
+    assert find_names(printed) == []
 
 
 def test_a_page_over_a_limit_fails_the_full_run_and_is_named(

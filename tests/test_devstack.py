@@ -121,8 +121,9 @@ def test_dev_stack_runs_serves_and_stops_cleanly(tmp_path: Path) -> None:
 
 
 def test_an_empty_start_and_the_first_beheerder(tmp_path: Path) -> None:
-    """`OVERDRACHT_DEMO=false make run`: no demo data at all; `overdracht beheerder` makes a gemeente and
-    its first beheerder, who is then on the sign-in page and reaches the administration."""
+    """`OVERDRACHT_DEMO=false make run`: no demo data at all; `overdracht beheerder` makes a gemeente (with
+    its engine namespace) and its first beheerder, who is then on the sign-in page and reaches the
+    administration."""
     stack = DevStack(tmp_path / "data")
     stack.env["OVERDRACHT_DEMO"] = "false"
     stack.start()
@@ -147,6 +148,7 @@ def test_an_empty_start_and_the_first_beheerder(tmp_path: Path) -> None:
         )  # fmt: skip
         assert made.returncode == 0, made.stderr
         assert "(new)" in made.stdout and "(made)" in made.stdout
+        assert re.search(r"Its engine namespace gemeente-[0-9a-f-]{36} is ready", made.stdout), made.stdout
         again = subprocess.run(
             [*command, "--naam", "Bea Beheer", "--email", "BEA@proefstad.invalid"],
             cwd=ROOT, env=stack.env, capture_output=True, text=True, timeout=60,

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from temporalio.worker import Worker
 
-from core.settings import Settings
+from core.settings import API_ROLE, Settings
 from overdracht import demo
 from tests.conftest import Login, app_client, free_port
 from tests.happy_path import COMPLETE_FORM, place_child
@@ -198,6 +198,30 @@ async def test_a_503_does_not_use_up_the_key(
     assert_problem(failed, 503)
     assert retried.status_code == 201, retried.text
     assert REPLAYED not in retried.headers
+    assert await events(api, path, pm, "INGEDIEND") == 1
+
+
+async def test_a_5xx_after_the_step_was_taken_keeps_the_key_for_its_real_outcome(
+    api: httpx.AsyncClient, pool: asyncpg.Pool, pm: dict[str, str]
+) -> None:
+    """The step reached the engine, then the answer failed (here: its audit rows could not be written; in
+    an outage: the database gone in between). The key is kept with its step id: the repeat attaches to the
+    same update and answers the step's real outcome, instead of taking it again (a 409, "not allowed in
+    this state", as it did when every 5xx freed the key)."""
+    path, _ = await open_with_form(api, pool, pm)
+    headers = keyed(pm, str(uuid.uuid4()))
+    await pool.execute(f"REVOKE INSERT ON audit_log FROM {API_ROLE}")
+    try:
+        failed = await api.post(f"{path}/indieningen", headers=headers)
+    finally:
+        await pool.execute(f"GRANT INSERT ON audit_log TO {API_ROLE}")
+    assert failed.status_code >= 500
+    assert await events(api, path, pm, "INGEDIEND") == 1  # taken, whatever the answer said
+
+    retried = await api.post(f"{path}/indieningen", headers=headers)
+
+    assert retried.status_code == 201, retried.text
+    assert retried.json()["status"] == "BIJ_OUDERS"
     assert await events(api, path, pm, "INGEDIEND") == 1
 
 

@@ -16,8 +16,9 @@ through the API. GETs and refused attempts (401, 403, 404) use one shared overdr
 De Ster with a parents' reaction, a moved deadline, a return and a request for a warme overdracht
 behind it; the last test checks that the refused attempts did not change it (its `revisie`)."""
 
+import json
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -27,14 +28,19 @@ import asyncpg
 import httpx
 import pytest
 from dateutil.relativedelta import relativedelta
+from google.protobuf import json_format
+from temporalio.api.common.v1 import Payload, Payloads
+from temporalio.testing import WorkflowEnvironment
 
+from core.codec import EncryptionCodec, PayloadDecryptionError
+from core.settings import Settings
 from db import gebruikers
 from db import protocol as protocols
 from db.scope import scoped
 from overdracht import demo
 from schemas.protocol import ProtocolConfig
 from services.protocol_beheer import als_toml
-from tests.conftest import Login
+from tests.conftest import Login, gemeente_worker
 from tests.helpers import PROBLEM, a_pdf, eventually, finished_import
 from tests.test_gebruikers import permission_cell as gebruikers_cell
 
@@ -58,6 +64,7 @@ ONTVANGST_REDEN = "Ontvangstreden-vertrouwelijk"
 ANNULEER_REDEN = "Annuleerreden-vertrouwelijk"
 IMPORT_NAAM = "Importkind-vertrouwelijk"
 OBSERVATIE = "Observatieexportvertrouwelijk"  # the title inside the PDF export
+CODEC_INHOUD = "Payloadinhoud-vertrouwelijk"  # in an engine payload
 PDF = a_pdf(OBSERVATIE)
 TOESTEMMINGSSCAN = "Toestemmingsscanvertrouwelijk"  # the title inside a parent's consent scan
 SCAN = a_pdf(TOESTEMMINGSSCAN)
@@ -393,15 +400,17 @@ ENDPOINTS = [
     Endpoint(
         "gebruiker-opnieuw-uitnodigen", "POST", "/v1/gebruikers/{gebruiker_id}/uitnodigingen", "gebruikers", BEHEER, 202
     ),
+    # The engine's payloads, for the Temporal UI (kind "codec"): with the keys of the caller's own gemeente's
+    # namespace. The other gemeente (its namespace of its own) decodes nothing of Almere's (a 400); what it
+    # encodes only its own namespace can read. In depth: tests/test_codec.py, tests/test_gemeenten_gescheiden.py.
+    Endpoint("codec-ontsleutelen", "POST", "/v1/codec/decode", "codec", BEHEER),
+    Endpoint("codec-versleutelen", "POST", "/v1/codec/encode", "codec", BEHEER),
 ]
 # Not in the matrix: anyone's (health), the parent's code exchange (no role yet), and development only.
-# Outside the matrix: public, development-only, or the engine's codec (beheerder only, tested in
-# tests/test_codec.py).
 # The school's overdracht code needs a code, not an overdracht: every role is tried in
 # tests/test_overdrachtcode.py.
 NOT_IN_MATRIX = (
-    "/v1/gezondheid", "/v1/ouder-sessies", "/v1/ouder-code-aanvragen", "/v1/dev/", "/v1/codec/",
-    "/v1/overdrachtcode-inwisselingen",
+    "/v1/gezondheid", "/v1/ouder-sessies", "/v1/ouder-code-aanvragen", "/v1/dev/", "/v1/overdrachtcode-inwisselingen",
 )  # fmt: skip
 
 
@@ -414,6 +423,8 @@ def expected_status(ep: Endpoint, role: str, scope: str) -> int:
         return 404
     if scope == "vreemd" and ep.kind == "organisatie" and "{" in ep.path:  # another gemeente's stadsdeel, …
         return 404
+    if scope == "vreemd" and ep.key == "codec-ontsleutelen":  # Almere's payload, under keys it does not have
+        return 400
     return ep.success
 
 
@@ -449,6 +460,7 @@ class Elders:
     beheerder: UUID
     overdue_id: UUID
     vve_kind: UUID
+    namespace: str  # its engine namespace: of its own, as a gemeente made with `overdracht beheerder` has
 
 
 @dataclass
@@ -461,6 +473,7 @@ class World:
     overdue: Case  # at De Boomhut, overdue now
     elders: Elders
     tokens: dict[UUID, dict[str, str]]
+    settings: Settings
 
     async def headers(self, user: UUID) -> dict[str, str]:
         if user not in self.tokens:
@@ -549,7 +562,9 @@ async def make_elders(pool: asyncpg.Pool) -> Elders:
     g, stadsdeel, wijk, locatie, school = (uuid.uuid4() for _ in range(5))
     coordinator, beheerder = uuid.uuid4(), uuid.uuid4()
     async with pool.acquire() as conn, conn.transaction():
-        await conn.execute("INSERT INTO gemeenten VALUES ($1, 'Eldersdorp')", g)
+        await conn.execute(
+            "INSERT INTO gemeenten (id, naam, namespace) VALUES ($1, 'Eldersdorp', $2)", g, f"gemeente-{g}"
+        )
         await conn.execute("INSERT INTO stadsdelen VALUES ($1, $2, 'Stadsdeel Elders')", stadsdeel, g)
         await conn.execute("INSERT INTO wijken VALUES ($1, $2, 'Wijk Elders')", wijk, stadsdeel)
         await conn.execute("INSERT INTO locaties VALUES ($1, $2, 'Peuteropvang Elders')", locatie, wijk)
@@ -573,13 +588,21 @@ async def make_elders(pool: asyncpg.Pool) -> Elders:
         overdue_id, overdue_kind.kind_id, g, locatie, school, past,
         f'{{"verzenden": "{past.isoformat()}"}}', ["te_laat_verzenden"], f"{TODAY.year}-{TODAY.year + 1}",
     )  # fmt: skip
-    return Elders(g, stadsdeel, locatie, coordinator, beheerder, overdue_id, vve_kind.kind_id)
+    return Elders(g, stadsdeel, locatie, coordinator, beheerder, overdue_id, vve_kind.kind_id, f"gemeente-{g}")
 
 
 @pytest.fixture(scope="module")
-async def world(api: httpx.AsyncClient, pool: asyncpg.Pool, login: Login) -> World:
+async def world(
+    api: httpx.AsyncClient, pool: asyncpg.Pool, login: Login, settings: Settings, env: WorkflowEnvironment
+) -> AsyncIterator[World]:
     w = World(api, pool, login, Case("", uuid.uuid4(), uuid.uuid4()), 0, Case("", uuid.uuid4(), uuid.uuid4()),
-              await make_elders(pool), {})  # fmt: skip
+              await make_elders(pool), {}, settings)  # fmt: skip
+    async with gemeente_worker(env, pool, settings, w.elders.namespace):
+        yield await _made(w)
+
+
+async def _made(w: World) -> World:
+    api, pool = w.api, w.pool
     pm, coordinator, school = demo.PM_USER[demo.BOOMHUT], demo.COORDINATOR, demo.SCHOOL_USER[demo.STER]
 
     # The shared overdracht: every kind of content behind it, then VERZONDEN to De Ster.
@@ -691,7 +714,7 @@ async def test_permission(world: World, ep: Endpoint, role: str, scope: str) -> 
     check = {
         "open": _open, "read": _read, "step": _step, "list": _list,
         "monitoring": _monitoring, "import": _import, "importtaak": _importtaak, "instellingen": _instellingen, "audit": _audit, "organisatie": _organisatie,
-        "protocol": _protocol, "gebruikers": gebruikers_cell,
+        "protocol": _protocol, "gebruikers": gebruikers_cell, "codec": _codec,
     }  # fmt: skip
     await check[ep.kind](world, ep, role, scope, expected)
 
@@ -976,6 +999,30 @@ async def _protocol(w: World, ep: Endpoint, role: str, scope: str, expected: int
         door = {(v["versie"], (v["geuploadDoor"] or {}).get("id")) for v in r.json()["resultaten"]}
         assert ((versie, str(BEHEERDER)) in door) == (scope == "eigen")
         assert all(who == str(BEHEERDER) for _, who in door if who) == (scope == "eigen")
+
+
+async def _codec(w: World, ep: Endpoint, role: str, scope: str, expected: int) -> None:
+    """A payload as Almere's workflows have the engine store it (the home namespace's keys), to decode; a
+    plain one to encode."""
+    plain = Payload(metadata={"encoding": b"json/plain"}, data=json.dumps(CODEC_INHOUD).encode())
+    thuis = EncryptionCodec.from_settings(w.settings)
+    [sealed] = await thuis.encode([plain])
+    payloads = [sealed] if ep.key == "codec-ontsleutelen" else [plain]
+    body = json_format.MessageToDict(Payloads(payloads=payloads))
+    r = await w.api.post(ep.path, headers=await _auth(w, role, scope, w.shared), json=body)
+    assert_status(r, expected)
+    assert CODEC_INHOUD not in r.text
+    if expected != 200:
+        return
+    [answer] = json_format.ParseDict(r.json(), Payloads()).payloads
+    if ep.key == "codec-ontsleutelen":
+        assert answer == plain
+        return
+    eigen = EncryptionCodec.from_settings(w.settings, w.elders.namespace if scope == "vreemd" else None)
+    assert await eigen.decode([answer]) == [plain]
+    if scope == "vreemd":
+        with pytest.raises(PayloadDecryptionError):
+            await thuis.decode([answer])
 
 
 # Around the matrix

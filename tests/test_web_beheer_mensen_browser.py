@@ -29,6 +29,7 @@ QUEUE = "overdracht-test-mensen-browser"
 class Site:
     base: str
     mailbox: Mailbox
+    settings: Settings  # its worker's: the mail server, the task queue
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +43,7 @@ async def site(env: WorkflowEnvironment, pool: asyncpg.Pool, settings: Settings)
         make_worker(env.client, pool, with_mail, task_queue=QUEUE),
         serve(with_mail) as base,
     ):
-        yield Site(base, mailbox)
+        yield Site(base, mailbox, with_mail)
 
 
 async def sign_in(page: Page, base: str) -> None:

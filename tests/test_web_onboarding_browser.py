@@ -15,10 +15,13 @@ from urllib.parse import urlsplit
 import asyncpg
 from dateutil.relativedelta import relativedelta
 from playwright.async_api import Browser, Page, expect
+from temporalio.testing import WorkflowEnvironment
 
+from db import namespaces
 from protocol.dates import amsterdam_date
-from services.inrichting import first_beheerder
+from services.inrichting import EersteBeheerder, first_beheerder
 from tests.browser import assert_accessible, own_page
+from tests.conftest import gemeente_worker
 from tests.helpers import eventually, text_of
 from tests.screenshots import screenshot
 from tests.test_duo import duo_csv, vestiging
@@ -62,12 +65,22 @@ async def invite(page: Page, naam: str, email: str, rol: str, locatie: str | Non
 
 
 async def test_a_beheerder_sets_up_a_new_gemeente_and_its_coordinator_sees_the_overview(
-    site: Site, page: Page, browser: Browser, pool: asyncpg.Pool, tmp_path: Path
+    site: Site, page: Page, browser: Browser, pool: asyncpg.Pool, env: WorkflowEnvironment, tmp_path: Path
 ) -> None:
     tag = uuid.uuid4().hex[:6]
     gemeente = f"Proefdorp {tag}"
     made = await first_beheerder(pool, gemeente, "Bea Begin", f"bea.{tag}@example.org")
-    base = site.base
+    # Its engine namespace of its own, made as `overdracht beheerder` does, with a worker for it.
+    namespace = await namespaces.of_gemeente(pool, made.gemeente_id)
+    assert namespace is not None
+    async with gemeente_worker(env, pool, site.settings, namespace):
+        await _set_up(site, page, browser, pool, made, gemeente, tmp_path)
+
+
+async def _set_up(
+    site: Site, page: Page, browser: Browser, pool: asyncpg.Pool, made: EersteBeheerder, gemeente: str, tmp_path: Path
+) -> None:
+    base, tag = site.base, gemeente.removeprefix("Proefdorp ")
 
     # The first beheerder signs in and builds the organisation.
     await page.goto(f"{base}/aanmelden")

@@ -101,9 +101,7 @@ templates.env.globals["veld_id"] = veld_id
 
 
 def clients(request: Request) -> Clients:
-    return Clients(
-        pool=request.app.state.pool, temporal=request.app.state.temporal, settings=request.app.state.settings
-    )
+    return Clients(pool=request.app.state.pool, engine=request.app.state.engine, settings=request.app.state.settings)
 
 
 # What a page says after a step went well: `?gedaan=<key>` on the address it redirects to (a key, never
@@ -187,7 +185,7 @@ async def caller(request: Request, user: Gebruiker) -> AsyncIterator[Context]:
     )
     status = 200
     try:
-        yield Context(user=user, clients=clients(request), audit=trail)
+        yield await Context.of(user, clients(request), trail)
     except ServiceError as exc:
         status = exc.status
         raise

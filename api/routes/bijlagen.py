@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request, Response
 
 from api.deps import Ctx
 from api.errors import problems
+from api.limits import takes_upload
 from api.uploads import FIELD, read_file
 from schemas.bijlage import MAX_BIJLAGE_BYTES, Bijlage
 from services import bijlagen
@@ -71,6 +72,7 @@ class PdfResponse(Response):
     openapi_extra=_UPLOAD_BODY,
     responses=problems(400, 401, 403, 404, 409, 413, 415, 503),
 )
+@takes_upload
 async def upload_observatie_export(overdracht_id: UUID, request: Request, ctx: Ctx) -> Bijlage:
     return await bijlagen.upload_observatie_export(
         ctx, overdracht_id, lambda: read_file(request, max_bytes=MAX_BIJLAGE_BYTES, types=BODY_TYPES)
@@ -150,6 +152,7 @@ _SCAN_DOWNLOAD: dict[int | str, dict[str, object]] = {
     openapi_extra=_SCAN_UPLOAD_BODY,
     responses=problems(400, 401, 403, 404, 409, 413, 415, 503),
 )
+@takes_upload
 async def upload_toestemmingsscan(overdracht_id: UUID, ouder_id: UUID, request: Request, ctx: Ctx) -> Bijlage:
     return await bijlagen.upload_toestemmingsscan(
         ctx, overdracht_id, ouder_id, lambda: read_file(request, max_bytes=MAX_BIJLAGE_BYTES, types=SCAN_BODY_TYPES)

@@ -3,15 +3,16 @@ can show an administrator the payloads that the engine itself holds only encrypt
 call their use case (services/codec.py) and answer, with the CORS headers the UI needs."""
 
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import Ctx
 from api.errors import problems
+from api.limits import takes_upload
 from core.settings import Settings
 from services import codec
 
@@ -87,8 +88,17 @@ def _answer(payloads: dict[str, Any]) -> JSONResponse:
 _DESCRIPTION = (
     'The Temporal codec-server protocol (`{"payloads": [{"metadata": {…}, "data": "…"}]}`, values base64),'
     " as the Temporal web UI and `temporal --codec-endpoint … --codec-auth 'Bearer …'` send it. For the"
-    " beheerder only; every call is logged."
+    " beheerder only, with the keys of their own gemeente's engine namespace: payloads of another gemeente"
+    " cannot be decrypted here (400), and a call for another gemeente's namespace is refused (403). Every"
+    " call is logged."
 )
+Namespace = Annotated[
+    str | None,
+    Header(
+        alias="X-Namespace",
+        description="The engine namespace the UI shows (it sends it itself); when given, it must be your gemeente's.",
+    ),
+]
 
 
 @router.post(
@@ -98,8 +108,9 @@ _DESCRIPTION = (
     response_model=CodecPayloads,
     responses=problems(400, 401, 403),
 )
-async def decode(body: CodecPayloads, ctx: Ctx) -> JSONResponse:
-    return _answer(await codec.decode(ctx, body.model_dump()))
+@takes_upload
+async def decode(body: CodecPayloads, ctx: Ctx, namespace: Namespace = None) -> JSONResponse:
+    return _answer(await codec.decode(ctx, body.model_dump(), namespace))
 
 
 @router.post(
@@ -109,8 +120,9 @@ async def decode(body: CodecPayloads, ctx: Ctx) -> JSONResponse:
     response_model=CodecPayloads,
     responses=problems(400, 401, 403),
 )
-async def encode(body: CodecPayloads, ctx: Ctx) -> JSONResponse:
-    return _answer(await codec.encode(ctx, body.model_dump()))
+@takes_upload
+async def encode(body: CodecPayloads, ctx: Ctx, namespace: Namespace = None) -> JSONResponse:
+    return _answer(await codec.encode(ctx, body.model_dump(), namespace))
 
 
 def _preflight(request: Request) -> Response:

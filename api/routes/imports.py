@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request, Response
 from api.csv import csv_response
 from api.deps import Ctx
 from api.errors import problems
+from api.limits import takes_upload
 from schemas.imports import ImportTaak
 from services import imports
 from services.errors import InvalidInput
@@ -98,6 +99,7 @@ _UPLOAD = {
     status_code=202,
     responses=problems(400, 401, 403, 409, 503),
 )
+@takes_upload
 async def import_plaatsingen(request: Request, response: Response, ctx: Ctx) -> ImportTaak:
     taak = await imports.start(ctx, lambda: _upload(request))
     response.headers["Location"] = f"/v1/imports/{taak.id}"

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import Ctx
 from api.errors import problems
+from api.limits import takes_upload
 from api.uploads import read_file
 from schemas.organisatie import (
     DuoImportResultaat,
@@ -265,6 +266,7 @@ _UPLOAD = {
     openapi_extra=_UPLOAD,
     responses=problems(400, 401, 403, 409, 413, 415, 503),
 )
+@takes_upload
 async def duo_import(
     request: Request,
     ctx: Ctx,

@@ -4,8 +4,9 @@
 from fastapi import APIRouter, Request, Response
 from pydantic import Field
 
+from api.client_address import client_address
 from api.deps import Audit, clients
-from api.errors import problems
+from api.errors import PROBLEM_JSON, problems
 from schemas.api import Token
 from schemas.base import ApiModel
 from services import ouder_sessies
@@ -25,11 +26,20 @@ class OuderSessieAanvraag(ApiModel):
     summary="Exchange a parent's one-time code for a short-lived token for that child",
     description=(
         "No sign-in needed: the code is the credential. It works once, until it expires; the token is for "
-        "the parent's own child only (`expiresIn` seconds)."
+        "the parent's own child only (`expiresIn` seconds). At most OVERDRACHT_OUDER_SESSIES_TEGELIJK (4)"
+        " exchanges from one client (address) may be under way at once, across every API process; past it"
+        " 429 `TE_VEEL_VERZOEKEN` with `Retry-After`, and the code is not used up."
     ),
-    responses=problems(400, 401, 503),
+    responses={
+        **problems(400, 401, 503),
+        429: {
+            "description": "Too many exchanges from this client under way at once; try again after `Retry-After`.",
+            "headers": {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        },
+    },
 )
 async def create_ouder_sessie(body: OuderSessieAanvraag, request: Request, response: Response, audit: Audit) -> Token:
-    token = await ouder_sessies.redeem(clients(request), audit, body.code)
+    token = await ouder_sessies.redeem(clients(request), audit, body.code, client_address(request))
     response.headers["Cache-Control"] = "no-store"  # RFC 6749 §5.1: a token is not for caches
     return token

@@ -10,6 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from api.limits import takes_upload
 from schemas.bijlage import MAX_BIJLAGE_BYTES
 from services import bijlagen
 from services.errors import ServiceError
@@ -31,6 +32,7 @@ NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
 @router.post("/overdrachten/{overdracht_id}/observatie-export")
+@takes_upload
 async def upload_observation_export(
     request: Request, overdracht_id: UUID, aangemeld: Annotated[Aangemeld, Depends(signed_in)]
 ) -> Response:
@@ -57,6 +59,7 @@ async def download_observation_export(
 
 
 @router.post("/overdrachten/{overdracht_id}/ouders/{ouder_id}/toestemmingsscan")
+@takes_upload
 async def upload_consent_scan(
     request: Request, overdracht_id: UUID, ouder_id: UUID, aangemeld: Annotated[Aangemeld, Depends(signed_in)]
 ) -> Response:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.csv import csv_response
+from api.limits import takes_upload
 from schemas.imports import ImportTaak
 from services import imports
 from services.errors import Forbidden, ServiceError
@@ -60,6 +61,7 @@ async def import_form(request: Request, aangemeld: Annotated[Aangemeld, Depends(
 
 
 @router.post(ADRES)
+@takes_upload
 async def import_file(request: Request, aangemeld: Annotated[Aangemeld, Depends(signed_in)]) -> Response:
     async def again(fouten: dict[str, str], melding: str | None, status: int) -> Response:
         return _page(request, aangemeld, status=status, fouten=fouten, melding=melding)

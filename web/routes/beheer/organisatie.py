@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 from starlette.datastructures import UploadFile
 
+from api.limits import takes_upload
 from schemas.organisatie import (
     DuoImportResultaat,
     GemeenteWijziging,
@@ -247,6 +248,7 @@ async def duo_formulier(request: Request, aangemeld: Annotated[Aangemeld, Depend
 
 
 @router.post(DUO_ADRES)
+@takes_upload
 async def duo_import(request: Request, aangemeld: Annotated[Aangemeld, Depends(signed_in)]) -> Response:
     """The file (bounded by its length before the form is read), the token, the wijk for new schools;
     then the use case, which reads the file only once the person may import. The report is this page."""

@@ -6,10 +6,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from api.client_address import client_address
 from schemas.ids import overdracht_id_for
 from services import ouder_codes, ouder_sessies
 from services.audit import AuditTrail
-from services.errors import InvalidInput, ServiceError
+from services.errors import InvalidInput, ServiceError, TooManyRequests
 from web import i18n, sessions
 from web.i18n import N_, gettext
 from web.render import clients, same_origin
@@ -27,7 +28,11 @@ async def parent_entry(request: Request, taal: Taal, code: str = "") -> Response
         request.app.state.pool, endpoint="GET /ouder", request_id=getattr(request.state, "request_id", None)
     )
     try:
-        user = await ouder_sessies.sign_in(clients(request), trail, code)
+        user = await ouder_sessies.sign_in(clients(request), trail, code, client_address(request))
+    except TooManyRequests as exc:
+        busy = fout(request, None, exc.status)  # the code is not used up: the same link works in a moment
+        busy.headers["Retry-After"] = str(exc.retry_after_seconds)
+        return busy
     except ServiceError:
         return pagina(request, "ouder_code.html", None, 401)
     await trail.write(303)

@@ -14,9 +14,10 @@ from temporalio.exceptions import ApplicationError
 from activities.berichtteksten import ouder_link, render, render_met_code, tijdstip
 from core.mailer import Mailer, MailNotSent, MailOutcomeUnknown, message_id_domain
 from core.settings import Settings
-from db import berichten, bundels, gebruikers, ouder_codes, overdracht_codes
+from db import berichten, bundels, gebruikers, ouder_codes, overdracht_codes, read_model
 from db.pool import Executor
 from schemas.bericht import Aanleiding, BerichtAanvraag, BerichtSoort, BezorgStatus, Ontvanger
+from schemas.workflow import QueueAndRecord
 
 _FINAL = frozenset(
     {
@@ -54,13 +55,26 @@ class BerichtActivities:
         """Write the message to the outbox with its recipients' addresses and its rendered text;
         returns its id. Asking again with the same `sleutel` returns the row already there."""
         async with self._pool.acquire() as conn:
-            if not await berichten.overdracht_exists(conn, aanvraag.overdracht_id):
-                raise ApplicationError("No overdracht with this id", type="OverdrachtOnbekend", non_retryable=True)
-            aan = await berichten.addresses(conn, aanvraag.overdracht_id, aanvraag.ontvanger)
-            onderwerp, tekst = render(aanvraag, self._base_url)
-            bericht_id = uuid.uuid4()
-            message_id = f"<{bericht_id}@{self._message_id_domain}>"
-            return await berichten.queue(conn, bericht_id, aanvraag, aan, onderwerp, tekst, message_id)
+            return await self._queue(conn, aanvraag)
+
+    @activity.defn(name="queue_and_record_message")
+    async def queue_and_record(self, request: QueueAndRecord) -> UUID:
+        """`queue`, and the change that notes the message in the timeline (what `record_change` writes),
+        in one transaction: one call instead of two. Both halves are idempotent, so a retry returns the
+        message already queued and changes nothing else."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            bericht_id = await self._queue(conn, request.aanvraag)
+            await read_model.record(conn, request.change)
+            return bericht_id
+
+    async def _queue(self, conn: Executor, aanvraag: BerichtAanvraag) -> UUID:
+        if not await berichten.overdracht_exists(conn, aanvraag.overdracht_id):
+            raise ApplicationError("No overdracht with this id", type="OverdrachtOnbekend", non_retryable=True)
+        aan = await berichten.addresses(conn, aanvraag.overdracht_id, aanvraag.ontvanger)
+        onderwerp, tekst = render(aanvraag, self._base_url)
+        bericht_id = uuid.uuid4()
+        message_id = f"<{bericht_id}@{self._message_id_domain}>"
+        return await berichten.queue(conn, bericht_id, aanvraag, aan, onderwerp, tekst, message_id)
 
     @activity.defn(name="deliver_message")
     async def deliver(self, bericht_id: UUID) -> BezorgStatus:
@@ -207,4 +221,4 @@ class BerichtActivities:
 
     def all(self) -> list[Callable[..., Any]]:
         """Every activity of this class, for the worker to register."""
-        return [self.queue, self.deliver]
+        return [self.queue, self.queue_and_record, self.deliver]

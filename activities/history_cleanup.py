@@ -13,7 +13,7 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 
 from core.temporal import Engine
-from db import namespaces, read_model
+from db import audit, namespaces, read_model
 from workflows.ids import workflow_id
 
 # An id may have had a run before the one that opened (started, never opened, ended): delete them all.
@@ -66,6 +66,12 @@ class HistoryCleanupActivities:
         await read_model.history_deleted(self._pool, overdracht_id)
         return True
 
+    @activity.defn(name="audit_partities")
+    async def audit_partitions(self) -> list[str]:
+        """The audit trail's monthly partitions: the coming months' made, those past the retention term
+        dropped (db/audit.py `maintain`; the worker connects as their owner). Returns those dropped."""
+        return await audit.maintain(self._pool)
+
     def all(self) -> list[Callable[..., Any]]:
         """Every activity of this class, for the worker to register."""
-        return [self.purged, self.delete_history]
+        return [self.purged, self.delete_history, self.audit_partitions]

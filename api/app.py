@@ -8,6 +8,7 @@ from starlette.middleware.base import RequestResponseEndpoint
 
 import web
 from api import API_VERSION
+from api.cors import ApiCors
 from api.errors import install_error_handlers
 from api.idempotency import install_idempotency
 from api.limits import install_body_limits
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_idempotency(app)
     install_body_limits(app, settings)  # after the Idempotency-Key's: outside it, it counts what that reads
     install_request_id(app)
+    app.add_middleware(ApiCors, settings=settings)  # outermost: a preflight is answered before the rest
     # The browser assets from node_modules (/static/vendor/…), and /v1/docs on them.
     mount_static(app, settings.node_modules)
     install_docs(app)

@@ -1,11 +1,14 @@
-"""CSV answers for spreadsheets: when a client asks for one (Accept), and how it is written."""
+"""CSV answers for spreadsheets: when a client asks for one (Accept), and how it is written: at once, or
+streamed batch by batch (a long list)."""
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from fastapi import Response
+from fastapi.responses import StreamingResponse
 
 from protocol.dates import amsterdam_date
 from services.spreadsheet import neutralise
@@ -38,20 +41,47 @@ def wants_csv(accept: str | None) -> bool:
     return csv_q > 0 and csv_q >= json_q
 
 
+def _headers(filename: str) -> dict[str, str]:
+    today = amsterdam_date(datetime.now(UTC)).isoformat()
+    return {"Content-Disposition": f'attachment; filename="{filename}-{today}.csv"', "Vary": "Accept"}
+
+
+def _writer(out: io.StringIO) -> Any:
+    return csv.writer(out, delimiter=";", lineterminator="\r\n")
+
+
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> Response:
     """A download a Dutch spreadsheet opens as it is: `;` between fields (the comma is the decimal
     separator there), UTF-8 with a byte order mark (without it Excel guesses the encoding and mangles
     ë and ö), CRLF line ends (RFC 4180)."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = _writer(out)
     writer.writerow(header)
     writer.writerows([_cell(v) for v in row] for row in rows)
-    today = amsterdam_date(datetime.now(UTC)).isoformat()
-    return Response(
-        content="\ufeff" + out.getvalue(),
-        media_type=CSV_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{filename}-{today}.csv"', "Vary": "Accept"},
-    )
+    return Response(content="\ufeff" + out.getvalue(), media_type=CSV_MEDIA_TYPE, headers=_headers(filename))
+
+
+def csv_stream(
+    filename: str, header: Sequence[str], batches: AsyncIterable[Iterable[Sequence[object]]]
+) -> StreamingResponse:
+    """The same file as `csv_response`, written while `batches` are read: one chunk per batch of rows, so
+    a long list takes the memory of one batch, however long it is. Whatever the use case had to log is
+    logged before it is called (the first byte leaves after): a failure on the way cuts the file short."""
+
+    async def chunks() -> AsyncIterator[bytes]:
+        out = io.StringIO()
+        writer = _writer(out)
+        out.write("\ufeff")
+        writer.writerow(header)
+        async for rows in batches:
+            writer.writerows([_cell(v) for v in row] for row in rows)
+            yield out.getvalue().encode()
+            out.seek(0)
+            out.truncate()
+        if out.tell():
+            yield out.getvalue().encode()
+
+    return StreamingResponse(chunks(), media_type=CSV_MEDIA_TYPE, headers=_headers(filename))
 
 
 def _cell(value: object) -> object:

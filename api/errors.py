@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from temporalio.service import RPCError
 
 from api import API_VERSION
@@ -17,6 +18,7 @@ from schemas.api import Problem
 from services.errors import InvalidInput, NotFound, ServiceError, TooManyRequests, Unavailable
 
 PROBLEM_JSON = "application/problem+json"
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +64,27 @@ async def expire_connections(state: Any) -> None:
     pool = getattr(state, "pool", None)
     if pool is not None:
         await pool.expire_connections()
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path, asked of the router itself (a path's methods may be
+    spread over several routes: the router's own 405 names only the first route's)."""
+    return [
+        method
+        for method in METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL for route in request.app.router.routes
+        )
+    ]
+
+
+def _invalid_param(error: Any) -> dict[str, str]:
+    """A field and why it is invalid; a body that is not JSON at all is named as such, with where."""
+    if error["type"] == "json_invalid":
+        waar = error["loc"][-1] if len(error["loc"]) > 1 else None
+        bij = f" (bij teken {waar})" if isinstance(waar, int) else ""
+        return {"name": "body", "reason": f"De body is geen geldige JSON{bij}."}
+    return {"name": _field_name(tuple(error["loc"])), "reason": error["msg"]}
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:
@@ -111,7 +134,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        params = [{"name": _field_name(tuple(e["loc"])), "reason": e["msg"]} for e in exc.errors()]
+        params = [_invalid_param(e) for e in exc.errors()]
         return problem_response(
             400,
             InvalidInput.title,
@@ -126,10 +149,13 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 404:
             return problem_response(404, NotFound.title, NotFound.code, "Deze resource bestaat niet.", request)
         if exc.status_code == 405:
-            return problem_response(
+            allowed = _allowed_methods(request)
+            response = problem_response(
                 405, "Methode niet toegestaan", "METHODE_NIET_TOEGESTAAN",
-                "Deze methode is hier niet toegestaan.", request,
+                f"Deze methode is hier niet toegestaan; wel: {', '.join(allowed)}.", request,
             )  # fmt: skip
+            response.headers["Allow"] = ", ".join(allowed)  # RFC 9110: a 405 names what is allowed
+            return response
         return problem_response(exc.status_code, "Fout", "HTTP_FOUT", str(exc.detail), request)
 
     @app.exception_handler(RPCError)

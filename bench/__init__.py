@@ -13,6 +13,7 @@ Each scenario is run as `python -m bench.<name>` (`make bench` runs them all) an
 This module holds what the scenarios share: the stack, the statistics, the machine and the results."""
 
 import argparse
+import asyncio
 import json
 import math
 import os
@@ -20,13 +21,17 @@ import platform
 import socket
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Sequence
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
+import httpx
+from asgi_lifespan import LifespanManager
 from temporalio.testing import WorkflowEnvironment
 
 from core.logs import configure as configure_logging
@@ -177,3 +182,154 @@ def write_results(path: Path, name: str, results: dict[str, Any]) -> None:
 def fail(message: str) -> int:
     print(f"bench: {message}", file=sys.stderr, flush=True)
     return 2
+
+
+# Shared by the engine scenarios (bench/bare.py, imports.py, formulier.py, footprint.py)
+
+
+@dataclass(frozen=True)
+class Latency:
+    """A latency's median and 99th percentile (the issue's figures), in milliseconds."""
+
+    n: int
+    p50_ms: float
+    p99_ms: float
+    max_ms: float
+
+    @classmethod
+    def of(cls, seconds: Sequence[float]) -> "Latency":
+        ms = [s * 1000 for s in seconds]
+        return cls(len(ms), round(percentile(ms, 50), 2), round(percentile(ms, 99), 2), round(max(ms), 2))
+
+
+async def in_lanes(count: int, concurrency: int, call: Callable[[int], Awaitable[object]]) -> list[float]:
+    """`call(0)` … `call(count - 1)`, `concurrency` at a time (each lane takes the next number when its
+    call returns): the seconds each call took, in the order they finished."""
+    numbers = iter(range(count))
+    seconds: list[float] = []
+
+    async def lane() -> None:
+        for i in numbers:
+            began = time.perf_counter()
+            await call(i)
+            seconds.append(time.perf_counter() - began)
+
+    await asyncio.gather(*(lane() for _ in range(max(1, min(concurrency, count)))))
+    return seconds
+
+
+def ratio(value: float, baseline: float) -> float | None:
+    """`value / baseline`, rounded; None when the baseline was not measured."""
+    return round(value / baseline, 2) if baseline else None
+
+
+@asynccontextmanager
+async def api_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The API in this process (api.app.create_app with its lifespan), behind httpx's ASGI transport: the
+    app's own time, without uvicorn or a network."""
+    from api.app import create_app  # the API's modules only for the scenarios that serve it
+
+    app = create_app(settings)
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+            yield client
+
+
+async def bearer(api: httpx.AsyncClient, user_id: UUID) -> dict[str, str]:
+    """The Authorization header of a development token for `user_id` (a development stack's
+    POST /v1/dev/tokens)."""
+    r = await api.post("/v1/dev/tokens", json={"gebruikerId": str(user_id)})
+    if r.status_code != 200:
+        raise BenchError(f"no development token (HTTP {r.status_code}): is this a development stack?")
+    return {"Authorization": f"Bearer {r.json()['accessToken']}"}
+
+
+def rss_mb(pid: int) -> float:
+    """The resident set of process `pid` and of all its descendants, in MB (from /proc)."""
+    total_kb = 0
+    for p in [pid, *_descendants(pid)]:
+        try:
+            with open(f"/proc/{p}/status", encoding="ascii") as status:
+                total_kb += next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+        except (OSError, StopIteration):
+            continue  # gone meanwhile, or a zombie without memory
+    return round(total_kb / 1024, 1)
+
+
+def _descendants(pid: int) -> list[int]:
+    children: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return children
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as f:
+                children += [int(c) for c in f.read().split()]
+        except OSError:
+            continue
+    return children + [d for c in children for d in _descendants(c)]
+
+
+@dataclass(frozen=True)
+class Services:
+    """The service's own processes beside a stack (`service_processes`)."""
+
+    settings: Settings  # the stack's, on the processes' task queue
+    worker: asyncio.subprocess.Process
+    api_process: asyncio.subprocess.Process
+    api: httpx.AsyncClient  # to the API process, over the loopback
+
+
+SERVICE_READY_WITHIN = 120.0  # seconds for `overdracht api` to answer on a busy machine
+
+
+@asynccontextmanager
+async def service_processes(settings: Settings, task_queue: str, log: Path) -> AsyncIterator[Services]:
+    """`overdracht worker` and `overdracht api` (one process) as production runs them, each a subprocess
+    on `settings`' database and engine and on `task_queue` (a queue of their own: a stack's in-process
+    worker polls another one), their output in `log`; an httpx client to the API once it answers. Both
+    are stopped at the end."""
+    from bench.api_processes import ROOT, _env  # the one environment of a service process
+
+    settings = settings.model_copy(update={"task_queue": task_queue})
+    port = free_port()
+    async with AsyncExitStack() as stack:
+        worker = await stack.enter_async_context(_subprocess("worker", _env(settings, port, 1), ROOT, log))
+        api_process = await stack.enter_async_context(_subprocess("api", _env(settings, port, 1), ROOT, log))
+        api = await stack.enter_async_context(httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=120))
+        deadline = time.monotonic() + SERVICE_READY_WITHIN
+        while True:
+            for name, proc in (("worker", worker), ("api", api_process)):
+                if proc.returncode is not None:
+                    raise BenchError(f"`overdracht {name}` ended with {proc.returncode}: see {log}")
+            try:
+                if (await api.get("/v1/gezondheid")).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise BenchError(f"`overdracht api` did not answer within {SERVICE_READY_WITHIN:g} s")
+            await asyncio.sleep(0.5)
+        yield Services(settings, worker, api_process, api)
+
+
+@asynccontextmanager
+async def _subprocess(
+    command: str, env: dict[str, str], cwd: Path, log: Path
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    with log.open("ab") as out:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "overdracht", command, cwd=cwd, env=env, stdout=out, stderr=out
+        )
+    try:
+        yield proc
+    finally:
+        if proc.returncode is None:
+            proc.terminate()
+            try:
+                await asyncio.wait_for(proc.wait(), 30)
+            except TimeoutError:
+                proc.kill()
+                await proc.wait()

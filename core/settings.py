@@ -41,6 +41,13 @@ class Settings(BaseSettings):
     import_batches_tegelijk: int = Field(default=4, gt=0)
     import_hartslag_seconden: int = Field(default=5, gt=0)
     temporal_ui_port: int = 8233
+    # The worker (overdracht/worker.py): how many workflows it keeps in
+    # memory between their tasks (one evicted is replayed from its history at its next task), and how many
+    # workflow tasks, activities and local activities (the read model's writes) it runs at once.
+    worker_max_cached_workflows: int = Field(default=500, ge=0)
+    worker_max_concurrent_workflow_tasks: int = Field(default=20, ge=2)
+    worker_max_concurrent_activities: int = Field(default=20, gt=0)
+    worker_max_concurrent_local_activities: int = Field(default=20, gt=0)
 
     # The HTTP API
     api_host: str = "127.0.0.1"
@@ -50,6 +57,10 @@ class Settings(BaseSettings):
     # The proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (uvicorn's forwarded_allow_ips):
     # the client's address is then the one the proxy names. Comma-separated addresses or networks, or `*`.
     forwarded_allow_ips: str = "127.0.0.1,::1"
+    # The web origins whose scripts may call the API from a browser (CORS), comma-separated, e.g.
+    # `https://dashboard.almere.nl`. Unset: none (the service's own pages are same-origin). The OpenAPI
+    # document is readable from any origin, whatever this says.
+    cors_origins: str = ""
     # Limits on what one request may cost (api/limits.py, api/server.py): the body of any request, that
     # of the routes that take a file (each keeps its own, smaller limit within this one), the time to
     # send the whole body, and the time to send the request's head (request line and headers).

@@ -13,7 +13,7 @@ from db.scope import Where, scoped
 from protocol.dates import age_reached, end_of_day
 from schemas.gebruiker import Gebruiker
 from schemas.monitoring import Groepering
-from schemas.overdracht import Status, Vlag
+from schemas.overdracht import Rol, Status, Vlag
 from schemas.protocol import Leeftijd
 
 # The location's wijk and stadsdeel: where the child goes to the voorschool.
@@ -73,6 +73,10 @@ async def achterstanden(
     where.add("o.achterstallig_sinds IS NOT NULL")
     if filters.vlag:
         where.add("o.open_vlaggen && {}::text[]", [v.value for v in filters.vlag])
+    if filters.vlag and len(set(filters.vlag)) == 1:
+        # Implied, and written as the predicate of that flag's partial index (migration 027): a rare
+        # flag is then not looked for among every overdue row. The value is a Vlag, never free text.
+        where.add(f"'{Vlag(filters.vlag[0]).value}' = ANY(o.open_vlaggen)")
     _filter(where, filters)
     if after:
         where.add("(o.achterstallig_sinds, o.id) > ({}, {})", *after)
@@ -115,12 +119,130 @@ _CIJFERS = ",\n".join(
 )
 
 
+# The key figures and the trend are sums of the totals migration 027 keeps per (gemeente, school year,
+# location, school, whether the school sees it), with the month for the trend: the same organisations
+# and scope as the rows'. Roll-ups of them answer the commonest questions from fewer rows: by location
+# (no school in the key), by school (no location), and the trend by gemeente (neither).
+_LOCATIE_JOINS = """
+JOIN locaties l ON l.id = c.locatie_id
+JOIN wijken w ON w.id = l.wijk_id
+JOIN stadsdelen sd ON sd.id = w.stadsdeel_id
+"""
+_SCHOOL_JOIN = "\nLEFT JOIN scholen s ON s.id = c.school_id\n"
+
+_CIJFER_KOLOMMEN = [
+    "aantal",
+    *(f'"status_{s.value}"' for s in Status),
+    *(f"{stap}_{t}" for stap in STAPPEN for t in ("op_tijd", "te_laat")),
+    "vve_ontvangen",
+    "vve_warm_voor_start",
+    "school_onbekend",
+]
+_TREND_KOLOMMEN = [f"{stap}_{t}" for stap in STAPPEN for t in ("op_tijd", "te_laat")]
+
+
+# The roll-ups each family of totals has besides its full key (migration 027).
+_ROLLUPS = {"monitoring_cijfers": {"locatie", "school"}, "monitoring_trend": {"locatie", "gemeente"}}
+
+
+@dataclass(frozen=True)
+class _Totalen:
+    """Which table of totals answers, and what it holds: a location (and so a wijk and stadsdeel), a school."""
+
+    tabel: str
+    locatie: bool
+    school: bool
+
+    def joins(self) -> str:
+        return (_LOCATIE_JOINS if self.locatie else "") + (_SCHOOL_JOIN if self.school else "")
+
+
+def _totalen(user: Gebruiker, familie: str, filters: Filters | None, groepering: Groepering | None) -> _Totalen | None:
+    """The smallest table of totals (`familie`: monitoring_cijfers or monitoring_trend) that holds what the
+    caller's scope, the filters and the grouping name; None for a role the totals do not carry (a
+    parent's own child: not a total), which then counts the rows themselves."""
+    if user.rol not in (Rol.PEDAGOGISCH_MEDEWERKER, Rol.LOCATIEMANAGER, Rol.SCHOOL, Rol.COORDINATOR, Rol.BEHEERDER):
+        return None
+    f = filters or Filters()
+    per_locatie = bool(f.locatie_id or f.wijk_id or f.stadsdeel_id) or user.rol in (
+        Rol.PEDAGOGISCH_MEDEWERKER,
+        Rol.LOCATIEMANAGER,
+    )
+    per_school = bool(f.school_id) or user.rol is Rol.SCHOOL or groepering is Groepering.SCHOOL
+    if groepering in (Groepering.STADSDEEL, Groepering.WIJK, Groepering.LOCATIE):
+        per_locatie = True
+    rollups = _ROLLUPS[familie]
+    # A school's scope needs school_ziet: the full key.
+    if per_school and not per_locatie and "school" in rollups and user.rol is not Rol.SCHOOL:
+        return _Totalen(f"{familie}_school", locatie=False, school=True)
+    if per_school:
+        return _Totalen(familie, locatie=True, school=True)
+    if not per_locatie and "gemeente" in rollups:
+        return _Totalen(f"{familie}_gemeente", locatie=False, school=False)
+    return _Totalen(f"{familie}_locatie", locatie=True, school=False)
+
+
+def _scoped_totalen(user: Gebruiker) -> Where:
+    """db/scope.py's scope on the totals (alias c); only roles _totalen accepts."""
+    where = Where()
+    match user.rol:
+        case Rol.PEDAGOGISCH_MEDEWERKER | Rol.LOCATIEMANAGER:
+            where.add("c.locatie_id = ANY({}::uuid[])", list(user.locatie_ids))
+        case Rol.SCHOOL:
+            where.add("c.school_id = ANY({}::uuid[]) AND c.school_ziet", list(user.school_ids))
+        case _:
+            where.add("c.gemeente_id = {}", user.gemeente_id)
+    return where
+
+
+def _filter_totalen(where: Where, filters: Filters) -> None:
+    """_filter on the totals."""
+    if filters.locatie_id:
+        where.add("c.locatie_id = {}", filters.locatie_id)
+    if filters.school_id:
+        where.add("c.school_id = {}", filters.school_id)
+    if filters.wijk_id:
+        where.add("l.wijk_id = {}", filters.wijk_id)
+    if filters.stadsdeel_id:
+        where.add("w.stadsdeel_id = {}", filters.stadsdeel_id)
+    if filters.schooljaar:
+        where.add("c.schooljaar = {}", filters.schooljaar)
+
+
 async def kengetallen(
     pool: asyncpg.Pool, user: Gebruiker, groepering: Groepering, schooljaar: str | None, filters: Filters | None = None
 ) -> list[asyncpg.Record]:
     """One row per (school year, group), and one per school year over the whole scope (`totaal`),
-    in one pass: GROUPING SETS. For the coordinator with a school year the index on
-    (gemeente_id, schooljaar) finds the rows. `filters` narrows it to a stadsdeel, wijk, …"""
+    in one pass: GROUPING SETS over the totals (migration 027), a few rows per location or school and
+    school year. `filters` narrows it to a stadsdeel, wijk, …"""
+    totalen = _totalen(user, "monitoring_cijfers", filters, groepering)
+    if totalen is None:
+        return await _kengetallen_uit_rijen(pool, user, groepering, schooljaar, filters)
+    groep_id, groep_naam = _GROEP_KOLOMMEN[groepering]
+    where = _scoped_totalen(user)
+    if schooljaar:
+        where.add("c.schooljaar = {}", schooljaar)
+    if filters:
+        _filter_totalen(where, filters)
+    sommen = ", ".join(f"sum(c.{k})::bigint AS {k}" for k in _CIJFER_KOLOMMEN)
+    sql = (
+        f"SELECT c.schooljaar, GROUPING({groep_id}) = 1 AS totaal,"
+        f" {groep_id} AS groep_id, {groep_naam} AS groep_naam, {sommen},"
+        f' sum(c."status_{Status.GEWEIGERD.value}")::bigint AS geweigerd'
+        f" FROM {totalen.tabel} c"
+        + totalen.joins()
+        + where.sql()
+        + f" GROUP BY GROUPING SETS ((c.schooljaar, {groep_id}, {groep_naam}), (c.schooljaar))"
+        + " HAVING sum(c.aantal) > 0"
+        + f" ORDER BY c.schooljaar NULLS LAST, totaal DESC, {groep_naam} NULLS LAST, {groep_id}"
+    )
+    return await pool.fetch(sql, *where.args)
+
+
+async def _kengetallen_uit_rijen(
+    pool: asyncpg.Pool, user: Gebruiker, groepering: Groepering, schooljaar: str | None, filters: Filters | None
+) -> list[asyncpg.Record]:
+    """kengetallen counted from the rows themselves: a scope the totals do not carry."""
     groep_id, groep_naam = _GROEP_KOLOMMEN[groepering]
     where = scoped(user)
     if schooljaar:
@@ -152,7 +274,27 @@ _STAP_RIJEN = (
 
 async def trend(pool: asyncpg.Pool, user: Gebruiker, filters: Filters) -> list[asyncpg.Record]:
     """Per calendar month (Amsterdam) the steps done in it, on time and late, per step: the same
-    counting as the key figures, by the month the step was taken. Months without any step are absent."""
+    counting as the key figures, by the month the step was taken. Months without any step are absent.
+    Summed from the totals per month (migration 027)."""
+    totalen = _totalen(user, "monitoring_trend", filters, None)
+    if totalen is None:
+        return await _trend_uit_rijen(pool, user, filters)
+    where = _scoped_totalen(user)
+    _filter_totalen(where, filters)
+    sommen = ", ".join(f"sum(c.{k})::bigint AS {k}" for k in _TREND_KOLOMMEN)
+    sql = (
+        f"SELECT c.maand, {sommen} FROM {totalen.tabel} c"
+        + totalen.joins()
+        + where.sql()
+        + " GROUP BY c.maand HAVING "
+        + " + ".join(f"sum(c.{k})" for k in _TREND_KOLOMMEN)
+        + " > 0 ORDER BY c.maand"
+    )
+    return await pool.fetch(sql, *where.args)
+
+
+async def _trend_uit_rijen(pool: asyncpg.Pool, user: Gebruiker, filters: Filters) -> list[asyncpg.Record]:
+    """trend counted from the rows themselves: a scope the totals do not carry."""
     where = scoped(user)
     _filter(where, filters)
     where.add("t.gedaan IS NOT NULL")
@@ -224,8 +366,16 @@ async def filteropties(pool: asyncpg.Pool, user: Gebruiker) -> list[asyncpg.Reco
     """The caller's gemeente's stadsdelen, wijken, locations and schools (with the wijk or stadsdeel
     each lies in), and the school years of the overdrachten in the caller's scope, in one query: rows
     of (soort, id, naam, in_id, in_naam)."""
-    where = scoped(user)
-    where.add("o.schooljaar IS NOT NULL")
+    # The school years from the totals (migration 027), a few rows per location, not every overdracht.
+    totalen = _totalen(user, "monitoring_cijfers", None, Groepering.LOCATIE)
+    if totalen is None:
+        where, jaren = scoped(user), "overdrachten o"
+    else:
+        where, jaren = _scoped_totalen(user), f"{totalen.tabel} c"
+    alias = jaren[-1]
+    where.add(f"{alias}.schooljaar IS NOT NULL")
+    if alias == "c":
+        where.add("c.aantal > 0")
     gemeente = where.param(user.gemeente_id)
     sql = f"""
         SELECT 'stadsdeel' AS soort, sd.id, sd.naam, NULL::uuid AS in_id, NULL::text AS in_naam
@@ -242,7 +392,7 @@ async def filteropties(pool: asyncpg.Pool, user: Gebruiker) -> list[asyncpg.Reco
         FROM scholen s JOIN wijken w ON w.id = s.wijk_id JOIN stadsdelen sd ON sd.id = w.stadsdeel_id
         WHERE sd.gemeente_id = {gemeente}
         UNION ALL
-        (SELECT DISTINCT 'schooljaar', NULL::uuid, o.schooljaar, NULL::uuid, NULL::text FROM overdrachten o
+        (SELECT DISTINCT 'schooljaar', NULL::uuid, {alias}.schooljaar, NULL::uuid, NULL::text FROM {jaren}
         {where.sql()})
         ORDER BY soort, naam, id
     """
@@ -286,6 +436,9 @@ def _zonder_overdracht(gemeente_id: UUID, filters: Filters | None) -> Where:
     where = Where()
     where.add("sd.gemeente_id = {}", gemeente_id)
     where.add("k.vve_indicatie")
+    # heeft_overdracht (kept by migration 027's triggers) serves the partial index of the few children
+    # without one; the NOT EXISTS stays the exact test.
+    where.add("NOT k.heeft_overdracht")
     where.add("NOT EXISTS (SELECT 1 FROM overdrachten o WHERE o.kind_id = k.id)")
     if filters and filters.locatie_id:
         where.add("l.id = {}", filters.locatie_id)

@@ -11,6 +11,7 @@ from protocol.dates import end_of_day
 from schemas.formulier import Formulier
 from schemas.gebruiker import Gebruiker
 from schemas.lijst import Filters, MentorFilter, Sort
+from schemas.overdracht import Rol, Status
 
 _SELECT = f"""
 SELECT o.id, o.kind_id, o.status, o.revisie, o.formulier_compleet, o.schooljaar, o.vve_indicatie,
@@ -42,7 +43,13 @@ async def get(pool: asyncpg.Pool, user: Gebruiker, overdracht_id: UUID) -> async
     return await pool.fetchrow(_SELECT + where.sql(), *where.args)
 
 
-# Each sort as (key expression, descending). Missing keys sort last: keyset paging needs a value.
+# The states an overdracht ends in (workflows/lifecycle.EINDSTATUSSEN), as the predicate of the partial
+# index of the open rows (migration 027) writes them: a filter on open states adds it word for word.
+_EINDE = {Status.AFGEROND, Status.GEWEIGERD, Status.INGETROKKEN, Status.GEANNULEERD}
+_OPEN = "o.status NOT IN ('AFGEROND', 'GEWEIGERD', 'INGETROKKEN', 'GEANNULEERD')"
+
+# Each sort as (key expression, descending). Missing keys sort last: keyset paging needs a value. Each
+# key is served in the caller's scope by an index on exactly this expression (migrations 001 and 027).
 _NEVER = "'9999-12-31 00:00:00+00'::timestamptz"
 _SORTS: dict[Sort, tuple[str, bool]] = {
     Sort.GEOPEND_OP: ("o.geopend_op", False),
@@ -68,12 +75,20 @@ async def page(
     `own_first`: the caller's own mentees come first (rank 0, the others 1), each part sorted by `sort`;
     the page then continues after (`after_rank`, `after`), and each row carries its `sort_rank` too."""
     where = scoped(user)
+    n_scope = len(where.clauses)
     if filters.status:
         where.add("o.status = ANY({})", [s.value for s in filters.status])
+        if not set(filters.status) & _EINDE:
+            where.add(_OPEN)  # implied: the partial index of the open rows serves it
+    # Overdue now: `cardinality(o.open_vlaggen) > 0` is the predicate of the partial indexes of the open
+    # flags (migration 027), written as they are so that the planner takes them; with a flag filter
+    # too, which implies it.
+    if filters.open_vlaggen or filters.te_laat:
+        where.add("cardinality(o.open_vlaggen) > 0")
     if filters.open_vlaggen:
         where.add("o.open_vlaggen && {}::text[]", [v.value for v in filters.open_vlaggen])
-    if filters.te_laat is not None:
-        where.add("cardinality(o.open_vlaggen) > 0" if filters.te_laat else "cardinality(o.open_vlaggen) = 0")
+    if filters.te_laat is False:
+        where.add("cardinality(o.open_vlaggen) = 0")
     for column, value in (
         ("o.locatie_id", filters.locatie_id),
         ("o.school_id", filters.school_id),
@@ -84,6 +99,7 @@ async def page(
         if value is not None:
             where.add(f"{column} = {{}}", value)
     if filters.deadline_voor is not None:
+        where.add("o.volgende_deadline IS NOT NULL")  # implied: its partial index serves it
         where.add("o.volgende_deadline <= {}", end_of_day(filters.deadline_voor))
     if filters.mentor is MentorFilter.IK:
         where.add("m.id = {}", user.id)
@@ -99,6 +115,24 @@ async def page(
                       after_rank, after_rank, *after)  # fmt: skip
     elif after:
         where.add(f"({key}, o.id) {cmp} ({{}}, {{}})", *after)
+    if (
+        user.rol in (Rol.PEDAGOGISCH_MEDEWERKER, Rol.LOCATIEMANAGER)
+        and not own_first
+        and filters.wijk_id is None
+        and filters.stadsdeel_id is None
+        and filters.mentor is None
+        and where.clauses[:n_scope] == ["o.locatie_id = ANY($1::uuid[])"]
+    ):
+        # Several locations: PostgreSQL 15 reads an index of (locatie_id, key) in key order for one
+        # location at a time, so `locatie_id = ANY(…)` would read and sort every row of them. Instead
+        # each location's first rows in that order (its index, LIMIT), then the page of their union:
+        # the same rows, as every filter but the scope is on the overdracht's own columns.
+        # The scope is the locations the inner query walks: scoped()'s own parameter, $1 (its only one).
+        eigen = " AND ".join(["o.locatie_id = loc.id", *where.clauses[n_scope:]])
+        where.clauses[:n_scope] = [
+            "o.id = ANY(ARRAY(SELECT x.id FROM unnest($1::uuid[]) AS loc(id) CROSS JOIN LATERAL"
+            f" (SELECT o.id FROM overdrachten o WHERE {eigen} ORDER BY {order_by} LIMIT {int(limit)}) AS x))"
+        ]
     sql = (
         _SELECT.replace("SELECT ", f"SELECT {columns}, ", 1) + where.sql() + f" ORDER BY {order_by} LIMIT {int(limit)}"
     )

@@ -50,13 +50,19 @@ async def medewerkers(pool: asyncpg.Pool, gemeente_id: UUID) -> list[asyncpg.Rec
     )
 
 
-async def bekende_kinderen(pool: asyncpg.Pool, locatie_ids: list[UUID]) -> dict[tuple[str, str, str, str], UUID]:
-    """The children already placed at these locations, by what identifies a child (location, names,
-    date of birth), so a child placed before, by hand or by an earlier import, is not placed twice."""
+async def bekende_kinderen(pool: asyncpg.Pool, plaatsingen: list[Plaatsing]) -> dict[tuple[str, str, str, str], UUID]:
+    """The children already placed as these placements name them, by what identifies a child (location,
+    names, date of birth), so a child placed before, by hand or by an earlier import, is not placed
+    twice. Looked up by (location, date of birth), the index kinderen_sleutel_idx (migration 027): only
+    the children the file's rows can be, not every child of their locations; the names are compared as
+    kind_sleutel compares them, here."""
+    paren = sorted({(p.locatie_id, p.geboortedatum) for p in plaatsingen})
     rows = await pool.fetch(
-        "SELECT id, locatie_id, voornaam, achternaam, geboortedatum FROM kinderen"
-        " WHERE locatie_id = ANY($1::uuid[]) ORDER BY id",
-        locatie_ids,
+        "SELECT k.id, k.locatie_id, k.voornaam, k.achternaam, k.geboortedatum"
+        " FROM unnest($1::uuid[], $2::date[]) AS p(locatie_id, geboortedatum)"
+        " JOIN kinderen k ON k.locatie_id = p.locatie_id AND k.geboortedatum = p.geboortedatum ORDER BY k.id",
+        [locatie_id for locatie_id, _ in paren],
+        [geboortedatum for _, geboortedatum in paren],
     )
     known: dict[tuple[str, str, str, str], UUID] = {}
     for r in rows:

@@ -38,6 +38,11 @@ async def current(pool: Executor, gemeente_id: UUID) -> Protocol | None:
     return Protocol(versie=row["versie"], config=ProtocolConfig.model_validate_json(row["inhoud"])) if row else None
 
 
+async def any_active(pool: Executor) -> bool:
+    """Whether some gemeente has an active version: without one, no overdracht can be opened anywhere."""
+    return bool(await pool.fetchval("SELECT EXISTS (SELECT 1 FROM protocol_versies WHERE geactiveerd_op IS NOT NULL)"))
+
+
 async def version(pool: asyncpg.Pool, gemeente_id: UUID, versie: int) -> ProtocolConfig | None:
     """The configuration an overdracht started with."""
     inhoud = await pool.fetchval(

@@ -109,7 +109,9 @@ async def _wait_for(what: str, probe: Callable[[], Awaitable[object]], processes
 
 
 NO_DEMO = """No demo data (OVERDRACHT_DEMO=false). Make the gemeente's first beheerder, then sign in as them:
-    .venv/bin/overdracht beheerder --gemeente "Gemeente Voorbeeld" --naam "Uw naam" --email u@voorbeeld.nl"""
+    .venv/bin/overdracht beheerder --gemeente "Gemeente Voorbeeld" --naam "Uw naam" --email u@voorbeeld.nl
+/v1/gezondheid answers 503 (not ready) until the gemeente has an active protocol: upload and activate one
+on the beheer pages, or `.venv/bin/overdracht protocol protocol/almere.toml --gemeente <id>`."""
 
 
 async def run_dev(settings: Settings) -> int:
@@ -139,14 +141,20 @@ async def run_dev(settings: Settings) -> int:
         processes.spawn("api", [*python, "api"])
         api_url = f"http://{settings.api_host}:{settings.api_port}"
 
-        async def healthy() -> None:
-            async with httpx.AsyncClient() as http:
-                (await http.get(f"{api_url}/v1/gezondheid", timeout=3)).raise_for_status()
+        def answers(path: str) -> Callable[[], Awaitable[object]]:
+            async def probe() -> None:
+                async with httpx.AsyncClient() as http:
+                    (await http.get(f"{api_url}{path}", timeout=3)).raise_for_status()
 
-        await _wait_for("the API", healthy, processes, None)
+            return probe
+
+        await _wait_for("the API", answers("/v1/gezondheid/levend"), processes, None)
         if settings.demo:
             print(await seed(settings), flush=True)
+            # Ready means ready to work: the demo's protocol is in, a worker polls. Only then the banner.
+            await _wait_for("the API to be ready", answers("/v1/gezondheid"), processes, None)
         else:
+            # Not ready until a gemeente has a protocol: the beheerder sets one up (NO_DEMO says how).
             print(NO_DEMO, flush=True)
         _print_banner(settings, api_url, dsn, data_dir)
 

@@ -321,7 +321,7 @@ class Gezondheid(ApiModel):
     status: Annotated[str, Field(description="`ok` when every part is, else `verstoord`")]
     onderdelen: dict[str, Onderdeel] = Field(
         description="`api`; `database`; `migraties` (every migration applied); `engine`; `worker` (a worker polled"
-        " the task queue in the last 2 minutes)."
+        " the task queue in the last 2 minutes); `protocol` (some gemeente has an active protocol)."
     )
 
 
@@ -341,6 +341,9 @@ class Problem(ApiModel):
     code: str
     invalid_params: list[InvalidParam] | None = Field(default=None, description="400: every invalid field.")
     ontbrekende_velden: list[str] | None = Field(default=None, description="422: what the form still needs.")
+    onderdelen: dict[str, Onderdeel] | None = Field(
+        default=None, description="503 `NIET_GEREED` (/v1/gezondheid): each part's state, as when ready."
+    )
     tijdlijn: str | None = Field(
         default=None,
         description="503 `UITKOMST_ONBEKEND`: the overdracht's timeline, where the step shows once taken. Repeating"

@@ -45,8 +45,8 @@ class AuditRegel(ApiModel):
     gebruiker_id: UUID
     rol: Rol
     organisatie_id: UUID | None
-    kind_id: UUID | None
-    overdracht_id: UUID | None
+    kind_ids: list[UUID] = Field(description="Every child the request's data was about (opaque ids); a list: all.")
+    overdracht_ids: list[UUID] = Field(description="Every overdracht it was about; a list or a download: all of it.")
     actie: Actie
     onderwerp: str
     velden: list[str]

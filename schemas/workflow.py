@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, with_config
 from typing_extensions import TypedDict
 
 from schemas.base import Reden
+from schemas.bericht import BerichtAanvraag
 from schemas.formulier import Formulier
 from schemas.overdracht import (
     Besluit,
@@ -333,3 +334,11 @@ class RecordChange(BaseModel):
     event: TimelineEvent
     formulier: Formulier | None = None
     reactie: OuderreactieRegel | None = None
+
+
+class QueueAndRecord(BaseModel):
+    """A message queued in the outbox and its BERICHT event recorded (with the read model's row at that
+    revision), in one transaction (activities/berichten.py `queue_and_record`)."""
+
+    aanvraag: BerichtAanvraag
+    change: RecordChange

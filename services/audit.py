@@ -1,6 +1,7 @@
 """The audit trail as the use cases keep it: each read or change of personal data adds a row
-(Logboek Dataverwerkingen): who (user, role, organisation), whose (the child's opaque id, the
-overdracht), what (action, subject, the fields), why (the capability used) and the answer's status.
+(Logboek Dataverwerkingen): who (user, role, organisation), whose (the children's opaque ids, the
+overdrachten: a list or a download is one row naming all of them), what (action, subject, the fields),
+why (the capability used) and the answer's status.
 
 A use case registers what it does on the caller's `AuditTrail` (services/context.py); whoever serves
 the caller (an API request, a page) writes the rows together, in one INSERT, when the use case is done
@@ -97,9 +98,14 @@ class AuditTrail:
     def lijst(
         self, user: Gebruiker, onderwerp: str, rows: Iterable[tuple[UUID | None, UUID | None, list[str]]]
     ) -> None:
-        """A list: one row per overdracht or child in it, as (overdracht id, child id, fields)."""
+        """A list or a download: one row naming every overdracht and child in it, given as (overdracht id,
+        child id, fields); one row per set of fields when they differ from line to line."""
+        per_velden: dict[tuple[str, ...], audit_log.Regel] = {}
         for overdracht_id, kind_id, velden in rows:
-            self.add(user, Actie.LEZEN, onderwerp, overdracht_id=overdracht_id, kind_id=kind_id, velden=velden)
+            key = tuple(velden)
+            if key not in per_velden:
+                per_velden[key] = self.add(user, Actie.LEZEN, onderwerp, velden=velden)
+            per_velden[key].subjects.append((overdracht_id, kind_id))
 
     def refused(self, user: Gebruiker, actie: Actie, overdracht_id: UUID | None) -> None:
         """A role that may never do this: recorded by the endpoint, and the overdracht it named."""

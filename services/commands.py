@@ -8,6 +8,7 @@ from uuid import UUID
 from pydantic import BaseModel
 from temporalio.client import (
     Client,
+    WithStartWorkflowOperation,
     WorkflowHandle,
     WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
@@ -36,24 +37,27 @@ overdracht_id_for = ids.overdracht_id_for
 
 
 async def start_handover(client: Client, settings: Settings, input: HandoverInput, cmd: Open) -> Opening:
-    """Start the overdracht's workflow unless it runs already, then ask it to open: now, or with
-    `cmd.op_startleeftijd` at the start age when that is still ahead. The workflow decides and says
-    what it did (`Opening.uitkomst`); both calls are safe to repeat."""
-    handle = await _engine_call(
-        settings,
-        client.start_workflow(
-            HandoverWorkflow.run,
-            input,
-            id=workflow_id(input.overdracht_id),
-            task_queue=settings.task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-            # A closed run under this id never opened (an opened one has a read-model row, which the
-            # callers look for first): starting anew is right.
-            id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
-        ),
+    """Start the overdracht's workflow unless it runs already, and ask it to open: now, or with
+    `cmd.op_startleeftijd` at the start age when that is still ahead. One call to the engine
+    (update-with-start): the start and the update reach it together, and the update is handled in the
+    run's first workflow task. The workflow decides and says what it did (`Opening.uitkomst`); the call
+    is safe to repeat (a running workflow is reused, and the same Idempotency-Key reaches the same update)."""
+    start = WithStartWorkflowOperation(
+        HandoverWorkflow.run,
+        input,
+        id=workflow_id(input.overdracht_id),
+        task_queue=settings.task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        # A closed run under this id never opened (an opened one has a read-model row, which the
+        # callers look for first): starting anew is right.
+        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
     )
     opening: Opening = await _engine_call(
-        settings, handle.execute_update(HandoverWorkflow.open, cmd, id=_update_id("open")), step=input.overdracht_id
+        settings,
+        client.execute_update_with_start_workflow(
+            HandoverWorkflow.open, cmd, start_workflow_operation=start, id=_update_id("open")
+        ),
+        step=input.overdracht_id,
     )
     return opening
 

@@ -1,5 +1,6 @@
-"""Is the service ready: can it reach the database (with every migration applied) and the engine, and
-does a worker poll the task queue? Anyone may ask: no caller, no audit."""
+"""Is the service ready: can it reach the database (with every migration applied) and the engine, does a
+worker poll the task queue, and has some gemeente an active protocol (without one nothing can be opened)?
+Anyone may ask: no caller, no audit. Alive is less: the process answers (`live`)."""
 
 import asyncio
 from collections.abc import Awaitable
@@ -11,6 +12,7 @@ from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 
 from db import migrate
 from db import pool as database
+from db import protocol as protocols
 from schemas.api import Gezondheid, Onderdeel
 from services.context import Clients
 
@@ -53,14 +55,32 @@ async def _worker(clients: Clients) -> None:
         raise NietKlaar("geen worker haalt werk op van de taakwachtrij")
 
 
+async def _protocol(clients: Clients) -> None:
+    if not await protocols.any_active(clients.pool):
+        raise NietKlaar("geen gemeente heeft een actief protocol; stel er een in (`overdracht protocol`)")
+
+
+def live() -> Gezondheid:
+    """The process answers: that is all liveness asks (a restart would not cure a database that is down)."""
+    return Gezondheid(status="ok", onderdelen={"api": Onderdeel(status="ok")})
+
+
 async def check(clients: Clients) -> Gezondheid:
     """Each part's state; `ok` only when every part is."""
-    db, engine, migraties, worker = await asyncio.gather(
+    db, engine, migraties, worker, protocol = await asyncio.gather(
         _check(database.ping(clients.pool)),
         _check(clients.temporal.service_client.check_health()),
         _check(_migrations(clients)),
         _check(_worker(clients)),
+        _check(_protocol(clients)),
     )
-    parts = {"api": Onderdeel(status="ok"), "database": db, "migraties": migraties, "engine": engine, "worker": worker}
+    parts = {
+        "api": Onderdeel(status="ok"),
+        "database": db,
+        "migraties": migraties,
+        "engine": engine,
+        "worker": worker,
+        "protocol": protocol,
+    }
     healthy = all(p.status == "ok" for p in parts.values())
     return Gezondheid(status="ok" if healthy else "verstoord", onderdelen=parts)

@@ -72,7 +72,7 @@ class Controle:
                 self.afgewezen.append(AfgewezenRij(regel=rij.regel, fouten=fouten))
         # A child placed before (by hand, or by an earlier import) keeps its id; a new one gets the
         # id its identifying fields give, so a repeat finds it again.
-        bekend = await plaatsingen.bekende_kinderen(self.pool, list({p.locatie_id for _, p in gelezen}))
+        bekend = await plaatsingen.bekende_kinderen(self.pool, [p for _, p in gelezen])
         # A closed location or school takes no new child (services/organisatie.py); a child it knows carries on.
         gesloten = {s: f for s, p in gelezen if s not in bekend and (f := self._gesloten(p))}
         self.afgewezen += [AfgewezenRij(regel=p.regel, fouten=gesloten[s]) for s, p in gelezen if s in gesloten]

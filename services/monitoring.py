@@ -8,14 +8,14 @@ administrator (functioneel beheer) manages organisations and the protocol, not t
 progress: no monitoring (data minimisation)."""
 
 import json
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 import asyncpg
 
-from db import monitoring
+from db import monitoring, monitoring_export
 from db import protocol as protocols
 from db.monitoring import Filters as Filters  # the routes and pages filter with it
 from protocol.dates import amsterdam_date
@@ -118,6 +118,27 @@ async def achterstanden_all(ctx: Context, filters: Filters, cursor: str | None =
         rows += batch
         after = (batch[-1]["achterstallig_sinds"], batch[-1]["id"])
     return _read_achterstanden(ctx, rows)
+
+
+async def achterstanden_download(
+    ctx: Context, filters: Filters, cursor: str | None = None
+) -> AsyncIterator[list[Achterstand]]:
+    """Everything overdue now for the filters (after `cursor`, when given), oldest first, to stream in
+    batches: a download. Its one audit row, naming every overdracht in it, is registered here, before
+    a row is read, so whoever serves the caller writes it before the first byte leaves. The ids come
+    first from a cheap id-only query; the stream holds only those (db/monitoring_export.py)."""
+    user = require(ctx, Capability.ACHTERSTANDEN_LEZEN, actie=Actie.LEZEN)
+    after = decode_cursor(cursor, ACHTERSTANDEN_SORT) if cursor else None
+    ids = await monitoring_export.achterstanden_ids(ctx.pool, user, filters, after)
+    ctx.audit.lijst(user, "monitoring.achterstanden", [(i, None, []) for i in ids])
+    return _achterstanden_batches(ctx.pool, user, filters, after, ids)
+
+
+async def _achterstanden_batches(
+    pool: asyncpg.Pool, user: Gebruiker, filters: Filters, after: tuple[datetime, UUID] | None, ids: list[UUID]
+) -> AsyncIterator[list[Achterstand]]:
+    async for rows in monitoring_export.achterstanden_stream(pool, user, filters, after, ids, BATCH):
+        yield [_achterstand(r) for r in rows]
 
 
 def _cijfers(row: asyncpg.Record) -> dict[str, Any]:

@@ -97,8 +97,8 @@ async def stored(pool: asyncpg.Pool, case: Case) -> list[asyncpg.Record]:
 
 async def audit_rows(pool: asyncpg.Pool, case: Case) -> list[asyncpg.Record]:
     return await pool.fetch(
-        "SELECT gebruiker_id, actie, onderwerp, velden, grondslag, resultaat, kind_id FROM audit_log"
-        " WHERE overdracht_id = $1 AND onderwerp LIKE '%observatie%' ORDER BY id",
+        "SELECT gebruiker_id, actie, onderwerp, velden, grondslag, resultaat, kind_ids[1] AS kind_id FROM audit_log"
+        " WHERE overdracht_ids = ARRAY[$1::uuid] AND onderwerp LIKE '%observatie%' ORDER BY id",
         UUID(case.id),
     )
 

@@ -20,7 +20,7 @@ async def test_healthy_when_everything_is_up(api: httpx.AsyncClient) -> None:
         "status": "ok",
         "onderdelen": {
             "api": {"status": "ok"}, "database": {"status": "ok"}, "migraties": {"status": "ok"},
-            "engine": {"status": "ok"}, "worker": {"status": "ok"},
+            "engine": {"status": "ok"}, "worker": {"status": "ok"}, "protocol": {"status": "ok"},
         },
     }  # fmt: skip
 
@@ -31,6 +31,8 @@ async def test_not_ready_without_a_worker_on_the_task_queue(settings: Settings) 
         r = await api.get("/v1/gezondheid")
 
     assert r.status_code == 503
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["code"] == "NIET_GEREED" and "worker" in r.json()["detail"]
     parts = r.json()["onderdelen"]
     assert parts["worker"] == {"status": "niet_klaar", "detail": "geen worker haalt werk op van de taakwachtrij"}
     assert parts["engine"]["status"] == parts["database"]["status"] == parts["migraties"]["status"] == "ok"

@@ -96,8 +96,8 @@ async def test_the_pm_who_opens_it_is_the_mentor_until_the_locatiemanager_names_
     assert again.status_code == 200 and mentor(again.json())["id"] == str(loc.pm["bart"])
     # In the child's audit trail: who named the mentor, why, and that it succeeded.
     [row] = await pool.fetch(
-        "SELECT gebruiker_id, kind_id, velden, grondslag, resultaat FROM audit_log WHERE onderwerp = 'overdracht.mentor'"
-        " AND overdracht_id = $1",
+        "SELECT gebruiker_id, kind_ids[1] AS kind_id, velden, grondslag, resultaat FROM audit_log"
+        " WHERE onderwerp = 'overdracht.mentor' AND overdracht_ids = ARRAY[$1::uuid]",
         UUID(path.rsplit("/", 1)[1]),
     )
     assert dict(row) == {"gebruiker_id": loc.lm, "kind_id": kind_id, "velden": ["kind.mentor"],

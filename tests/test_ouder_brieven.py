@@ -177,13 +177,14 @@ async def test_the_letter_is_recorded_in_the_childs_inzage_log(
     assert (await api.post(child.letter, headers=await login(PM))).status_code == 200
 
     row = await pool.fetchrow(
-        "SELECT * FROM audit_log WHERE overdracht_id = $1 AND onderwerp = 'ouder_brief'", UUID(child.overdracht_id)
+        "SELECT * FROM audit_log WHERE overdracht_ids = ARRAY[$1::uuid] AND onderwerp = 'ouder_brief'",
+        UUID(child.overdracht_id),
     )
     assert row is not None
     assert (row["gebruiker_id"], row["actie"], row["grondslag"], row["resultaat"]) == (
         PM, "exporteren", "OuderCodeUitgeven", 200,
     )  # fmt: skip
-    assert (row["kind_id"], row["velden"]) == (child.kind_id, ["kind.naam", "ouder.naam", "ouder.code"])
+    assert (row["kind_ids"], row["velden"]) == ([child.kind_id], ["kind.naam", "ouder.naam", "ouder.code"])
     log = await api.get(f"/v1/overdrachten/{child.overdracht_id}/inzage-log", headers=await login(child.parent_id))
     [entry] = [e for e in log.json()["resultaten"] if e["onderwerp"] == "ouder_brief"]
     assert entry["omschrijving"] == "een ouder een nieuwe code geven (per brief of e-mail)"

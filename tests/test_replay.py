@@ -16,7 +16,7 @@ PATHS = {
     "returned_and_resent", "left_alone_then_cancelled", "never_opened", "dispatch_expired",
     "opens_itself_when_asked", "returned_and_moved", "left_before_opening", "unfinished_expired",
     "consent_on_paper_after_a_correction", "another_school_asks_again",
-    "code_redeemed_by_school", "announced_at_each_dispatch",
+    "code_redeemed_by_school", "announced_at_each_dispatch", "happy_recorded_locally",
 }  # fmt: skip
 
 

@@ -111,8 +111,8 @@ class Scans:
     async def audit_rows(self) -> list[asyncpg.Record]:
         """The audit rows of the scans' use cases, and of the refusals of their endpoints (403)."""
         return await self.pool.fetch(
-            "SELECT gebruiker_id, actie, grondslag, resultaat, kind_id, velden FROM audit_log"
-            " WHERE overdracht_id = $1 AND onderwerp LIKE '%toestemmingsscan%' ORDER BY id",
+            "SELECT gebruiker_id, actie, grondslag, resultaat, kind_ids[1] AS kind_id, velden FROM audit_log"
+            " WHERE overdracht_ids = ARRAY[$1::uuid] AND onderwerp LIKE '%toestemmingsscan%' ORDER BY id",
             self.id,
         )
 

@@ -24,7 +24,7 @@ from tests.conftest import Login, app_client
 from tests.happy_path import VVE_FORM
 from tests.test_ouder_brieven import code_in
 from tests.test_web_pages import sign_in
-from web.routes.afdruk import BASE_URL, OwnFiles, vendor_files
+from web.pdf import BASE_URL, OwnFiles, vendor_files
 
 PM = demo.PM_USER[demo.BOOMHUT]
 DOMEINEN = {
@@ -151,15 +151,15 @@ async def test_the_pdf_is_an_a4_download_of_the_same_page_and_is_audited_as_a_re
     fonts = fonts_in(reader)
     assert fonts and all("Noto-Sans" in f for f in fonts), fonts  # the pages' own font, from our own files
     rows = await pool.fetch(
-        "SELECT gebruiker_id, actie, onderwerp, velden, resultaat, kind_id FROM audit_log"
-        " WHERE id > $1 AND overdracht_id = $2",
+        "SELECT gebruiker_id, actie, onderwerp, velden, resultaat, kind_ids FROM audit_log"
+        " WHERE id > $1 AND overdracht_ids = ARRAY[$2::uuid]",
         since,
         UUID(overdracht_id(case)),
     )
     assert [(row["gebruiker_id"], row["actie"], row["onderwerp"], row["resultaat"]) for row in rows] == [
         (PM, "lezen", "overdracht.detail", 200)
     ]
-    assert rows[0]["kind_id"] == case.kind_id and "formulier" in rows[0]["velden"]
+    assert rows[0]["kind_ids"] == [case.kind_id] and "formulier" in rows[0]["velden"]
 
 
 async def test_the_parents_print_their_copy_with_their_personal_link(

@@ -378,7 +378,7 @@ async def test_every_table_downloads_as_csv_and_xlsx_safe_against_formula_inject
     )
     # A download is audited as the API's read of the list: the overdracht, by the coordinator.
     audited = await pool.fetch(
-        "SELECT onderwerp, actie, resultaat FROM audit_log WHERE gebruiker_id = $1 AND overdracht_id = $2",
+        "SELECT onderwerp, actie, resultaat FROM audit_log WHERE gebruiker_id = $1 AND overdracht_ids @> ARRAY[$2::uuid]",
         g.coordinator, late,
     )  # fmt: skip
     assert [tuple(a) for a in audited] == [("monitoring.achterstanden", "lezen", 200)] * 2  # the CSV, the workbook
@@ -390,7 +390,7 @@ async def test_every_table_downloads_as_csv_and_xlsx_safe_against_formula_inject
         kind
     )
     assert await pool.fetchval(
-        "SELECT count(*) FROM audit_log WHERE gebruiker_id = $1 AND kind_id = $2 AND onderwerp = $3",
+        "SELECT count(*) FROM audit_log WHERE gebruiker_id = $1 AND kind_ids @> ARRAY[$2::uuid] AND onderwerp = $3",
         g.coordinator, kind, "monitoring.zonder_overdracht",
     ) == 2  # fmt: skip
 

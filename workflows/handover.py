@@ -8,6 +8,7 @@ from uuid import UUID
 
 from temporalio import workflow
 
+from workflows import recording
 from workflows.alarms import Alarms, sleep_until
 from workflows.outbox import Outbox
 from workflows.steps import step
@@ -73,6 +74,9 @@ class Patch:
     TOESTEMMING_PER_SCHOOL = "toestemming-per-school"  # consent is for a school; another asks the parents again
     AANKOMSTBERICHT = "aankomstbericht-aan-school"  # the school hears at once that an overdracht was sent to it
     SCHOOLKALENDER = "schooltermijnen-in-schooldagen"  # the school's terms skip the school holidays
+    # A change is written as a local activity (workflows/recording.py), a message queued and noted in the
+    # timeline in one call. Decided once per run, at its first change: a run from before keeps activities.
+    LOKAAL_VASTLEGGEN = "vastleggen-als-lokale-activiteit"
 
 
 @workflow.defn
@@ -109,7 +113,7 @@ class HandoverWorkflow:
         self._left_unopened = False
         # Handlers and timers await activities; the lock keeps their changes from interleaving.
         self._lock = asyncio.Lock()
-        self._outbox = Outbox(input.overdracht_id, self._record)
+        self._outbox = Outbox(input.overdracht_id, self._record, self._change, self._commit, self._lokaal)
         self._alarms = Alarms(
             lambda: self._state, self._config, self._lock, self._record, self._outbox.notify, lambda: self._schooldagen
         )
@@ -187,15 +191,20 @@ class HandoverWorkflow:
                 ahead = Openingsuitkomst.AL_INGEPLAND if self._opens_itself else Openingsuitkomst.INGEPLAND
                 self._opens_itself = True
                 return Opening(state=self._state, uitkomst=ahead)
-            await self._open(cmd.actor)
+            # Written by an ordinary activity even in a run that writes locally: the engine has then
+            # accepted the update before its row exists. A local write would come first, and an update
+            # the engine loses with its task (a worker killed in it) would leave an opened row behind
+            # for a workflow that never opened; the import, finding the row, would not open it again.
+            await self._open(cmd.actor, durable=True)
             await self._tell_parents()
             return Opening(state=self._state, uitkomst=Openingsuitkomst.GEOPEND)
 
-    async def _open(self, actor: Actor | None) -> None:
+    async def _open(self, actor: Actor | None, *, durable: bool = False) -> None:
         birth, summer = self._input.geboortedatum, workflow.patched(Patch.ZOMERVAKANTIE)
         await self._record(
             Gebeurtenis.GEOPEND,
             actor,
+            durable=durable,
             geopend_op=workflow.now(),
             deadlines=rules.initial_deadlines(birth, self._config, summer=summer),
             schooljaar=school_year(rules.first_school_day(birth, self._config, summer=summer)),
@@ -595,11 +604,46 @@ class HandoverWorkflow:
         reactie: OuderreactieRegel | None = None,
         details: dict[str, str] | None = None,
         toelichting: str | None = None,
+        durable: bool = False,
         **changes: Unpack[StateChanges],
     ) -> HandoverState:
         """The one place a change is pushed to everything that shows it: the read model (through an
-        idempotent activity) and the search attributes. A change to a field that does not exist, or of
-        the wrong type, fails here instead of being lost."""
+        idempotent activity: a local one, or with `durable` an ordinary one, scheduled once the engine
+        has recorded the task that decided the change) and the search attributes. A change to a field
+        that does not exist, or of the wrong type, fails here instead of being lost."""
+        change = self._change(
+            gebeurtenis,
+            actor,
+            status=status,
+            formulier=formulier,
+            reactie=reactie,
+            details=details,
+            toelichting=toelichting,
+            **changes,
+        )
+        if self._lokaal() and not durable:
+            await recording.write(ReadModelActivities.record, change)
+        else:
+            await workflow.execute_activity_method(ReadModelActivities.record, change, **RECORD)
+        return self._commit(change.state)
+
+    def _lokaal(self) -> bool:
+        """Whether this run writes its changes locally (Patch.LOKAAL_VASTLEGGEN; the Outbox asks too)."""
+        return workflow.patched(Patch.LOKAAL_VASTLEGGEN)
+
+    def _change(
+        self,
+        gebeurtenis: Gebeurtenis,
+        actor: Actor | None,
+        *,
+        status: Status | None = None,
+        formulier: Formulier | None = None,
+        reactie: OuderreactieRegel | None = None,
+        details: dict[str, str] | None = None,
+        toelichting: str | None = None,
+        **changes: Unpack[StateChanges],
+    ) -> RecordChange:
+        """The change to write: the next revision of the state, and its timeline event."""
         now = workflow.now()
         new = changed(self._state, changes)
         new.revisie = self._state.revisie + 1
@@ -617,8 +661,10 @@ class HandoverWorkflow:
             details=details or {},
             toelichting=toelichting,
         )
-        change = RecordChange(state=new, event=event, formulier=formulier, reactie=reactie)
-        await workflow.execute_activity_method(ReadModelActivities.record, change, **RECORD)
+        return RecordChange(state=new, event=event, formulier=formulier, reactie=reactie)
+
+    def _commit(self, new: HandoverState) -> HandoverState:
+        """The change written: it is the state now, and the search attributes show it."""
         self._state = new
         if self._input.publish_search_attributes:
             workflow.upsert_search_attributes(search_attributes.of(new))

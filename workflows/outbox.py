@@ -1,6 +1,8 @@
-"""The workflow's messages: queued once in the outbox, noted in the timeline, delivered in the background."""
+"""The workflow's messages: queued once in the outbox and noted in the timeline (in one call, one
+transaction, since Patch.LOKAAL_VASTLEGGEN), delivered in the background."""
 
 import asyncio
+from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
@@ -12,8 +14,17 @@ with workflow.unsafe.imports_passed_through():
     from activities.berichten import BerichtActivities
     from schemas.bericht import Aanleiding, BerichtAanvraag, BerichtSoort, Ontvanger
     from schemas.overdracht import Gebeurtenis
-    from schemas.workflow import Record
+    from schemas.workflow import Actor, HandoverState, QueueAndRecord, Record, RecordChange
+    from workflows import recording
     from workflows.options import DELIVER, RECORD
+
+
+class Change(Protocol):
+    """How the workflow computes a change without writing it (HandoverWorkflow._change)."""
+
+    def __call__(
+        self, gebeurtenis: Gebeurtenis, actor: Actor | None, *, details: dict[str, str] | None = None
+    ) -> RecordChange: ...
 
 
 class Notify(Protocol):
@@ -28,12 +39,25 @@ class Notify(Protocol):
 
 
 class Outbox:
-    """Given the overdracht and how to record. `notify` is called under the workflow's lock, as every
-    change is; the deliveries run apart from it."""
+    """Given the overdracht and how to record: a change written on its own (`record`), or computed
+    (`change`) to be written with the message and then made the workflow's state (`commit`), and whether
+    the run does the latter (`lokaal`). `notify`
+    is called under the workflow's lock, as every change is; the deliveries run apart from it."""
 
-    def __init__(self, overdracht_id: UUID, record: Record) -> None:
+    def __init__(
+        self,
+        overdracht_id: UUID,
+        record: Record,
+        change: Change,
+        commit: Callable[[HandoverState], object],
+        lokaal: Callable[[], bool],
+    ) -> None:
         self._overdracht_id = overdracht_id
         self._record = record
+        self._change = change
+        self._commit = commit
+        # Whether this run queues and records in one local call (Patch.LOKAAL_VASTLEGGEN).
+        self._lokaal = lokaal
         # The workflow awaits these before it ends.
         self.deliveries: list[asyncio.Task[None]] = []
 
@@ -55,12 +79,15 @@ class Outbox:
             ontvanger=ontvanger,
             deadline=deadline,
         )
-        bericht_id = await workflow.execute_activity_method(BerichtActivities.queue, aanvraag, **RECORD)
-        await self._record(
-            Gebeurtenis.BERICHT,
-            None,
-            details={"soort": soort.value, "aanleiding": aanleiding.value, "ontvanger": ontvanger.value},
-        )
+        details = {"soort": soort.value, "aanleiding": aanleiding.value, "ontvanger": ontvanger.value}
+        if self._lokaal():
+            change = self._change(Gebeurtenis.BERICHT, None, details=details)
+            request = QueueAndRecord(aanvraag=aanvraag, change=change)
+            bericht_id = await recording.write(BerichtActivities.queue_and_record, request)
+            self._commit(change.state)
+        else:
+            bericht_id = await workflow.execute_activity_method(BerichtActivities.queue, aanvraag, **RECORD)
+            await self._record(Gebeurtenis.BERICHT, None, details=details)
         self.deliveries.append(asyncio.create_task(self._deliver(bericht_id)))
 
     async def _deliver(self, bericht_id: UUID) -> None:

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.csv import CSV, csv_response, wants_csv
+from api.csv import CSV, csv_response, csv_stream, wants_csv
 from api.deps import Ctx
 from api.errors import problems
 from schemas.monitoring import (
@@ -75,8 +75,13 @@ async def get_achterstanden(
         schooljaar=schooljaar,
     )
     if wants_csv(request.headers.get("accept")):
-        rows = spreadsheet.achterstanden_rows(await monitoring.achterstanden_all(ctx, filters, cursor))
-        return csv_response("achterstanden", spreadsheet.ACHTERSTANDEN_HEADER, rows)
+        # Streamed at constant memory; its one audit row is written before the first byte (api/deps.py).
+        batches = await monitoring.achterstanden_download(ctx, filters, cursor)
+        return csv_stream(
+            "achterstanden",
+            spreadsheet.ACHTERSTANDEN_HEADER,
+            (spreadsheet.achterstanden_rows(batch) async for batch in batches),
+        )
     response.headers["Vary"] = "Accept"
     return await monitoring.achterstanden_page(ctx, filters, page_size, cursor)
 

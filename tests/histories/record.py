@@ -268,6 +268,9 @@ SCENARIOS: dict[str, tuple[Scenario, dict[str, Any]]] = {
     # Recorded with the patches "aankomstbericht-aan-school" (an arrival notice at each dispatch) and
     # "schooltermijnen-in-schooldagen" (the school's terms in school days).
     "announced_at_each_dispatch": (announced_at_each_dispatch, {}),
+    # Recorded with the patch "vastleggen-als-lokale-activiteit": each change written as a local activity,
+    # each message queued and noted in the timeline in one call (workflows/recording.py).
+    "happy_recorded_locally": (happy, {}),
 }
 
 

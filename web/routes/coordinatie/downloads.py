@@ -12,9 +12,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from api.csv import csv_response
+from api.csv import csv_response, csv_stream
 from protocol.dates import amsterdam_date
-from services import spreadsheet
+from services import monitoring, spreadsheet
 from services.context import Context
 from services.errors import NotFound, ServiceError
 from services.spreadsheet import Tabel
@@ -73,11 +73,26 @@ async def csv(pagina: str, request: Request, aangemeld: Annotated[Aangemeld, Dep
     tabel = request.query_params.get("tabel") or (namen[0] if namen else "")
     if tabel not in namen:
         return error_page(request, NIET_GEVONDEN, aangemeld)
+    if pagina == "achterstanden":
+        return await _achterstanden_csv(request, aangemeld)
     tabellen = await _tabellen(request, aangemeld, pagina)
     if isinstance(tabellen, Response):
         return tabellen
     t = tabellen[namen.index(tabel)]
     return csv_response(pagina if tabel == pagina else f"{pagina}-{tabel}", t.header, t.rows)
+
+
+async def _achterstanden_csv(request: Request, aangemeld: Aangemeld) -> Response:
+    """The whole list, however long, streamed as the API streams it: its one audit row is written when the
+    use case is done (leaving `caller`), before the first byte."""
+    gezocht = lees(request, lijsten.ACHTERSTANDEN_VELDEN)
+    try:
+        async with caller(request, aangemeld.user) as ctx:
+            batches = await monitoring.achterstanden_download(ctx, gezocht.filters)
+    except ServiceError as exc:
+        return error_page(request, exc, aangemeld)
+    rows = (spreadsheet.achterstanden_rows(batch) async for batch in batches)
+    return csv_stream("achterstanden", spreadsheet.ACHTERSTANDEN_HEADER, rows)
 
 
 @router.get("/coordinatie/{pagina}.xlsx")

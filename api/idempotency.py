@@ -151,10 +151,16 @@ class IdempotencyMiddleware:
         pool: asyncpg.Pool = app_state.pool
         ttl = timedelta(hours=app_state.settings.idempotency_ttl_hours)
 
+        reservation = uuid.uuid4()
         try:
-            outcome = await _reserve(pool, request, ttl)
-        except DATABASE_DOWN:
+            outcome = await _reserve(pool, request, ttl, reservation)
+        except DATABASE_DOWN as exc:
+            log.warning("database unreachable", extra={"error_type": type(exc).__name__})
             await pool.expire_connections()  # the rest of its connections died with this one
+            # The reservation may have been made with its answer lost on the way back: then every repeat
+            # would hear "still being processed" until it went stale. Nothing ran under it, so it is marked
+            # as a request whose outcome is unknown, which the same request takes over at once.
+            await _quietly(pool, lambda: idempotency_keys.unknown(pool, request.caller_hash, request.key, reservation))
             down = Unavailable("De database is niet bereikbaar. Er is niets gewijzigd; probeer het zo opnieuw.")
             return await _problem(down, scope, receive, send)
         if isinstance(outcome, Response):
@@ -222,12 +228,11 @@ class IdempotencyMiddleware:
 
 
 async def _reserve(
-    pool: asyncpg.Pool, request: _Fingerprint, ttl: timedelta
+    pool: asyncpg.Pool, request: _Fingerprint, ttl: timedelta, reservation: uuid.UUID
 ) -> tuple[uuid.UUID, uuid.UUID] | Response | ServiceError:
     """The reservation to run the request under (and its step's id), the stored answer to replay, or the
     problem to answer."""
     for _ in range(3):
-        reservation = uuid.uuid4()
         fields = (request.caller_hash, request.key, request.method, request.path, request.body_hash)
         stap_id = await idempotency_keys.reserve(pool, *fields, reservation, ttl, STALE_AFTER)
         if stap_id is not None:

@@ -1,11 +1,26 @@
 """Unknown query parameters are refused: a typo (`statsu=`, `schooljar=`) must not silently widen an
-answer to everything."""
+answer to everything. And a day in a query is a day (`Datum`), not a number read as seconds since 1970."""
+
+import re
+from datetime import date
+from typing import Annotated, Any
 
 from fastapi import Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
+from pydantic import BeforeValidator
 
 from services.errors import InvalidInput
+
+
+def _iso_day(value: Any) -> Any:
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("geen datum: schrijf JJJJ-MM-DD, bijvoorbeeld 2027-08-30")
+    return value
+
+
+# A day as the API writes it (ISO 8601, YYYY-MM-DD): pydantic alone would also take `0` (1 January 1970).
+Datum = Annotated[date, BeforeValidator(_iso_day)]
 
 
 def _declared(dependant: Dependant) -> set[str]:

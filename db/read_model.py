@@ -41,13 +41,15 @@ _UPSERT = f"""
     VALUES ({", ".join(f"${i}" for i in range(1, len(COLUMNS) + 1))})
     ON CONFLICT (id) DO UPDATE SET
         {", ".join(f"{c} = EXCLUDED.{c}" for c in COLUMNS if c not in _FIXED)}
-    WHERE overdrachten.revisie < EXCLUDED.revisie
+    WHERE overdrachten.revisie <= EXCLUDED.revisie
 """
 
 
 async def record(conn: Executor, change: RecordChange) -> None:
-    """Apply one change; run it in a transaction. A change older than the row (a retry, a late
-    duplicate) changes nothing: rows carry the workflow's revision and only move forward."""
+    """Apply one change; run it in a transaction. A change older than the row (a late duplicate)
+    changes nothing: rows carry the workflow's revision and only move forward. A change of the same
+    revision replaces what is there: a retry writes the same again, and a step the engine forgot after
+    its local write (workflows/recording.py) is overwritten by the change the workflow really made."""
     s, e = change.state, change.event
     await conn.execute(_UPSERT, *(value(change) for value in COLUMNS.values()))
     await conn.execute(
@@ -55,7 +57,10 @@ async def record(conn: Executor, change: RecordChange) -> None:
         INSERT INTO overdracht_gebeurtenissen
             (overdracht_id, revisie, gebeurtenis, status, tijdstip, actor_id, actor_rol, details, toelichting)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9)
-        ON CONFLICT (overdracht_id, revisie) DO NOTHING
+        ON CONFLICT (overdracht_id, revisie) DO UPDATE SET
+            gebeurtenis = EXCLUDED.gebeurtenis, status = EXCLUDED.status, tijdstip = EXCLUDED.tijdstip,
+            actor_id = EXCLUDED.actor_id, actor_rol = EXCLUDED.actor_rol, details = EXCLUDED.details,
+            toelichting = EXCLUDED.toelichting
         """,
         s.overdracht_id, e.revisie, e.gebeurtenis.value, e.status.value, e.tijdstip,
         e.actor.gebruiker_id if e.actor else None, e.actor.rol.value if e.actor else None,
@@ -68,7 +73,7 @@ async def record(conn: Executor, change: RecordChange) -> None:
             VALUES ($1, $2::jsonb, $3, $4)
             ON CONFLICT (overdracht_id) DO UPDATE
                 SET inhoud = EXCLUDED.inhoud, revisie = EXCLUDED.revisie, bijgewerkt_op = EXCLUDED.bijgewerkt_op
-                WHERE formulieren.revisie < EXCLUDED.revisie
+                WHERE formulieren.revisie <= EXCLUDED.revisie
             """,
             s.overdracht_id, change.formulier.model_dump_json(), s.revisie, e.tijdstip,
         )  # fmt: skip
@@ -76,7 +81,7 @@ async def record(conn: Executor, change: RecordChange) -> None:
         # The version the parents are shown: after a correction round, they see what changed.
         await conn.execute(
             "INSERT INTO formulier_versies (overdracht_id, revisie, inhoud, ingediend_op)"
-            " VALUES ($1, $2, $3::jsonb, $4) ON CONFLICT (overdracht_id, revisie) DO NOTHING",
+            " VALUES ($1, $2, $3::jsonb, $4) ON CONFLICT (overdracht_id, revisie) DO UPDATE SET inhoud = EXCLUDED.inhoud, ingediend_op = EXCLUDED.ingediend_op",
             s.overdracht_id, s.revisie, change.formulier.model_dump_json(), e.tijdstip,
         )  # fmt: skip
     if (r := change.reactie) is not None:

@@ -2,9 +2,12 @@
 
 import argparse
 import asyncio
+import logging
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NoReturn
 
 from core.logs import configure as configure_logging
 from core.settings import get_settings
@@ -151,9 +154,30 @@ def main(argv: list[str] | None = None) -> None:
     beheerder.add_argument("--extern-id", help="their subject at the identity provider (production sign-in)")
     args = parser.parse_args(argv)
     configure_logging(get_settings(), engine_logs=args.command in LONG_RUNNING)
-    if args.command == "protocol":
-        _protocol(args)
-    elif args.command == "beheerder":
-        _beheerder(args)
-    else:
+    if args.command in LONG_RUNNING:
         COMMANDS[args.command][0]()
+        return
+    try:
+        if args.command == "protocol":
+            _protocol(args)
+        elif args.command == "beheerder":
+            _beheerder(args)
+        else:
+            COMMANDS[args.command][0]()
+    except SystemExit as exc:
+        _exit_at_once(exc.code)
+    _exit_at_once(0)
+
+
+def _exit_at_once(code: str | int | None) -> NoReturn:
+    """End a one-shot command without the interpreter's teardown. The Temporal client's threads (Rust)
+    can call into Python while it finalizes and abort the process ("PyGILState_Release: thread state
+    must be current", sdk-python issue 300): a command that did its work would then exit 134. Everything
+    is written and flushed first; nothing else is left to tear down."""
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+        code = 1
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)

@@ -69,9 +69,17 @@ def test_the_api_runs_as_two_processes_that_both_serve(settings: Settings, tmp_p
 
         workers = children(proc.pid)
         assert len(workers) == 2, log.read_text()
-        # Each process set up its logging: both started the app, in the service's JSON lines.
-        lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
-        assert sum(line["message"] == "Application startup complete." for line in lines) == 2, log.read_text()
+
+        # Each process set up its logging: both started the app, in the service's JSON lines (the second
+        # may still be starting while the first answers everything: wait for it, not for a moment).
+        def started() -> int:
+            lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+            return sum(line["message"] == "Application startup complete." for line in lines)
+
+        while started() < 2 and time.monotonic() < deadline:
+            assert proc.poll() is None, log.read_text()
+            time.sleep(0.2)
+        assert started() == 2, log.read_text()
     finally:
         # SIGTERM: uvicorn's supervisor stops its workers and then itself.
         proc.send_signal(signal.SIGTERM)

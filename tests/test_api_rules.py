@@ -5,7 +5,8 @@ import asyncpg
 import httpx
 
 from core.settings import Settings
-from tests.conftest import app_client
+from overdracht import demo
+from tests.conftest import Login, app_client
 from tests.helpers import assert_problem
 
 
@@ -51,7 +52,7 @@ async def test_a_405_names_every_method_the_path_allows(api: httpx.AsyncClient) 
     assert r.headers["Allow"] == "GET"
 
 
-async def test_a_body_that_is_not_json_is_named_so(api: httpx.AsyncClient, login: object) -> None:
+async def test_a_body_that_is_not_json_is_named_so(api: httpx.AsyncClient) -> None:
     r = await api.post("/v1/ouder-sessies", content=b'{"code": ', headers={"Content-Type": "application/json"})
 
     problem = assert_problem(r, 400)
@@ -91,3 +92,13 @@ async def test_without_configured_origins_the_api_sends_no_cors_headers(api: htt
     r = await api.get("/v1/gezondheid/levend", headers={"Origin": "https://elders.voorbeeld.nl"})
 
     assert r.status_code == 200 and "Access-Control-Allow-Origin" not in r.headers
+
+
+async def test_a_day_in_a_query_is_written_as_a_day(api: httpx.AsyncClient, login: Login) -> None:
+    pm = await login(demo.PM_USER[demo.BOOMHUT])
+    for not_a_day in ("0", "20270830", "2027-8-30"):
+        problem = assert_problem(await api.get("/v1/overdrachten", headers=pm, params={"deadlineVoor": not_a_day}), 400)
+        assert problem["invalidParams"][0]["name"] == "deadlineVoor"
+        assert "JJJJ-MM-DD" in problem["invalidParams"][0]["reason"]
+    r = await api.get("/v1/overdrachten", headers=pm, params={"deadlineVoor": "2027-08-30"})
+    assert r.status_code == 200, r.text

@@ -269,6 +269,17 @@ async def test_recording_is_idempotent_and_never_goes_back(pool: asyncpg.Pool) -
     assert (row["status"], row["revisie"]) == ("BIJ_OUDERS", 2)
     assert [e["gebeurtenis"] for e in events] == ["GEOPEND", "INGEDIEND"]
 
+    # A step written locally that the engine then forgot (workflows/recording.py) shows until the
+    # workflow's own change of that revision, which replaces it, row and timeline both.
+    await activities.run(record, change(3, Status.GEREED_VOOR_VERZENDING, Gebeurtenis.TOESTEMMING_GEGEVEN))
+    await activities.run(record, change(3, Status.BIJ_OUDERS, Gebeurtenis.VLAG_GEZET))
+    row = await pool.fetchrow("SELECT status, revisie FROM overdrachten WHERE id = $1", overdracht_id)
+    assert row is not None and (row["status"], row["revisie"]) == ("BIJ_OUDERS", 3)
+    latest = await pool.fetchval(
+        "SELECT gebeurtenis FROM overdracht_gebeurtenissen WHERE overdracht_id = $1 AND revisie = 3", overdracht_id
+    )
+    assert latest == "VLAG_GEZET"
+
 
 def _state(**fields: Any) -> HandoverState:
     return HandoverState.model_validate(

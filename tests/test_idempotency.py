@@ -12,6 +12,7 @@ import pytest
 from temporalio.worker import Worker
 
 from core.settings import API_ROLE, Settings
+from db import idempotency as idempotency_keys
 from overdracht import demo
 from tests.conftest import Login, app_client, free_port
 from tests.happy_path import COMPLETE_FORM, place_child
@@ -222,6 +223,32 @@ async def test_a_5xx_after_the_step_was_taken_keeps_the_key_for_its_real_outcome
 
     assert retried.status_code == 201, retried.text
     assert retried.json()["status"] == "BIJ_OUDERS"
+    assert await events(api, path, pm, "INGEDIEND") == 1
+
+
+async def test_a_reservation_whose_answer_was_lost_does_not_hold_the_key(
+    api: httpx.AsyncClient, pool: asyncpg.Pool, pm: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database took the key's reservation, then went away before saying so (the fault suite's
+    database restart did this): the answer is 503, nothing ran. The repeat takes the step at once, not
+    "still being processed" until the reservation goes stale minutes later."""
+    path, _ = await open_with_form(api, pool, pm)
+    headers = keyed(pm, str(uuid.uuid4()))
+    reserve = idempotency_keys.reserve
+
+    async def reserved_then_lost(*args: Any) -> Any:
+        await reserve(*args)
+        raise ConnectionResetError("the database went away before it answered")
+
+    monkeypatch.setattr(idempotency_keys, "reserve", reserved_then_lost)
+    lost = await api.post(f"{path}/indieningen", headers=headers)
+    monkeypatch.setattr(idempotency_keys, "reserve", reserve)
+    assert assert_problem(lost, 503)["code"] == "NIET_BESCHIKBAAR"
+    assert await events(api, path, pm, "INGEDIEND") == 0
+
+    retried = await api.post(f"{path}/indieningen", headers=headers)
+
+    assert retried.status_code == 201, retried.text
     assert await events(api, path, pm, "INGEDIEND") == 1
 
 

@@ -23,9 +23,10 @@ computed and written again, and the write changes nothing (only its clock may di
 one case where the engine forgets the step itself is an update it had admitted but not yet accepted when
 the engine itself went down: its caller is told the outcome is unknown (503 UITKOMST_ONBEKEND), and a
 repeat with the same Idempotency-Key takes the step again and writes the same change. Without a repeat,
-the read model keeps a revision the workflow never made until the workflow's own changes pass it (rows
-only move forward, so the workflow's next change, with that revision number, is not written; the one
-after it is). The engine forgets an update it had handed to a worker killed in that task, too (the fault
+the read model shows that step until the workflow's own next change, which has the same revision number
+and replaces it (db/read_model.py: a change of the same revision overwrites; an older one never does).
+What such a forgotten step queued stays queued, undelivered: its delivery is scheduled by the workflow,
+which never took it. The engine forgets an update it had handed to a worker killed in that task, too (the fault
 suite showed it for update-with-start). Hence the one exception: opening (HandoverWorkflow.open) writes
 its row with an ordinary activity, scheduled only once the engine has accepted the update: the import
 takes an existing row for an opened overdracht and would not open it again."""

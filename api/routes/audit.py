@@ -1,7 +1,6 @@
 """/v1: the audit trail read back: a child's inzage-log, and the privacy officer's export. Each route
 parses, calls its use case (services/inzage.py) and answers."""
 
-from datetime import date
 from typing import Annotated
 from uuid import UUID
 
@@ -10,6 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from api.csv import CSV, csv_response, wants_csv
 from api.deps import Ctx
 from api.errors import problems
+from api.query import Datum
 from schemas.audit import AuditPagina, InzageLog
 from services import inzage, spreadsheet
 
@@ -59,8 +59,8 @@ async def export_audit(
     ctx: Ctx,
     request: Request,
     response: Response,
-    van: Annotated[date | None, Query(description="The first day (Amsterdam time), e.g. 2026-01-01.")] = None,
-    tot: Annotated[date | None, Query(description="The last day (Amsterdam time), included.")] = None,
+    van: Annotated[Datum | None, Query(description="The first day (Amsterdam time), e.g. 2026-01-01.")] = None,
+    tot: Annotated[Datum | None, Query(description="The last day (Amsterdam time), included.")] = None,
     gebruiker_id: Annotated[UUID | None, Query(alias="gebruikerId", description="Only this user's rows.")] = None,
     page_size: Annotated[int, Query(alias="pageSize", ge=1, le=1000)] = 100,
     cursor: Cursor = None,

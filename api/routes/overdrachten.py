@@ -1,7 +1,6 @@
 """/v1/overdrachten: open an overdracht, read it, and take its steps. Each route parses, calls its use
 case in the service layer (services/overdrachten.py, services/stappen.py) and answers."""
 
-from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -9,6 +8,7 @@ from fastapi import APIRouter, Body, Query, Response, status
 
 from api.deps import Ctx
 from api.errors import problems
+from api.query import Datum
 from schemas.api import (
     Annulering,
     Correctie,
@@ -71,7 +71,7 @@ async def list_overdrachten(
         str | None, Query(pattern=r"^\d{4}-\d{4}$", description="e.g. 2027-2028: the school year the child starts in.")
     ] = None,
     deadline_voor: Annotated[
-        date | None, Query(alias="deadlineVoor", description="The next open deadline ends on or before this day.")
+        Datum | None, Query(alias="deadlineVoor", description="The next open deadline ends on or before this day.")
     ] = None,
     mentor: Annotated[
         MentorFilter | None, Query(description="`ik`: only those whose child you are the mentor of.")

@@ -38,6 +38,10 @@ class Notify(Protocol):
     ) -> None: ...
 
 
+# Patch id (workflows/handover.py Patch.BERICHT_NA_AANVAARDING): a message is queued by an ordinary activity.
+QUEUE_AFTER_ACCEPTANCE = "bericht-in-de-rij-na-aanvaarding"
+
+
 class Outbox:
     """Given the overdracht and how to record: a change written on its own (`record`), or computed
     (`change`) to be written with the message and then made the workflow's state (`commit`), and whether
@@ -83,7 +87,14 @@ class Outbox:
         if self._lokaal():
             change = self._change(Gebeurtenis.BERICHT, None, details=details)
             request = QueueAndRecord(aanvraag=aanvraag, change=change)
-            bericht_id = await recording.write(BerichtActivities.queue_and_record, request)
+            if workflow.patched(QUEUE_AFTER_ACCEPTANCE):
+                # An ordinary activity, scheduled once the engine has recorded the task that took the step:
+                # a step the engine then forgets leaves no message queued that nobody delivers.
+                bericht_id = await workflow.execute_activity_method(
+                    BerichtActivities.queue_and_record, request, **RECORD
+                )
+            else:
+                bericht_id = await recording.write(BerichtActivities.queue_and_record, request)
             self._commit(change.state)
         else:
             bericht_id = await workflow.execute_activity_method(BerichtActivities.queue, aanvraag, **RECORD)

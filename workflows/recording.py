@@ -25,8 +25,8 @@ the engine itself went down: its caller is told the outcome is unknown (503 UITK
 repeat with the same Idempotency-Key takes the step again and writes the same change. Without a repeat,
 the read model shows that step until the workflow's own next change, which has the same revision number
 and replaces it (db/read_model.py: a change of the same revision overwrites; an older one never does).
-What such a forgotten step queued stays queued, undelivered: its delivery is scheduled by the workflow,
-which never took it. The engine forgets an update it had handed to a worker killed in that task, too (the fault
+A message is never queued by such a step: messages are queued by an ordinary activity, after the
+engine has recorded the step (workflows/outbox.py). The engine forgets an update it had handed to a worker killed in that task, too (the fault
 suite showed it for update-with-start). Hence the one exception: opening (HandoverWorkflow.open) writes
 its row with an ordinary activity, scheduled only once the engine has accepted the update: the import
 takes an existing row for an opened overdracht and would not open it again."""

@@ -12,6 +12,7 @@ from api.cors import ApiCors
 from api.errors import install_error_handlers
 from api.idempotency import install_idempotency
 from api.limits import install_body_limits
+from api.openapi import install_openapi
 from api.query import reject_unknown_query_params
 from api.request_id import install_request_id
 from api.routes import (
@@ -32,6 +33,7 @@ from api.routes import (
     overdrachten,
     protocol,
 )
+from api.schema_examples import install_schema_examples
 from api.static import install_docs, mount_static
 from core.logs import configure as configure_logging
 from core.settings import Settings, get_settings
@@ -76,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_idempotency(app)
     install_body_limits(app, settings)  # after the Idempotency-Key's: outside it, it counts what that reads
     install_request_id(app)
+    install_schema_examples(app)
     app.add_middleware(ApiCors, settings=settings)  # outermost: a preflight is answered before the rest
     # The browser assets from node_modules (/static/vendor/…), and /v1/docs on them.
     mount_static(app, settings.node_modules)
@@ -97,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(codec.router)
     if settings.dev_mode:
         app.include_router(dev.router)
+    install_openapi(app, settings)  # last: it completes what the wrappers installed above documented
     # The web app for people, beside the API (web/): its pages, its own static files, its headers.
     web.install(app)
     return app

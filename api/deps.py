@@ -24,6 +24,10 @@ from services.errors import ServiceError, Unauthenticated
 
 log = logging.getLogger(__name__)
 
+NO_TOKEN = "Meld u aan: stuur een geldig bearer-token mee in de Authorization-header."
+# One answer for every reason (bad signature, expired, unknown user, …): the log says which.
+BAD_TOKEN = "Het token is ongeldig of verlopen. Meld u opnieuw aan."
+
 
 def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
@@ -40,8 +44,8 @@ DbDep = Annotated[asyncpg.Pool, Depends(_pool)]
 
 _bearer = HTTPBearer(
     auto_error=False,
-    description="A token from the identity provider, a parent's session (POST /v1/ouder-sessies), or, outside"
-    " production, POST /v1/dev/tokens.",
+    description="Een token van de aanmeldvoorziening van de gemeente, de sessie van een ouder (POST"
+    " /v1/ouder-sessies) of, buiten productie, POST /v1/dev/tokens.",
 )
 
 
@@ -51,12 +55,11 @@ async def _current_user(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Gebruiker:
     if credentials is None:
-        raise Unauthenticated("Meld u aan: stuur een geldig bearer-token mee in de Authorization-header.")
+        raise Unauthenticated(NO_TOKEN)
     identity = await auth.verify(settings, pool, credentials.credentials)
     user = await _user_for(pool, identity) if identity else None
     if user is None:
-        # One answer for every reason (bad signature, expired, unknown user, …): the log says which.
-        raise Unauthenticated("Het token is ongeldig of verlopen. Meld u opnieuw aan.")
+        raise Unauthenticated(BAD_TOKEN)
     return user
 
 

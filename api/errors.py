@@ -31,22 +31,46 @@ def problem_response(status: int, title: str, code: str, detail: str, request: R
     as_page: PageError | None = getattr(request.app.state, "error_page", None)
     if as_page is not None and (page := as_page(request, status, title, detail)) is not None:
         return page
+    body = problem_body(status, title, code, detail, instance=request.url.path, **extensions)
+    # Set here too: a 500 is answered outside the middleware that adds it to every other response.
+    headers = {"API-Version": API_VERSION}
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def problem_body(
+    status: int, title: str, code: str, detail: str, instance: str | None = None, **extensions: Any
+) -> dict[str, Any]:
+    """The problem+json body, as answered (and as the OpenAPI's examples show it)."""
     body = Problem(
         type=f"urn:overdracht:probleem:{code.lower()}",
         title=title,
         status=status,
         detail=detail,
-        instance=request.url.path,
+        instance=instance,
         code=code,
         **extensions,
     )
-    # Set here too: a 500 is answered outside the middleware that adds it to every other response.
-    headers = {"API-Version": API_VERSION}
-    if status == 401:
-        headers["WWW-Authenticate"] = "Bearer"
-    return JSONResponse(
-        body.model_dump(mode="json", exclude_none=True), status_code=status, media_type=PROBLEM_JSON, headers=headers
-    )
+    return body.model_dump(mode="json", exclude_none=True)
+
+
+class MethodNotAllowed(ServiceError):
+    status, title, code = 405, "Methode niet toegestaan", "METHODE_NIET_TOEGESTAAN"
+    description = "Deze methode kan niet op dit pad; de header `Allow` noemt wat wel kan."
+
+
+class HttpError(ServiceError):
+    """Any other HTTP error the framework raises itself, answered with the framework's own status (a 400,
+    mostly: a body it could not read)."""
+
+    status, title, code = 400, "Fout", "HTTP_FOUT"
+    description = "Een andere HTTP-fout van het framework zelf, met diens status (meestal 400); `detail` zegt welke."
+
+
+INVALID_FIELDS = "Een of meer velden zijn ongeldig; zie invalidParams. Er is niets gewijzigd."
+DATABASE_UNREACHABLE = "De database is niet bereikbaar. Probeer het zo opnieuw."
+ENGINE_UNREACHABLE = "De workflow-engine is niet bereikbaar. Er is niets gewijzigd; probeer het zo opnieuw."
 
 
 # Where a dependency is down. Everything here is the kind of failure a retry later may cure.
@@ -94,8 +118,9 @@ def _field_name(loc: tuple[Any, ...]) -> str:
 
 
 def _document_problems(app: FastAPI) -> None:
-    """The OpenAPI as the API behaves: every error is application/problem+json (FastAPI files a
-    response model under application/json), and invalid input is a 400, not FastAPI's 422."""
+    """The OpenAPI as the API behaves, before anything else documents a problem in it: every error is
+    application/problem+json (FastAPI files a response model under application/json, beside the examples
+    api/problems.py put under problem+json), and invalid input is a 400 (api/openapi.py), not FastAPI's 422."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -106,15 +131,12 @@ def _document_problems(app: FastAPI) -> None:
                 default_422 = responses.get("422", {}).get("content", {}).get("application/json", {})
                 if default_422.get("schema", {}).get("$ref", "").endswith("/HTTPValidationError"):
                     del responses["422"]
-                    responses.setdefault("400", {"description": InvalidInput.title})
                 for code, response in responses.items():
                     content = response.setdefault("content", {})
                     as_json = content.get("application/json", {}).get("schema", {}).get("$ref", "")
-                    # Errors documented as a Problem (or not at all); an error with a body of its own
-                    # (the health check's 503) keeps it.
                     if code[0] in "45" and (as_json.endswith("/Problem") or not as_json):
                         content.pop("application/json", None)
-                        content[PROBLEM_JSON] = {"schema": {"$ref": "#/components/schemas/Problem"}}
+                        content.setdefault(PROBLEM_JSON, {})["schema"] = {"$ref": "#/components/schemas/Problem"}
         for unused in ("HTTPValidationError", "ValidationError"):
             schema.get("components", {}).get("schemas", {}).pop(unused, None)
         return schema
@@ -139,7 +161,7 @@ def install_error_handlers(app: FastAPI) -> None:
             400,
             InvalidInput.title,
             InvalidInput.code,
-            "Een of meer velden zijn ongeldig; zie invalidParams. Er is niets gewijzigd.",
+            INVALID_FIELDS,
             request,
             invalid_params=params,
         )
@@ -151,19 +173,18 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 405:
             allowed = _allowed_methods(request)
             response = problem_response(
-                405, "Methode niet toegestaan", "METHODE_NIET_TOEGESTAAN",
+                405, MethodNotAllowed.title, MethodNotAllowed.code,
                 f"Deze methode is hier niet toegestaan; wel: {', '.join(allowed)}.", request,
             )  # fmt: skip
             response.headers["Allow"] = ", ".join(allowed)  # RFC 9110: a 405 names what is allowed
             return response
-        return problem_response(exc.status_code, "Fout", "HTTP_FOUT", str(exc.detail), request)
+        return problem_response(exc.status_code, HttpError.title, HttpError.code, str(exc.detail), request)
 
     @app.exception_handler(RPCError)
     async def _engine(request: Request, exc: RPCError) -> Response:
         log.warning("engine call failed", extra={"grpc_status": exc.status.name})
         return problem_response(
-            503, Unavailable.title, Unavailable.code,
-            "De workflow-engine is niet bereikbaar. Er is niets gewijzigd; probeer het zo opnieuw.", request,
+            503, Unavailable.title, Unavailable.code, ENGINE_UNREACHABLE, request,
         )  # fmt: skip
 
     for exc_type in DATABASE_DOWN:
@@ -175,8 +196,7 @@ def install_error_handlers(app: FastAPI) -> None:
             # their next use, rather than each failing one request first.
             await expire_connections(request.app.state)
             return problem_response(
-                503, Unavailable.title, Unavailable.code,
-                "De database is niet bereikbaar. Probeer het zo opnieuw.", request,
+                503, Unavailable.title, Unavailable.code, DATABASE_UNREACHABLE, request,
             )  # fmt: skip
 
     @app.exception_handler(Exception)
@@ -186,8 +206,3 @@ def install_error_handlers(app: FastAPI) -> None:
             500, ServiceError.title, ServiceError.code,
             "Er ging onverwacht iets mis. Het is gelogd; probeer het later opnieuw.", request,
         )  # fmt: skip
-
-
-def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The `responses=` of a route: each listed status documented as problem+json."""
-    return {s: {"model": Problem, "content": {PROBLEM_JSON: {}}} for s in statuses}

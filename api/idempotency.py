@@ -20,7 +20,8 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import API_VERSION
-from api.errors import DATABASE_DOWN, PROBLEM_JSON, problem_response
+from api.errors import DATABASE_DOWN, problem_response
+from api.problems import Documented, document
 from db import idempotency as idempotency_keys
 from services.context import STEP_ID
 from services.errors import InvalidInput, ServiceError, TooLarge, Unavailable
@@ -54,12 +55,29 @@ MAX_BODY_BYTES = 16 * 1024 * 1024
 log = logging.getLogger(__name__)
 
 
+KEY_RULE = "één waarde van 1 tot 255 afdrukbare ASCII-tekens"
+INVALID_KEY = f"De {HEADER}-header is ongeldig: gebruik {KEY_RULE}. Er is niets gewijzigd."
+KEY_IN_USE = (
+    f"Een verzoek met deze {HEADER} wordt nog verwerkt. Probeer het zo opnieuw met dezelfde sleutel; het wordt niet"
+    " dubbel uitgevoerd."
+)
+KEY_REUSED = (
+    f"Deze {HEADER} is al gebruikt voor een ander verzoek. Gebruik een nieuwe sleutel voor een nieuw verzoek. Er is"
+    " niets gewijzigd."
+)
+
+
 class KeyInUse(ServiceError):
     status, title, code = 409, "Verzoek wordt nog verwerkt", "IDEMPOTENCY_KEY_IN_BEHANDELING"
+    description = (
+        "Een verzoek met deze Idempotency-Key wordt nog verwerkt; probeer het na `Retry-After` opnieuw met dezelfde"
+        " sleutel."
+    )
 
 
 class KeyReused(ServiceError):
     status, title, code = 422, "Idempotency-Key hergebruikt", "IDEMPOTENCY_KEY_HERGEBRUIKT"
+    description = "Deze Idempotency-Key is al gebruikt voor een ander verzoek; kies een nieuwe sleutel."
 
 
 @dataclass(frozen=True)
@@ -118,11 +136,7 @@ class IdempotencyMiddleware:
         if not keys:
             return await self.app(scope, receive, send)
         if len(keys) != 1 or not valid_key(keys[0]):
-            reason = "één waarde van 1 tot 255 afdrukbare ASCII-tekens"
-            problem = InvalidInput(
-                f"De {HEADER}-header is ongeldig: gebruik {reason}. Er is niets gewijzigd.",
-                invalid_params=[{"name": HEADER, "reason": reason}],
-            )
+            problem = InvalidInput(INVALID_KEY, invalid_params=[{"name": HEADER, "reason": KEY_RULE}])
             return await _problem(problem, scope, receive, send)
         authorization = headers.get("authorization")
         if authorization is None:
@@ -241,19 +255,13 @@ async def _reserve(
         if row is None:
             continue  # expired between the two statements: try to take it again
         if (row["method"], row["path"], bytes(row["body_hash"])) != (request.method, request.path, request.body_hash):
-            return KeyReused(
-                f"Deze {HEADER} is al gebruikt voor een ander verzoek. Gebruik een nieuwe sleutel voor een "
-                "nieuw verzoek. Er is niets gewijzigd."
-            )
+            return KeyReused(KEY_REUSED)
         if row["status"] is None:
             break
         headers = dict(json.loads(row["headers"]))
         headers.update({REPLAYED_HEADER: "true", "API-Version": API_VERSION})
         return Response(content=bytes(row["body"]), status_code=row["status"], headers=headers)
-    return KeyInUse(
-        f"Een verzoek met deze {HEADER} wordt nog verwerkt. Probeer het zo opnieuw met dezelfde sleutel; "
-        "het wordt niet dubbel uitgevoerd."
-    )
+    return KeyInUse(KEY_IN_USE)
 
 
 async def _read_body(receive: Receive) -> bytes | None:
@@ -348,34 +356,33 @@ _PARAMETER = {
     "in": "header",
     "required": False,
     "description": (
-        "A key of your choosing (e.g. a UUID), new for every new request. A repeat with the same key and "
-        "body gets the first answer again (with `Idempotency-Replayed: true`) and changes nothing; the "
-        "same key for another request is 422, while the first is still being processed 409. Answers are "
-        "kept for OVERDRACHT_IDEMPOTENCY_TTL_HOURS (24 by default). After a 5xx the same request with the "
-        "same key runs again as the same step: if the first had been taken after all, the repeat gets its "
-        "real outcome instead of taking it twice."
+        "Een sleutel die u zelf kiest (bijvoorbeeld een UUID), nieuw voor elk nieuw verzoek. Een herhaling met"
+        " dezelfde sleutel en body krijgt het eerste antwoord opnieuw (met `Idempotency-Replayed: true`) en wijzigt"
+        " niets; dezelfde sleutel voor een ander verzoek is een 422, en zolang het eerste nog wordt verwerkt een"
+        " 409. Antwoorden worden OVERDRACHT_IDEMPOTENCY_TTL_HOURS bewaard (standaard 24 uur). Na een 5xx wordt"
+        " hetzelfde verzoek met dezelfde sleutel opnieuw uitgevoerd als dezelfde stap: was de eerste toch gezet,"
+        " dan krijgt de herhaling de echte uitkomst in plaats van hem dubbel te zetten."
     ),
     "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]([ -~]*[!-~])?$"},
 }
 _REPLAYED = {
-    "description": "`true` when this is the stored first answer to a repeat with the same Idempotency-Key.",
+    "description": "`true` als dit het bewaarde eerste antwoord is op een herhaling met dezelfde Idempotency-Key.",
     "schema": {"type": "string", "enum": ["true"]},
 }
 
-
-# What the key itself can be answered with, where the operation does not document that status yet.
-_PROBLEMS = {
-    "400": "Invalid input, or an invalid Idempotency-Key.",
-    "409": "A request with this Idempotency-Key is still being processed.",
-    "422": "This Idempotency-Key was used for another request.",
-}
-_PROBLEM_CONTENT = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
-
-
-def _is_fastapi_validation_error(response: dict[str, Any]) -> bool:
-    # FastAPI documents a 422 for every route with parameters; this API answers invalid input with 400.
-    schema = response.get("content", {}).get("application/json", {}).get("schema", {})
-    return bool(schema.get("$ref", "").endswith("/HTTPValidationError"))
+# What the key itself can be answered with.
+_PROBLEMS = (
+    Documented(
+        InvalidInput(INVALID_KEY, invalid_params=[{"name": HEADER, "reason": KEY_RULE}]),
+        f"De {HEADER}-header is ongeldig: niet {KEY_RULE}, of meer dan één.",
+    ),
+    Documented(
+        KeyInUse(KEY_IN_USE),
+        f"Een verzoek met deze {HEADER} wordt nog verwerkt; probeer het na `Retry-After` opnieuw met dezelfde sleutel.",
+        retry_after=True,
+    ),
+    Documented(KeyReused(KEY_REUSED), f"Deze {HEADER} is al gebruikt voor een ander verzoek (pad, query of body)."),
+)
 
 
 def _document_in_openapi(app: FastAPI) -> None:
@@ -395,13 +402,7 @@ def _document_in_openapi(app: FastAPI) -> None:
                 for code, response in responses.items():
                     if code.startswith("2"):
                         response.setdefault("headers", {})[REPLAYED_HEADER] = dict(_REPLAYED)
-                for code, description in _PROBLEMS.items():
-                    documented = responses.get(code)
-                    if documented is None or _is_fastapi_validation_error(documented):
-                        responses[code] = {"description": description, "content": dict(_PROBLEM_CONTENT)}
-                    else:
-                        documented["description"] = f"{documented.get('description', '')} Or: {description}"
-                        documented.setdefault("content", {})[PROBLEM_JSON] = dict(_PROBLEM_CONTENT[PROBLEM_JSON])
+                document(operation, *_PROBLEMS)
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's way to replace openapi()

@@ -21,7 +21,8 @@ from starlette.responses import Response
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import PROBLEM_JSON, problem_response
+from api.errors import problem_response
+from api.problems import Documented, document
 from core.settings import Settings
 from services.errors import ServiceError, TooLarge
 
@@ -41,6 +42,7 @@ def takes_upload(endpoint: F) -> F:
 
 class RequestTimeout(ServiceError):
     status, title, code = 408, "Verzoek duurde te lang", "VERZOEK_TE_LANG"
+    description = "De body kwam niet op tijd binnen; de verbinding wordt gesloten. Er is niets gewijzigd."
 
 
 def _too_large(limit: int) -> TooLarge:
@@ -164,13 +166,18 @@ def install_body_limits(app: FastAPI, settings: Settings) -> None:
 
 def _document_in_openapi(app: FastAPI, settings: Settings) -> None:
     generate = app.openapi
-    problem = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
-    documented = {
-        "408": f"The body did not arrive within {settings.body_timeout_seconds:g} seconds"
-        " (OVERDRACHT_BODY_TIMEOUT_SECONDS).",
-        "413": f"The body is larger than {_size(settings.max_body_bytes)} (OVERDRACHT_MAX_BODY_BYTES; a file"
-        " upload has its own limit, described above).",
-    }
+    documented = (
+        Documented(
+            _too_slow(settings.body_timeout_seconds),
+            f"De body kwam niet binnen {settings.body_timeout_seconds:g} seconden binnen"
+            " (OVERDRACHT_BODY_TIMEOUT_SECONDS); de verbinding wordt gesloten.",
+        ),
+        Documented(
+            _too_large(settings.max_body_bytes),
+            f"De body is groter dan {_size(settings.max_body_bytes)} (OVERDRACHT_MAX_BODY_BYTES; voor een bestand"
+            " geldt de eigen grens die de beschrijving noemt): geweigerd voordat hij gelezen is.",
+        ),
+    )
 
     def openapi() -> dict[str, Any]:
         schema = generate()  # cached by FastAPI after the first call; patched once, in place
@@ -178,9 +185,7 @@ def _document_in_openapi(app: FastAPI, settings: Settings) -> None:
             for method, operation in operations.items():
                 if method not in ("post", "put", "patch") and "requestBody" not in operation:
                     continue
-                responses = operation.setdefault("responses", {})
-                for code, description in documented.items():
-                    responses.setdefault(code, {"description": description, "content": dict(problem)})
+                document(operation, *documented)
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's way to replace openapi()

@@ -40,6 +40,9 @@ def _known(route: APIRoute) -> frozenset[str]:
     return known
 
 
+UNKNOWN_PARAMETER = "Onbekende queryparameter; zie invalidParams. Er is niets gewijzigd."
+
+
 async def reject_unknown_query_params(request: Request) -> None:
     """An app-wide dependency: what each route accepts is read from its own declaration. For the API only:
     the pages (web/) read their few parameters leniently, as pages do."""
@@ -48,6 +51,6 @@ async def reject_unknown_query_params(request: Request) -> None:
         return
     if unknown := sorted(set(request.query_params) - _known(route)):
         raise InvalidInput(
-            "Onbekende queryparameter; zie invalidParams. Er is niets gewijzigd.",
+            UNKNOWN_PARAMETER,
             invalid_params=[{"name": name, "reason": "onbekende parameter"} for name in unknown],
         )

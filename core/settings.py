@@ -122,6 +122,11 @@ class Settings(BaseSettings):
     mail_from: str = "Overdracht <noreply@overdracht.invalid>"
     # Where people open the service; links in messages point here.
     public_base_url: str = "http://127.0.0.1:8000"
+    # Whom an integrator of the API contacts (the OpenAPI's info.contact): the functioneel beheer that
+    # runs the service. The URL defaults to public_base_url.
+    api_contact_name: str = "Functioneel beheer Overdracht"
+    api_contact_email: str = "functioneel-beheer@overdracht.invalid"
+    api_contact_url: str | None = None
     # The pages' header: the organisation that runs the service (its "logo text"), e.g. "Gemeente Almere".
     web_organisatie: str = "Gemeente"
 

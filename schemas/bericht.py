@@ -6,13 +6,36 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
+from schemas.openapi import described_enum
 
+
+@described_enum(
+    "Wat voor bericht het is.",
+    UITNODIGING="Er staat iets klaar (de overdracht is geopend, het formulier ligt klaar voor de ouders).",
+    HERINNERING="Een deadline nadert of is verstreken: graag actie.",
+    ESCALATIE="Een deadline verstreek en de stap is nog steeds niet gezet: aan wie erop toeziet.",
+)
 class BerichtSoort(StrEnum):
     UITNODIGING = "uitnodiging"  # something is ready for you (the overdracht opened; the form is ready for the parents)
     HERINNERING = "herinnering"  # a deadline is near or has passed: please act
     ESCALATIE = "escalatie"  # a deadline passed and the step is still not taken: to whoever oversees it
 
 
+@described_enum(
+    "Over welke stap een bericht gaat.",
+    START="De overdracht is op de startleeftijd geopend: de pedagogisch medewerker kan beginnen.",
+    INDIENING="Het formulier ligt klaar voor de ouders.",
+    TOESTEMMING="De reactie en de toestemming van de ouders.",
+    SCHOOL_ONBEKEND="Er is nog steeds geen ontvangende school bekend.",
+    VERZENDEN="Het versturen naar de school.",
+    BEVESTIGEN="De school bevestigt ontvangst en intake.",
+    AANGEKOMEN="Een overdracht is naar de school verstuurd: het aankomstbericht.",
+    WARME_OVERDRACHT="Het houden van de warme overdracht.",
+    NIEUWE_CODE="Geen stap: een nieuwe eenmalige link voor een ouder, gevraagd door de ouder of gemaakt door de"
+    " voorschool.",
+    OVERDRACHTCODE="De overdrachtcode die de ouders aan de school geven waar zij het kind inschrijven.",
+    TOESTEMMING_VASTGELEGD="De voorschool legde het besluit van een ouder vast (op papier of in een gesprek).",
+)
 class Aanleiding(StrEnum):
     """Which step a message is about."""
 
@@ -30,6 +53,17 @@ class Aanleiding(StrEnum):
     TOESTEMMING_VASTGELEGD = "toestemming_vastgelegd"  # the voorschool recorded a parent's decision (on paper)
 
 
+@described_enum(
+    "Wie een bericht ontvangt; de adressen komen uit de organisaties van de overdracht.",
+    PEDAGOGISCH_MEDEWERKER="De mentor van het kind; zonder mentor de pedagogisch medewerkers van de locatie.",
+    LOCATIEMANAGER="De locatiemanagers van de locatie.",
+    SCHOOL="De medewerkers van de ontvangende school.",
+    SCHOOLDIRECTIE="De directie van de ontvangende school (alle medewerkers als niemand directie is).",
+    SCHOOL_INTAKE="Waar de ontvangende school nieuwe leerlingen aanneemt: het intake-adres en de intern"
+    " begeleiders (alle medewerkers als de school geen van beide heeft).",
+    COORDINATOR="De coördinatoren van de gemeente.",
+    OUDERS="De ouders van het kind.",
+)
 class Ontvanger(StrEnum):
     """Who receives a message; the activity finds their addresses in the overdracht's scope."""
 
@@ -56,6 +90,16 @@ class BerichtAanvraag(BaseModel):
     deadline: datetime | None = None
 
 
+@described_enum(
+    "Hoe ver de bezorging van een bericht is.",
+    WACHTEND="In de wachtrij, nog niet bezorgd.",
+    VERZONDEN="Aangenomen door de mailserver.",
+    GEEN_MAILSERVER="Er is geen mailserver ingesteld: het bericht blijft in de outbox (leesbaar bij ontwikkeling).",
+    GEEN_ADRES="Er is niemand met een adres om het aan te sturen.",
+    ONZEKER="Een eerdere poging stopte halverwege de bezorging; nooit opnieuw geprobeerd, zodat het nooit twee"
+    " keer aankomt.",
+    GEBUNDELD="Alle ontvangers krijgen het dagelijkse overzicht: het bericht gaat daarin mee, niet los.",
+)
 class BezorgStatus(StrEnum):
     WACHTEND = "wachtend"  # queued, not yet delivered
     VERZONDEN = "verzonden"  # accepted by the mail server

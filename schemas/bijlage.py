@@ -8,11 +8,19 @@ from uuid import UUID
 
 from pydantic import Field
 
+from schemas import voorbeelden as vb
 from schemas.base import ApiModel
+from schemas.openapi import described, described_enum
 
 MAX_BIJLAGE_BYTES = 10 * 1024 * 1024  # 10 MB
 
 
+@described_enum(
+    "Wat voor bestand een bijlage is.",
+    OBSERVATIE_EXPORT="De PDF-export van het observatie-instrument (KIJK!, Pravoo, …): één per overdracht.",
+    TOESTEMMINGSSCAN="De scan of foto van het toestemmingsformulier dat één ouder op papier ondertekende (PDF,"
+    " JPEG of PNG): één per ouder.",
+)
 class BijlageSoort(StrEnum):
     """What a bijlage is: one observation export per overdracht; one scan of the signed consent form per
     parent."""
@@ -25,9 +33,21 @@ class Bijlage(ApiModel):
     """A bijlage's metadata: what kind (and whose, for a parent's scan), how big, when uploaded. Never its
     name or content."""
 
-    soort: BijlageSoort
-    ouder_id: UUID | None = Field(
-        default=None, description="The parent whose signed consent form it is (a toestemmingsscan only)."
+    model_config = described(
+        "De metagegevens van een bijlage: wat voor bestand (en van welke ouder, bij een scan), hoe groot, wanneer"
+        " geüpload. Nooit de naam of de inhoud.",
+        {
+            "soort": "toestemmingsscan",
+            "ouderId": vb.OUDER_ID,
+            "grootte": 412876,
+            "geuploadOp": "2026-04-08T15:47:00Z",
+        },
     )
-    grootte: int = Field(description="The file's size in bytes.")
-    geupload_op: datetime = Field(description="When it was uploaded (the last upload, when replaced).")
+
+    soort: BijlageSoort = Field(description="Wat voor bestand het is.")
+    ouder_id: UUID | None = Field(
+        default=None,
+        description="De ouder van wie het ondertekende toestemmingsformulier is (alleen bij een toestemmingsscan).",
+    )
+    grootte: int = Field(description="De grootte van het bestand in bytes.")
+    geupload_op: datetime = Field(description="Wanneer het geüpload werd (bij vervanging: de laatste keer).")

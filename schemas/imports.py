@@ -9,7 +9,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from schemas import voorbeelden as vb
 from schemas.base import ApiModel
+from schemas.openapi import described, described_enum
 
 # Deterministic ids: the same child (location, names, date of birth) and the same parent (child, address;
 # without an address: child, name) get the same id in every import, so importing a file again changes nothing.
@@ -20,45 +22,89 @@ _OUDER_NAMESPACE = uuid.UUID("9e41a6d0-7b3c-4f25-8c9d-1a2b3c4d5e6f")
 # What the import answers
 
 
+_RIJFOUT = {"veld": "geboortedatum", "reden": "ligt in de toekomst"}
+_AFGEWEZEN = {"regel": 7, "fouten": [_RIJFOUT]}
+_AFGESLOTEN = {
+    "regel": 12,
+    "reden": "De overdracht van dit kind is afgesloten (geweigerd, ingetrokken, geannuleerd of afgerond); de rij is"
+    " niet ingelezen en er wordt niets heropend.",
+}
+_RESULTAAT = {
+    "rijen": 24,
+    "geimporteerd": 18,
+    "bijgewerkt": 2,
+    "ongewijzigd": 2,
+    "afgewezen": 1,
+    "afgesloten": 1,
+    "overdrachtenGeopend": 3,
+    "plaatsingenBeeindigd": 0,
+    "overdrachtenIngepland": 15,
+    "afgewezenRijen": [_AFGEWEZEN],
+    "afgeslotenRijen": [_AFGESLOTEN],
+    "genegeerdeKolommen": ["opmerking"],
+}
+
+
 class Rijfout(ApiModel):
-    veld: str | None = Field(description="The column at fault; null when the row as a whole is (a duplicate).")
-    reden: str
+    model_config = described("Wat er mis is met één veld van een rij (nooit de waarde zelf).", _RIJFOUT)
+
+    veld: str | None = Field(description="De kolom met de fout; null als het om de hele rij gaat (een dubbele rij).")
+    reden: str = Field(description="Wat er mis is.")
 
 
 class AfgewezenRij(ApiModel):
-    regel: int = Field(description="Line number in the file (the header is line 1).")
-    fouten: list[Rijfout]
+    model_config = described("Een rij die niet is ingelezen, met elke reden.", _AFGEWEZEN)
+
+    regel: int = Field(description="Het regelnummer in het bestand (de kopregel is regel 1).")
+    fouten: list[Rijfout] = Field(description="Elke fout in de rij.")
 
 
 class AfgeslotenRij(ApiModel):
-    regel: int
-    reden: str
+    model_config = described(
+        "Een rij van een kind van wie de overdracht al beëindigd is: niet ingelezen, niets heropend.", _AFGESLOTEN
+    )
+
+    regel: int = Field(description="Het regelnummer in het bestand (de kopregel is regel 1).")
+    reden: str = Field(description="Waarom de rij niet is ingelezen.")
 
 
 class ImportResultaat(ApiModel):
-    rijen: int = Field(description="Data rows read (empty lines not counted).")
-    geimporteerd: int = Field(description="Children new to the service.")
-    bijgewerkt: int = Field(description="Children known already whose data (or parents) changed.")
-    ongewijzigd: int = Field(description="Children known already, exactly as in the file.")
-    afgewezen: int = Field(description="Rows not imported; see afgewezenRijen.")
+    model_config = described("Wat de import van plaatsingen deed, per soort rij geteld.", _RESULTAAT)
+
+    rijen: int = Field(description="Gelezen rijen met gegevens (lege regels niet meegeteld).")
+    geimporteerd: int = Field(description="Kinderen die nieuw zijn voor de dienst.")
+    bijgewerkt: int = Field(description="Al bekende kinderen van wie de gegevens (of de ouders) veranderden.")
+    ongewijzigd: int = Field(description="Al bekende kinderen, precies zoals in het bestand.")
+    afgewezen: int = Field(description="Rijen die niet zijn ingelezen; zie `afgewezenRijen`.")
     afgesloten: int = Field(
-        description="Rows of children whose overdracht has ended (refused, withdrawn, cancelled, completed):"
-        " not imported, nothing reopened; see afgeslotenRijen."
+        description="Rijen van kinderen van wie de overdracht beëindigd is (geweigerd, ingetrokken, geannuleerd,"
+        " afgerond): niet ingelezen, niets heropend; zie `afgeslotenRijen`."
     )
-    overdrachten_geopend: int = Field(description="Overdrachten opened now: the child is past the start age.")
+    overdrachten_geopend: int = Field(description="Nu geopende overdrachten: het kind is de startleeftijd voorbij.")
     plaatsingen_beeindigd: int = Field(
         default=0,
-        description="Children whose placement ended (column einde_plaatsing): their overdracht cancelled, or, not opened"
-        " yet, never opening.",
+        description="Kinderen van wie de plaatsing eindigde (kolom `einde_plaatsing`): hun overdracht geannuleerd, of,"
+        " nog niet geopend, nooit te openen.",
     )
     overdrachten_ingepland: int = Field(
-        description="Overdrachten started ahead now: they open themselves at the start age."
+        description="Overdrachten die nu zijn klaargezet: ze openen zichzelf op de startleeftijd."
     )
-    afgewezen_rijen: list[AfgewezenRij] = Field(description="Each rejected row, by line number, with every reason.")
-    afgesloten_rijen: list[AfgeslotenRij] = Field(description="Each row of a child whose overdracht has ended.")
-    genegeerde_kolommen: list[str] = Field(description="Columns in the file the import does not know (not read).")
+    afgewezen_rijen: list[AfgewezenRij] = Field(description="Elke afgewezen rij, op regelnummer, met elke reden.")
+    afgesloten_rijen: list[AfgeslotenRij] = Field(
+        description="Elke rij van een kind van wie de overdracht beëindigd is."
+    )
+    genegeerde_kolommen: list[str] = Field(
+        description="Kolommen in het bestand die de import niet kent (niet gelezen)."
+    )
 
 
+@described_enum(
+    "Hoe ver een import op de achtergrond is.",
+    WACHTEND="Aangenomen, nog niet gelezen.",
+    BEZIG="De rijen worden opgeslagen.",
+    KLAAR="Klaar: zie `resultaat`.",
+    MISLUKT="Gestopt: zie `reden`. Wat al is opgeslagen blijft; hetzelfde bestand opnieuw importeren maakt het af.",
+)
 class TaakStatus(StrEnum):
     WACHTEND = "wachtend"
     BEZIG = "bezig"
@@ -69,19 +115,36 @@ class TaakStatus(StrEnum):
 class ImportTaak(ApiModel):
     """An import running in the background: poll it until `status` is `klaar` (or `mislukt`)."""
 
-    id: UUID
-    status: TaakStatus = Field(
-        description="`wachtend`: accepted, not read yet; `bezig`: rows are being stored; `klaar`: done, see"
-        " `resultaat`; `mislukt`: stopped, see `reden` (rows stored so far stay; importing the file again completes"
-        " it)."
+    model_config = described(
+        "Een import die op de achtergrond loopt: vraag die op tot `status` `klaar` (of `mislukt`) is.",
+        {
+            "id": vb.TAAK_ID,
+            "status": "klaar",
+            "rijen": 24,
+            "verwerkt": 24,
+            "aangemaaktOp": "2026-02-02T08:00:00Z",
+            "klaarOp": "2026-02-02T08:00:09Z",
+            "reden": None,
+            "resultaat": _RESULTAAT,
+            "rapport": f"/v1/imports/{vb.TAAK_ID}/rapport",
+        },
     )
-    rijen: int = Field(description="Data rows in the file.")
-    verwerkt: int = Field(description="Rows done so far, rejected ones included: the progress is verwerkt / rijen.")
-    aangemaakt_op: datetime
-    klaar_op: datetime | None = None
-    reden: str | None = Field(default=None, description="Why the job stopped (status `mislukt`).")
-    resultaat: ImportResultaat | None = Field(default=None, description="The outcome, once `klaar`.")
-    rapport: str = Field(description="Where the per-row report (CSV) is downloaded once the job has ended.")
+
+    id: UUID = Field(description="Het id van de importtaak.")
+    status: TaakStatus = Field(
+        description="`wachtend`: aangenomen, nog niet gelezen; `bezig`: de rijen worden opgeslagen; `klaar`: klaar,"
+        " zie `resultaat`; `mislukt`: gestopt, zie `reden` (wat al is opgeslagen blijft; hetzelfde bestand opnieuw"
+        " importeren maakt het af)."
+    )
+    rijen: int = Field(description="Rijen met gegevens in het bestand.")
+    verwerkt: int = Field(
+        description="Tot nu toe verwerkte rijen, afgewezen rijen meegeteld: de voortgang is `verwerkt` / `rijen`."
+    )
+    aangemaakt_op: datetime = Field(description="Wanneer de import werd aangenomen.")
+    klaar_op: datetime | None = Field(default=None, description="Wanneer de import eindigde; null zolang die loopt.")
+    reden: str | None = Field(default=None, description="Waarom de import stopte (status `mislukt`).")
+    resultaat: ImportResultaat | None = Field(default=None, description="De uitkomst, zodra de status `klaar` is.")
+    rapport: str = Field(description="Waar het rapport per rij (CSV) te downloaden is zodra de import geëindigd is.")
 
 
 # What one row holds once read

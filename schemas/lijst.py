@@ -6,9 +6,14 @@ from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
+from schemas.openapi import described_enum
 from schemas.overdracht import Status, Vlag
 
 
+@described_enum(
+    "Welke overdrachten, naar hun mentor.",
+    IK="Alleen de kinderen van wie de vrager zelf mentor is (de startpagina van een pedagogisch medewerker).",
+)
 class MentorFilter(StrEnum):
     IK = "ik"  # the caller's own mentees (a PM'er's start page)
 
@@ -27,6 +32,15 @@ class Filters:
     mentor: MentorFilter | None = None
 
 
+@described_enum(
+    "De volgorde van de lijst: een veld van de overdracht, met een `-` ervoor aflopend.",
+    GEOPEND_OP="Op het moment van openen, oudste eerst (de standaard).",
+    GEOPEND_OP_AFLOPEND="Op het moment van openen, nieuwste eerst.",
+    VOLGENDE_DEADLINE="Op de eerstvolgende deadline van een open stap, vroegste eerst; zonder deadline achteraan.",
+    ACHTERSTALLIG_SINDS="Op het moment dat de oudste open vlag werd gezet, langst te laat eerst; niets te laat"
+    " achteraan.",
+    BIJGEWERKT_OP_AFLOPEND="Op de laatste wijziging, meest recente eerst.",
+)
 class Sort(StrEnum):
     GEOPEND_OP = "geopendOp"
     GEOPEND_OP_AFLOPEND = "-geopendOp"

@@ -10,115 +10,157 @@ from uuid import UUID
 
 from pydantic import Field
 
+from schemas import voorbeelden as vb
 from schemas.api import Verwijzing
 from schemas.base import ApiModel
+from schemas.openapi import described, described_enum
 
 MAX_NAAM = 200
 
-Naam = Annotated[str, Field(max_length=MAX_NAAM, description="Not empty (spaces aside); at most 200 characters.")]
+Naam = Annotated[
+    str, Field(max_length=MAX_NAAM, description="De naam: niet leeg (spaties niet meegeteld), hooguit 200 tekens.")
+]
 LrkNummer = Annotated[
     str,
     Field(
         max_length=20,
-        description="The location's number in the Landelijk Register Kinderopvang: 9 to 12 digits (spaces are"
-        " ignored), e.g. `123456789`. Unique within the gemeente.",
+        description="Het nummer van de locatie in het Landelijk Register Kinderopvang: 9 tot 12 cijfers (spaties tellen"
+        " niet mee), bijvoorbeeld `123456789`. Uniek binnen de gemeente.",
     ),
 ]
 Brin = Annotated[
     str,
     Field(
         max_length=10,
-        description="The school's BRIN (instellingscode): 2 digits and 2 letters or digits, e.g. `01AB` (case does"
-        " not matter).",
+        description="De BRIN van de school (instellingscode): 2 cijfers en 2 letters of cijfers, bijvoorbeeld `01AB`"
+        " (hoofdletters maken niet uit).",
     ),
 ]
 Vestiging = Annotated[
     str,
     Field(
         max_length=10,
-        description="The vestiging's number under its BRIN: 2 digits, e.g. `00` (the main vestiging). BRIN and"
-        " vestiging together are unique within the gemeente.",
+        description="Het nummer van de vestiging onder de BRIN: 2 cijfers, bijvoorbeeld `00` (de hoofdvestiging). BRIN"
+        " en vestiging samen zijn uniek binnen de gemeente.",
     ),
 ]
 Gesloten = Annotated[
     bool,
     Field(
-        description="true: close it (it takes nothing new; what it has keeps working); false: open it again.",
+        description="`true`: sluiten (neemt niets nieuws aan; wat er al is, loopt door); `false`: weer openen.",
     ),
 ]
 
 
 class Status(ApiModel):
-    gesloten: bool = Field(description="Closed: it takes nothing new; what it already has keeps working.")
-    gesloten_op: datetime | None = Field(description="Since when it is closed.")
+    gesloten: bool = Field(description="Gesloten: neemt niets nieuws aan; wat er al is, loopt door.")
+    gesloten_op: datetime | None = Field(description="Sinds wanneer gesloten; null als open.")
 
 
 # What the API answers
 
+_OPEN = {"gesloten": False, "geslotenOp": None}
+_STADSDEEL = {**_OPEN, **vb.STADSDEEL}
+_WIJK = {**_OPEN, **vb.WIJK, "stadsdeel": vb.STADSDEEL}
+_LOCATIE = {**_OPEN, **vb.LOCATIE, "lrkNummer": "999999999", "wijk": vb.WIJK, "stadsdeel": vb.STADSDEEL}
+_SCHOOL = {
+    **_OPEN,
+    **vb.SCHOOL,
+    "brin": "99ZZ",
+    "vestiging": "00",
+    "vestigingscode": "99ZZ00",
+    "intakeEmail": "intake@oefening.voorbeeld.example",
+    "wijk": vb.WIJK,
+    "stadsdeel": vb.STADSDEEL,
+}
+
 
 class Gemeente(ApiModel):
-    id: UUID
-    naam: str
+    model_config = described(
+        "De gemeente van de beheerder, met hoe herinneringen aan medewerkers uitgaan.",
+        {**vb.GEMEENTE, "gemeentecode": "9999", "bundelen": True, "bundelUur": 8},
+    )
+
+    id: UUID = Field(description="Het id van de gemeente.")
+    naam: str = Field(description="De naam van de gemeente.")
     gemeentecode: str | None = Field(
-        description="The CBS gemeentecode (4 digits, e.g. `0034` for Almere): the DUO import finds the gemeente's"
-        " schools by it (column GEMEENTENUMMER); without it, by the gemeente's name (GEMEENTENAAM)."
+        description="De CBS-gemeentecode (4 cijfers, bijvoorbeeld `0034` voor Almere): de DUO-import vindt de scholen"
+        " van de gemeente erop (kolom `GEMEENTENUMMER`); zonder code op de naam van de gemeente (`GEMEENTENAAM`)."
     )
     bundelen: bool = Field(
         default=False,
-        description="Reminders and escalations to staff go as one daily digest per person (true) or each at once"
-        " (false), for whoever has not chosen themselves (`/v1/mijn-instellingen`).",
+        description="Herinneringen en escalaties aan medewerkers gaan als één dagelijks overzicht per persoon (`true`)"
+        " of elk meteen (`false`), voor wie zelf niet gekozen heeft (`/v1/mijn-instellingen`).",
     )
-    bundel_uur: int = Field(default=8, ge=0, le=23, description="The hour (Amsterdam) the daily digests go out.")
+    bundel_uur: int = Field(
+        default=8, ge=0, le=23, description="Het uur (Amsterdamse tijd) waarop de dagelijkse overzichten uitgaan."
+    )
 
 
 class Stadsdeel(Status):
-    id: UUID
-    naam: str
+    model_config = described("Een stadsdeel van de gemeente.", _STADSDEEL)
+
+    id: UUID = Field(description="Het id van het stadsdeel.")
+    naam: str = Field(description="De naam van het stadsdeel.")
 
 
 class Wijk(Status):
-    id: UUID
-    naam: str
-    stadsdeel: Verwijzing
+    model_config = described("Een wijk van de gemeente, in een stadsdeel.", _WIJK)
+
+    id: UUID = Field(description="Het id van de wijk.")
+    naam: str = Field(description="De naam van de wijk.")
+    stadsdeel: Verwijzing = Field(description="Het stadsdeel waarin de wijk ligt.")
 
 
 class Locatie(Status):
-    id: UUID
-    naam: str
-    lrk_nummer: str | None = Field(description="Its number in the Landelijk Register Kinderopvang.")
-    wijk: Verwijzing
-    stadsdeel: Verwijzing
+    model_config = described("Een voorschoollocatie, in een wijk.", _LOCATIE)
+
+    id: UUID = Field(description="Het id van de locatie.")
+    naam: str = Field(description="De naam van de locatie.")
+    lrk_nummer: str | None = Field(description="Het nummer van de locatie in het Landelijk Register Kinderopvang.")
+    wijk: Verwijzing = Field(description="De wijk waarin de locatie ligt.")
+    stadsdeel: Verwijzing = Field(description="Het stadsdeel van die wijk.")
 
 
 class School(Status):
-    id: UUID
-    naam: str
-    brin: str | None
-    vestiging: str | None
-    vestigingscode: str | None = Field(description="BRIN and vestiging as DUO writes them, e.g. `01AB00`.")
+    model_config = described("Een basisschool (vestiging), in een wijk.", _SCHOOL)
+
+    id: UUID = Field(description="Het id van de school.")
+    naam: str = Field(description="De naam van de school (vestiging).")
+    brin: str | None = Field(description="De BRIN (instellingscode), bijvoorbeeld `01AB`.")
+    vestiging: str | None = Field(description="Het nummer van de vestiging onder de BRIN, bijvoorbeeld `00`.")
+    vestigingscode: str | None = Field(description="BRIN en vestiging zoals DUO ze schrijft, bijvoorbeeld `01AB00`.")
     intake_email: str | None = Field(
         default=None,
-        description="Where the school takes in new pupils: an overdracht sent to it is announced here at once (and to"
-        " its intern begeleiders; to all its staff when it has neither).",
+        description="Waar de school nieuwe leerlingen aanneemt: een overdracht die naar de school gaat, wordt hier meteen"
+        " aangekondigd (en aan de intern begeleiders; aan alle medewerkers als de school geen van beide heeft).",
     )
-    wijk: Verwijzing
-    stadsdeel: Verwijzing
+    wijk: Verwijzing = Field(description="De wijk waarin de school ligt.")
+    stadsdeel: Verwijzing = Field(description="Het stadsdeel van die wijk.")
 
 
 class Stadsdelen(ApiModel):
-    resultaten: list[Stadsdeel] = Field(description="By name, closed ones included.")
+    model_config = described("De stadsdelen van de gemeente.", {"resultaten": [_STADSDEEL]})
+
+    resultaten: list[Stadsdeel] = Field(description="Op naam, gesloten stadsdelen meegeteld.")
 
 
 class Wijken(ApiModel):
-    resultaten: list[Wijk] = Field(description="By name, closed ones included.")
+    model_config = described("De wijken van de gemeente.", {"resultaten": [_WIJK]})
+
+    resultaten: list[Wijk] = Field(description="Op naam, gesloten wijken meegeteld.")
 
 
 class Locaties(ApiModel):
-    resultaten: list[Locatie] = Field(description="By name, closed ones included.")
+    model_config = described("De voorschoollocaties van de gemeente.", {"resultaten": [_LOCATIE]})
+
+    resultaten: list[Locatie] = Field(description="Op naam, gesloten locaties meegeteld.")
 
 
 class Scholen(ApiModel):
-    resultaten: list[School] = Field(description="By name, closed ones included.")
+    model_config = described("De scholen (vestigingen) van de gemeente.", {"resultaten": [_SCHOOL]})
+
+    resultaten: list[School] = Field(description="Op naam, gesloten scholen meegeteld.")
 
 
 # What the API takes
@@ -127,80 +169,177 @@ class Scholen(ApiModel):
 class GemeenteWijziging(ApiModel):
     """Only the fields given change."""
 
-    gemeentecode: str | None = Field(
-        default=None, max_length=10, description="4 digits (`34` is read as `0034`); null removes it."
+    model_config = described(
+        "De instellingen van de gemeente wijzigen: alleen de meegegeven velden veranderen.",
+        {"gemeentecode": "9999", "bundelen": True, "bundelUur": 7},
     )
-    bundelen: bool | None = None
-    bundel_uur: int | None = Field(default=None, ge=0, le=23)
+
+    gemeentecode: str | None = Field(
+        default=None,
+        max_length=10,
+        description="4 cijfers (`34` wordt gelezen als `0034`); null haalt de code weg.",
+    )
+    bundelen: bool | None = Field(
+        default=None, description="Herinneringen als dagelijks overzicht bundelen (`true`) of elk meteen (`false`)."
+    )
+    bundel_uur: int | None = Field(
+        default=None, ge=0, le=23, description="Het uur (Amsterdamse tijd) waarop de dagelijkse overzichten uitgaan."
+    )
 
 
 class StadsdeelNieuw(ApiModel):
+    model_config = described("Een nieuw stadsdeel.", {"naam": vb.STADSDEEL["naam"]})
+
     naam: Naam
 
 
 class StadsdeelWijziging(ApiModel):
     """Only the fields given change."""
 
-    naam: Naam | None = None
-    gesloten: Gesloten | None = None
+    model_config = described(
+        "Een stadsdeel wijzigen: alleen de meegegeven velden veranderen.",
+        {"naam": "Voorbeeldstad-Noordoost", "gesloten": False},
+    )
+
+    naam: Naam | None = Field(default=None, description="De nieuwe naam: niet leeg, hooguit 200 tekens.")
+    gesloten: Gesloten | None = Field(
+        default=None,
+        description="`true`: sluiten (neemt niets nieuws aan; wat er is, loopt door); `false`: weer openen.",
+    )
 
 
 class WijkNieuw(ApiModel):
+    model_config = described(
+        "Een nieuwe wijk, in een stadsdeel.", {"naam": vb.WIJK["naam"], "stadsdeelId": vb.STADSDEEL_ID}
+    )
+
     naam: Naam
-    stadsdeel_id: UUID
+    stadsdeel_id: UUID = Field(description="Het stadsdeel waarin de wijk ligt.")
 
 
 class WijkWijziging(ApiModel):
     """Only the fields given change; `stadsdeelId` moves the wijk (with its locations and schools)."""
 
-    naam: Naam | None = None
-    stadsdeel_id: UUID | None = None
-    gesloten: Gesloten | None = None
+    model_config = described(
+        "Een wijk wijzigen: alleen de meegegeven velden veranderen; `stadsdeelId` verplaatst de wijk (met haar locaties"
+        " en scholen).",
+        {"naam": "De Proeftuin-Oost", "stadsdeelId": vb.STADSDEEL_ID, "gesloten": False},
+    )
+
+    naam: Naam | None = Field(default=None, description="De nieuwe naam: niet leeg, hooguit 200 tekens.")
+    stadsdeel_id: UUID | None = Field(default=None, description="Het stadsdeel waar de wijk naartoe gaat.")
+    gesloten: Gesloten | None = Field(
+        default=None,
+        description="`true`: sluiten (neemt niets nieuws aan; wat er is, loopt door); `false`: weer openen.",
+    )
 
 
 class LocatieNieuw(ApiModel):
+    model_config = described(
+        "Een nieuwe voorschoollocatie, in een wijk.",
+        {"naam": vb.LOCATIE["naam"], "wijkId": vb.WIJK_ID, "lrkNummer": "999999999"},
+    )
+
     naam: Naam
-    wijk_id: UUID
+    wijk_id: UUID = Field(description="De wijk waarin de locatie ligt.")
     lrk_nummer: LrkNummer
 
 
 class LocatieWijziging(ApiModel):
     """Only the fields given change; `wijkId` moves the location to another wijk."""
 
-    naam: Naam | None = None
-    wijk_id: UUID | None = None
-    lrk_nummer: LrkNummer | None = None
-    gesloten: Gesloten | None = None
+    model_config = described(
+        "Een voorschoollocatie wijzigen: alleen de meegegeven velden veranderen; `wijkId` verplaatst de locatie naar"
+        " een andere wijk.",
+        {
+            "naam": "Peuteropvang Het Voorbeeld (Zuid)",
+            "wijkId": vb.WIJK_ID,
+            "lrkNummer": "999999999",
+            "gesloten": False,
+        },
+    )
+
+    naam: Naam | None = Field(default=None, description="De nieuwe naam: niet leeg, hooguit 200 tekens.")
+    wijk_id: UUID | None = Field(default=None, description="De wijk waar de locatie naartoe gaat.")
+    lrk_nummer: LrkNummer | None = Field(
+        default=None, description="Het nieuwe nummer in het Landelijk Register Kinderopvang: 9 tot 12 cijfers."
+    )
+    gesloten: Gesloten | None = Field(
+        default=None,
+        description="`true`: sluiten (neemt niets nieuws aan; wat er is, loopt door); `false`: weer openen.",
+    )
 
 
 IntakeEmail = Annotated[
     str,
-    Field(max_length=254, description="The school's intake address (arrival notices); an empty string removes it."),
+    Field(
+        max_length=254,
+        description="Het intake-adres van de school (aankomstberichten); een lege tekst haalt het weg.",
+    ),
 ]
 
 
 class SchoolNieuw(ApiModel):
+    model_config = described(
+        "Een nieuwe school (vestiging), in een wijk.",
+        {
+            "naam": vb.SCHOOL["naam"],
+            "wijkId": vb.WIJK_ID,
+            "brin": "99ZZ",
+            "vestiging": "00",
+            "intakeEmail": "intake@oefening.voorbeeld.example",
+        },
+    )
+
     naam: Naam
-    wijk_id: UUID
+    wijk_id: UUID = Field(description="De wijk waarin de school ligt.")
     brin: Brin
     vestiging: Vestiging
-    intake_email: IntakeEmail | None = None
+    intake_email: IntakeEmail | None = Field(
+        default=None, description="Het intake-adres van de school (aankomstberichten); weggelaten of leeg: geen."
+    )
 
 
 class SchoolWijziging(ApiModel):
     """Only the fields given change; `wijkId` moves the school to another wijk."""
 
-    naam: Naam | None = None
-    wijk_id: UUID | None = None
-    brin: Brin | None = None
-    vestiging: Vestiging | None = None
-    intake_email: IntakeEmail | None = None
-    gesloten: Gesloten | None = None
+    model_config = described(
+        "Een school wijzigen: alleen de meegegeven velden veranderen; `wijkId` verplaatst de school naar een andere"
+        " wijk.",
+        {
+            "naam": "Basisschool De Oefening, locatie Zuid",
+            "wijkId": vb.WIJK_ID,
+            "brin": "99ZZ",
+            "vestiging": "01",
+            "intakeEmail": "",
+            "gesloten": False,
+        },
+    )
+
+    naam: Naam | None = Field(default=None, description="De nieuwe naam: niet leeg, hooguit 200 tekens.")
+    wijk_id: UUID | None = Field(default=None, description="De wijk waar de school naartoe gaat.")
+    brin: Brin | None = Field(default=None, description="De nieuwe BRIN: 2 cijfers en 2 letters of cijfers.")
+    vestiging: Vestiging | None = Field(default=None, description="Het nieuwe vestigingsnummer: 2 cijfers.")
+    intake_email: IntakeEmail | None = Field(
+        default=None, description="Het intake-adres van de school (aankomstberichten); een lege tekst haalt het weg."
+    )
+    gesloten: Gesloten | None = Field(
+        default=None,
+        description="`true`: sluiten (neemt niets nieuws aan; wat er is, loopt door); `false`: weer openen.",
+    )
 
 
 # The DUO import's report
 
 
+@described_enum(
+    "Wat de DUO-import met een rij deed.",
+    TOEGEVOEGD="Een school die nieuw is voor de gemeente: toegevoegd in de opgegeven wijk.",
+    BIJGEWERKT="Een bekende school waarvan de naam veranderde (of de BRIN werd ingevuld): bijgewerkt.",
+    ONGEWIJZIGD="Een bekende school, precies zoals in het bestand: niets veranderd.",
+    OVERGESLAGEN="Niet gelezen: een onleesbare of herhaalde rij, een nieuwe school zonder wijk, of een rij van een"
+    " andere gemeente.",
+)
 class DuoUitkomst(StrEnum):
     TOEGEVOEGD = "toegevoegd"
     BIJGEWERKT = "bijgewerkt"
@@ -208,27 +347,73 @@ class DuoUitkomst(StrEnum):
     OVERGESLAGEN = "overgeslagen"
 
 
+_DUO_RIJEN = [
+    {
+        "regel": 2,
+        "uitkomst": "ongewijzigd",
+        "eigenGemeente": True,
+        "vestigingscode": "99ZZ00",
+        "naam": vb.SCHOOL["naam"],
+        "schoolId": vb.SCHOOL_ID,
+        "toelichting": None,
+    },
+    {
+        "regel": 3,
+        "uitkomst": "overgeslagen",
+        "eigenGemeente": False,
+        "vestigingscode": "99YY00",
+        "naam": None,
+        "schoolId": None,
+        "toelichting": "andere gemeente (Proefdorp)",
+    },
+]
+
+
 class DuoRij(ApiModel):
-    regel: int = Field(description="The line in the file (the header is line 1).")
-    uitkomst: DuoUitkomst
-    eigen_gemeente: bool = Field(description="A row of your gemeente; another gemeente's row is skipped.")
-    vestigingscode: str | None = Field(description="As in the file (BRIN and vestiging), when readable.")
-    naam: str | None = Field(description="The vestiging's name in the file (rows of the gemeente only).")
-    school_id: UUID | None = Field(description="The school added, updated or found unchanged.")
-    toelichting: str | None = Field(description="Why a row was skipped; what an update changed.")
+    model_config = described("Eén rij van het DUO-bestand, met wat de import ermee deed.", _DUO_RIJEN[0])
+
+    regel: int = Field(description="De regel in het bestand (de kopregel is regel 1).")
+    uitkomst: DuoUitkomst = Field(description="Wat de import met de rij deed.")
+    eigen_gemeente: bool = Field(
+        description="Een rij van uw gemeente; een rij van een andere gemeente wordt overgeslagen."
+    )
+    vestigingscode: str | None = Field(description="Zoals in het bestand (BRIN en vestiging), als die leesbaar is.")
+    naam: str | None = Field(description="De naam van de vestiging in het bestand (alleen bij rijen van de gemeente).")
+    school_id: UUID | None = Field(description="De school die toegevoegd, bijgewerkt of ongewijzigd gevonden werd.")
+    toelichting: str | None = Field(description="Waarom een rij werd overgeslagen; wat een bijwerking veranderde.")
 
 
 class DuoImportResultaat(ApiModel):
-    rijen: int = Field(description="Data rows read (empty lines not counted).")
-    toegevoegd: int = Field(description="Schools new to the gemeente, added in the wijk given.")
-    bijgewerkt: int = Field(description="Schools known already whose name changed (or whose BRIN was filled in).")
-    ongewijzigd: int = Field(description="Schools known already, as in the file.")
-    overgeslagen: int = Field(
-        description="Rows of the gemeente not read: a bad or repeated row, a new school without a wijk."
+    model_config = described(
+        "Wat de import van het DUO-bestand met de scholen deed.",
+        {
+            "rijen": 2,
+            "toegevoegd": 0,
+            "bijgewerkt": 0,
+            "ongewijzigd": 1,
+            "overgeslagen": 0,
+            "andereGemeente": 1,
+            "gemeenteOp": "gemeentenummer",
+            "regels": _DUO_RIJEN,
+            "nietInBestand": [],
+        },
     )
-    andere_gemeente: int = Field(description="Rows of other gemeenten: skipped.")
-    gemeente_op: str = Field(description="How the gemeente's rows were found: `gemeentenummer` or `gemeentenaam`.")
-    regels: list[DuoRij] = Field(description="Every row, in the file's order, with what happened to it.")
+
+    rijen: int = Field(description="Gelezen rijen met gegevens (lege regels niet meegeteld).")
+    toegevoegd: int = Field(description="Scholen die nieuw zijn voor de gemeente, toegevoegd in de opgegeven wijk.")
+    bijgewerkt: int = Field(
+        description="Al bekende scholen waarvan de naam veranderde (of waarvan de BRIN werd ingevuld)."
+    )
+    ongewijzigd: int = Field(description="Al bekende scholen, zoals in het bestand.")
+    overgeslagen: int = Field(
+        description="Rijen van de gemeente die niet gelezen werden: een foute of herhaalde rij, een nieuwe school zonder"
+        " wijk."
+    )
+    andere_gemeente: int = Field(description="Rijen van andere gemeenten: overgeslagen.")
+    gemeente_op: str = Field(
+        description="Hoe de rijen van de gemeente gevonden werden: `gemeentenummer` of `gemeentenaam`."
+    )
+    regels: list[DuoRij] = Field(description="Elke rij, in de volgorde van het bestand, met wat ermee gebeurde.")
     niet_in_bestand: list[School] = Field(
-        description="Open schools of the gemeente the file does not list: reported, never changed or closed."
+        description="Open scholen van de gemeente die niet in het bestand staan: gemeld, nooit gewijzigd of gesloten."
     )

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from protocol.dates import school_year
+from schemas.openapi import described
 
 NonNegative = Annotated[int, Field(ge=0)]
 Positive = Annotated[int, Field(gt=0)]
@@ -21,8 +22,12 @@ class _Strict(BaseModel):
 class Leeftijd(_Strict):
     """An age in whole years and months, counted from the date of birth."""
 
-    jaren: Annotated[int, Field(ge=0, le=12)]
-    maanden: Annotated[int, Field(ge=0, le=11)] = 0
+    model_config = described(
+        "Een leeftijd in hele jaren en maanden, geteld vanaf de geboortedatum.", {"jaren": 3, "maanden": 6}
+    )
+
+    jaren: Annotated[int, Field(ge=0, le=12, description="Hele jaren.")]
+    maanden: Annotated[int, Field(ge=0, le=11, description="Hele maanden bovenop de jaren.")] = 0
 
     @property
     def in_maanden(self) -> int:

@@ -31,6 +31,8 @@ JWKS_LIFESPAN_SECONDS = 300
 JWKS_TIMEOUT_SECONDS = 5
 
 log = logging.getLogger(__name__)
+# The identity provider's signing keys could not be fetched: every token it issued waits for them.
+PROVIDER_UNREACHABLE = "De aanmeldvoorziening is niet bereikbaar. Probeer het zo opnieuw."
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,7 @@ async def signing_key(jwks_uri: str, token: str) -> jwt.PyJWK:
         return await asyncio.to_thread(client.get_signing_key_from_jwt, token)
     except jwt.PyJWKClientConnectionError as exc:
         log.warning("identity provider's keys unreachable", extra={"error_type": type(exc.__cause__).__name__})
-        raise Unavailable("De aanmeldvoorziening is niet bereikbaar. Probeer het zo opnieuw.") from exc
+        raise Unavailable(PROVIDER_UNREACHABLE) from exc
 
 
 async def _verify_oidc(settings: Settings, token: str) -> Identity | None:

@@ -78,6 +78,9 @@ TE_VEEL_PIXELS = (
     " met een lagere resolutie; er is niets gewijzigd."
 )
 NIET_VAN_DEZE_OVERDRACHT = "Deze ouder hoort niet bij deze overdracht."
+GEEN_EXPORT = "Bij deze overdracht is (nog) geen observatie-export toegevoegd."
+NET_GEWIJZIGD = "De overdracht is net gewijzigd; er is niets opgeslagen. Probeer het opnieuw."
+TE_GROOT = f"Het bestand is groter dan {MB} MB; er is niets gewijzigd."
 GEEN_SCAN_TE_ZIEN = "Van deze ouder is (nog) geen scan van het getekende toestemmingsformulier die u kunt bekijken."
 
 
@@ -119,7 +122,7 @@ def check_pdf(data: bytes) -> None:
 
 def _check_size(data: bytes) -> None:
     if len(data) > MAX_BIJLAGE_BYTES:
-        raise TooLarge(f"Het bestand is groter dan {MB} MB; er is niets gewijzigd.")
+        raise TooLarge(TE_GROOT)
 
 
 def _check_pdf_pages(data: bytes, unreadable: str, protected: str) -> None:
@@ -153,7 +156,7 @@ async def upload_observatie_export(
     if stored is None:  # the form left CONCEPT while the file came in
         row = await visible(ctx, overdracht_id)
         _editable(row["status"])
-        raise StepNotAllowed("De overdracht is net gewijzigd; er is niets opgeslagen. Probeer het opnieuw.")
+        raise StepNotAllowed(NET_GEWIJZIGD)
     log.info(
         "bijlage stored",
         extra={"overdracht_id": str(overdracht_id), "soort": OBSERVATIE_EXPORT.value, "grootte": len(data)},
@@ -168,7 +171,7 @@ async def download_observatie_export(ctx: Context, overdracht_id: UUID) -> Besta
     await visible(ctx, overdracht_id)
     row = await bijlagen.get(ctx.pool, overdracht_id, OBSERVATIE_EXPORT)
     if row is None:
-        raise NotFound("Bij deze overdracht is (nog) geen observatie-export toegevoegd.")
+        raise NotFound(GEEN_EXPORT)
     inhoud = await asyncio.to_thread(
         _codec(ctx).unseal, row["sleutel_id"], bytes(row["inhoud"]), _associated_data(overdracht_id, OBSERVATIE_EXPORT)
     )
@@ -179,11 +182,15 @@ async def download_observatie_export(ctx: Context, overdracht_id: UUID) -> Besta
 
 def _editable(status: str) -> None:
     if Status(status) not in BEWERKBAAR:
-        names = ", ".join(sorted(s.value for s in BEWERKBAAR))
-        raise StepNotAllowed(
-            f"De observatie-export kan alleen worden toegevoegd of vervangen zolang het formulier bewerkt kan"
-            f" worden (status {names}); deze overdracht is nu {status}. Er is niets gewijzigd."
-        )
+        raise not_editable(status)
+
+
+def not_editable(status: str) -> StepNotAllowed:
+    names = ", ".join(sorted(s.value for s in BEWERKBAAR))
+    return StepNotAllowed(
+        f"De observatie-export kan alleen worden toegevoegd of vervangen zolang het formulier bewerkt kan"
+        f" worden (status {names}); deze overdracht is nu {status}. Er is niets gewijzigd."
+    )
 
 
 # The scan of a parent's consent form signed on paper
@@ -251,7 +258,7 @@ async def upload_toestemmingsscan(
     if stored is None:  # the overdracht ended while the file came in
         row = await visible(ctx, overdracht_id)
         _running(row["status"])
-        raise StepNotAllowed("De overdracht is net gewijzigd; er is niets opgeslagen. Probeer het opnieuw.")
+        raise StepNotAllowed(NET_GEWIJZIGD)
     log.info(
         "bijlage stored",
         extra={"overdracht_id": str(overdracht_id), "soort": TOESTEMMINGSSCAN.value, "grootte": len(data)},
@@ -289,7 +296,11 @@ async def _parent_of(ctx: Context, row: asyncpg.Record, ouder_id: UUID) -> None:
 
 def _running(status: str) -> None:
     if Status(status) not in LOPEND:
-        raise StepNotAllowed(
-            f"Een scan van een getekend toestemmingsformulier kan alleen worden toegevoegd zolang de overdracht"
-            f" loopt; deze overdracht is {status}, en de inhoud ervan wordt of is verwijderd. Er is niets gewijzigd."
-        )
+        raise not_running(status)
+
+
+def not_running(status: str) -> StepNotAllowed:
+    return StepNotAllowed(
+        f"Een scan van een getekend toestemmingsformulier kan alleen worden toegevoegd zolang de overdracht"
+        f" loopt; deze overdracht is {status}, en de inhoud ervan wordt of is verwijderd. Er is niets gewijzigd."
+    )

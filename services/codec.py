@@ -18,15 +18,23 @@ log = logging.getLogger(__name__)
 
 Transform = Callable[[Sequence[Payload]], Awaitable[list[Payload]]]
 
+OTHER_NAMESPACE = (
+    "Deze namespace van de engine is niet die van uw gemeente: u ontsleutelt alleen de gegevens van uw eigen gemeente."
+)
+NOT_BASE64 = "Geen geldige payloads: metadata en data moeten base64 zijn."
+
+
+def undecryptable(key_id: str) -> InvalidInput:
+    return InvalidInput(
+        f"Een payload kan niet worden ontsleuteld: sleutel {key_id!r} is hier niet ingesteld, of de payload is gewijzigd."
+    )
+
 
 def _codec(ctx: Context, namespace: str | None) -> EncryptionCodec:
     # The caller's gemeente's engine client's own codec (core/temporal.py puts it on every client): exactly
     # the keys of that gemeente's namespace, so nothing of another gemeente can be decrypted with it.
     if namespace is not None and namespace != ctx.temporal.namespace:
-        raise Forbidden(
-            "Deze namespace van de engine is niet die van uw gemeente: u ontsleutelt alleen de gegevens van uw"
-            " eigen gemeente."
-        )
+        raise Forbidden(OTHER_NAMESPACE)
     codec = ctx.temporal.data_converter.payload_codec
     if not isinstance(codec, EncryptionCodec):
         raise RuntimeError("the engine client has no EncryptionCodec")
@@ -38,15 +46,12 @@ async def _apply(payloads: dict[str, Any], transform: Transform) -> dict[str, An
     try:
         parsed = json_format.ParseDict(payloads, Payloads()).payloads
     except json_format.ParseError:
-        raise InvalidInput("Geen geldige payloads: metadata en data moeten base64 zijn.") from None
+        raise InvalidInput(NOT_BASE64) from None
     try:
         result = await transform(parsed)
     except PayloadDecryptionError as exc:
         # The key id only; never key material or content.
-        raise InvalidInput(
-            f"Een payload kan niet worden ontsleuteld: sleutel {exc.key_id!r} is hier niet ingesteld, of de"
-            " payload is gewijzigd."
-        ) from None
+        raise undecryptable(exc.key_id) from None
     return json_format.MessageToDict(Payloads(payloads=result))
 
 

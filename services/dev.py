@@ -15,11 +15,13 @@ from services.context import Clients, Context
 from services.errors import NotFound
 from services.permissions import Capability, require
 
+UNKNOWN_USER = "Deze gebruiker bestaat niet. De README noemt de gebruikers van de demodata."
+
 
 async def token_for(clients: Clients, gebruiker_id: UUID) -> Token:
     """A token for a seeded user, without signing in: no caller yet, so no permission to check."""
     if await gebruikers.get(clients.pool, gebruiker_id) is None:
-        raise NotFound("Deze gebruiker bestaat niet. De README noemt de gebruikers van de demodata.")
+        raise NotFound(UNKNOWN_USER)
     token, expires_in = auth.issue_dev_token(clients.settings, gebruiker_id)
     return Token(access_token=token, expires_in=expires_in)
 

@@ -65,6 +65,7 @@ ZELF = "U kunt uw eigen rol en toegang niet wijzigen of uzelf deactiveren; vraag
 GEDEACTIVEERD = "Deze medewerker is gedeactiveerd. Activeer het account eerst weer."
 AL_AANGEMELD = "Deze medewerker heeft zich al aangemeld en heeft geen uitnodiging meer nodig."
 ZONDER_ADRES = "Van deze medewerker is geen e-mailadres bekend."
+ONGELDIG = "Een of meer velden zijn niet goed ingevuld."
 
 # The roles in words, as the invitation says them.
 ROL_WOORDEN = {
@@ -348,7 +349,7 @@ def _where_wrong(rol: Rol, locaties: list[UUID], scholen: list[UUID], functie: F
 
 def _refuse(wrong: list[dict[str, str]]) -> None:
     if wrong:
-        raise InvalidInput("Een of meer velden zijn niet goed ingevuld.", invalid_params=wrong)
+        raise InvalidInput(ONGELDIG, invalid_params=wrong)
 
 
 async def _of_gemeente(conn: Connection, user: Gebruiker, locaties: list[UUID], scholen: list[UUID]) -> None:

@@ -42,6 +42,11 @@ OVERDRACHTEN = {
 }
 
 
+UNKNOWN = "Deze import bestaat niet, of u heeft hem niet gestart."
+NO_PROTOCOL = "Voor uw gemeente is nog geen protocol ingesteld; vraag het functioneel beheer."
+NOT_DONE = "Het verslag is er zodra de import klaar is."
+
+
 def associated_data(taak_id: UUID) -> bytes:
     """What a sealed file or row of this job is bound to: moved to another job, it does not decrypt."""
     return f"import/{taak_id}".encode()
@@ -61,7 +66,7 @@ async def start(ctx: Context, upload: Callable[[], Awaitable[bytes]]) -> ImportT
         params = [{"name": k, "reason": r} for k, r in kolommen.items()]
         raise InvalidInput(exc.reden, invalid_params=params) from None
     if await protocols.current(ctx.pool, user.gemeente_id) is None:
-        raise NoProtocol("Voor uw gemeente is nog geen protocol ingesteld; vraag het functioneel beheer.")
+        raise NoProtocol(NO_PROTOCOL)
     taak_id = uuid.uuid4()
     key_id, sealed = await asyncio.to_thread(
         EncryptionCodec.from_settings(ctx.settings).seal, data, associated_data(taak_id)
@@ -94,7 +99,7 @@ async def rapport(ctx: Context, taak_id: UUID) -> Tabel:
     user = require(ctx, Capability.PLAATSINGEN_IMPORTEREN)
     job = await _taak(ctx.pool, user, taak_id)
     if job.status in (TaakStatus.WACHTEND, TaakStatus.BEZIG):
-        raise NotReady("Het verslag is er zodra de import klaar is.")
+        raise NotReady(NOT_DONE)
     rows = []
     for row in await import_taken.report(ctx.pool, taak_id):
         fouten = [Rijfout.model_validate(f) for f in _json_list(row["fouten"])]
@@ -113,7 +118,7 @@ def _mine(user: Gebruiker, row: asyncpg.Record) -> bool:
 async def _taak(pool: asyncpg.Pool, user: Gebruiker, taak_id: UUID) -> ImportTaak:
     row = await import_taken.get(pool, taak_id)
     if row is None or not _mine(user, row):
-        raise NotFound("Deze import bestaat niet, of u heeft hem niet gestart.")
+        raise NotFound(UNKNOWN)
     status = TaakStatus(row["status"])
     return ImportTaak(
         id=taak_id,

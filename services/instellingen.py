@@ -7,17 +7,20 @@ from schemas.overdracht import Rol
 from services.context import Context
 from services.errors import Forbidden, NotFound
 
+ALLEEN_MEDEWERKERS = "Instellingen voor berichten zijn er voor medewerkers; ouders krijgen elk bericht meteen."
+GEEN_ACCOUNT = "Uw account is niet gevonden."
+
 
 def _staff(ctx: Context) -> None:
     if ctx.user.rol is Rol.OUDER:
-        raise Forbidden("Instellingen voor berichten zijn er voor medewerkers; ouders krijgen elk bericht meteen.")
+        raise Forbidden(ALLEEN_MEDEWERKERS)
 
 
 async def mine(ctx: Context) -> MijnInstellingen:
     _staff(ctx)
     row = await gebruikers.berichtvoorkeur(ctx.pool, ctx.user.id)
     if row is None:
-        raise NotFound("Uw account is niet gevonden.")
+        raise NotFound(GEEN_ACCOUNT)
     return MijnInstellingen(
         berichten=Berichtvoorkeur(row["berichtvoorkeur"]) if row["berichtvoorkeur"] else None,
         berichten_gemeente=Berichtvoorkeur.DAGELIJKS if row["bundelen"] else Berichtvoorkeur.DIRECT,

@@ -21,6 +21,7 @@ from services.permissions import Capability, description, require
 INZAGE, AUDIT = "inzage", "audit"
 # The whole period (a download, not a page) is read in batches of this size.
 BATCH = 1000
+PERIODE_OMGEKEERD = "De periode eindigt voor ze begint."
 
 
 def _inzage_regel(row: asyncpg.Record) -> InzageRegel:
@@ -60,7 +61,7 @@ async def inzage_log(ctx: Context, overdracht_id: UUID, page_size: int, cursor: 
 def _period(van: date | None, tot: date | None) -> tuple[datetime | None, datetime | None]:
     """From the start of `van` up to the end of `tot`, Amsterdam time; either may be open."""
     if van and tot and tot < van:
-        raise InvalidInput("De periode eindigt voor ze begint.", invalid_params=[{"name": "tot", "reason": "voor van"}])
+        raise InvalidInput(PERIODE_OMGEKEERD, invalid_params=[{"name": "tot", "reason": "voor van"}])
     return (end_of_day(van - timedelta(days=1)) if van else None, end_of_day(tot) if tot else None)
 
 

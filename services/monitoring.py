@@ -178,6 +178,7 @@ async def kengetallen(
     return Kengetallen(groepering=groepering, schooljaar=schooljaar, schooljaren=jaren)
 
 
+NO_PROTOCOL = "Voor deze gemeente is nog geen protocol ingesteld; vraag het functioneel beheer."
 # Opaque ids, yet each names a child with a VVE-indicatie, their location and age: a read of personal data.
 ZONDER_OVERDRACHT_VELDEN = ["kind.vve_indicatie", "kind.locatie", "kind.leeftijd"]
 
@@ -186,7 +187,7 @@ async def _start_age(ctx: Context, user: Gebruiker) -> tuple[Leeftijd, int]:
     """The start age of the gemeente's current protocol, and its version."""
     protocol = await protocols.current(ctx.pool, user.gemeente_id)
     if protocol is None:
-        raise NoProtocol("Voor deze gemeente is nog geen protocol ingesteld; vraag het functioneel beheer.")
+        raise NoProtocol(NO_PROTOCOL)
     return protocol.config.start, protocol.versie
 
 

@@ -60,16 +60,26 @@ class BestaatAl(ServiceError):
     """A name, LRK number or BRIN with vestiging the gemeente has already (invalidParams names the field)."""
 
     status, title, code = 409, "Bestaat al", "BESTAAT_AL"
+    description = (
+        "De gemeente heeft al een stadsdeel, wijk, locatie of school met deze naam, dit LRK-nummer of deze BRIN met"
+        " vestiging; `invalidParams` noemt het veld."
+    )
 
 
 class Gesloten(ServiceError):
     """A closed stadsdeel or wijk takes nothing new (invalidParams names the field)."""
 
     status, title, code = 409, "Gesloten", "GESLOTEN"
+    description = "Een gesloten stadsdeel of wijk neemt niets nieuws aan; `invalidParams` noemt het veld."
 
 
 ONGELDIG = "Een of meer velden zijn niet goed ingevuld; er is niets gewijzigd."
 NIET_GEVONDEN = "{} bestaat niet of hoort niet bij uw gemeente."
+GEMEENTECODE = "De gemeentecode is 4 cijfers, zoals het CBS hem geeft: 0034 voor Almere."
+GEEN_GEMEENTECODE = (
+    "Het bestand heeft geen kolom GEMEENTENAAM, en voor uw gemeente is nog geen gemeentecode ingesteld om de kolom"
+    " GEMEENTENUMMER te lezen. Vul de gemeentecode in."
+)
 # Dutch: "dit stadsdeel" (het), "deze wijk" (de); "een onbekend stadsdeel", "een onbekende wijk".
 DEZE = {"stadsdeel": "dit stadsdeel", "wijk": "deze wijk", "locatie": "deze locatie", "school": "deze school",
         "gemeente": "deze gemeente"}  # fmt: skip
@@ -130,7 +140,7 @@ def _school(r: asyncpg.Record) -> School:
 
 def _gevonden(rows: list[asyncpg.Record], wat: str) -> asyncpg.Record:
     if not rows:
-        raise NotFound(NIET_GEVONDEN.format(DEZE[wat].capitalize()))
+        raise niet_gevonden(wat)
     return rows[0]
 
 
@@ -189,10 +199,34 @@ def _gesloten_op(nu: datetime | None, gesloten: bool | None) -> datetime | None:
 
 async def _naam_vrij(db: Executor, tabel: str, wat: str, gemeente_id: UUID, naam: str, behalve: UUID | None) -> None:
     if await organisaties.naam_bezet(db, tabel, gemeente_id, naam, behalve):
-        raise BestaatAl(
-            f"Uw gemeente heeft al een {wat} met deze naam. Kies een andere naam.",
-            invalid_params=[{"name": "naam", "reason": f"er is al een {wat} met deze naam"}],
-        )
+        raise naam_bezet(wat)
+
+
+def naam_bezet(wat: str) -> BestaatAl:
+    return BestaatAl(
+        f"Uw gemeente heeft al een {wat} met deze naam. Kies een andere naam.",
+        invalid_params=[{"name": "naam", "reason": f"er is al een {wat} met deze naam"}],
+    )
+
+
+def niet_gevonden(wat: str) -> NotFound:
+    return NotFound(NIET_GEVONDEN.format(DEZE[wat].capitalize()))
+
+
+def onbekende_ouder(soort: str, veld: str) -> InvalidInput:
+    """The stadsdeel or wijk to put something in is not the gemeente's."""
+    return InvalidInput(
+        f"Kies een {soort} van uw gemeente.", invalid_params=[{"name": veld, "reason": ONBEKEND[soort]}]
+    )
+
+
+def gesloten_ouder(soort: str, veld: str, wat: str) -> Gesloten:
+    """The stadsdeel or wijk to put a `wat` in is closed."""
+    return Gesloten(
+        f"{DEZE[soort].capitalize()} is gesloten: er kan geen {wat} bij. Kies een open {soort}, of open"
+        f" {DEZE[soort].split()[0]} eerst weer.",
+        invalid_params=[{"name": veld, "reason": f"{DEZE[soort]} is gesloten"}],
+    )
 
 
 async def _open_ouder(
@@ -201,15 +235,9 @@ async def _open_ouder(
     """The stadsdeel or wijk something new goes into: the gemeente's (else 400), open (else 409)."""
     rows = await (organisaties.stadsdelen if soort == "stadsdeel" else organisaties.wijken)(db, gemeente_id, ouder_id)
     if not rows:
-        raise InvalidInput(
-            f"Kies een {soort} van uw gemeente.", invalid_params=[{"name": veld, "reason": ONBEKEND[soort]}]
-        )
+        raise onbekende_ouder(soort, veld)
     if rows[0]["gesloten_op"] is not None:
-        raise Gesloten(
-            f"{DEZE[soort].capitalize()} is gesloten: er kan geen {wat} bij. Kies een open {soort}, of open"
-            f" {DEZE[soort].split()[0]} eerst weer.",
-            invalid_params=[{"name": veld, "reason": f"{DEZE[soort]} is gesloten"}],
-        )
+        raise gesloten_ouder(soort, veld, wat)
     return rows[0]
 
 
@@ -233,7 +261,7 @@ async def gemeente(ctx: Context) -> Gemeente:
     user = _beheerder(ctx, Actie.LEZEN)
     row = await organisaties.gemeente(ctx.pool, user.gemeente_id)
     if row is None:
-        raise NotFound(NIET_GEVONDEN.format("Deze gemeente"))
+        raise niet_gevonden("gemeente")
     return Gemeente(
         id=row["id"], naam=row["naam"], gemeentecode=row["gemeentecode"], bundelen=row["bundelen"],
         bundel_uur=row["bundel_uur"],
@@ -250,11 +278,11 @@ async def wijzig_gemeente(ctx: Context, wijziging: GemeenteWijziging) -> Gemeent
     if wijziging.gemeentecode is not None and wijziging.gemeentecode.strip():
         code = duo.gemeentecode(wijziging.gemeentecode)
         if code is None or code == "0000":
-            _Fouten(gemeentecode="De gemeentecode is 4 cijfers, zoals het CBS hem geeft: 0034 voor Almere.").check()
+            _Fouten(gemeentecode=GEMEENTECODE).check()
     async with organisaties.transaction(ctx.pool, user.gemeente_id) as conn:
         oud = await organisaties.gemeente(conn, user.gemeente_id)
         if oud is None:
-            raise NotFound(NIET_GEVONDEN.format("Deze gemeente"))
+            raise niet_gevonden("gemeente")
         code = code if "gemeentecode" in given else oud["gemeentecode"]
         bundelen = oud["bundelen"] if wijziging.bundelen is None else wijziging.bundelen
         uur = oud["bundel_uur"] if wijziging.bundel_uur is None else wijziging.bundel_uur
@@ -370,10 +398,14 @@ async def locatie(ctx: Context, locatie_id: UUID) -> Locatie:
 
 async def _lrk_vrij(db: Executor, gemeente_id: UUID, lrk_nummer: str, behalve: UUID | None) -> None:
     if await organisaties.lrk_bezet(db, gemeente_id, lrk_nummer, behalve):
-        raise BestaatAl(
-            "Uw gemeente heeft al een locatie met dit LRK-nummer.",
-            invalid_params=[{"name": "lrkNummer", "reason": "er is al een locatie met dit LRK-nummer"}],
-        )
+        raise lrk_bezet()
+
+
+def lrk_bezet() -> BestaatAl:
+    return BestaatAl(
+        "Uw gemeente heeft al een locatie met dit LRK-nummer.",
+        invalid_params=[{"name": "lrkNummer", "reason": "er is al een locatie met dit LRK-nummer"}],
+    )
 
 
 async def nieuwe_locatie(ctx: Context, invoer: LocatieNieuw) -> Locatie:
@@ -431,13 +463,15 @@ async def school(ctx: Context, school_id: UUID) -> School:
 
 async def _vestiging_vrij(db: Executor, gemeente_id: UUID, brin: str, vestiging: str, behalve: UUID | None) -> None:
     if await organisaties.vestiging_bezet(db, gemeente_id, brin, vestiging, behalve):
-        raise BestaatAl(
-            f"Uw gemeente heeft al een school met BRIN {brin} en vestiging {vestiging}.",
-            invalid_params=[
-                {"name": "brin", "reason": "er is al een school met dit BRIN-nummer en deze vestiging"},
-                {"name": "vestiging", "reason": "er is al een school met dit BRIN-nummer en deze vestiging"},
-            ],
-        )
+        raise vestiging_bezet(brin, vestiging)
+
+
+def vestiging_bezet(brin: str, vestiging: str) -> BestaatAl:
+    reason = "er is al een school met dit BRIN-nummer en deze vestiging"
+    return BestaatAl(
+        f"Uw gemeente heeft al een school met BRIN {brin} en vestiging {vestiging}.",
+        invalid_params=[{"name": "brin", "reason": reason}, {"name": "vestiging", "reason": reason}],
+    )
 
 
 async def nieuwe_school(ctx: Context, invoer: SchoolNieuw) -> School:
@@ -513,12 +547,11 @@ async def importeer_duo(
             await _open_ouder(conn, user.gemeente_id, wijk_id, "wijkId", "wijk", "school")
         g = await organisaties.gemeente(conn, user.gemeente_id)
         if g is None:
-            raise NotFound(NIET_GEVONDEN.format("Deze gemeente"))
+            raise niet_gevonden("gemeente")
         op_nummer = g["gemeentecode"] is not None and bestand.met_gemeentenummer
         if not op_nummer and not bestand.met_gemeentenaam:
             raise InvalidInput(
-                "Het bestand heeft geen kolom GEMEENTENAAM, en voor uw gemeente is nog geen gemeentecode ingesteld"
-                " om de kolom GEMEENTENUMMER te lezen. Vul de gemeentecode in.",
+                GEEN_GEMEENTECODE,
                 invalid_params=[{"name": "gemeentecode", "reason": "nodig voor de kolom GEMEENTENUMMER"}],
             )
         run = _DuoImport(ctx, user, conn, wijk_id, await organisaties.scholen(conn, user.gemeente_id))

@@ -31,6 +31,7 @@ from workflows.lifecycle import EINDSTATUSSEN, LOPEND
 log = logging.getLogger(__name__)
 
 NOT_A_PARENT = "Deze ouder hoort niet bij deze overdracht."
+NO_EMAIL = "Vul een geldig e-mailadres in."
 CLOSED = "Deze overdracht is afgesloten; een ouder heeft er geen nieuwe code meer voor nodig."
 NO_ADDRESS = (
     "Van deze ouder is geen e-mailadres bekend, dus de code kan niet per e-mail. Print een brief met een "
@@ -89,9 +90,7 @@ async def request_new_code(clients: Clients, audit: AuditTrail, email: str) -> N
     adres = email.strip()
     if not is_email(adres):
         # About the input only: says nothing about whether anyone has this address.
-        raise InvalidInput(
-            "Vul een geldig e-mailadres in.", invalid_params=[{"name": "email", "reason": "geen geldig e-mailadres"}]
-        )
+        raise InvalidInput(NO_EMAIL, invalid_params=[{"name": "email", "reason": "geen geldig e-mailadres"}])
     pool, settings = clients.pool, clients.settings
     limit = await ouder_codes.note_request(
         pool,

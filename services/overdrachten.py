@@ -21,6 +21,10 @@ from services.paging import decode_cursor, decode_ranked_cursor, encode_cursor, 
 from services.permissions import Capability, require
 
 NOT_FOUND = "Deze overdracht bestaat niet of u heeft er geen toegang toe."
+CHILD_UNKNOWN = "Dit kind is niet bekend op uw locatie."
+SCHOOL_UNKNOWN = "De gekozen school bestaat niet."
+SCHOOL_CLOSED = "De gekozen school is gesloten. Kies een andere school."
+NO_PROTOCOL = "Voor deze gemeente is nog geen protocol ingesteld; vraag het functioneel beheer."
 
 
 def actor(ctx: Context) -> Actor:
@@ -39,14 +43,9 @@ async def known_school(ctx: Context, school_id: UUID) -> None:
     # An unknown school is a 400 about the input: it says nothing about an overdracht the caller can't see.
     open_ = await organisaties.school_open(ctx.pool, school_id)
     if open_ is None:
-        raise InvalidInput(
-            "De gekozen school bestaat niet.", invalid_params=[{"name": "schoolId", "reason": "onbekende school"}]
-        )
+        raise InvalidInput(SCHOOL_UNKNOWN, invalid_params=[{"name": "schoolId", "reason": "onbekende school"}])
     if not open_:  # closed by functioneel beheer (services/organisatie.py): it takes no new overdrachten
-        raise InvalidInput(
-            "De gekozen school is gesloten. Kies een andere school.",
-            invalid_params=[{"name": "schoolId", "reason": "deze school is gesloten"}],
-        )
+        raise InvalidInput(SCHOOL_CLOSED, invalid_params=[{"name": "schoolId", "reason": "deze school is gesloten"}])
 
 
 async def answer(ctx: Context, overdracht_id: UUID) -> OverdrachtDetail:
@@ -75,7 +74,7 @@ async def open_overdracht(ctx: Context, kind_id: UUID, school_id: UUID | None = 
     entry = ctx.audit.add(user, Actie.WIJZIGEN, "overdracht.openen", kind_id=kind_id, velden=OPENEN_VELDEN)
     kind = await kinderen.placed_at(ctx.pool, kind_id, user.locatie_ids) if user.locatie_ids else None
     if kind is None:
-        raise NotFound("Dit kind is niet bekend op uw locatie.")
+        raise NotFound(CHILD_UNKNOWN)
     overdracht_id = entry.overdracht_id = commands.overdracht_id_for(kind_id)
     if await overdrachten.get(ctx.pool, user, overdracht_id) is not None:
         return Geopend(await answer(ctx, overdracht_id), nieuw=False)
@@ -83,7 +82,7 @@ async def open_overdracht(ctx: Context, kind_id: UUID, school_id: UUID | None = 
         await known_school(ctx, school_id)
     protocol = await protocols.current(ctx.pool, kind["gemeente_id"])
     if protocol is None:
-        raise NoProtocol("Voor deze gemeente is nog geen protocol ingesteld; vraag het functioneel beheer.")
+        raise NoProtocol(NO_PROTOCOL)
     handover = HandoverInput(
         overdracht_id=overdracht_id,
         kind_id=kind_id,

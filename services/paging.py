@@ -8,7 +8,7 @@ from uuid import UUID
 
 from services.errors import InvalidInput
 
-_INVALID = "De cursor is ongeldig; gebruik de volgendeCursor uit het vorige antwoord"
+INVALID_CURSOR = "De cursor is ongeldig; gebruik de volgendeCursor uit het vorige antwoord"
 
 
 def _encode(made_for: str, *key: object) -> str:
@@ -26,7 +26,7 @@ def _decode(cursor: str, made_for: str) -> list[object]:
     return key
 
 
-def _invalid(detail: str) -> InvalidInput:
+def invalid_cursor(detail: str) -> InvalidInput:
     return InvalidInput(detail, invalid_params=[{"name": "cursor", "reason": "ongeldige cursor"}])
 
 
@@ -40,7 +40,7 @@ def decode_cursor(cursor: str, sort: str) -> tuple[datetime, UUID]:
         key, row_id = _decode(cursor, sort)
         return datetime.fromisoformat(str(key)), UUID(str(row_id))
     except (ValueError, TypeError):
-        raise _invalid(f"{_INVALID}, met dezelfde sortering.") from None
+        raise invalid_cursor(f"{INVALID_CURSOR}, met dezelfde sortering.") from None
 
 
 def encode_ranked_cursor(sort: str, rank: int, key: datetime, row_id: UUID) -> str:
@@ -56,7 +56,7 @@ def decode_ranked_cursor(cursor: str, sort: str) -> tuple[int, datetime, UUID]:
             raise ValueError(rank)
         return rank, datetime.fromisoformat(str(key)), UUID(str(row_id))
     except (ValueError, TypeError):
-        raise _invalid(f"{_INVALID}, met dezelfde sortering.") from None
+        raise invalid_cursor(f"{INVALID_CURSOR}, met dezelfde sortering.") from None
 
 
 def encode_id_cursor(made_for: str, row_id: int) -> str:
@@ -72,4 +72,4 @@ def decode_id_cursor(cursor: str, made_for: str) -> int:
             raise TypeError(row_id)
         return row_id
     except (ValueError, TypeError):
-        raise _invalid(f"{_INVALID}.") from None
+        raise invalid_cursor(f"{INVALID_CURSOR}.") from None

@@ -132,8 +132,13 @@ def require(
     ctx.audit.grondslag = capability.value
     if not allows(ctx.user, capability):
         ctx.audit.refused(ctx.user, actie, overdracht_id)
-        raise Forbidden(f"Met de rol '{ctx.user.rol.value}' kunt u niet {PERMISSIONS[capability].what}.")
+        raise refusal(ctx.user.rol, capability)
     return ctx.user
+
+
+def refusal(rol: Rol, capability: Capability) -> Forbidden:
+    """The 403 a role without `capability` gets (also the example in the API's documentation)."""
+    return Forbidden(f"Met de rol '{rol.value}' kunt u niet {PERMISSIONS[capability].what}.")
 
 
 def description(grondslag: str) -> str | None:

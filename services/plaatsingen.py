@@ -16,9 +16,12 @@ from schemas.workflow import Cancel, HandoverState, MoveLocation
 from services import commands
 from services.context import Context
 from services.errors import InvalidInput, NotFound, StepNotAllowed
-from services.overdrachten import actor
+from services.overdrachten import CHILD_UNKNOWN, actor
 from services.permissions import Capability, require
 from workflows.handover import HandoverWorkflow
+
+NOT_YET = "Een plaatsing kan alleen worden beëindigd op of na de laatste dag."
+OTHER_LOCATION = "Kies een andere, open voorschoollocatie van uw gemeente."
 
 
 async def _placed(ctx: Context, kind_id: UUID, onderwerp: str, velden: tuple[str, ...]) -> asyncpg.Record:
@@ -28,7 +31,7 @@ async def _placed(ctx: Context, kind_id: UUID, onderwerp: str, velden: tuple[str
     entry.overdracht_id = commands.overdracht_id_for(kind_id)
     kind = await kinderen.placed_at(ctx.pool, kind_id, user.locatie_ids) if user.locatie_ids else None
     if kind is None:
-        raise NotFound("Dit kind is niet bekend op uw locatie.")
+        raise NotFound(CHILD_UNKNOWN)
     return kind
 
 
@@ -37,10 +40,7 @@ async def end_placement(ctx: Context, kind_id: UUID, reden: str, datum: date | N
     opened yet, never opens. Safe to repeat."""
     today = amsterdam_date(datetime.now(UTC))
     if datum is not None and datum > today:
-        raise InvalidInput(
-            "Een plaatsing kan alleen worden beëindigd op of na de laatste dag.",
-            invalid_params=[{"name": "datum", "reason": "ligt in de toekomst"}],
-        )
+        raise InvalidInput(NOT_YET, invalid_params=[{"name": "datum", "reason": "ligt in de toekomst"}])
     await _placed(ctx, kind_id, "kind.plaatsing_beeindigd", ("plaatsing_beeindigd_op",))
     return await leave(ctx, kind_id, reden, datum or today)
 
@@ -62,7 +62,7 @@ async def move(ctx: Context, kind_id: UUID, locatie_id: UUID) -> PlaatsingGewijz
     kind = await _placed(ctx, kind_id, "kind.verhuizing", ("locatie_id",))
     if locatie_id == kind["locatie_id"] or not await kinderen.location_in(ctx.pool, locatie_id, kind["gemeente_id"]):
         raise InvalidInput(
-            "Kies een andere, open voorschoollocatie van uw gemeente.",
+            OTHER_LOCATION,
             invalid_params=[{"name": "locatieId", "reason": "geen andere open locatie van deze gemeente"}],
         )
     overdracht_id = commands.overdracht_id_for(kind_id)

@@ -14,10 +14,12 @@ from pydantic_core import to_jsonable_python
 from db import protocol as protocols
 from protocol import loader
 from protocol.dates import amsterdam_date
+from schemas import voorbeelden as vb
 from schemas.api import Verwijzing
 from schemas.audit import Actie
 from schemas.base import ApiModel
-from schemas.protocol import Leeftijd, ProtocolConfig, ToestemmingVan
+from schemas.openapi import described
+from schemas.protocol import Escalatie, Leeftijd, ProtocolConfig, ToestemmingVan
 from services.context import Context
 from services.errors import InvalidInput, NotFound
 from services.permissions import Capability, require
@@ -28,41 +30,114 @@ MAX_PROTOCOL_BYTES = 64 * 1024
 BESTAND = "bestand"
 
 
+# The examples: a draft that gives the coordinator two more working days than Almere's defaults.
+_VERSCHIL = {
+    "instelling": "escalatie.naar_coordinator_na_werkdagen",
+    "omschrijving": "Escalatie naar de coördinator (werkdagen na de deadline)",
+    "oud": 10,
+    "nieuw": 12,
+}
+_VERSIE = {
+    "versie": 4,
+    "geuploadOp": "2026-01-12T10:15:00Z",
+    "geuploadDoor": {"id": vb.BEHEERDER_ID, "naam": "Beheerder Voorbeeld"},
+    "geactiveerdOp": None,
+    "actief": False,
+}
+_DETAIL = {
+    **_VERSIE,
+    "actieveVersie": 3,
+    "verschillen": [_VERSCHIL],
+    "instellingen": ProtocolConfig(escalatie=Escalatie(naar_coordinator_na_werkdagen=12)).model_dump(mode="json"),
+    "bestand": "# Voorbeeldstad: de coördinator hoort het twee werkdagen later dan in Almere.\n\n[escalatie]\n"
+    "naar_coordinator_na_werkdagen = 12\n",
+}
+
+
 class Verschil(ApiModel):
     """One setting that differs from the active version."""
 
-    instelling: str = Field(description="The setting's key, e.g. `escalatie.naar_coordinator_na_werkdagen`.")
-    omschrijving: str = Field(description="What the setting means, in Dutch.")
-    oud: Any = Field(description="Its value in the active version (as in the file); null when none is active.")
-    nieuw: Any = Field(description="Its value in this version.")
+    model_config = described("Eén instelling die anders is dan in de actieve versie.", _VERSCHIL)
+
+    instelling: str = Field(
+        description="De sleutel van de instelling, bijvoorbeeld `escalatie.naar_coordinator_na_werkdagen`."
+    )
+    omschrijving: str = Field(description="Wat de instelling betekent.")
+    oud: Any = Field(
+        description="De waarde in de actieve versie (zoals in het bestand); null als er geen versie actief is."
+    )
+    nieuw: Any = Field(description="De waarde in deze versie.")
 
 
 class ProtocolVersie(ApiModel):
-    versie: int = Field(description="Numbered per gemeente, in the order of upload.")
-    geupload_op: datetime
-    geupload_door: Verwijzing | None = Field(description="Who uploaded it; null when stored with the command line.")
-    geactiveerd_op: datetime | None = Field(description="When it was last made the active version; null: a draft.")
-    actief: bool = Field(description="The version new overdrachten take now.")
+    model_config = described("Eén versie van het protocol van de gemeente.", _VERSIE)
+
+    versie: int = Field(description="Genummerd per gemeente, in de volgorde van uploaden.")
+    geupload_op: datetime = Field(description="Wanneer de versie geüpload werd.")
+    geupload_door: Verwijzing | None = Field(
+        description="Wie de versie uploadde; null als die via de opdrachtregel is opgeslagen."
+    )
+    geactiveerd_op: datetime | None = Field(
+        description="Wanneer de versie het laatst actief gemaakt werd; null: een concept."
+    )
+    actief: bool = Field(description="Of nieuwe overdrachten nu deze versie krijgen.")
 
 
 class ProtocolVersieDetail(ProtocolVersie):
-    actieve_versie: int | None = Field(description="The gemeente's active version now; the differences are to it.")
-    verschillen: list[Verschil] = Field(
-        description="Every setting whose value differs from the active version, in the file's order; empty for"
-        " the active version itself (and for a version equal to it)."
+    model_config = described(
+        "Eén versie van het protocol, met al haar instellingen en de verschillen met de actieve versie.", _DETAIL
     )
-    instellingen: dict[str, Any] = Field(description="The whole configuration, defaults included.")
-    bestand: str | None = Field(description="The TOML file as uploaded, comments included.")
+
+    actieve_versie: int | None = Field(
+        description="De versie die nu actief is in de gemeente; de verschillen zijn ten opzichte daarvan."
+    )
+    verschillen: list[Verschil] = Field(
+        description="Elke instelling waarvan de waarde anders is dan in de actieve versie, in de volgorde van het"
+        " bestand; leeg voor de actieve versie zelf (en voor een versie die eraan gelijk is)."
+    )
+    instellingen: dict[str, Any] = Field(description="De hele configuratie, standaardwaarden meegeteld.")
+    bestand: str | None = Field(description="Het TOML-bestand zoals het geüpload is, met commentaar.")
 
 
 class ProtocolVersies(ApiModel):
-    actieve_versie: int | None
-    resultaten: list[ProtocolVersie] = Field(description="Newest first.")
+    model_config = described(
+        "De versies van het protocol van de gemeente.",
+        {
+            "actieveVersie": 3,
+            "resultaten": [
+                _VERSIE,
+                {
+                    **_VERSIE,
+                    "versie": 3,
+                    "geuploadOp": "2025-06-02T09:00:00Z",
+                    "geactiveerdOp": "2025-06-02T09:05:00Z",
+                    "actief": True,
+                },
+            ],
+        },
+    )
+
+    actieve_versie: int | None = Field(description="De versie die nu actief is; null als er geen is.")
+    resultaten: list[ProtocolVersie] = Field(description="Nieuwste eerst.")
 
 
 class Activering(ApiModel):
-    versie: ProtocolVersieDetail
-    gewijzigd: bool = Field(description="False: it was the active version already.")
+    model_config = described(
+        "Een versie van het protocol actief maken: nieuwe overdrachten krijgen haar vanaf nu.",
+        {
+            "versie": {
+                **_DETAIL,
+                "geactiveerdOp": "2026-01-12T10:20:00Z",
+                "actief": True,
+                "actieveVersie": 4,
+                "verschillen": [],
+            },
+            "gewijzigd": True,
+        },
+    )
+
+    versie: ProtocolVersieDetail = Field(description="De versie zoals die nu is.")
+    gewijzigd: bool = Field(description="`false`: het was al de actieve versie.")
 
 
 # What each setting means, in the file's order (README: The protocol configuration).

@@ -51,13 +51,16 @@ from schemas.workflow import (
 from services import commands
 from services.audit import velden_van_stap
 from services.context import Context
-from services.errors import Forbidden, InvalidInput, NotFound
+from services.errors import Forbidden, InvalidInput, NotFound, StepNotAllowed
 from services.overdrachten import actor, answer, known_school, visible
 from services.permissions import Capability, allows, require
 from workflows.handover import HandoverWorkflow
-from workflows.lifecycle import ALLOWED_FROM, EINDSTATUSSEN, LOPEND, Stap
+from workflows.lifecycle import ALLOWED_FROM, EINDSTATUSSEN, LOPEND, Stap, refusal
 
 Cmd = TypeVar("Cmd", bound=BaseModel)
+NOT_A_PARENT = "Deze ouder hoort niet bij deze overdracht."
+HOW_AND_WHEN = "Leg vast hoe en wanneer de ouder het besluit gaf."
+PARENTS_ASK = "Ouders kunnen een warme overdracht aanvragen; plannen en vastleggen doen school en voorschool."
 # One of the workflow's updates, taking the command `Cmd`.
 Update = UpdateMethodMultiParam[[HandoverWorkflow, Cmd], HandoverState]
 # Makes the workflow's command from the caller and the overdracht's row (some need to look something up).
@@ -134,6 +137,22 @@ def possible(user: Gebruiker, status: Status) -> frozenset[str]:
     if status not in EINDSTATUSSEN and allows(user, Capability.MENTOR_TOEWIJZEN):
         steps.add("MENTOR")
     return frozenset(steps)
+
+
+def state_rule(step: str) -> tuple[str, list[Status]]:
+    """A step (by name, as `possible` names them) in words, and the states it can be taken in: for the
+    API's documentation."""
+    stap = Stap[step]
+    return stap.value, sorted(ALLOWED_FROM[stap])
+
+
+def refused_in_state(step: str) -> StepNotAllowed:
+    """What a step (by name) is refused with in a state it cannot be taken in, in the workflow's own
+    words: the example in the API's documentation."""
+    stap = Stap[step]
+    reason = refusal(stap, min(set(Status) - ALLOWED_FROM[stap]))
+    assert reason is not None  # a state outside ALLOWED_FROM is always refused
+    return StepNotAllowed(reason)
 
 
 def _resultaat(state: HandoverState) -> StapResultaat:
@@ -243,13 +262,11 @@ async def record_consent_for_parent(
             if besluit.wijze is Wijze.DIGITAAL
             else ("datum", "ligt in de toekomst")
         )
-        raise InvalidInput(
-            "Leg vast hoe en wanneer de ouder het besluit gaf.", invalid_params=[{"name": name, "reason": reason}]
-        )
+        raise InvalidInput(HOW_AND_WHEN, invalid_params=[{"name": name, "reason": reason}])
 
     async def for_the_parent(a: Actor, row: asyncpg.Record) -> RecordConsent:
         if row["kind_id"] is None or ouder_id not in await kinderen.parents(ctx.pool, row["kind_id"]):
-            raise NotFound("Deze ouder hoort niet bij deze overdracht.")
+            raise NotFound(NOT_A_PARENT)
         return RecordConsent(
             actor=a,
             besluit=besluit.besluit,
@@ -321,9 +338,7 @@ async def warm_handover(ctx: Context, overdracht_id: UUID, body: WarmeOverdracht
                 HandoverWorkflow.request_warm_handover, lambda a, _: RequestWarmHandover(actor=a, reden=aanvraag.reden)
             )
         case _ if step.user.rol is Rol.OUDER:
-            raise Forbidden(
-                "Ouders kunnen een warme overdracht aanvragen; plannen en vastleggen doen school en voorschool."
-            )
+            raise Forbidden(PARENTS_ASK)
         case WarmeOverdrachtPlannen():
             plan = body
             await step.take(

@@ -7,11 +7,13 @@ from uuid import UUID
 from fastapi import APIRouter, Request, Response
 
 from api.deps import Ctx
-from api.errors import problems
 from api.limits import takes_upload
-from api.uploads import FIELD, read_file
+from api.problems import OVERDRACHT_UNKNOWN, Documented, forbidden, problems
+from api.uploads import FIELD, read_file, upload_problems
 from schemas.bijlage import MAX_BIJLAGE_BYTES, Bijlage
 from services import bijlagen
+from services.errors import NotFound, StepNotAllowed, TooLarge, UnsupportedFile
+from services.permissions import Capability
 
 router = APIRouter(prefix="/v1/overdrachten", tags=["overdrachten"])
 
@@ -23,15 +25,16 @@ BODY_TYPES = frozenset({PDF, "application/octet-stream"})
 DISPOSITION = 'attachment; filename="observatie.pdf"'
 
 UPLOAD = f"""
-The observation instrument's PDF export (KIJK!, Pravoo, …) with the form: one per overdracht, a new
-upload replaces it. While the form may be edited (CONCEPT), by the PM'er or the locatiemanager.
+De PDF-export van het observatie-instrument (KIJK!, Pravoo, …) bij het formulier: één per overdracht,
+een nieuwe upload vervangt de vorige. Zolang het formulier bewerkt kan worden (CONCEPT), door de
+pedagogisch medewerker of de locatiemanager.
 
-**Upload**: the PDF as the body (`Content-Type: {PDF}`), or `multipart/form-data` with the file in
-the field `{FIELD}`. At most {MAX_BIJLAGE_BYTES // (1024 * 1024)} MB. The content decides, not the name:
-a file that is not a PDF is refused (415) under any name.
+**Upload**: de PDF als body (`Content-Type: {PDF}`), of `multipart/form-data` met het bestand in het
+veld `{FIELD}`. Hooguit {MAX_BIJLAGE_BYTES // (1024 * 1024)} MB. De inhoud beslist, niet de naam: een
+bestand dat geen PDF is, wordt onder elke naam geweigerd (415).
 
-Stored encrypted, never in the workflow engine, and purged with the form. The answer is its metadata
-(kind, size, when); the overdracht's detail shows the same under `bijlagen`.
+Versleuteld opgeslagen, nooit in de workflow-engine, en verwijderd met het formulier. Het antwoord is de
+metadata (soort, grootte, wanneer); het detail van de overdracht toont hetzelfde onder `bijlagen`.
 """
 
 _UPLOAD_BODY = {
@@ -53,11 +56,15 @@ _UPLOAD_BODY = {
 _HEADER = {"schema": {"type": "string"}}
 _DOWNLOAD: dict[int | str, dict[str, object]] = {
     200: {
-        "description": "The PDF, as uploaded.",
+        "description": "De PDF, zoals geüpload.",
         "content": {PDF: {"schema": {"type": "string", "format": "binary"}}},
         "headers": {"Content-Disposition": _HEADER, "Cache-Control": _HEADER},
     },
-    **problems(400, 401, 403, 404, 503),
+    **problems(
+        forbidden(Capability.BIJLAGE_LEZEN),
+        OVERDRACHT_UNKNOWN,
+        Documented(NotFound(bijlagen.GEEN_EXPORT), "Bij deze overdracht is (nog) geen observatie-export toegevoegd."),
+    ),
 }
 
 
@@ -67,10 +74,21 @@ class PdfResponse(Response):
 
 @router.put(
     "/{overdracht_id}/observatie-export",
-    summary="Add or replace the observation instrument's PDF export (while the form is a draft)",
+    operation_id="uploadObservatieExport",
+    summary="De PDF-export van het observatie-instrument toevoegen of vervangen (zolang het formulier een concept is)",
     description=UPLOAD,
     openapi_extra=_UPLOAD_BODY,
-    responses=problems(400, 401, 403, 404, 409, 413, 415, 503),
+    responses=problems(
+        forbidden(Capability.BIJLAGE_TOEVOEGEN),
+        OVERDRACHT_UNKNOWN,
+        Documented(bijlagen.not_editable("BIJ_OUDERS"), "Het formulier is geen concept (CONCEPT) meer."),
+        Documented(
+            StepNotAllowed(bijlagen.NET_GEWIJZIGD),
+            "De overdracht veranderde van status terwijl het bestand binnenkwam; er is niets opgeslagen.",
+        ),
+        *upload_problems(MAX_BIJLAGE_BYTES, BODY_TYPES),
+        Documented(UnsupportedFile(bijlagen.GEEN_PDF), "Het bestand is geen (leesbare) PDF, wat de naam ook zegt."),
+    ),
 )
 @takes_upload
 async def upload_observatie_export(overdracht_id: UUID, request: Request, ctx: Ctx) -> Bijlage:
@@ -81,9 +99,10 @@ async def upload_observatie_export(overdracht_id: UUID, request: Request, ctx: C
 
 @router.get(
     "/{overdracht_id}/observatie-export",
-    summary="Download the observation instrument's PDF export",
-    description="For everyone who may read the form: the location's staff, the parents, and the school once "
-    "it was sent there. Not the coördinator or the beheerder (403).",
+    operation_id="downloadObservatieExport",
+    summary="De PDF-export van het observatie-instrument downloaden",
+    description="Voor iedereen die het formulier mag lezen: de medewerkers van de locatie, de ouders, en de school"
+    " zodra de overdracht daarheen is verzonden. Niet de coördinator of de beheerder (403).",
     response_class=PdfResponse,
     responses=_DOWNLOAD,
 )
@@ -108,19 +127,20 @@ SCAN_NAMES = {PDF: "toestemming.pdf", JPEG: "toestemming.jpg", PNG: "toestemming
 SCAN = "/{overdracht_id}/ouders/{ouder_id}/toestemmingsscan"
 
 SCAN_UPLOAD = f"""
-The scan of one parent's consent form signed on paper (their signature is their consent; the PM'er
-records it as such): a PDF, or a photo of the signed page (JPEG or PNG). One per parent, a new upload
-replaces it. By the location's PM'er or locatiemanager while the overdracht runs (409 once it has ended).
-`ouderId` must be a parent of the overdracht's child (else 404).
+De scan van het op papier getekende toestemmingsformulier van één ouder (de handtekening is de
+toestemming; de pedagogisch medewerker legt haar als zodanig vast): een PDF, of een foto van de getekende
+pagina (JPEG of PNG). Eén per ouder, een nieuwe upload vervangt de vorige. Door de pedagogisch
+medewerker of de locatiemanager van de locatie, zolang de overdracht loopt (409 als ze is afgesloten).
+`ouderId` moet een ouder van het kind van de overdracht zijn (anders 404).
 
-**Upload**: the file as the body (`Content-Type` {", ".join(f"`{t}`" for t in SCAN_TYPES)} or
-`application/octet-stream`), or `multipart/form-data` with the file in the field `{FIELD}`. At most
-{MAX_BIJLAGE_BYTES // (1024 * 1024)} MB. The content decides, not the name: anything else than a readable
-PDF, JPEG or PNG is refused (415).
+**Upload**: het bestand als body (`Content-Type` {", ".join(f"`{t}`" for t in SCAN_TYPES)} of
+`application/octet-stream`), of `multipart/form-data` met het bestand in het veld `{FIELD}`. Hooguit
+{MAX_BIJLAGE_BYTES // (1024 * 1024)} MB. De inhoud beslist, niet de naam: alles behalve een leesbare PDF,
+JPEG of PNG wordt geweigerd (415).
 
-Stored encrypted, never in the workflow engine, and purged with the content. The answer is its metadata
-(kind, parent, size, when); the overdracht's detail shows the same under `bijlagen`, to the location's
-staff and to that parent.
+Versleuteld opgeslagen, nooit in de workflow-engine, en verwijderd met de inhoud. Het antwoord is de
+metadata (soort, ouder, grootte, wanneer); het detail van de overdracht toont hetzelfde onder `bijlagen`,
+aan de medewerkers van de locatie en aan die ouder.
 """
 
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
@@ -137,20 +157,44 @@ _SCAN_UPLOAD_BODY = {
 }
 _SCAN_DOWNLOAD: dict[int | str, dict[str, object]] = {
     200: {
-        "description": "The scan, as uploaded: a PDF, JPEG or PNG.",
+        "description": "De scan, zoals geüpload: een PDF, JPEG of PNG.",
         "content": {t: _BINARY for t in SCAN_TYPES},
         "headers": {"Content-Disposition": _HEADER, "Cache-Control": _HEADER},
     },
-    **problems(400, 401, 403, 404, 503),
+    **problems(
+        forbidden(Capability.TOESTEMMINGSSCAN_LEZEN),
+        OVERDRACHT_UNKNOWN,
+        Documented(
+            NotFound(bijlagen.GEEN_SCAN_TE_ZIEN),
+            "Van deze ouder is (nog) geen scan, of het is de scan van een andere ouder dan uzelf.",
+        ),
+    ),
 }
+NOT_A_PARENT = Documented(NotFound(bijlagen.NIET_VAN_DEZE_OVERDRACHT), "`ouderId` is geen ouder van dit kind.")
 
 
 @router.put(
     SCAN,
-    summary="Add or replace the scan of one parent's consent form signed on paper (while the overdracht runs)",
+    operation_id="uploadToestemmingsscan",
+    summary="De scan van het op papier getekende toestemmingsformulier van één ouder toevoegen of vervangen",
     description=SCAN_UPLOAD,
     openapi_extra=_SCAN_UPLOAD_BODY,
-    responses=problems(400, 401, 403, 404, 409, 413, 415, 503),
+    responses=problems(
+        forbidden(Capability.TOESTEMMINGSSCAN_TOEVOEGEN),
+        OVERDRACHT_UNKNOWN,
+        NOT_A_PARENT,
+        Documented(
+            bijlagen.not_running("GEANNULEERD"), "De overdracht is afgesloten; haar inhoud wordt of is verwijderd."
+        ),
+        Documented(
+            StepNotAllowed(bijlagen.NET_GEWIJZIGD),
+            "De overdracht veranderde van status terwijl het bestand binnenkwam; er is niets opgeslagen.",
+        ),
+        *upload_problems(MAX_BIJLAGE_BYTES, SCAN_BODY_TYPES),
+        Documented(TooLarge(bijlagen.TE_VEEL_PIXELS), "Een afbeelding met meer pixels dan een scan ooit nodig heeft."),
+        Documented(UnsupportedFile(bijlagen.GEEN_SCAN), "Het bestand is geen (leesbare) PDF, JPEG of PNG."),
+        Documented(UnsupportedFile(bijlagen.BEVEILIGDE_SCAN), "Een PDF met een wachtwoord."),
+    ),
 )
 @takes_upload
 async def upload_toestemmingsscan(overdracht_id: UUID, ouder_id: UUID, request: Request, ctx: Ctx) -> Bijlage:
@@ -161,9 +205,11 @@ async def upload_toestemmingsscan(overdracht_id: UUID, ouder_id: UUID, request: 
 
 @router.get(
     SCAN,
-    summary="Download the scan of one parent's signed consent form",
-    description="For the location's staff (PM'er, locatiemanager) and for that parent. Not another parent, the "
-    "school, the coördinator or the beheerder (403 for a role that may never read it, 404 for another parent's).",
+    operation_id="downloadToestemmingsscan",
+    summary="De scan van het getekende toestemmingsformulier van één ouder downloaden",
+    description="Voor de medewerkers van de locatie (pedagogisch medewerker, locatiemanager) en voor die ouder. Niet"
+    " voor een andere ouder, de school, de coördinator of de beheerder (403 voor een rol die hem nooit mag lezen, 404"
+    " voor de scan van een andere ouder).",
     response_class=Response,
     responses=_SCAN_DOWNLOAD,
 )

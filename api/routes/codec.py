@@ -8,29 +8,45 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from api.deps import Ctx
-from api.errors import problems
 from api.limits import takes_upload
+from api.problems import Documented, forbidden, problems
 from core.settings import Settings
+from schemas.openapi import described
 from services import codec
+from services.errors import Forbidden, InvalidInput
+from services.permissions import Capability
 
 # Temporal's own wire format, not our vocabulary: kept here (not in schemas/) as the UI sends it.
 MAX_PAYLOADS = 1000
 
 
+_PAYLOAD = {"metadata": {"encoding": "anNvbi9wbGFpbg=="}, "data": "eyJ2b29yYmVlbGQiOnRydWV9"}
+
+
 class CodecPayload(BaseModel):
     """A Temporal payload in protobuf JSON: every value base64."""
 
-    model_config = ConfigDict(extra="allow")  # fields of newer Temporal versions pass through
+    model_config = described(
+        "Een payload van Temporal in protobuf-JSON: elke waarde in base64. Velden van nieuwere Temporal-versies gaan"
+        " ongewijzigd mee.",
+        _PAYLOAD,
+        extra="allow",  # fields of newer Temporal versions pass through
+    )
 
-    metadata: dict[str, str] = Field(default={}, description="Metadata; each value base64.")
-    data: str = Field(default="", description="The payload's bytes, base64.")
+    metadata: dict[str, str] = Field(default={}, description="De metadata; elke waarde in base64.")
+    data: str = Field(default="", description="De bytes van de payload, in base64.")
 
 
 class CodecPayloads(BaseModel):
-    payloads: list[CodecPayload] = Field(max_length=MAX_PAYLOADS)
+    model_config = described(
+        "Payloads om te versleutelen of te ontsleutelen (het codec-serverprotocol van Temporal).",
+        {"payloads": [_PAYLOAD]},
+    )
+
+    payloads: list[CodecPayload] = Field(max_length=MAX_PAYLOADS, description="De payloads, in hun volgorde.")
 
 
 def ui_origins(settings: Settings) -> frozenset[str]:
@@ -86,27 +102,41 @@ def _answer(payloads: dict[str, Any]) -> JSONResponse:
 
 
 _DESCRIPTION = (
-    'The Temporal codec-server protocol (`{"payloads": [{"metadata": {…}, "data": "…"}]}`, values base64),'
-    " as the Temporal web UI and `temporal --codec-endpoint … --codec-auth 'Bearer …'` send it. For the"
-    " beheerder only, with the keys of their own gemeente's engine namespace: payloads of another gemeente"
-    " cannot be decrypted here (400), and a call for another gemeente's namespace is refused (403). Every"
-    " call is logged."
+    'Het codec-serverprotocol van Temporal (`{"payloads": [{"metadata": {…}, "data": "…"}]}`, waarden in base64),'
+    " zoals de webinterface van Temporal en `temporal --codec-endpoint … --codec-auth 'Bearer …'` het sturen. Alleen"
+    " voor de beheerder, met de sleutels van de namespace van de eigen gemeente in de engine: payloads van een andere"
+    " gemeente zijn hier niet te ontsleutelen (400), en een aanroep voor de namespace van een andere gemeente wordt"
+    " geweigerd (403). Elke aanroep wordt gelogd."
 )
 Namespace = Annotated[
     str | None,
     Header(
         alias="X-Namespace",
-        description="The engine namespace the UI shows (it sends it itself); when given, it must be your gemeente's.",
+        description="De namespace van de engine die de webinterface toont (ze stuurt hem zelf); als hij er is, moet"
+        " het die van uw gemeente zijn.",
     ),
 ]
+PROBLEMEN = (
+    forbidden(Capability.PAYLOADS_DECODEREN),
+    Documented(Forbidden(codec.OTHER_NAMESPACE), "`X-Namespace` is niet de namespace van uw gemeente."),
+    Documented(InvalidInput(codec.NOT_BASE64), "`metadata` of `data` van een payload is geen base64."),
+)
 
 
 @router.post(
     "/decode",
-    summary="Decrypt engine payloads for the Temporal web UI (beheerder)",
-    description=_DESCRIPTION + " Payloads that are not encrypted come back as they are.",
+    operation_id="decodePayloads",
+    summary="Payloads van de engine ontsleutelen voor de webinterface van Temporal (beheerder)",
+    description=_DESCRIPTION + " Payloads die niet versleuteld zijn, komen terug zoals ze zijn.",
     response_model=CodecPayloads,
-    responses=problems(400, 401, 403),
+    responses=problems(
+        *PROBLEMEN,
+        Documented(
+            codec.undecryptable("2026-01"),
+            "Een payload is versleuteld met een sleutel die hier niet is ingesteld (van een andere gemeente), of is"
+            " gewijzigd.",
+        ),
+    ),
 )
 @takes_upload
 async def decode(body: CodecPayloads, ctx: Ctx, namespace: Namespace = None) -> JSONResponse:
@@ -115,10 +145,11 @@ async def decode(body: CodecPayloads, ctx: Ctx, namespace: Namespace = None) -> 
 
 @router.post(
     "/encode",
-    summary="Encrypt payloads for the Temporal web UI (beheerder)",
-    description=_DESCRIPTION + " Encrypted with the active key.",
+    operation_id="encodePayloads",
+    summary="Payloads versleutelen voor de webinterface van Temporal (beheerder)",
+    description=_DESCRIPTION + " Versleuteld met de actieve sleutel.",
     response_model=CodecPayloads,
-    responses=problems(400, 401, 403),
+    responses=problems(*PROBLEMEN),
 )
 @takes_upload
 async def encode(body: CodecPayloads, ctx: Ctx, namespace: Namespace = None) -> JSONResponse:

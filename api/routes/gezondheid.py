@@ -5,9 +5,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.deps import clients
-from api.errors import problem_response, problems
-from schemas.api import Gezondheid
+from api.errors import problem_response
+from api.problems import Documented, problems
+from schemas.api import Gezondheid, Onderdeel
 from services import gezondheid as health
+from services.errors import NotReadyToServe
 
 router = APIRouter(prefix="/v1", tags=["gezondheid"])
 
@@ -16,10 +18,21 @@ router = APIRouter(prefix="/v1", tags=["gezondheid"])
     "/gezondheid",
     operation_id="getGezondheid",
     summary="Gereed: de API, de database en haar migraties, de engine, een worker en een protocol",
-    description="Readiness, for a load balancer: 200 when every part is `ok`; else 503 problem+json with"
-    " `onderdelen` saying which part is not (`onbereikbaar` or `niet_klaar`, with why). Anyone may ask.",
+    description="Gereedheid, voor een load balancer: 200 als elk onderdeel `ok` is; anders 503 problem+json met in"
+    " `onderdelen` welk onderdeel niet (`onbereikbaar` of `niet_klaar`, met waarom). Iedereen mag het vragen.",
     response_model=Gezondheid,
-    responses=problems(503),
+    responses=problems(
+        Documented(
+            NotReadyToServe(
+                "De service is nog niet gereed: worker. Zie onderdelen.",
+                onderdelen={
+                    "api": Onderdeel(status="ok"),
+                    "worker": Onderdeel(status="niet_klaar", detail="geen worker haalt werk op van de taakwachtrij"),
+                },
+            ),
+            "Een onderdeel is er niet: `onderdelen` noemt welk (`onbereikbaar` of `niet_klaar`) en waarom.",
+        )
+    ),
 )
 async def gezondheid(request: Request) -> Response:
     body = await health.check(clients(request))
@@ -27,7 +40,7 @@ async def gezondheid(request: Request) -> Response:
         return Response(body.model_dump_json(exclude_none=True), media_type="application/json")
     niet = ", ".join(naam for naam, deel in body.onderdelen.items() if deel.status != "ok")
     return problem_response(
-        503, "Niet gereed", "NIET_GEREED",
+        503, NotReadyToServe.title, NotReadyToServe.code,
         f"De service is nog niet gereed: {niet}. Zie onderdelen.", request,
         onderdelen=body.onderdelen,
     )  # fmt: skip
@@ -37,8 +50,8 @@ async def gezondheid(request: Request) -> Response:
     "/gezondheid/levend",
     operation_id="getLevend",
     summary="Levend: het proces antwoordt",
-    description="Liveness, for a process supervisor: 200 as long as the API process answers, whatever its"
-    " database or engine do (a restart would not cure those). Anyone may ask.",
+    description="Levendigheid, voor een procesbewaker: 200 zolang het API-proces antwoordt, wat de database of de"
+    " engine ook doen (een herstart zou die niet verhelpen). Iedereen mag het vragen.",
     response_model=Gezondheid,
     response_model_exclude_none=True,
 )

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.csv import CSV, csv_response, csv_stream, wants_csv
 from api.deps import Ctx
-from api.errors import problems
+from api.problems import BAD_CURSOR, Documented, forbidden, problems
 from schemas.monitoring import (
     SCHOOLJAAR_PATTERN,
     AchterstandenPagina,
@@ -23,48 +23,60 @@ from schemas.monitoring import (
 )
 from schemas.overdracht import Vlag
 from services import monitoring, spreadsheet
+from services.errors import InvalidInput, NoProtocol
+from services.permissions import Capability
 
 router = APIRouter(prefix="/v1/monitoring", tags=["monitoring"])
 
 # Both media types, in the OpenAPI: JSON (the model) by default, CSV on request.
 JSON_OR_CSV: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "JSON by default; CSV (`;`-separated, UTF-8 with a BOM, Dutch headers) for `Accept: text/csv`.",
+        "description": "Standaard JSON; CSV (gescheiden door `;`, UTF-8 met BOM, Nederlandse kolomnamen) bij"
+        " `Accept: text/csv`.",
         "content": {CSV: {"schema": {"type": "string"}}},
     }
 }
 
 Schooljaar = Annotated[
-    str | None, Query(pattern=SCHOOLJAAR_PATTERN, description="A school year, e.g. `2026-2027`; default: all.")
+    str | None,
+    Query(pattern=SCHOOLJAAR_PATTERN, description="Een schooljaar, bijvoorbeeld `2026-2027`; standaard alle."),
 ]
-StadsdeelId = Annotated[UUID | None, Query(alias="stadsdeelId", description="Only the locations in this stadsdeel.")]
-WijkId = Annotated[UUID | None, Query(alias="wijkId", description="Only the locations in this wijk.")]
+StadsdeelId = Annotated[UUID | None, Query(alias="stadsdeelId", description="Alleen de locaties in dit stadsdeel.")]
+WijkId = Annotated[UUID | None, Query(alias="wijkId", description="Alleen de locaties in deze wijk.")]
+SCOPE = (
+    " De coördinator ziet de gemeente; de pedagogisch medewerker en de locatiemanager hun locatie, de school wat naar"
+    " haar is verzonden. Wijk en stadsdeel zijn die van de voorschoollocatie."
+)
 
 
 @router.get(
     "/achterstanden",
-    summary="What is overdue now, oldest first: metadata only",
+    operation_id="getAchterstanden",
+    summary="Wat nu te laat is, het oudste eerst: alleen metadata",
     description=(
-        "Every overdracht you may see with an open overdue flag, oldest first (by `achterstalligSinds`): its state,"
-        " open flags, their deadlines, the location with its wijk and stadsdeel, the school and the school year."
-        " Never a child's name, date of birth or form content. JSON is paged (`pageSize`, `cursor`); the CSV"
-        " (`Accept: text/csv`) holds the whole list for the filters and ignores `pageSize` and `cursor`."
+        "Elke overdracht die u mag zien met een open vlag voor te laat, de oudste eerst (op `achterstalligSinds`):"
+        " haar status, open vlaggen en hun deadlines, de locatie met wijk en stadsdeel, de school en het schooljaar."
+        " Nooit de naam of geboortedatum van een kind of de inhoud van het formulier. JSON komt in pagina's"
+        " (`pageSize`, `cursor`); de CSV (`Accept: text/csv`) bevat de hele lijst voor de filters en negeert"
+        " `pageSize` en `cursor`. Voor de locatiemanager, de school en de coördinator."
     ),
     response_model=AchterstandenPagina,
-    responses={**JSON_OR_CSV, **problems(400, 401, 403, 503)},
+    responses={**JSON_OR_CSV, **problems(forbidden(Capability.ACHTERSTANDEN_LEZEN), BAD_CURSOR)},
 )
 async def get_achterstanden(
     ctx: Ctx,
     request: Request,
     response: Response,
-    vlag: Annotated[list[Vlag] | None, Query(description="Only these open flags (any of them).")] = None,
-    locatie_id: Annotated[UUID | None, Query(alias="locatieId")] = None,
-    school_id: Annotated[UUID | None, Query(alias="schoolId")] = None,
-    wijk_id: Annotated[UUID | None, Query(alias="wijkId", description="The location's wijk.")] = None,
-    stadsdeel_id: Annotated[UUID | None, Query(alias="stadsdeelId", description="The location's stadsdeel.")] = None,
+    vlag: Annotated[list[Vlag] | None, Query(description="Alleen deze open vlaggen (een ervan).")] = None,
+    locatie_id: Annotated[UUID | None, Query(alias="locatieId", description="Alleen van deze locatie.")] = None,
+    school_id: Annotated[UUID | None, Query(alias="schoolId", description="Alleen naar deze school.")] = None,
+    wijk_id: Annotated[UUID | None, Query(alias="wijkId", description="De wijk van de locatie.")] = None,
+    stadsdeel_id: Annotated[
+        UUID | None, Query(alias="stadsdeelId", description="Het stadsdeel van de locatie.")
+    ] = None,
     schooljaar: Schooljaar = None,
-    page_size: Annotated[int, Query(alias="pageSize", ge=1, le=100)] = 25,
-    cursor: Annotated[str | None, Query(description="volgendeCursor of the previous page.")] = None,
+    page_size: Annotated[int, Query(alias="pageSize", ge=1, le=100, description="Hoeveel per pagina.")] = 25,
+    cursor: Annotated[str | None, Query(description="De `volgendeCursor` van de vorige pagina.")] = None,
 ) -> AchterstandenPagina | Response:
     filters = monitoring.Filters(
         vlag=vlag,
@@ -86,27 +98,29 @@ async def get_achterstanden(
     return await monitoring.achterstanden_page(ctx, filters, page_size, cursor)
 
 
+MONITORING = forbidden(Capability.MONITORING_LEZEN)
+
+
 @router.get(
     "/kengetallen",
-    summary="Key figures per school year, by stadsdeel, wijk, location or school",
+    operation_id="getKengetallen",
+    summary="Kengetallen per schooljaar, per stadsdeel, wijk, locatie of school",
     description=(
-        "Per school year and group: how many overdrachten and how many in each state; per step how many were done"
-        " on time and how many late (consent before the `toestemming` deadline, sent before `verzenden`, receipt"
-        " confirmed before `bevestigen`; a step counts once it is done); of the VVE children whose overdracht was"
-        " received, how many had their warme overdracht before their first school day; refusals; and how many had"
-        " no school known at the `school_bekend` deadline. Each school year also has its total. The coordinator"
-        " sees the gemeente; the PM'er and location manager their location, the school what was sent to it."
-        " Wijk and stadsdeel are the voorschool location's."
+        "Per schooljaar en groep: hoeveel overdrachten en hoeveel in elke status; per stap hoeveel op tijd en hoeveel"
+        " te laat (toestemming voor de deadline `toestemming`, verzonden voor `verzenden`, ontvangst bevestigd voor"
+        " `bevestigen`; een stap telt zodra hij gezet is); van de VVE-kinderen van wie de overdracht is ontvangen,"
+        " hoeveel hun warme overdracht voor hun eerste schooldag hadden; weigeringen; en hoeveel er bij de deadline"
+        " `school_bekend` nog geen school hadden. Elk schooljaar heeft ook zijn totaal." + SCOPE
     ),
     response_model=Kengetallen,
-    responses={**JSON_OR_CSV, **problems(400, 401, 403, 503)},
+    responses={**JSON_OR_CSV, **problems(MONITORING)},
 )
 async def get_kengetallen(
     ctx: Ctx,
     request: Request,
     response: Response,
     schooljaar: Schooljaar = None,
-    groepering: Annotated[Groepering, Query(description="How to group.")] = Groepering.STADSDEEL,
+    groepering: Annotated[Groepering, Query(description="Hoe te groeperen.")] = Groepering.STADSDEEL,
     stadsdeel_id: StadsdeelId = None,
     wijk_id: WijkId = None,
 ) -> Kengetallen | Response:
@@ -124,16 +138,16 @@ async def get_kengetallen(
 
 @router.get(
     "/trend",
-    summary="Steps done on time and late, per month",
+    operation_id="getTrend",
+    summary="Stappen op tijd en te laat, per maand",
     description=(
-        "Per calendar month (Europe/Amsterdam), of the steps taken in it: how many were on time and how many late,"
-        " per step, counted as the key figures count them (consent before the `toestemming` deadline, sent before"
-        " `verzenden`, receipt confirmed before `bevestigen`). Oldest month first, every month from the first to the"
-        " last listed (with zeros where nothing was done). `schooljaar`: of that school year's overdrachten. Same"
-        " scopes as the key figures; wijk and stadsdeel are the voorschool location's."
+        "Per kalendermaand (Europe/Amsterdam), van de stappen die erin gezet zijn: hoeveel op tijd en hoeveel te laat,"
+        " per stap, geteld zoals de kengetallen tellen (toestemming voor de deadline `toestemming`, verzonden voor"
+        " `verzenden`, ontvangst bevestigd voor `bevestigen`). De oudste maand eerst, elke maand van de eerste tot de"
+        " laatste (met nullen waar niets gebeurde). `schooljaar`: van de overdrachten van dat schooljaar." + SCOPE
     ),
     response_model=Trend,
-    responses={**JSON_OR_CSV, **problems(400, 401, 403, 503)},
+    responses={**JSON_OR_CSV, **problems(MONITORING)},
 )
 async def get_trend(
     ctx: Ctx,
@@ -154,18 +168,31 @@ async def get_trend(
 
 @router.get(
     "/prognose",
-    summary="What falls due in the coming weeks, per week, deadline, location and school",
+    operation_id="getPrognose",
+    summary="Wat de komende weken vervalt, per week, deadline, locatie en school",
     description=(
-        "The deadline forecast: of every overdracht you may see, the deadlines of steps still to be taken (moved ones"
-        " included) that end in this ISO week (Monday to Sunday, Europe/Amsterdam) or one of the `weken` - 1 weeks"
-        " after it, counted per week: in total, per deadline, per voorschool location and per receiving school (null:"
-        " none known yet). A deadline counts in the week of the day it ends at the end of; what is due before now is"
-        " overdue (`/v1/monitoring/achterstanden`), not forecast. Counts only: never a child. The coordinator sees"
-        " the gemeente; the PM'er and location manager their location, the school what was sent to it. CSV: one row"
-        " per deadline, location and school, then the total."
+        "De prognose van de deadlines: van elke overdracht die u mag zien, de deadlines van stappen die nog gezet"
+        " moeten worden (verplaatste meegeteld) die eindigen in deze ISO-week (maandag tot en met zondag,"
+        " Europe/Amsterdam) of een van de `weken` - 1 weken erna, geteld per week: in totaal, per deadline, per"
+        " voorschoollocatie en per ontvangende school (null: nog geen bekend). Een deadline telt in de week van de dag"
+        " aan het eind waarvan hij eindigt; wat voor nu verviel, is te laat (`/v1/monitoring/achterstanden`), geen"
+        " prognose. Alleen aantallen: nooit een kind. CSV: één rij per deadline, locatie en school, dan het totaal."
+        + SCOPE
     ),
     response_model=Prognose,
-    responses={**JSON_OR_CSV, **problems(400, 401, 403, 503)},
+    responses={
+        **JSON_OR_CSV,
+        **problems(
+            MONITORING,
+            Documented(
+                InvalidInput(
+                    f"Kies 1 tot en met {monitoring.PROGNOSE_MAX_WEKEN} weken.",
+                    invalid_params=[{"name": "weken", "reason": f"1 tot en met {monitoring.PROGNOSE_MAX_WEKEN}"}],
+                ),
+                f"`weken` is niet 1 tot en met {monitoring.PROGNOSE_MAX_WEKEN}.",
+            ),
+        ),
+    },
 )
 async def get_prognose(
     ctx: Ctx,
@@ -173,10 +200,10 @@ async def get_prognose(
     response: Response,
     weken: Annotated[
         int,
-        Query(ge=1, le=monitoring.PROGNOSE_MAX_WEKEN, description="How many weeks, this one included (default 8)."),
+        Query(ge=1, le=monitoring.PROGNOSE_MAX_WEKEN, description="Hoeveel weken, deze meegeteld (standaard 8)."),
     ] = monitoring.PROGNOSE_WEKEN,
-    locatie_id: Annotated[UUID | None, Query(alias="locatieId")] = None,
-    school_id: Annotated[UUID | None, Query(alias="schoolId")] = None,
+    locatie_id: Annotated[UUID | None, Query(alias="locatieId", description="Alleen van deze locatie.")] = None,
+    school_id: Annotated[UUID | None, Query(alias="schoolId", description="Alleen naar deze school.")] = None,
     wijk_id: WijkId = None,
     stadsdeel_id: StadsdeelId = None,
     schooljaar: Schooljaar = None,
@@ -193,15 +220,25 @@ async def get_prognose(
 
 @router.get(
     "/zonder-overdracht",
-    summary="VVE children past the start age without an overdracht: by opaque id, without names",
+    operation_id="getZonderOverdracht",
+    summary="VVE-kinderen voorbij de startleeftijd zonder overdracht: met een ondoorzichtig id, zonder namen",
     description=(
-        "Children of your gemeente with a VVE-indicatie who reached the start age of the current protocol"
-        " (3 years 6 months in Almere) and have no overdracht at all, longest past the start age first: an"
-        " opaque child id, the location with its wijk and stadsdeel, and the whole months since the start age."
-        " No name, no date of birth."
+        "Kinderen van uw gemeente met een VVE-indicatie die de startleeftijd van het huidige protocol bereikten (3"
+        " jaar en 6 maanden in Almere) en nog geen overdracht hebben, wie het langst voorbij de startleeftijd is"
+        " eerst: een ondoorzichtig id van het kind, de locatie met wijk en stadsdeel, en de hele maanden sinds de"
+        " startleeftijd. Geen naam, geen geboortedatum. Voor de coördinator."
     ),
     response_model=ZonderOverdracht,
-    responses={**JSON_OR_CSV, **problems(400, 401, 403, 409, 503)},
+    responses={
+        **JSON_OR_CSV,
+        **problems(
+            forbidden(Capability.KINDEREN_ZONDER_OVERDRACHT_ZIEN),
+            Documented(
+                NoProtocol(monitoring.NO_PROTOCOL),
+                "Voor de gemeente is nog geen protocol actief: er is geen startleeftijd om aan te meten.",
+            ),
+        ),
+    },
 )
 async def get_zonder_overdracht(ctx: Ctx, request: Request, response: Response) -> ZonderOverdracht | Response:
     result = await monitoring.zonder_overdracht(ctx)

@@ -9,16 +9,27 @@ from uuid import UUID
 from fastapi import APIRouter, Body, Request, Response, status
 
 from api.deps import Audit, Ctx, clients
-from api.errors import problems
+from api.problems import DATABASE_DOWN, ENGINE_DOWN, OVERDRACHT_UNKNOWN, Documented, forbidden, problems
 from schemas.api import LegeStap
 from schemas.ouder_codes import AanvraagOntvangen, CodeVerstuurd, OuderCodeAanvraag, Ouders
 from services import ouder_brieven, ouder_codes
+from services.errors import InvalidInput, NoAddress, NotFound, StepNotAllowed
+from services.permissions import Capability
 
 router = APIRouter(prefix="/v1", tags=["ouders"])
 
 PDF = "application/pdf"
 ONE_PARENT = "/overdrachten/{overdracht_id}/ouders/{ouder_id}"
 NoBody = Annotated[LegeStap | None, Body()]
+UITGEVEN = forbidden(Capability.OUDER_CODE_UITGEVEN)
+EEN_OUDER = (
+    UITGEVEN,
+    OVERDRACHT_UNKNOWN,
+    Documented(NotFound(ouder_codes.NOT_A_PARENT), "`ouderId` is geen ouder met gezag van dit kind."),
+    Documented(
+        StepNotAllowed(ouder_codes.CLOSED), "De overdracht is afgesloten: een ouder heeft geen nieuwe code meer nodig."
+    ),
+)
 ONTVANGEN = (
     "Als dit e-mailadres bij een ouder van een lopende overdracht hoort, krijgt die ouder binnen enkele minuten een"
     " e-mail met een nieuwe persoonlijke link. Geen e-mail gekregen? Neem dan contact op met de voorschool."
@@ -27,9 +38,10 @@ ONTVANGEN = (
 
 @router.get(
     "/overdrachten/{overdracht_id}/ouders",
-    summary="The child's parents with custody: name, and whether a new code can go by mail",
-    description="For the location's staff, to choose whom to give a new code: never an address.",
-    responses=problems(400, 401, 403, 404, 503),
+    operation_id="listOuders",
+    summary="De ouders met gezag van het kind: naam, en of een nieuwe code per e-mail kan",
+    description="Voor de medewerkers van de locatie, om te kiezen wie een nieuwe code krijgt: nooit een adres.",
+    responses=problems(UITGEVEN, OVERDRACHT_UNKNOWN),
 )
 async def list_ouders(overdracht_id: UUID, ctx: Ctx) -> Ouders:
     return await ouder_codes.parents(ctx, overdracht_id)
@@ -37,17 +49,18 @@ async def list_ouders(overdracht_id: UUID, ctx: Ctx) -> Ouders:
 
 @router.post(
     ONE_PARENT + "/brieven",
-    summary="A printed letter (PDF, one A4 page) for one parent, with a new one-time code and its QR code",
+    operation_id="printOuderBrief",
+    summary="Een afgedrukte brief (PDF, één A4) voor één ouder, met een nieuwe eenmalige code en de QR-code ervan",
     description=(
-        "For a parent without an e-mail address, or one who prefers paper: plain Dutch, the parent's and the"
-        " child's name, a fresh code (it works once, until it expires) and a QR code of the parent's link. Every"
-        " call makes a new code; earlier ones keep working until used or expired. The answer is never stored"
-        " for an `Idempotency-Key` (it holds the code)."
+        "Voor een ouder zonder e-mailadres, of een die liever papier heeft: in eenvoudig Nederlands, met de naam van"
+        " de ouder en van het kind, een nieuwe code (die één keer werkt, tot ze verloopt) en een QR-code van de link"
+        " van de ouder. Elke aanroep maakt een nieuwe code; eerdere blijven werken tot ze gebruikt of verlopen zijn."
+        " Het antwoord wordt nooit bewaard voor een `Idempotency-Key` (het bevat de code)."
     ),
     response_class=Response,
     responses={
-        200: {"description": "The letter.", "content": {PDF: {"schema": {"type": "string", "format": "binary"}}}},
-        **problems(400, 401, 403, 404, 409, 503),
+        200: {"description": "De brief.", "content": {PDF: {"schema": {"type": "string", "format": "binary"}}}},
+        **problems(*EEN_OUDER),
     },
 )
 async def print_letter(overdracht_id: UUID, ouder_id: UUID, ctx: Ctx, body: NoBody = None) -> Response:
@@ -61,13 +74,18 @@ async def print_letter(overdracht_id: UUID, ouder_id: UUID, ctx: Ctx, body: NoBo
 
 @router.post(
     ONE_PARENT + "/nieuwe-codes",
+    operation_id="sendNieuweOuderCode",
     status_code=status.HTTP_202_ACCEPTED,
-    summary="Send one parent a new personal link by mail",
+    summary="Eén ouder een nieuwe persoonlijke link per e-mail sturen",
     description=(
-        "Delivered in the background, with a fresh one-time code. A parent without an address: 409"
-        " (`GEEN_EMAILADRES`): print a letter instead (`POST …/brieven`)."
+        "Op de achtergrond bezorgd, met een nieuwe eenmalige code. Een ouder zonder adres: 409 (`GEEN_EMAILADRES`):"
+        " druk dan een brief af (`POST …/brieven`)."
     ),
-    responses=problems(400, 401, 403, 404, 409, 503),
+    responses=problems(
+        *EEN_OUDER,
+        Documented(NoAddress(ouder_codes.NO_ADDRESS), "Van de ouder is geen e-mailadres bekend: druk een brief af."),
+        ENGINE_DOWN,
+    ),
 )
 async def send_new_code(overdracht_id: UUID, ouder_id: UUID, ctx: Ctx, body: NoBody = None) -> CodeVerstuurd:
     return await ouder_codes.send_new_code(ctx, overdracht_id, ouder_id)
@@ -75,14 +93,21 @@ async def send_new_code(overdracht_id: UUID, ouder_id: UUID, ctx: Ctx, body: NoB
 
 @router.post(
     "/ouder-code-aanvragen",
+    operation_id="requestNieuweOuderCode",
     status_code=status.HTTP_202_ACCEPTED,
-    summary="A parent asks for a new personal link, with their e-mail address",
+    summary="Een ouder vraagt een nieuwe persoonlijke link aan, met het eigen e-mailadres",
     description=(
-        "No sign-in. When the address belongs to a parent of a running overdracht, a new link is mailed to it."
-        " The answer is the same whether the address is known or not, and also when a limit is reached"
-        " (per address and in all, per hour): then nothing is sent. 400 only for what is no e-mail address."
+        "Zonder aanmelden. Hoort het adres bij een ouder van een lopende overdracht, dan gaat er een nieuwe link"
+        " heen. Het antwoord is hetzelfde of het adres nu bekend is of niet, en ook als een grens is bereikt (per adres"
+        " en in totaal, per uur): dan wordt er niets verstuurd. Een 400 alleen voor wat geen e-mailadres is."
     ),
-    responses=problems(400, 503),
+    responses=problems(
+        Documented(
+            InvalidInput(ouder_codes.NO_EMAIL, invalid_params=[{"name": "email", "reason": "geen geldig e-mailadres"}]),
+            "`email` is geen e-mailadres.",
+        ),
+        DATABASE_DOWN,
+    ),
 )
 async def request_new_code(body: OuderCodeAanvraag, request: Request, audit: Audit) -> AanvraagOntvangen:
     await ouder_codes.request_new_code(clients(request), audit, body.email)

@@ -6,38 +6,51 @@ from pydantic import Field
 
 from api.client_address import client_address
 from api.deps import Audit, clients
-from api.errors import PROBLEM_JSON, problems
+from api.problems import DATABASE_DOWN, Documented, problems
 from schemas.api import Token
 from schemas.base import ApiModel
+from schemas.openapi import described
 from services import ouder_sessies
+from services.errors import TooManyRequests, Unauthenticated
 
 router = APIRouter(prefix="/v1", tags=["ouders"])
 
 
 class OuderSessieAanvraag(ApiModel):
     # Here rather than in schemas/api.py: only this route speaks it.
+    model_config = described(
+        "Een ouder wisselt de eenmalige code uit de link in het bericht in voor een token voor het eigen kind.",
+        {"code": "vb-0000-eenmalig-voorbeeld"},
+    )
+
     code: str = Field(
-        min_length=1, max_length=100, description="The one-time code from the link in the parent's message."
+        min_length=1, max_length=100, description="De eenmalige code uit de link in het bericht aan de ouder."
     )
 
 
 @router.post(
     "/ouder-sessies",
-    summary="Exchange a parent's one-time code for a short-lived token for that child",
+    operation_id="createOuderSessie",
+    summary="De eenmalige code van een ouder inwisselen voor een kortlevend token voor dat kind",
     description=(
-        "No sign-in needed: the code is the credential. It works once, until it expires; the token is for "
-        "the parent's own child only (`expiresIn` seconds). At most OVERDRACHT_OUDER_SESSIES_TEGELIJK (4)"
-        " exchanges from one client (address) may be under way at once, across every API process; past it"
-        " 429 `TE_VEEL_VERZOEKEN` with `Retry-After`, and the code is not used up."
+        "Zonder aanmelden: de code is het bewijs. Ze werkt één keer, tot ze verloopt; het token geldt alleen voor het"
+        " eigen kind van de ouder (`expiresIn` seconden). Hooguit OVERDRACHT_OUDER_SESSIES_TEGELIJK (4) inwisselingen"
+        " vanaf één client (adres) tegelijk, over alle API-processen; daarboven 429 `TE_VEEL_VERZOEKEN` met"
+        " `Retry-After`, en de code is dan niet verbruikt."
     ),
-    responses={
-        **problems(400, 401, 503),
-        429: {
-            "description": "Too many exchanges from this client under way at once; try again after `Retry-After`.",
-            "headers": {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
-            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
-        },
-    },
+    responses=problems(
+        Documented(
+            Unauthenticated(ouder_sessies.CODE_REFUSED),
+            "De code is onbekend, al gebruikt of verlopen, of de ouder heeft geen gezag meer over dit kind.",
+        ),
+        Documented(
+            TooManyRequests(ouder_sessies.TE_VEEL),
+            "Te veel inwisselingen vanaf deze client tegelijk; probeer het na `Retry-After` opnieuw. De code is niet"
+            " verbruikt.",
+            retry_after=True,
+        ),
+        DATABASE_DOWN,
+    ),
 )
 async def create_ouder_sessie(body: OuderSessieAanvraag, request: Request, response: Response, audit: Audit) -> Token:
     token = await ouder_sessies.redeem(clients(request), audit, body.code, client_address(request))

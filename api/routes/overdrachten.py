@@ -1,13 +1,22 @@
 """/v1/overdrachten: open an overdracht, read it, and take its steps. Each route parses, calls its use
 case in the service layer (services/overdrachten.py, services/stappen.py) and answers."""
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Query, Response, status
 
 from api.deps import Ctx
-from api.errors import problems
+from api.problems import (
+    BAD_CURSOR,
+    ENGINE_DOWN,
+    OUTCOME_UNKNOWN,
+    OVERDRACHT_UNKNOWN,
+    Documented,
+    forbidden,
+    problems,
+    step,
+)
 from api.query import Datum
 from schemas.api import (
     Annulering,
@@ -32,16 +41,48 @@ from schemas.formulier import Formulier
 from schemas.lijst import Filters, MentorFilter, Sort
 from schemas.overdracht import Deadline, Status, Vlag
 from services import mentoren, overdrachten, stappen
+from services.errors import Forbidden, FormIncomplete, InvalidInput, NoProtocol, NotFound, StepNotAllowed
+from services.overdrachten import CHILD_UNKNOWN, SCHOOL_CLOSED, SCHOOL_UNKNOWN
+from services.permissions import Capability as C
 
 router = APIRouter(prefix="/v1/overdrachten", tags=["overdrachten"])
+
+CHILD_NOT_HERE = Documented(NotFound(CHILD_UNKNOWN), "Het kind staat niet (meer) ingeschreven op een locatie van u.")
+SCHOOL_NOT_OPEN = (
+    Documented(
+        InvalidInput(SCHOOL_UNKNOWN, invalid_params=[{"name": "schoolId", "reason": "onbekende school"}]),
+        "`schoolId` is geen school van de gemeente.",
+    ),
+    Documented(
+        InvalidInput(SCHOOL_CLOSED, invalid_params=[{"name": "schoolId", "reason": "deze school is gesloten"}]),
+        "De school met `schoolId` is gesloten en neemt geen nieuwe overdrachten aan.",
+    ),
+)
 
 
 @router.post(
     "",
+    operation_id="openOverdracht",
     status_code=status.HTTP_201_CREATED,
-    summary="Open an overdracht for a child placed at your location",
-    description="Idempotent per child: opening again returns the existing overdracht (200).",
-    responses={200: {"model": OverdrachtDetail, "description": "Already open."}, **problems(400, 401, 403, 404, 503)},
+    summary="Een overdracht openen voor een kind op uw locatie",
+    description="Voor de pedagogisch medewerker en de locatiemanager van de locatie waar het kind geplaatst is."
+    " Eén overdracht per kind: opnieuw openen geeft de bestaande (200). Zonder `schoolId` gaat hij naar de school"
+    " waar het kind is aangemeld, als die bekend is. Een medewerker die opent, wordt de mentor van een kind zonder"
+    " mentor.",
+    responses={
+        200: {"model": OverdrachtDetail, "description": "De overdracht was al open: zoals ze nu is."},
+        **problems(
+            forbidden(C.OVERDRACHT_OPENEN),
+            CHILD_NOT_HERE,
+            *SCHOOL_NOT_OPEN,
+            Documented(
+                NoProtocol(overdrachten.NO_PROTOCOL),
+                "Voor de gemeente is nog geen protocol actief: er is niets geopend.",
+            ),
+            ENGINE_DOWN,
+            OUTCOME_UNKNOWN,
+        ),
+    },
 )
 async def open_overdracht(body: OverdrachtOpenen, ctx: Ctx, response: Response) -> OverdrachtDetail:
     geopend = await overdrachten.open_overdracht(ctx, body.kind_id, body.school_id)
@@ -53,39 +94,48 @@ async def open_overdracht(body: OverdrachtOpenen, ctx: Ctx, response: Response) 
 
 @router.get(
     "",
-    summary="List the overdrachten you may see",
-    description="Filtered, sorted (oldest opened first unless `sort` says otherwise) and keyset-paged: "
-    "pass `volgendeCursor` as `cursor` for the next page, with the same `sort`.",
-    responses=problems(400, 401, 503),
+    operation_id="listOverdrachten",
+    summary="De overdrachten die u mag zien",
+    description="Gefilterd, gesorteerd (standaard de oudst geopende eerst; zie `sort`) en in pagina's: geef"
+    " `volgendeCursor` als `cursor` mee voor de volgende pagina, met dezelfde `sort`. Iedere rol ziet alleen de"
+    " overdrachten binnen zijn eigen bereik (locatie, school, kind of gemeente), en alleen de velden die hij mag"
+    " lezen.",
+    responses=problems(BAD_CURSOR),
 )
 async def list_overdrachten(
     ctx: Ctx,
-    status_: Annotated[list[Status] | None, Query(alias="status", description="One or more states.")] = None,
-    vlag: Annotated[list[Vlag] | None, Query(description="Overdue now for any of these flags.")] = None,
-    te_laat: Annotated[bool | None, Query(alias="teLaat", description="Anything overdue now (true) or not.")] = None,
-    locatie_id: Annotated[UUID | None, Query(alias="locatieId")] = None,
-    school_id: Annotated[UUID | None, Query(alias="schoolId")] = None,
-    wijk_id: Annotated[UUID | None, Query(alias="wijkId")] = None,
-    stadsdeel_id: Annotated[UUID | None, Query(alias="stadsdeelId")] = None,
+    status_: Annotated[list[Status] | None, Query(alias="status", description="Een of meer statussen.")] = None,
+    vlag: Annotated[list[Vlag] | None, Query(description="Nu te laat voor een van deze vlaggen.")] = None,
+    te_laat: Annotated[
+        bool | None, Query(alias="teLaat", description="Nu ergens te laat mee (true), of nergens (false).")
+    ] = None,
+    locatie_id: Annotated[UUID | None, Query(alias="locatieId", description="Alleen van deze locatie.")] = None,
+    school_id: Annotated[UUID | None, Query(alias="schoolId", description="Alleen naar deze school.")] = None,
+    wijk_id: Annotated[UUID | None, Query(alias="wijkId", description="Alleen van locaties in deze wijk.")] = None,
+    stadsdeel_id: Annotated[
+        UUID | None, Query(alias="stadsdeelId", description="Alleen van locaties in dit stadsdeel.")
+    ] = None,
     schooljaar: Annotated[
-        str | None, Query(pattern=r"^\d{4}-\d{4}$", description="e.g. 2027-2028: the school year the child starts in.")
+        str | None,
+        Query(pattern=r"^\d{4}-\d{4}$", description="Bijvoorbeeld 2027-2028: het schooljaar waarin het kind begint."),
     ] = None,
     deadline_voor: Annotated[
-        Datum | None, Query(alias="deadlineVoor", description="The next open deadline ends on or before this day.")
+        Datum | None,
+        Query(alias="deadlineVoor", description="De volgende open deadline eindigt op of voor deze dag (JJJJ-MM-DD)."),
     ] = None,
     mentor: Annotated[
-        MentorFilter | None, Query(description="`ik`: only those whose child you are the mentor of.")
+        MentorFilter | None, Query(description="`ik`: alleen die van kinderen van wie u de mentor bent.")
     ] = None,
-    sort: Annotated[Sort, Query()] = Sort.GEOPEND_OP,
+    sort: Annotated[Sort, Query(description="De volgorde.")] = Sort.GEOPEND_OP,
     eigen_eerst: Annotated[
         bool,
         Query(
             alias="eigenEerst",
-            description="Those whose child you are the mentor of first, then the others; each part sorted by `sort`.",
+            description="Eerst die van kinderen van wie u de mentor bent, dan de rest; elk deel gesorteerd op `sort`.",
         ),
     ] = False,
-    page_size: Annotated[int, Query(alias="pageSize", ge=1, le=100)] = 25,
-    cursor: Annotated[str | None, Query(description="volgendeCursor of the previous page.")] = None,
+    page_size: Annotated[int, Query(alias="pageSize", ge=1, le=100, description="Hoeveel per pagina.")] = 25,
+    cursor: Annotated[str | None, Query(description="De `volgendeCursor` van de vorige pagina.")] = None,
 ) -> OverdrachtenPagina:
     filters = Filters(
         status=status_,
@@ -104,8 +154,12 @@ async def list_overdrachten(
 
 @router.get(
     "/{overdracht_id}",
-    summary="One overdracht: state, dates, and the form for roles that may read it",
-    responses=problems(400, 401, 404, 503),
+    operation_id="getOverdracht",
+    summary="Eén overdracht: status, tijdstippen en termijnen, en het formulier voor wie het mag lezen",
+    description="Iedereen binnen wiens bereik de overdracht valt. Het formulier, de reacties van de ouders, de"
+    " bijlagen en wat een correctieronde wijzigde, alleen voor de rollen die de inhoud mogen lezen (de locatie, de"
+    " ouders en, na verzending, de school); de coördinator en de beheerder zien alleen de metadata.",
+    responses=problems(OVERDRACHT_UNKNOWN),
 )
 async def get_overdracht(overdracht_id: UUID, ctx: Ctx) -> OverdrachtDetail:
     return await overdrachten.detail(ctx, overdracht_id)
@@ -113,8 +167,11 @@ async def get_overdracht(overdracht_id: UUID, ctx: Ctx) -> OverdrachtDetail:
 
 @router.get(
     "/{overdracht_id}/tijdlijn",
-    summary="Every event of this overdracht, oldest first",
-    responses=problems(400, 401, 404, 503),
+    operation_id="getTijdlijn",
+    summary="Elke gebeurtenis van deze overdracht, de oudste eerst",
+    description="Wie (welke rol) wat deed en wanneer, met de status erna; de toelichting van een persoon alleen voor"
+    " de rollen die de inhoud mogen lezen, en niet meer na het verwijderen van de inhoud.",
+    responses=problems(OVERDRACHT_UNKNOWN),
 )
 async def get_tijdlijn(overdracht_id: UUID, ctx: Ctx) -> Tijdlijn:
     return await overdrachten.timeline(ctx, overdracht_id)
@@ -123,13 +180,20 @@ async def get_tijdlijn(overdracht_id: UUID, ctx: Ctx) -> Tijdlijn:
 # Steps. The caller must be allowed the step (403) and see the overdracht (404); the workflow decides
 # whether the step fits the state (409 or 422). The answer is the overdracht as it now is.
 
-STEP_PROBLEMS = problems(400, 401, 403, 404, 409, 503)
-CREATED: dict[str, Any] = {"status_code": status.HTTP_201_CREATED, "responses": STEP_PROBLEMS}
 NoBody = Annotated[LegeStap | None, Body()]
+STAP = (
+    " Het antwoord is de overdracht zoals ze na de stap is. Of de stap nu kan, beslist de workflow van de"
+    " overdracht (409 als de status het niet toelaat)."
+)
 
 
 @router.put(
-    "/{overdracht_id}/formulier", summary="Save the draft form (partial drafts allowed)", responses=STEP_PROBLEMS
+    "/{overdracht_id}/formulier",
+    operation_id="saveFormulier",
+    summary="Het formulier als concept opslaan (ook onvolledig)",
+    description="Voor de pedagogisch medewerker en de locatiemanager, zolang het formulier een concept is (CONCEPT):"
+    " het hele formulier vervangt het vorige concept." + STAP,
+    responses=problems(forbidden(C.FORMULIER_BEWERKEN), *step("FORMULIER_OPSLAAN")),
 )
 async def save_formulier(overdracht_id: UUID, body: Formulier, ctx: Ctx) -> OverdrachtDetail:
     return await stappen.save_form(ctx, overdracht_id, body)
@@ -137,9 +201,27 @@ async def save_formulier(overdracht_id: UUID, body: Formulier, ctx: Ctx) -> Over
 
 @router.post(
     "/{overdracht_id}/indieningen",
+    operation_id="submitFormulier",
     status_code=status.HTTP_201_CREATED,
-    summary="Submit the form for the parents' review",
-    responses=problems(400, 401, 403, 404, 409, 422, 503),
+    summary="Het formulier aan de ouders voorleggen",
+    description="Voor de pedagogisch medewerker en de locatiemanager: het formulier gaat naar de ouders met gezag"
+    " (BIJ_OUDERS), die het lezen, erop reageren en toestemming geven of weigeren. Het formulier moet daarvoor"
+    " volledig genoeg zijn (422 met `ontbrekendeVelden` anders)." + STAP,
+    responses=problems(
+        forbidden(C.FORMULIER_BEWERKEN),
+        *step("INDIENEN"),
+        Documented(
+            StepNotAllowed("Er is geen ouder met gezag bekend om het formulier aan voor te leggen."),
+            "Van het kind is geen ouder met gezag bekend om het formulier aan voor te leggen.",
+        ),
+        Documented(
+            FormIncomplete(
+                "Het formulier is nog niet volledig genoeg om aan de ouders voor te leggen.",
+                ontbrekende_velden=["ontwikkeling.taal.niveau", "observatie.datum"],
+            ),
+            "Het formulier is nog niet volledig genoeg; `ontbrekendeVelden` noemt elk veld dat nog nodig is.",
+        ),
+    ),
 )
 async def submit(overdracht_id: UUID, ctx: Ctx, body: NoBody = None) -> OverdrachtDetail:
     return await stappen.submit(ctx, overdracht_id)
@@ -147,11 +229,13 @@ async def submit(overdracht_id: UUID, ctx: Ctx, body: NoBody = None) -> Overdrac
 
 @router.post(
     "/{overdracht_id}/correcties",
-    summary="Take the form back from the parents to correct it (a correction round)",
-    description="For the PM'er and locatiemanager, after the parents' review and before sending: the form goes back"
-    " to CONCEPT (the reason recorded), consent given so far lapses, and after the next submission the parents see"
-    " what changed (`wijzigingen`).",
-    **CREATED,
+    operation_id="takeBackFormulier",
+    status_code=status.HTTP_201_CREATED,
+    summary="Het formulier terugnemen van de ouders om het te corrigeren (een correctieronde)",
+    description="Voor de pedagogisch medewerker en de locatiemanager, na het voorleggen aan de ouders en voor het"
+    " verzenden: het formulier gaat terug naar CONCEPT (met de reden), de toestemming tot nu toe vervalt, en na het"
+    " volgende voorleggen zien de ouders wat er veranderde (`wijzigingen`)." + STAP,
+    responses=problems(forbidden(C.FORMULIER_BEWERKEN), *step("TERUGNEMEN")),
 )
 async def take_back(overdracht_id: UUID, body: Correctie, ctx: Ctx) -> OverdrachtDetail:
     return await stappen.take_back(ctx, overdracht_id, body.reden)
@@ -159,10 +243,14 @@ async def take_back(overdracht_id: UUID, body: Correctie, ctx: Ctx) -> Overdrach
 
 @router.post(
     "/{overdracht_id}/toestemmingen",
-    summary="A parent's consent or refusal; `ingetrokken` withdraws consent before receipt",
-    description="Answered with the engine's record of the step, metadata only: a refusal or withdrawal ends the "
-    "overdracht, and its content and the parents' access are purged (at once, by default).",
-    **CREATED,
+    operation_id="recordToestemming",
+    status_code=status.HTTP_201_CREATED,
+    summary="Het besluit van een ouder over toestemming; `ingetrokken` trekt haar in voor de ontvangst",
+    description="Voor een ouder met gezag: toestemming geven of weigeren terwijl het formulier bij de ouders ligt,"
+    " of gegeven toestemming intrekken zolang de school de overdracht niet heeft ontvangen. Het antwoord is wat de"
+    " workflow van de stap vastlegde, alleen metadata: een weigering of intrekking beëindigt de overdracht, en haar"
+    " inhoud en de toegang van de ouders worden verwijderd (standaard meteen).",
+    responses=problems(forbidden(C.TOESTEMMING_GEVEN), *step("TOESTEMMING", "INTREKKEN")),
 )
 async def record_consent(overdracht_id: UUID, body: ToestemmingVastleggen, ctx: Ctx) -> StapResultaat:
     return await stappen.record_consent(ctx, overdracht_id, body.besluit, body.voor)
@@ -170,11 +258,26 @@ async def record_consent(overdracht_id: UUID, body: ToestemmingVastleggen, ctx: 
 
 @router.post(
     "/{overdracht_id}/ouders/{ouder_id}/toestemmingen",
-    summary="Record a parent's decision as they gave it to the voorschool: on the paper form or in the conversation",
-    description="For the child's location (PM'er, locatiemanager). `ouderId` is a parent with custody asked at"
-    " submission. The parents are told by mail and can still see it and withdraw their consent themselves, as"
-    " long as the protocol allows. Answered like the parent's own decision: the engine's record of the step.",
-    **CREATED,
+    operation_id="recordToestemmingNamensOuder",
+    status_code=status.HTTP_201_CREATED,
+    summary="Het besluit van een ouder vastleggen zoals die het aan de voorschool gaf: op papier of in het gesprek",
+    description="Voor de locatie van het kind (pedagogisch medewerker, locatiemanager). `ouderId` is een ouder met"
+    " gezag aan wie bij het voorleggen toestemming is gevraagd. De ouders krijgen er bericht van, zien het, en kunnen"
+    " hun toestemming zelf nog intrekken zolang het protocol dat toelaat. Het antwoord is, zoals bij het besluit van"
+    " de ouder zelf, wat de workflow van de stap vastlegde.",
+    responses=problems(
+        forbidden(C.TOESTEMMING_VASTLEGGEN),
+        Documented(
+            InvalidInput(stappen.HOW_AND_WHEN, invalid_params=[{"name": "datum", "reason": "ligt in de toekomst"}]),
+            "`wijze` is niet `handtekening` of `gesprek`, of `datum` ligt in de toekomst.",
+        ),
+        Documented(NotFound(stappen.NOT_A_PARENT), "`ouderId` is geen ouder van dit kind."),
+        *step("TOESTEMMING", "INTREKKEN"),
+        Documented(
+            StepNotAllowed("Van deze ouder is bij het indienen geen toestemming gevraagd."),
+            "Aan deze ouder is bij het voorleggen geen toestemming gevraagd.",
+        ),
+    ),
 )
 async def record_consent_for_parent(
     overdracht_id: UUID, ouder_id: UUID, body: ToestemmingNamensOuder, ctx: Ctx
@@ -182,20 +285,40 @@ async def record_consent_for_parent(
     return await stappen.record_consent_for_parent(ctx, overdracht_id, ouder_id, body)
 
 
-@router.put("/{overdracht_id}/school", summary="Name or change the receiving school", responses=STEP_PROBLEMS)
+@router.put(
+    "/{overdracht_id}/school",
+    operation_id="chooseSchool",
+    summary="De ontvangende school noemen of wijzigen",
+    description="Voor de locatie (pedagogisch medewerker, locatiemanager) en de ouders, tot de overdracht klaar is"
+    " voor verzending. Een andere school kiezen nadat de ouders toestemming gaven voor de genoemde school, vraagt hun"
+    " toestemming opnieuw." + STAP,
+    responses=problems(forbidden(C.SCHOOL_KIEZEN), *SCHOOL_NOT_OPEN, *step("SCHOOL_KIEZEN")),
+)
 async def choose_school(overdracht_id: UUID, body: SchoolKiezen, ctx: Ctx) -> OverdrachtDetail:
     return await stappen.choose_school(ctx, overdracht_id, body.school_id)
 
 
-@router.post("/{overdracht_id}/verzendingen", summary="Send to the school (only with consent)", **CREATED)
+@router.post(
+    "/{overdracht_id}/verzendingen",
+    operation_id="sendOverdracht",
+    status_code=status.HTTP_201_CREATED,
+    summary="De overdracht naar de school sturen (alleen met toestemming)",
+    description="Voor de pedagogisch medewerker en de locatiemanager, als de ouders toestemming gaven en de school"
+    " bekend is (GEREED_VOOR_VERZENDING): de school krijgt bericht en kan het formulier lezen." + STAP,
+    responses=problems(forbidden(C.VERZENDEN), *step("VERZENDEN")),
+)
 async def send(overdracht_id: UUID, ctx: Ctx, body: NoBody = None) -> OverdrachtDetail:
     return await stappen.send(ctx, overdracht_id)
 
 
 @router.post(
     "/{overdracht_id}/ontvangstbevestigingen",
-    summary="The school confirms receipt and intake, with the planned first school day",
-    **CREATED,
+    operation_id="confirmOntvangst",
+    status_code=status.HTTP_201_CREATED,
+    summary="De school bevestigt ontvangst en intake, met de geplande eerste schooldag",
+    description="Voor de school waarnaar de overdracht is verzonden. Met `warmeOverdrachtGewenst` vraagt de school"
+    " om een warme overdracht; is die niet nodig, dan is de overdracht hiermee afgerond." + STAP,
+    responses=problems(forbidden(C.INTAKE_BEVESTIGEN), *step("ONTVANGST_BEVESTIGEN")),
 )
 async def confirm_receipt(overdracht_id: UUID, body: OntvangstBevestigen, ctx: Ctx) -> OverdrachtDetail:
     return await stappen.confirm_receipt(ctx, overdracht_id, body)
@@ -203,8 +326,12 @@ async def confirm_receipt(overdracht_id: UUID, body: OntvangstBevestigen, ctx: C
 
 @router.post(
     "/{overdracht_id}/ouderreacties",
-    summary="The parents' reaction: their view, and whether they agree with the content",
-    **CREATED,
+    operation_id="recordOuderreactie",
+    status_code=status.HTTP_201_CREATED,
+    summary="De reactie van de ouders: hun zienswijze, en of zij het eens zijn met de inhoud",
+    description="Voor een ouder met gezag, terwijl het formulier bij de ouders ligt. De school leest de reactie mee"
+    " met het formulier." + STAP,
+    responses=problems(forbidden(C.OUDERREACTIE_GEVEN), *step("OUDERREACTIE")),
 )
 async def record_reaction(overdracht_id: UUID, body: Ouderreactie, ctx: Ctx) -> OverdrachtDetail:
     return await stappen.record_reaction(ctx, overdracht_id, body)
@@ -212,8 +339,18 @@ async def record_reaction(overdracht_id: UUID, body: Ouderreactie, ctx: Ctx) -> 
 
 @router.post(
     "/{overdracht_id}/papieren-kopieen",
-    summary="Record that the parents were handed a paper copy of the form",
-    **CREATED,
+    operation_id="recordPapierenKopie",
+    status_code=status.HTTP_201_CREATED,
+    summary="Vastleggen dat de ouders een papieren kopie van het formulier kregen",
+    description="Voor de pedagogisch medewerker en de locatiemanager, zolang de inhoud er nog is." + STAP,
+    responses=problems(
+        forbidden(C.PAPIEREN_KOPIE_VASTLEGGEN),
+        *step("PAPIEREN_KOPIE"),
+        Documented(
+            StepNotAllowed("De inhoud van deze overdracht is al verwijderd."),
+            "De inhoud van de overdracht is al verwijderd: er is niets meer om af te drukken.",
+        ),
+    ),
 )
 async def record_paper_copy(overdracht_id: UUID, ctx: Ctx, body: NoBody = None) -> OverdrachtDetail:
     return await stappen.record_paper_copy(ctx, overdracht_id)
@@ -221,9 +358,12 @@ async def record_paper_copy(overdracht_id: UUID, ctx: Ctx, body: NoBody = None) 
 
 @router.post(
     "/{overdracht_id}/retouren",
-    summary="Not enrolled here: the school returns the overdracht, with a reason",
-    description="Answered with metadata only: once returned, the overdracht is no longer the school's to see.",
-    **CREATED,
+    operation_id="returnOverdracht",
+    status_code=status.HTTP_201_CREATED,
+    summary="Niet hier ingeschreven: de school stuurt de overdracht terug, met een reden",
+    description="Voor de school waarnaar de overdracht is verzonden. Het antwoord is alleen metadata: eenmaal"
+    " teruggestuurd is de overdracht niet meer zichtbaar voor de school.",
+    responses=problems(forbidden(C.RETOURNEREN), *step("RETOUR")),
 )
 async def return_to_sender(overdracht_id: UUID, body: Retour, ctx: Ctx) -> StapResultaat:
     return await stappen.return_to_sender(ctx, overdracht_id, body.reden)
@@ -231,10 +371,19 @@ async def return_to_sender(overdracht_id: UUID, body: Retour, ctx: Ctx) -> StapR
 
 @router.post(
     "/{overdracht_id}/warme-overdrachten",
-    summary="Ask for a warme overdracht, plan it, or record it as held",
-    description="`actie`: `aanvragen` (PM'er, school, ouder; with a reason), `plannen` and `vastleggen` "
-    "(PM'er, school; with date, form and, when held, who took part).",
-    **CREATED,
+    operation_id="takeWarmeOverdrachtActie",
+    status_code=status.HTTP_201_CREATED,
+    summary="Een warme overdracht aanvragen, plannen of als gehouden vastleggen",
+    description="`actie`: `aanvragen` (pedagogisch medewerker, school, ouder; met een reden), `plannen` en"
+    " `vastleggen` (pedagogisch medewerker, school; met datum, vorm en, als ze gehouden is, wie er meededen)." + STAP,
+    responses=problems(
+        forbidden(C.WARME_OVERDRACHT_BIJDRAGEN),
+        Documented(
+            Forbidden(stappen.PARENTS_ASK),
+            "Een ouder die wil `plannen` of `vastleggen`: ouders kunnen alleen `aanvragen`.",
+        ),
+        *step("WARME_OVERDRACHT_AANVRAGEN", "WARME_OVERDRACHT_PLANNEN", "WARME_OVERDRACHT_VASTLEGGEN"),
+    ),
 )
 async def warm_handover(overdracht_id: UUID, body: WarmeOverdrachtActie, ctx: Ctx) -> OverdrachtDetail:
     return await stappen.warm_handover(ctx, overdracht_id, body)
@@ -242,8 +391,12 @@ async def warm_handover(overdracht_id: UUID, body: WarmeOverdrachtActie, ctx: Ct
 
 @router.post(
     "/{overdracht_id}/annuleringen",
-    summary="The child leaves or moves: cancel the overdracht, with a reason",
-    **CREATED,
+    operation_id="cancelOverdracht",
+    status_code=status.HTTP_201_CREATED,
+    summary="Het kind vertrekt of verhuist: de overdracht annuleren, met een reden",
+    description="Voor de locatiemanager, zolang de overdracht loopt (GEANNULEERD daarna; de inhoud wordt verwijderd"
+    " zoals het protocol zegt)." + STAP,
+    responses=problems(forbidden(C.ANNULEREN), *step("ANNULEREN")),
 )
 async def cancel(overdracht_id: UUID, body: Annulering, ctx: Ctx) -> OverdrachtDetail:
     return await stappen.cancel(ctx, overdracht_id, body.reden)
@@ -251,8 +404,18 @@ async def cancel(overdracht_id: UUID, body: Annulering, ctx: Ctx) -> OverdrachtD
 
 @router.put(
     "/{overdracht_id}/deadlines/{stap}",
-    summary="Move one deadline, with a reason (audited in the timeline)",
-    responses=STEP_PROBLEMS,
+    operation_id="moveDeadline",
+    summary="Eén deadline verplaatsen, met een reden (die in de tijdlijn staat)",
+    description="Voor de coördinator, zolang de overdracht loopt: de deadline eindigt dan aan het eind van `datum`"
+    " (Europe/Amsterdam); een vlag voor die deadline gaat dicht als de nieuwe nog niet verstreken is." + STAP,
+    responses=problems(
+        forbidden(C.DEADLINE_VERPLAATSEN),
+        *step("DEADLINE_VERPLAATSEN"),
+        Documented(
+            StepNotAllowed("De deadline 'warme_overdracht' is voor deze overdracht (nog) niet bekend."),
+            "De overdracht heeft (nog) geen deadline `stap`, zoals die voor de warme overdracht zonder aanvraag.",
+        ),
+    ),
 )
 async def move_deadline(overdracht_id: UUID, stap: Deadline, body: DeadlineVerplaatsing, ctx: Ctx) -> OverdrachtDetail:
     return await stappen.move_deadline(ctx, overdracht_id, stap, body.datum, body.reden)
@@ -260,10 +423,23 @@ async def move_deadline(overdracht_id: UUID, stap: Deadline, body: DeadlineVerpl
 
 @router.put(
     "/{overdracht_id}/mentor",
-    summary="The locatiemanager names the child's mentor: a pedagogisch medewerker of the location",
-    description="The mentor gets the reminders meant for the PM'er; a PM'er's list can show their own first "
-    "(`eigenEerst=true`, or only theirs: `mentor=ik`). Another location's PM'er (or no PM'er at all) is a 400.",
-    responses=problems(400, 401, 403, 404, 409, 503),
+    operation_id="assignMentor",
+    summary="De locatiemanager wijst de mentor van het kind aan: een pedagogisch medewerker van de locatie",
+    description="De mentor krijgt de herinneringen die voor de pedagogisch medewerker bedoeld zijn; in de lijst kan"
+    " een medewerker de eigen kinderen eerst zien (`eigenEerst=true`) of alleen die (`mentor=ik`). Een medewerker"
+    " van een andere locatie (of iemand die geen pedagogisch medewerker is) is een 400.",
+    responses=problems(
+        forbidden(C.MENTOR_TOEWIJZEN),
+        Documented(
+            InvalidInput(
+                mentoren.NOT_A_PM,
+                invalid_params=[{"name": "mentorId", "reason": "geen pedagogisch medewerker van deze locatie"}],
+            ),
+            "`mentorId` is geen pedagogisch medewerker van de locatie van dit kind (of bestaat niet).",
+        ),
+        OVERDRACHT_UNKNOWN,
+        Documented(StepNotAllowed(mentoren.CLOSED), "De overdracht is afgesloten: er is geen mentor meer nodig."),
+    ),
 )
 async def assign_mentor(overdracht_id: UUID, body: MentorToewijzen, ctx: Ctx) -> OverdrachtDetail:
     return await mentoren.assign(ctx, overdracht_id, body.mentor_id)

@@ -9,35 +9,66 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response, status
 
 from api.deps import Ctx
-from api.errors import problems
+from api.problems import Documented, forbidden, problems
 from services import protocol_beheer
-from services.errors import InvalidInput
+from services.errors import InvalidInput, NotFound
+from services.permissions import Capability
 from services.protocol_beheer import MAX_PROTOCOL_BYTES, Activering, ProtocolVersieDetail, ProtocolVersies
 
 router = APIRouter(prefix="/v1/protocol-versies", tags=["protocol"])
 
-Versie = Annotated[int, Path(ge=1, le=2_147_483_647, description="The version's number within your gemeente.")]
+Versie = Annotated[int, Path(ge=1, le=2_147_483_647, description="Het nummer van de versie binnen uw gemeente.")]
 
 _MULTIPART_MARGE = 16 * 1024
 _TOML_TYPES = frozenset({"application/toml", "text/plain", "text/x-toml"})
 
 UPLOAD = f"""
-Upload a protocol file of your gemeente (TOML, the format of `protocol/almere.toml`; every key is in the
-README's "The protocol configuration"). It is checked and stored as your gemeente's next version, **a
-draft**: nothing changes until it is activated (`POST /v1/protocol-versies/{{versie}}/activeringen`).
+Een protocolbestand van uw gemeente uploaden (TOML, het formaat van `protocol/almere.toml`; elke sleutel staat in
+"The protocol configuration" van de README). Het wordt gecontroleerd en opgeslagen als de volgende versie van uw
+gemeente, **een concept**: er verandert niets tot het wordt geactiveerd (`POST
+/v1/protocol-versies/{{versie}}/activeringen`).
 
-**Upload**: the file as the body with `Content-Type: application/toml` (or `text/plain`), or
-`multipart/form-data` with the file in the field `bestand` (what a web form sends). UTF-8, at most
-{MAX_PROTOCOL_BYTES // 1024} kB.
+**Upload**: het bestand als body met `Content-Type: application/toml` (of `text/plain`), of `multipart/form-data`
+met het bestand in het veld `bestand` (wat een webformulier stuurt). UTF-8, hooguit {MAX_PROTOCOL_BYTES // 1024} kB.
 
-**201**: the version, with `verschillen`: every setting that differs from the active version (old value,
-new value). **400**: the file is refused and nothing is stored; `invalidParams` names every bad setting by
-its path in the file (`escalatie.naar_coordinator_na_werkdagen`, `zomervakanties.1.tot`, `start.maanden`)
-with the reason in Dutch: a negative term, ages out of order, an unknown key (`onbekende sleutel`), a value
-of the wrong kind. A file that is no TOML at all (or empty, too large, not UTF-8) is named `bestand`.
+**201**: de versie, met `verschillen`: elke instelling die verschilt van de actieve versie (oude waarde, nieuwe
+waarde). **400**: het bestand wordt geweigerd en er wordt niets opgeslagen; `invalidParams` noemt elke foute
+instelling met haar pad in het bestand (`escalatie.naar_coordinator_na_werkdagen`, `zomervakanties.1.tot`,
+`start.maanden`) en de reden in het Nederlands: een negatieve termijn, leeftijden in de verkeerde volgorde, een
+onbekende sleutel (`onbekende sleutel`), een waarde van de verkeerde soort. Een bestand dat helemaal geen TOML is (of
+leeg, te groot, geen UTF-8) heet `bestand`.
 
-For the beheerder, within their own gemeente; the upload is recorded in the audit trail.
+Voor de beheerder, binnen de eigen gemeente; de upload staat in het audit-log.
 """
+
+BEHEREN = forbidden(Capability.PROTOCOL_BEHEREN)
+ONBEKEND = Documented(
+    NotFound("Uw gemeente heeft geen protocolversie 7."), "Uw gemeente heeft geen versie met dit nummer."
+)
+
+
+def _wrong_type() -> InvalidInput:
+    return InvalidInput(
+        "Stuur het protocolbestand als body met Content-Type application/toml, of als multipart/form-data"
+        " (veld 'bestand').",
+        invalid_params=[{"name": "Content-Type", "reason": "niet application/toml of multipart/form-data"}],
+    )
+
+
+def _too_large() -> InvalidInput:
+    kb = MAX_PROTOCOL_BYTES // 1024
+    return InvalidInput(
+        f"Het bestand is groter dan {kb} kB; dit is geen protocolbestand. Er is niets opgeslagen.",
+        invalid_params=[{"name": "bestand", "reason": f"groter dan {kb} kB"}],
+    )
+
+
+def _no_field() -> InvalidInput:
+    return InvalidInput(
+        "Het formulier heeft geen veld 'bestand' met het protocolbestand.",
+        invalid_params=[{"name": "bestand", "reason": "ontbreekt"}],
+    )
+
 
 _UPLOAD_BODY = {
     "requestBody": {
@@ -58,11 +89,27 @@ _UPLOAD_BODY = {
 
 @router.post(
     "",
+    operation_id="uploadProtocolVersie",
     status_code=status.HTTP_201_CREATED,
-    summary="Upload a protocol file as a new (draft) version",
+    summary="Een protocolbestand uploaden als nieuwe versie (een concept)",
     description=UPLOAD,
     openapi_extra=_UPLOAD_BODY,
-    responses=problems(400, 401, 403, 503),
+    responses=problems(
+        BEHEREN,
+        Documented(
+            _wrong_type(), "Een Content-Type die niet `application/toml`, `text/plain` of `multipart/form-data` is."
+        ),
+        Documented(_no_field(), "Een `multipart/form-data`-body zonder het veld `bestand`."),
+        Documented(_too_large(), f"Het bestand is groter dan {MAX_PROTOCOL_BYTES // 1024} kB."),
+        Documented(
+            InvalidInput(
+                "Het protocol heeft 1 fout; er is niets opgeslagen. Verbeter het bestand en upload het opnieuw.",
+                invalid_params=[{"name": "start.maanden", "reason": "een getal van 0 tot en met 11"}],
+            ),
+            "Het bestand is geen geldig protocol: `invalidParams` noemt elke foute instelling met haar pad in het"
+            " bestand, of `bestand` als het geen (UTF-8-)TOML is of leeg.",
+        ),
+    ),
 )
 async def upload_protocol(request: Request, ctx: Ctx, response: Response) -> ProtocolVersieDetail:
     detail = await protocol_beheer.upload(ctx, lambda: _upload(request))
@@ -72,10 +119,11 @@ async def upload_protocol(request: Request, ctx: Ctx, response: Response) -> Pro
 
 @router.get(
     "",
-    summary="List your gemeente's protocol versions: newest first",
-    description="Every version: its number, when and by whom it was uploaded, when it was activated, and"
-    " which is active (the one new overdrachten take). For the beheerder, within their own gemeente.",
-    responses=problems(400, 401, 403, 503),
+    operation_id="listProtocolVersies",
+    summary="De protocolversies van uw gemeente: de nieuwste eerst",
+    description="Elke versie: het nummer, wanneer en door wie ze werd geüpload, wanneer ze werd geactiveerd, en welke"
+    " actief is (die nieuwe overdrachten krijgen). Voor de beheerder, binnen de eigen gemeente.",
+    responses=problems(BEHEREN),
 )
 async def list_protocol_versions(ctx: Ctx) -> ProtocolVersies:
     return await protocol_beheer.versions(ctx)
@@ -83,11 +131,12 @@ async def list_protocol_versions(ctx: Ctx) -> ProtocolVersies:
 
 @router.get(
     "/{versie}",
-    summary="One protocol version, with its differences from the active one",
-    description="The version, its whole configuration (`instellingen`), the file as uploaded (`bestand`), and"
-    " `verschillen`: per setting that differs from the active version, the old and the new value. 404 for a"
-    " number your gemeente does not have (another gemeente's versions are not yours to see).",
-    responses=problems(400, 401, 403, 404, 503),
+    operation_id="getProtocolVersie",
+    summary="Eén protocolversie, met haar verschillen met de actieve",
+    description="De versie, haar hele configuratie (`instellingen`), het bestand zoals geüpload (`bestand`), en"
+    " `verschillen`: per instelling die verschilt van de actieve versie, de oude en de nieuwe waarde. 404 voor een"
+    " nummer dat uw gemeente niet heeft (de versies van een andere gemeente zijn niet voor u).",
+    responses=problems(BEHEREN, ONBEKEND),
 )
 async def get_protocol_version(versie: Versie, ctx: Ctx) -> ProtocolVersieDetail:
     return await protocol_beheer.version(ctx, versie)
@@ -95,16 +144,16 @@ async def get_protocol_version(versie: Versie, ctx: Ctx) -> ProtocolVersieDetail
 
 @router.post(
     "/{versie}/activeringen",
+    operation_id="activateProtocolVersie",
     status_code=status.HTTP_201_CREATED,
-    summary="Activate a protocol version",
-    description="Make this version your gemeente's active one: every overdracht opened from now on takes"
-    " it; those already running keep the version they started with. An earlier version may be activated"
-    " again (to go back). 200 (`gewijzigd`: false) when it is the active version already. Recorded in the"
-    " audit trail.",
+    summary="Een protocolversie activeren",
+    description="Maak deze versie de actieve van uw gemeente: elke overdracht die vanaf nu opent, krijgt haar; die al"
+    " lopen, houden de versie waarmee ze begonnen. Een eerdere versie mag weer worden geactiveerd (om terug te gaan)."
+    " 200 (`gewijzigd`: false) als het al de actieve versie is. Staat in het audit-log.",
     responses={
-        200: {"model": Activering, "description": "It was the active version already."},
-        **problems(400, 401, 403, 404, 503),
-    },  # fmt: skip
+        200: {"model": Activering, "description": "Het was al de actieve versie."},
+        **problems(BEHEREN, ONBEKEND),
+    },
 )
 async def activate_protocol_version(versie: Versie, ctx: Ctx, response: Response) -> Activering:
     activering = await protocol_beheer.activate(ctx, versie)
@@ -118,11 +167,7 @@ async def _upload(request: Request) -> bytes:
     content_type = request.headers.get("content-type", "")
     mime = content_type.split(";")[0].strip().lower()
     if mime not in _TOML_TYPES and mime != "multipart/form-data":
-        raise InvalidInput(
-            "Stuur het protocolbestand als body met Content-Type application/toml, of als multipart/form-data"
-            " (veld 'bestand').",
-            invalid_params=[{"name": "Content-Type", "reason": "niet application/toml of multipart/form-data"}],
-        )
+        raise _wrong_type()
     limit = MAX_PROTOCOL_BYTES + (_MULTIPART_MARGE if mime == "multipart/form-data" else 0)
     length = request.headers.get("content-length", "")
     body = bytearray()
@@ -132,11 +177,7 @@ async def _upload(request: Request) -> bytes:
             if len(body) > limit:
                 break
     if len(body) > limit or (length.isdecimal() and int(length) > limit):
-        kb = MAX_PROTOCOL_BYTES // 1024
-        raise InvalidInput(
-            f"Het bestand is groter dan {kb} kB; dit is geen protocolbestand. Er is niets opgeslagen.",
-            invalid_params=[{"name": "bestand", "reason": f"groter dan {kb} kB"}],
-        )
+        raise _too_large()
     return bytes(body) if mime in _TOML_TYPES else await asyncio.to_thread(_from_form, content_type, bytes(body))
 
 
@@ -149,7 +190,4 @@ def _from_form(content_type: str, body: bytes) -> bytes:
             if part.get_param("name", header="content-disposition") == "bestand":
                 payload = part.get_payload(decode=True)
                 return payload if isinstance(payload, bytes) else b""
-    raise InvalidInput(
-        "Het formulier heeft geen veld 'bestand' met het protocolbestand.",
-        invalid_params=[{"name": "bestand", "reason": "ontbreekt"}],
-    )
+    raise _no_field()

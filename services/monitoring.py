@@ -56,7 +56,6 @@ from services.errors import InvalidInput, NoProtocol
 from services.paging import decode_cursor, encode_cursor
 from services.permissions import Capability, require
 from workflows.deadlines import is_open
-from workflows.lifecycle import EINDSTATUSSEN
 
 # The cursor of achterstanden is made for this order: oldest overdue first.
 ACHTERSTANDEN_SORT = "achterstalligSinds"
@@ -289,10 +288,7 @@ async def prognose(ctx: Context, filters: Filters, weken: int = PROGNOSE_WEKEN) 
     now = datetime.now(UTC)
     today = amsterdam_date(now)
     monday = today - timedelta(days=today.weekday())
-    rows = await monitoring.prognose(
-        ctx.pool, user, filters, now=now, monday=monday, weken=weken,
-        eindstatussen=sorted(s.value for s in EINDSTATUSSEN),
-    )  # fmt: skip
+    rows = await monitoring.prognose(ctx.pool, user, filters, now=now, monday=monday, weken=weken)
     per_deadline = [r for r in rows if r["per_deadline"]]
     per_locatie = [r for r in rows if r["per_locatie"]]
     per_school = [r for r in rows if not r["per_deadline"] and not r["per_locatie"]]

@@ -25,12 +25,9 @@ from schemas.gebruiker import Gebruiker
 from schemas.monitoring import (
     Achterstand,
     AchterstandenPagina,
-    Cijfers,
     Filteropties,
     Groepering,
     Kengetallen,
-    KengetallenGroep,
-    KengetallenSchooljaar,
     KindZonderOverdracht,
     Locatie,
     Prognose,
@@ -42,7 +39,6 @@ from schemas.monitoring import (
     Tijdigheid,
     Trend,
     TrendMaand,
-    WarmeOverdrachtVve,
     Wijk,
     ZonderOverdracht,
     ZonderOverdrachtAantallen,
@@ -140,22 +136,27 @@ async def _achterstanden_batches(
         yield [_achterstand(r) for r in rows]
 
 
+# The columns of a row of key figures, named once: a page by school has some 500 rows of 25 figures.
+_STATUS_KOLOMMEN = [(s, f"status_{s.value}") for s in Status]
+_TIJDIGHEID_KOLOMMEN = [(stap, f"{stap}_op_tijd", f"{stap}_te_laat") for stap in monitoring.STAPPEN]
+
+
 def _cijfers(row: asyncpg.Record) -> dict[str, Any]:
-    return dict(
-        aantal=row["aantal"],
-        per_status={s: row[f"status_{s.value}"] for s in Status},
-        tijdigheid=Tijdigheid(
-            **{
-                stap: StapTijdigheid(op_tijd=row[f"{stap}_op_tijd"], te_laat=row[f"{stap}_te_laat"])
-                for stap in monitoring.STAPPEN
-            }
-        ),
-        warme_overdracht_vve=WarmeOverdrachtVve(
-            voor_eerste_schooldag=row["vve_warm_voor_start"], ontvangen=row["vve_ontvangen"]
-        ),
-        geweigerd=row["geweigerd"],
-        school_onbekend=row["school_onbekend"],
-    )
+    """The figures of one row, as plain data: the caller validates the whole answer at once. (Some 3,000
+    small models built one by one, each validated on its own, made up most of a page by school.)"""
+    return {
+        "aantal": row["aantal"],
+        "per_status": {s: row[kolom] for s, kolom in _STATUS_KOLOMMEN},
+        "tijdigheid": {
+            stap: {"op_tijd": row[op_tijd], "te_laat": row[te_laat]} for stap, op_tijd, te_laat in _TIJDIGHEID_KOLOMMEN
+        },
+        "warme_overdracht_vve": {
+            "voor_eerste_schooldag": row["vve_warm_voor_start"],
+            "ontvangen": row["vve_ontvangen"],
+        },
+        "geweigerd": row["geweigerd"],
+        "school_onbekend": row["school_onbekend"],
+    }
 
 
 async def kengetallen(
@@ -165,16 +166,14 @@ async def kengetallen(
     wijk, location or school. Aggregates only: no audit row."""
     user = require(ctx, Capability.MONITORING_LEZEN, actie=Actie.LEZEN)
     rows = await monitoring.kengetallen(ctx.pool, user, groepering, schooljaar, filters)
-    jaren: list[KengetallenSchooljaar] = []
+    jaren: list[dict[str, Any]] = []
     for row in rows:  # per school year: its total first, then its groups (the query's order)
         if row["totaal"]:
-            jaren.append(
-                KengetallenSchooljaar(schooljaar=row["schooljaar"], totaal=Cijfers(**_cijfers(row)), groepen=[])
-            )
+            jaren.append({"schooljaar": row["schooljaar"], "totaal": _cijfers(row), "groepen": []})
         else:
-            groep = Verwijzing(id=row["groep_id"], naam=row["groep_naam"]) if row["groep_id"] else None
-            jaren[-1].groepen.append(KengetallenGroep(groep=groep, **_cijfers(row)))
-    return Kengetallen(groepering=groepering, schooljaar=schooljaar, schooljaren=jaren)
+            groep = {"id": row["groep_id"], "naam": row["groep_naam"]} if row["groep_id"] else None
+            jaren[-1]["groepen"].append({"groep": groep, **_cijfers(row)})
+    return Kengetallen.model_validate({"groepering": groepering, "schooljaar": schooljaar, "schooljaren": jaren})
 
 
 # Opaque ids, yet each names a child with a VVE-indicatie, their location and age: a read of personal data.

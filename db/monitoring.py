@@ -10,7 +10,7 @@ import asyncpg
 from dateutil.relativedelta import relativedelta
 
 from db.scope import Where, scoped
-from protocol.dates import age_reached, end_of_day
+from protocol.dates import age_reached, end_of_day, whole_months
 from schemas.gebruiker import Gebruiker
 from schemas.monitoring import Groepering
 from schemas.overdracht import Rol, Status, Vlag
@@ -491,8 +491,7 @@ def months_past(birth: date, start: Leeftijd, today: date) -> int | None:
     reached = age_reached(birth, start.jaren, start.maanden)
     if reached > today:
         return None
-    since = relativedelta(today, reached)
-    return since.years * 12 + since.months
+    return whole_months(reached, today)
 
 
 _KINDEREN_ZONDER_OVERDRACHT = """

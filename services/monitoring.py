@@ -28,7 +28,6 @@ from schemas.monitoring import (
     Filteropties,
     Groepering,
     Kengetallen,
-    KindZonderOverdracht,
     Locatie,
     Prognose,
     PrognoseAantallen,
@@ -201,20 +200,23 @@ async def zonder_overdracht(ctx: Context, filters: Filters | None = None) -> Zon
     ctx.audit.lijst(
         user, "monitoring.zonder_overdracht", [(None, k.kind_id, ZONDER_OVERDRACHT_VELDEN) for k in kinderen]
     )
-    return ZonderOverdracht(
-        peildatum=today,
-        startleeftijd=start,
-        protocol_versie=versie,
-        kinderen=[
-            KindZonderOverdracht(
-                kind_id=k.kind_id,
-                locatie=Verwijzing(id=k.locatie_id, naam=k.locatie_naam),
-                wijk=Verwijzing(id=k.wijk_id, naam=k.wijk_naam),
-                stadsdeel=Verwijzing(id=k.stadsdeel_id, naam=k.stadsdeel_naam),
-                maanden_na_startleeftijd=k.maanden_na_startleeftijd,
-            )
-            for k in kinderen
-        ],
+    # Plain data, validated as a whole (as the key figures: hundreds of children, four models each).
+    return ZonderOverdracht.model_validate(
+        {
+            "peildatum": today,
+            "startleeftijd": start,
+            "protocol_versie": versie,
+            "kinderen": [
+                {
+                    "kind_id": k.kind_id,
+                    "locatie": {"id": k.locatie_id, "naam": k.locatie_naam},
+                    "wijk": {"id": k.wijk_id, "naam": k.wijk_naam},
+                    "stadsdeel": {"id": k.stadsdeel_id, "naam": k.stadsdeel_naam},
+                    "maanden_na_startleeftijd": k.maanden_na_startleeftijd,
+                }
+                for k in kinderen
+            ],
+        }
     )
 
 

@@ -35,6 +35,7 @@ from api.routes import (
 )
 from api.schema_examples import install_schema_examples
 from api.static import install_docs, mount_static
+from core.heap import freeze_startup_objects
 from core.logs import configure as configure_logging
 from core.settings import Settings, get_settings
 from core.temporal import Engine, connect
@@ -108,7 +109,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def create_app_from_env() -> FastAPI:
     """The app with the settings of the environment, for `overdracht api` (api/server.py): uvicorn calls it
-    in each of its processes, which set up their logging here (a process it starts has none)."""
+    in each of its processes, which set up their logging here (a process it starts has none) and keep
+    their start-up objects out of the garbage collector's walks (core/heap.py)."""
     settings = get_settings()
     configure_logging(settings)
-    return create_app(settings)
+    app = create_app(settings)
+    freeze_startup_objects()  # the app is built: what it holds lives as long as the process
+    return app

@@ -228,8 +228,10 @@ async def api_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """The API in this process (api.app.create_app with its lifespan), behind httpx's ASGI transport: the
     app's own time, without uvicorn or a network."""
     from api.app import create_app  # the API's modules only for the scenarios that serve it
+    from core.heap import freeze_startup_objects
 
     app = create_app(settings)
+    freeze_startup_objects()  # as each API process does (api.app.create_app_from_env)
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:

@@ -44,6 +44,7 @@ from starlette.routing import Match
 
 from api.app import create_app
 from bench import BenchError, Summary, arguments, fail, log_to_file, own_stack, write_results
+from core.heap import freeze_startup_objects
 from core.settings import Settings
 from overdracht import demo
 from schemas.ids import overdracht_id_for
@@ -292,6 +293,7 @@ def _route_exists(app: FastAPI) -> Callable[[str], bool | None]:
 @asynccontextmanager
 async def in_process(settings: Settings) -> AsyncIterator[Target]:
     app = create_app(settings)
+    freeze_startup_objects()  # as each API process does (api.app.create_app_from_env)
     async with LifespanManager(app) as manager:
         counting = CountingPool(app.state.pool)
         app.state.pool = counting

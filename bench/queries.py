@@ -36,6 +36,7 @@ from asgi_lifespan import LifespanManager
 
 from api.app import create_app
 from bench import BenchError, Summary, arguments, fail, free_port, log_to_file, write_results
+from core.heap import freeze_startup_objects
 from core.settings import API_ROLE, Environment, Settings
 from db import protocol as protocols
 from db.cluster import ClusterError, LocalCluster
@@ -492,6 +493,7 @@ async def main_async(argv: Sequence[str] | None = None) -> int:
         else:
             print(f"the database holds {seeded}", flush=True)
         app = create_app(settings)
+        freeze_startup_objects()  # as each API process does (api.app.create_app_from_env)
         results: list[Result] = []
         async with LifespanManager(app) as manager:
             transport = httpx.ASGITransport(app=manager.app)

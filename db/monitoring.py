@@ -10,7 +10,7 @@ import asyncpg
 from dateutil.relativedelta import relativedelta
 
 from db.scope import Where, scoped
-from protocol.dates import age_reached, end_of_day
+from protocol.dates import age_reached, end_of_day, whole_months
 from schemas.gebruiker import Gebruiker
 from schemas.monitoring import Groepering
 from schemas.overdracht import Rol, Status, Vlag
@@ -143,6 +143,11 @@ _TREND_KOLOMMEN = [f"{stap}_{t}" for stap in STAPPEN for t in ("op_tijd", "te_la
 
 # The roll-ups each family of totals has besides its full key (migration 027).
 _ROLLUPS = {"monitoring_cijfers": {"locatie", "school"}, "monitoring_trend": {"locatie", "gemeente"}}
+# The roles whose scope the totals carry (db/scope.py's gemeente, locations, schools); a parent's own
+# child is not a total: counted from the rows.
+_TOTALEN_ROLLEN = frozenset(
+    {Rol.PEDAGOGISCH_MEDEWERKER, Rol.LOCATIEMANAGER, Rol.SCHOOL, Rol.COORDINATOR, Rol.BEHEERDER}
+)
 
 
 @dataclass(frozen=True)
@@ -161,7 +166,7 @@ def _totalen(user: Gebruiker, familie: str, filters: Filters | None, groepering:
     """The smallest table of totals (`familie`: monitoring_cijfers or monitoring_trend) that holds what the
     caller's scope, the filters and the grouping name; None for a role the totals do not carry (a
     parent's own child: not a total), which then counts the rows themselves."""
-    if user.rol not in (Rol.PEDAGOGISCH_MEDEWERKER, Rol.LOCATIEMANAGER, Rol.SCHOOL, Rol.COORDINATOR, Rol.BEHEERDER):
+    if user.rol not in _TOTALEN_ROLLEN:
         return None
     f = filters or Filters()
     per_locatie = bool(f.locatie_id or f.wijk_id or f.stadsdeel_id) or user.rol in (
@@ -313,51 +318,119 @@ async def _trend_uit_rijen(pool: asyncpg.Pool, user: Gebruiker, filters: Filters
     return await pool.fetch(sql, *where.args)
 
 
-# Whether a deadline's step is still to be taken, per deadline: workflows/deadlines.is_open in SQL (the
-# end states come from the caller). tests/test_prognose.py holds the two to the same answers.
-_OPEN = f"""CASE d.deadline
-    WHEN 'toestemming' THEN o.status IN ('{Status.CONCEPT.value}', '{Status.BIJ_OUDERS.value}')
-    WHEN 'school_bekend' THEN o.school_id IS NULL
-    WHEN 'verzenden' THEN o.verzonden_op IS NULL
-    WHEN 'bevestigen' THEN o.status = '{Status.VERZONDEN.value}'
-    WHEN 'warme_overdracht' THEN o.warme_overdracht_vereist AND o.warme_overdracht_gehouden_op IS NULL
-    ELSE false END"""
+# Whether a deadline's step is still to be taken: one SQL function (migration 029), the same the forecast's
+# totals are kept by. tests/test_prognose.py holds it to workflows/deadlines.is_open, end states included.
+_OPEN = (
+    "overdracht_deadline_open(d.deadline, o.status, o.school_id, o.verzonden_op,"
+    " o.warme_overdracht_vereist, o.warme_overdracht_gehouden_op)"
+)
+
+
+def _weken(monday: date, weken: int) -> list[datetime]:
+    """Where each of the weeks from `monday` begins, and the last one ends: a deadline that ends at the end
+    of a day is in that day's week, so week k holds the moments after the end of the day before its
+    Monday up to the end of its Sunday."""
+    return [end_of_day(monday + timedelta(days=7 * k - 1)) + timedelta(microseconds=1) for k in range(weken + 1)]
+
+
+def _week(moment: str, grenzen: str) -> str:
+    """The week (0: the first) `moment` falls in, given `_weken`'s bounds: a binary search, not a time zone
+    conversion per row."""
+    return f"width_bucket({moment}, {grenzen}::timestamptz[]) - 1"
+
+
+def _prognose_kolommen(deadline: str) -> str:
+    return (
+        f"SELECT GROUPING({deadline}) = 0 AS per_deadline, GROUPING(l.id) = 0 AS per_locatie, d.week,"
+        f" {deadline} AS deadline, l.id AS locatie_id, l.naam AS locatie_naam, s.id AS school_id,"
+        " s.naam AS school_naam,"
+    )
+
+
+def _prognose_groepen(deadline: str) -> str:
+    return f" GROUP BY GROUPING SETS ((d.week, {deadline}), (d.week, l.id, l.naam), (d.week, s.id, s.naam))"
 
 
 async def prognose(
-    pool: asyncpg.Pool,
-    user: Gebruiker,
-    filters: Filters,
-    *,
-    now: datetime,
-    monday: date,
-    weken: int,
-    eindstatussen: list[str],
+    pool: asyncpg.Pool, user: Gebruiker, filters: Filters, *, now: datetime, monday: date, weken: int
 ) -> list[asyncpg.Record]:
     """The deadlines of steps still open that end after `now` and on a day before `weken` weeks from
-    `monday`: counted per (week, deadline), per (week, location) and per (week, school) in one pass.
+    `monday`: counted per (week, deadline), per (week, location) and per (week, school) in one statement.
     `week` counts from 0 (the week of `monday`); a deadline's day is the one it ends at the end of.
-    An open deadline in the window makes `volgende_deadline` (the earliest open one) fall before the
-    window's end, so the partial index on (gemeente_id, volgende_deadline) narrows the rows first."""
+    Summed from the totals per moment (migration 029): the coordinator's whole gemeente from the two
+    roll-ups, a narrower scope or filter from the full key, a few rows per location, school and day."""
+    if user.rol not in _TOTALEN_ROLLEN:
+        return await _prognose_uit_rijen(pool, user, filters, now=now, monday=monday, weken=weken)
+    grenzen = _weken(monday, weken)
+    heel = user.rol in (Rol.COORDINATOR, Rol.BEHEERDER) and not (
+        filters.locatie_id or filters.school_id or filters.wijk_id or filters.stadsdeel_id
+    )
+    where = Where()
+    if heel:
+        where.add("c.gemeente_id = {}", user.gemeente_id)
+    else:
+        where = _scoped_totalen(user)
+        _filter_totalen(where, filters)
+    if filters.schooljaar:
+        where.add("c.schooljaar = {}", filters.schooljaar)
+    where.add("c.moment > {}", now)
+    where.add("c.moment < {}", grenzen[-1])
+    week = f"CROSS JOIN LATERAL (SELECT {_week('c.moment', where.param(grenzen))} AS week) AS d"
+    if not heel:
+        sql = (
+            _prognose_kolommen("c.deadline")
+            + " sum(c.aantal) AS aantal FROM monitoring_prognose c"
+            + _LOCATIE_JOINS
+            + _SCHOOL_JOIN
+            + week
+            + where.sql()
+            + _prognose_groepen("c.deadline")
+            + " HAVING sum(c.aantal) <> 0"
+        )
+        return await pool.fetch(sql, *where.args)
+    # The gemeente as a whole: per deadline, per location and per school from the three roll-ups.
+    per_deadline = (
+        "SELECT true AS per_deadline, false AS per_locatie, d.week, c.deadline, NULL::uuid AS locatie_id,"
+        " NULL::text AS locatie_naam, NULL::uuid AS school_id, NULL::text AS school_naam, sum(c.aantal) AS aantal"
+        " FROM monitoring_prognose_gemeente c " + week + where.sql() + " GROUP BY d.week, c.deadline"
+    )
+    per_locatie = (
+        "SELECT false, true, d.week, NULL, l.id, l.naam, NULL, NULL, sum(c.aantal)"
+        " FROM monitoring_prognose_locatie c JOIN locaties l ON l.id = c.locatie_id "
+        + week
+        + where.sql()
+        + " GROUP BY d.week, l.id, l.naam"
+    )
+    per_school = (
+        "SELECT false, false, d.week, NULL, NULL, NULL, s.id, s.naam, sum(c.aantal)"
+        " FROM monitoring_prognose_school c LEFT JOIN scholen s ON s.id = c.school_id "
+        + week
+        + where.sql()
+        + " GROUP BY d.week, s.id, s.naam"
+    )
+    having = " HAVING sum(c.aantal) <> 0"
+    sql = " UNION ALL ".join(q + having for q in (per_deadline, per_locatie, per_school))
+    return await pool.fetch(sql, *where.args)
+
+
+async def _prognose_uit_rijen(
+    pool: asyncpg.Pool, user: Gebruiker, filters: Filters, *, now: datetime, monday: date, weken: int
+) -> list[asyncpg.Record]:
+    """prognose counted from the rows themselves: a scope the totals do not carry."""
     where = scoped(user)
     _filter(where, filters)
-    start = where.param(monday)
-    einde = end_of_day(monday + timedelta(weeks=weken) - timedelta(days=1))
-    where.add("o.volgende_deadline <= {}", einde)
-    where.add("o.status <> ALL({}::text[])", eindstatussen)
     where.add("d.moment > {}", now)
-    where.add("d.week < {}", weken)
+    grenzen = _weken(monday, weken)
+    where.add("d.moment < {}", grenzen[-1])
     where.add(_OPEN)
     sql = (
-        "SELECT GROUPING(d.deadline) = 0 AS per_deadline, GROUPING(o.locatie_id) = 0 AS per_locatie,"
-        " d.week, d.deadline, o.locatie_id, l.naam AS locatie_naam, o.school_id, s.naam AS school_naam,"
-        " count(*) AS aantal\n"
+        _prognose_kolommen("d.deadline")
+        + " count(*) AS aantal\n"
         + _ORGANISATIES
         + "CROSS JOIN LATERAL (SELECT e.key AS deadline, e.value::timestamptz AS moment,"
-        f" (((e.value::timestamptz - interval '1 microsecond') AT TIME ZONE 'Europe/Amsterdam')::date - {start}::date)"
-        " / 7 AS week FROM jsonb_each_text(o.deadlines) AS e) AS d"
+        f" {_week('e.value::timestamptz', where.param(grenzen))} AS week FROM jsonb_each_text(o.deadlines) AS e) AS d"
         + where.sql()
-        + " GROUP BY GROUPING SETS ((d.week, d.deadline), (d.week, o.locatie_id, l.naam), (d.week, o.school_id, s.naam))"
+        + _prognose_groepen("d.deadline")
     )
     return await pool.fetch(sql, *where.args)
 
@@ -418,8 +491,7 @@ def months_past(birth: date, start: Leeftijd, today: date) -> int | None:
     reached = age_reached(birth, start.jaren, start.maanden)
     if reached > today:
         return None
-    since = relativedelta(today, reached)
-    return since.years * 12 + since.months
+    return whole_months(reached, today)
 
 
 _KINDEREN_ZONDER_OVERDRACHT = """

@@ -37,6 +37,7 @@ from activities.imports import ImportActivities
 from activities.kinderen_opruimen import KinderenOpruimenActivities
 from activities.ouder_codes import OuderCodeActivities
 from activities.read_model import ReadModelActivities
+from core.heap import freeze_startup_objects
 from core.mailer import Mailer
 from core.settings import Settings
 from core.temporal import Engine, connect, namespace_exists
@@ -149,6 +150,7 @@ async def run_worker(settings: Settings) -> None:
     try:
         async with AsyncExitStack() as stack:
             await stack.enter_async_context(build_worker(client, pool, settings, engine=engine))
+            freeze_startup_objects()  # the workflows and activities are loaded: core/heap.py
             log.info("worker started on task queue %s", settings.task_queue)
             running: set[str] = set()
             while not stop.is_set():

@@ -25,13 +25,9 @@ from schemas.gebruiker import Gebruiker
 from schemas.monitoring import (
     Achterstand,
     AchterstandenPagina,
-    Cijfers,
     Filteropties,
     Groepering,
     Kengetallen,
-    KengetallenGroep,
-    KengetallenSchooljaar,
-    KindZonderOverdracht,
     Locatie,
     Prognose,
     PrognoseAantallen,
@@ -42,7 +38,6 @@ from schemas.monitoring import (
     Tijdigheid,
     Trend,
     TrendMaand,
-    WarmeOverdrachtVve,
     Wijk,
     ZonderOverdracht,
     ZonderOverdrachtAantallen,
@@ -56,7 +51,6 @@ from services.errors import InvalidInput, NoProtocol
 from services.paging import decode_cursor, encode_cursor
 from services.permissions import Capability, require
 from workflows.deadlines import is_open
-from workflows.lifecycle import EINDSTATUSSEN
 
 # The cursor of achterstanden is made for this order: oldest overdue first.
 ACHTERSTANDEN_SORT = "achterstalligSinds"
@@ -141,22 +135,27 @@ async def _achterstanden_batches(
         yield [_achterstand(r) for r in rows]
 
 
+# The columns of a row of key figures, named once: a page by school has some 500 rows of 25 figures.
+_STATUS_KOLOMMEN = [(s, f"status_{s.value}") for s in Status]
+_TIJDIGHEID_KOLOMMEN = [(stap, f"{stap}_op_tijd", f"{stap}_te_laat") for stap in monitoring.STAPPEN]
+
+
 def _cijfers(row: asyncpg.Record) -> dict[str, Any]:
-    return dict(
-        aantal=row["aantal"],
-        per_status={s: row[f"status_{s.value}"] for s in Status},
-        tijdigheid=Tijdigheid(
-            **{
-                stap: StapTijdigheid(op_tijd=row[f"{stap}_op_tijd"], te_laat=row[f"{stap}_te_laat"])
-                for stap in monitoring.STAPPEN
-            }
-        ),
-        warme_overdracht_vve=WarmeOverdrachtVve(
-            voor_eerste_schooldag=row["vve_warm_voor_start"], ontvangen=row["vve_ontvangen"]
-        ),
-        geweigerd=row["geweigerd"],
-        school_onbekend=row["school_onbekend"],
-    )
+    """The figures of one row, as plain data: the caller validates the whole answer at once. (Some 3,000
+    small models built one by one, each validated on its own, made up most of a page by school.)"""
+    return {
+        "aantal": row["aantal"],
+        "per_status": {s: row[kolom] for s, kolom in _STATUS_KOLOMMEN},
+        "tijdigheid": {
+            stap: {"op_tijd": row[op_tijd], "te_laat": row[te_laat]} for stap, op_tijd, te_laat in _TIJDIGHEID_KOLOMMEN
+        },
+        "warme_overdracht_vve": {
+            "voor_eerste_schooldag": row["vve_warm_voor_start"],
+            "ontvangen": row["vve_ontvangen"],
+        },
+        "geweigerd": row["geweigerd"],
+        "school_onbekend": row["school_onbekend"],
+    }
 
 
 async def kengetallen(
@@ -166,16 +165,14 @@ async def kengetallen(
     wijk, location or school. Aggregates only: no audit row."""
     user = require(ctx, Capability.MONITORING_LEZEN, actie=Actie.LEZEN)
     rows = await monitoring.kengetallen(ctx.pool, user, groepering, schooljaar, filters)
-    jaren: list[KengetallenSchooljaar] = []
+    jaren: list[dict[str, Any]] = []
     for row in rows:  # per school year: its total first, then its groups (the query's order)
         if row["totaal"]:
-            jaren.append(
-                KengetallenSchooljaar(schooljaar=row["schooljaar"], totaal=Cijfers(**_cijfers(row)), groepen=[])
-            )
+            jaren.append({"schooljaar": row["schooljaar"], "totaal": _cijfers(row), "groepen": []})
         else:
-            groep = Verwijzing(id=row["groep_id"], naam=row["groep_naam"]) if row["groep_id"] else None
-            jaren[-1].groepen.append(KengetallenGroep(groep=groep, **_cijfers(row)))
-    return Kengetallen(groepering=groepering, schooljaar=schooljaar, schooljaren=jaren)
+            groep = {"id": row["groep_id"], "naam": row["groep_naam"]} if row["groep_id"] else None
+            jaren[-1]["groepen"].append({"groep": groep, **_cijfers(row)})
+    return Kengetallen.model_validate({"groepering": groepering, "schooljaar": schooljaar, "schooljaren": jaren})
 
 
 NO_PROTOCOL = "Voor deze gemeente is nog geen protocol ingesteld; vraag het functioneel beheer."
@@ -204,20 +201,23 @@ async def zonder_overdracht(ctx: Context, filters: Filters | None = None) -> Zon
     ctx.audit.lijst(
         user, "monitoring.zonder_overdracht", [(None, k.kind_id, ZONDER_OVERDRACHT_VELDEN) for k in kinderen]
     )
-    return ZonderOverdracht(
-        peildatum=today,
-        startleeftijd=start,
-        protocol_versie=versie,
-        kinderen=[
-            KindZonderOverdracht(
-                kind_id=k.kind_id,
-                locatie=Verwijzing(id=k.locatie_id, naam=k.locatie_naam),
-                wijk=Verwijzing(id=k.wijk_id, naam=k.wijk_naam),
-                stadsdeel=Verwijzing(id=k.stadsdeel_id, naam=k.stadsdeel_naam),
-                maanden_na_startleeftijd=k.maanden_na_startleeftijd,
-            )
-            for k in kinderen
-        ],
+    # Plain data, validated as a whole (as the key figures: hundreds of children, four models each).
+    return ZonderOverdracht.model_validate(
+        {
+            "peildatum": today,
+            "startleeftijd": start,
+            "protocol_versie": versie,
+            "kinderen": [
+                {
+                    "kind_id": k.kind_id,
+                    "locatie": {"id": k.locatie_id, "naam": k.locatie_naam},
+                    "wijk": {"id": k.wijk_id, "naam": k.wijk_naam},
+                    "stadsdeel": {"id": k.stadsdeel_id, "naam": k.stadsdeel_naam},
+                    "maanden_na_startleeftijd": k.maanden_na_startleeftijd,
+                }
+                for k in kinderen
+            ],
+        }
     )
 
 
@@ -290,10 +290,7 @@ async def prognose(ctx: Context, filters: Filters, weken: int = PROGNOSE_WEKEN) 
     now = datetime.now(UTC)
     today = amsterdam_date(now)
     monday = today - timedelta(days=today.weekday())
-    rows = await monitoring.prognose(
-        ctx.pool, user, filters, now=now, monday=monday, weken=weken,
-        eindstatussen=sorted(s.value for s in EINDSTATUSSEN),
-    )  # fmt: skip
+    rows = await monitoring.prognose(ctx.pool, user, filters, now=now, monday=monday, weken=weken)
     per_deadline = [r for r in rows if r["per_deadline"]]
     per_locatie = [r for r in rows if r["per_locatie"]]
     per_school = [r for r in rows if not r["per_deadline"] and not r["per_locatie"]]

@@ -4,17 +4,20 @@ import calendar
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from protocol.dates import (
     AMSTERDAM,
+    add_months,
     add_working_days,
     age_reached,
     amsterdam_date,
     end_of_day,
     is_working_day,
     school_year,
+    whole_months,
     working_days_between,
 )
 
@@ -278,3 +281,25 @@ def test_the_end_of_a_day_is_the_first_moment_of_the_next(day: date) -> None:
 )
 def test_the_school_year_turns_on_1_august(day: date, year: str) -> None:
     assert school_year(day) == year
+
+
+@fast
+@given(dates, st.integers(-600, 600))
+def test_add_months_is_dateutils_relativedelta(day: date, months: int) -> None:
+    """The ages and the months past the start age were dateutil's: they stay exactly that, month ends
+    and leap days included."""
+    assert add_months(day, months) == day + relativedelta(months=months)
+
+
+@fast
+@given(dates, dates)
+def test_whole_months_is_dateutils_relativedelta(first: date, second: date) -> None:
+    since, until = min(first, second), max(first, second)
+    between = relativedelta(until, since)
+    assert whole_months(since, until) == between.years * 12 + between.months
+
+
+def test_whole_months_counts_a_clamped_month_end_as_a_whole_month() -> None:
+    assert whole_months(date(2026, 8, 31), date(2027, 2, 28)) == 6  # 31 August + 6 months: 28 February
+    assert whole_months(date(2026, 8, 31), date(2027, 2, 27)) == 5
+    assert whole_months(date(2024, 2, 29), date(2025, 2, 28)) == 12

@@ -111,8 +111,15 @@ def _plain(rows: list[asyncpg.Record]) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-async def assert_totals_are_the_rows(pool: asyncpg.Pool, stad: Stad) -> None:
-    """Every role, grouping and filter: the totals' answer is the rows' answer."""
+def _forecast(rows: list[asyncpg.Record]) -> list[tuple[Any, ...]]:
+    """The forecast's groups in one order (a GROUPING SETS answer has none)."""
+    return sorted(tuple(str(v) for v in r.values()) for r in rows)
+
+
+async def assert_totals_are_the_rows(pool: asyncpg.Pool, stad: Stad) -> int:
+    """Every role, grouping and filter: the totals' answer is the rows' answer. Returns how many open
+    deadlines the forecasts counted (summed over every question)."""
+    counted = 0
     filters = [
         None,
         Filters(schooljaar="2026-2027"),
@@ -132,6 +139,17 @@ async def assert_totals_are_the_rows(pool: asyncpg.Pool, stad: Stad) -> None:
             got = await monitoring.trend(pool, user, f or Filters())
             want = await monitoring._trend_uit_rijen(pool, user, f or Filters())
             assert _plain(got) == _plain(want), (user.rol, f)
+        # The forecast (migration 029), seen from before, between and after the deadlines: a deadline
+        # that has ended is no longer forecast, in the totals as in the rows.
+        for now in (T0 - timedelta(days=3), T0 + timedelta(days=45), T0 + timedelta(days=100)):
+            monday = now.date() - timedelta(days=now.weekday())
+            for f in filters:
+                got = await monitoring.prognose(pool, user, f or Filters(), now=now, monday=monday, weken=26)
+                want = await monitoring._prognose_uit_rijen(
+                    pool, user, f or Filters(), now=now, monday=monday, weken=26
+                )
+                assert _forecast(got) == _forecast(want), (user.rol, f, now)
+                counted += sum(r["aantal"] for r in got if r["per_deadline"])
     # The stored totals themselves: one row per key, each the count of its rows.
     stored = await pool.fetch(
         'SELECT schooljaar, locatie_id, school_id, school_ziet, aantal, "status_AFGEROND", school_onbekend'
@@ -147,15 +165,18 @@ async def assert_totals_are_the_rows(pool: asyncpg.Pool, stad: Stad) -> None:
         stad.id,
     )
     assert _plain(stored) == _plain(fresh)
+    return counted
 
 
 async def test_the_totals_equal_a_fresh_count_after_every_kind_of_write(pool: asyncpg.Pool) -> None:
     stad = Stad()
     await stad.make(pool)
     dl = {
+        "school_bekend": T0 + timedelta(days=20),
         "toestemming": T0 + timedelta(days=30),
         "verzenden": T0 + timedelta(days=60),
         "bevestigen": T0 + timedelta(days=90),
+        "warme_overdracht": T0 + timedelta(days=120),
     }
     kind1 = await a_child(pool, stad.l1, vve=True)
     o1 = await an_overdracht(pool, stad, stad.l1, "CONCEPT", kind_id=kind1, deadlines=dl, vve=True)
@@ -172,7 +193,7 @@ async def test_the_totals_equal_a_fresh_count_after_every_kind_of_write(pool: as
         pool, stad, stad.l3, "WACHT_OP_SCHOOL", toestemming_op=T0 + timedelta(days=5), vlaggen=["school_onbekend"],
         schooljaar=None,
     )  # fmt: skip
-    await assert_totals_are_the_rows(pool, stad)
+    assert await assert_totals_are_the_rows(pool, stad) > 0  # the forecast put to the test
 
     # A status change with its dates, as the read model writes it: the row moves between totals.
     await pool.execute(
@@ -186,9 +207,11 @@ async def test_the_totals_equal_a_fresh_count_after_every_kind_of_write(pool: as
     await pool.execute("UPDATE overdrachten SET locatie_id = $2 WHERE id = $1", o2, stad.l3)
     # Withdrawn after sending: out of the school's sight.
     await pool.execute("UPDATE overdrachten SET status = 'INGETROKKEN' WHERE id = $1", o2)
+    # A warm handover becomes required: its deadline is open from now on.
+    await pool.execute("UPDATE overdrachten SET warme_overdracht_vereist = true WHERE id = $1", o1)
     # A write that changes no count (a new revision, a moved deadline).
     await pool.execute("UPDATE overdrachten SET revisie = revisie + 1, bijgewerkt_op = now() WHERE id = $1", o3)
-    await assert_totals_are_the_rows(pool, stad)
+    assert await assert_totals_are_the_rows(pool, stad) > 0
 
     # Refused and purged: the child's record goes, the row (kind_id NULL by the foreign key) stays counted.
     await pool.execute("UPDATE overdrachten SET status = 'GEWEIGERD' WHERE id = $1", o1)

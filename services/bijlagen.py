@@ -20,9 +20,6 @@ from dataclasses import dataclass
 from uuid import UUID
 
 import asyncpg
-from PIL import Image
-from pypdf import PdfReader
-from pypdf.errors import FileNotDecryptedError
 
 from core.codec import EncryptionCodec
 from db import bijlagen, ouder_codes
@@ -62,9 +59,10 @@ PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
 # What a scan is, by its first bytes (the name and declared type say nothing); Pillow's name for an image's format.
 SCAN_MAGIC = {PDF_MAGIC: PDF, b"\xff\xd8\xff": JPEG, b"\x89PNG\r\n\x1a\n": PNG}
 IMAGE_FORMATS = {JPEG: "JPEG", PNG: "PNG"}
-# More pixels than Pillow's guard against decompression bombs (about 89 million) is refused before any
-# decoding: a scan of an A4 page at 600 dpi has 35 million, a phone's photo 12 to 50 million.
-MAX_PIXELS = Image.MAX_IMAGE_PIXELS or 89_478_485
+# More pixels than Pillow's guard against decompression bombs (its MAX_IMAGE_PIXELS, about 89 million) is
+# refused before any decoding: a scan of an A4 page at 600 dpi has 35 million, a phone's photo 12 to 50
+# million. tests/test_bijlagen.py holds it to Pillow's own.
+MAX_PIXELS = 89_478_485
 GEEN_SCAN = (
     "Dit bestand is geen (leesbare) PDF, JPEG of PNG. Stuur de scan of een foto van het getekende"
     " toestemmingsformulier; er is niets gewijzigd."
@@ -126,7 +124,11 @@ def _check_size(data: bytes) -> None:
 
 
 def _check_pdf_pages(data: bytes, unreadable: str, protected: str) -> None:
-    """A PDF (its magic checked) that parses, with at least one page, and no password."""
+    """A PDF (its magic checked) that parses, with at least one page, and no password. pypdf is imported at
+    the first upload, not with the API (some 27 MB of every API process: docs/performance.md, P4)."""
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError
+
     try:
         pages = len(PdfReader(io.BytesIO(data), strict=False).pages)
     except FileNotDecryptedError:
@@ -218,6 +220,8 @@ def check_scan(data: bytes) -> str:
 
 
 def _check_image(data: bytes, fmt: str) -> None:
+    from PIL import Image  # at the first image, as pypdf above
+
     try:
         with Image.open(io.BytesIO(data), formats=[fmt]) as image:
             width, height = image.size

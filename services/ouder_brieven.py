@@ -12,12 +12,10 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 import asyncpg
-import segno
-from fontTools.ttLib import TTFont  # type: ignore[import-untyped]  # fontTools ships no types; fpdf2 brings it
-from fpdf import FPDF
 
 from activities.berichtteksten import datum, ouder_link, tijdstip
 from db import ouder_codes, overdracht_codes
@@ -28,6 +26,9 @@ from schemas.overdracht import Status, ToestemmingVoor
 from services.context import Context
 from services.ouder_codes import parent_for_code
 from services.permissions import Capability, require
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 from workflows import deadlines
 
 log = logging.getLogger(__name__)
@@ -120,6 +121,8 @@ def grouped(code: str) -> str:
 @functools.cache
 def _covered() -> frozenset[int]:
     """The characters both fonts draw."""
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]  # fontTools ships no types; fpdf2 brings it
+
     maps = [TTFont(FONTS / name, lazy=True).getBestCmap() for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")]
     return frozenset(maps[0]) & frozenset(maps[1])
 
@@ -132,7 +135,11 @@ def printable(text: str) -> str:
 
 
 def render(brief: Brief) -> bytes:
-    """The letter: one A4 page."""
+    """The letter: one A4 page. fpdf2 and segno are imported at the first letter, not with the API: with
+    fontTools and Pillow they are some 50 MB of every API process (docs/performance.md, P4)."""
+    import segno
+    from fpdf import FPDF
+
     ouder, kind, locatie = printable(brief.ouder), printable(brief.kind), printable(brief.locatie)
     pdf = FPDF(format="A4", unit="mm")
     pdf.set_title("Brief voor ouders: persoonlijke code voor de overdracht")
@@ -209,7 +216,7 @@ def render(brief: Brief) -> bytes:
     return bytes(pdf.output())
 
 
-def _draw_qr(pdf: FPDF, matrix: tuple[bytearray, ...], x: float, y: float) -> float:
+def _draw_qr(pdf: "FPDF", matrix: tuple[bytearray, ...], x: float, y: float) -> float:
     """The QR code as filled rectangles (sharp at any printer resolution), one per run of dark modules
     in a row, inside its quiet zone from (x, y); returns its height with that zone."""
     pdf.set_fill_color(0, 0, 0)

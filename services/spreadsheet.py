@@ -12,11 +12,7 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from typing import TYPE_CHECKING
 
 from protocol.dates import AMSTERDAM, deadline_day
 from schemas.audit import AuditRegel
@@ -31,6 +27,9 @@ from schemas.monitoring import (
     ZonderOverdrachtAantallen,
 )
 from schemas.overdracht import Deadline, Status
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 Row = list[object]
 
@@ -57,7 +56,9 @@ class Tabel:
     rows: Iterable[Sequence[object]]
 
 
-def _xlsx_cell(sheet: WriteOnlyWorksheet, value: object) -> object:
+def _xlsx_cell(sheet: "WriteOnlyWorksheet", value: object) -> object:
+    from openpyxl.cell import WriteOnlyCell
+
     if value is None or isinstance(value, bool | int | float):
         return value
     text = value if isinstance(value, str) else str(value)  # a UUID, a date: as text
@@ -73,7 +74,12 @@ def _sheet_title(naam: str) -> str:
 
 def xlsx(tabellen: Iterable[Tabel]) -> bytes:
     """A workbook with one sheet per table, its header in bold. Written row by row (openpyxl's
-    write-only mode), so a long list takes little memory."""
+    write-only mode), so a long list takes little memory. openpyxl is imported at the first workbook, not
+    with the API (some 17 MB of every API process: docs/performance.md, P4)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     book = Workbook(write_only=True)
     for tabel in tabellen:
         sheet = book.create_sheet(title=_sheet_title(tabel.naam))

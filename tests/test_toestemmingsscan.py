@@ -21,7 +21,7 @@ from PIL.PngImagePlugin import PngInfo
 from core.codec import EncryptionCodec, PayloadDecryptionError
 from core.settings import Settings
 from overdracht import demo
-from services.bijlagen import check_scan
+from services.bijlagen import MAX_PIXELS, check_scan
 from services.errors import TooLarge, UnsupportedFile
 from tests.cases import Case, NewCase
 from tests.conftest import Login
@@ -353,6 +353,7 @@ def test_the_content_decides_and_an_image_of_too_many_pixels_is_refused_before_i
         check_scan(a_png_header(10_000, 9_000))
     with pytest.raises(TooLarge):
         check_scan(a_png_header(20_000, 20_000))
+    assert Image.MAX_IMAGE_PIXELS == MAX_PIXELS  # our limit is Pillow's (written out: Pillow loads late)
 
 
 def test_a_cut_off_photo_stays_refused_in_the_api_process() -> None:

@@ -328,10 +328,16 @@ async def _subprocess(
     try:
         yield proc
     finally:
-        if proc.returncode is None:
-            proc.terminate()
-            try:
-                await asyncio.wait_for(proc.wait(), 30)
-            except TimeoutError:
-                proc.kill()
-                await proc.wait()
+        await stop_process(proc)
+
+
+async def stop_process(proc: asyncio.subprocess.Process) -> None:
+    """Stop a service process as an orchestrator would: SIGTERM, and SIGKILL after 30 s."""
+    if proc.returncode is not None:
+        return
+    proc.terminate()
+    try:
+        await asyncio.wait_for(proc.wait(), 30)
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()

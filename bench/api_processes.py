@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from bench import BenchError, arguments, fail, free_port, own_stack, write_results
+from bench import BenchError, arguments, fail, free_port, own_stack, stop_process, write_results
 from core.settings import Settings
 from overdracht import demo
 
@@ -104,12 +104,7 @@ async def _measure(settings: Settings, workers: int, seconds: float, log: Path) 
         return {"processes": workers, "readers": READERS, "seconds": round(elapsed, 2), "answers": counts[0],
                 "per_second": round(counts[0] / elapsed, 1)}  # fmt: skip
     finally:
-        proc.terminate()
-        try:
-            await asyncio.wait_for(proc.wait(), 30)
-        except TimeoutError:
-            proc.kill()
-            await proc.wait()
+        await stop_process(proc)
 
 
 async def main_async(argv: Sequence[str] | None = None) -> int:

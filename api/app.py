@@ -33,6 +33,7 @@ from api.routes import (
     overdrachten,
     protocol,
 )
+from api.routing import install_literal_paths_first
 from api.schema_examples import install_schema_examples
 from api.static import install_docs, mount_static
 from core.heap import freeze_startup_objects
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_idempotency(app)
     install_body_limits(app, settings)  # after the Idempotency-Key's: outside it, it counts what that reads
+    install_literal_paths_first(app)  # outside the Idempotency-Key's too: a 405 never touches a key
     install_request_id(app)
     install_schema_examples(app)
     app.add_middleware(ApiCors, settings=settings)  # outermost: a preflight is answered before the rest

@@ -90,6 +90,15 @@ async def expire_connections(state: Any) -> None:
         await pool.expire_connections()
 
 
+def method_not_allowed(request: Request, allowed: list[str]) -> Response:
+    response = problem_response(
+        405, MethodNotAllowed.title, MethodNotAllowed.code,
+        f"Deze methode is hier niet toegestaan; wel: {', '.join(allowed)}.", request,
+    )  # fmt: skip
+    response.headers["Allow"] = ", ".join(allowed)  # RFC 9110: a 405 names what is allowed
+    return response
+
+
 def _allowed_methods(request: Request) -> list[str]:
     """Every method some route serves at this path, asked of the router itself (a path's methods may be
     spread over several routes: the router's own 405 names only the first route's)."""
@@ -171,13 +180,7 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 404:
             return problem_response(404, NotFound.title, NotFound.code, "Deze resource bestaat niet.", request)
         if exc.status_code == 405:
-            allowed = _allowed_methods(request)
-            response = problem_response(
-                405, MethodNotAllowed.title, MethodNotAllowed.code,
-                f"Deze methode is hier niet toegestaan; wel: {', '.join(allowed)}.", request,
-            )  # fmt: skip
-            response.headers["Allow"] = ", ".join(allowed)  # RFC 9110: a 405 names what is allowed
-            return response
+            return method_not_allowed(request, _allowed_methods(request))
         return problem_response(exc.status_code, HttpError.title, HttpError.code, str(exc.detail), request)
 
     @app.exception_handler(RPCError)

@@ -5,6 +5,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from fastapi import FastAPI
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import API_VERSION
@@ -111,12 +113,27 @@ def _covered(method: str, path: str) -> bool:
     )
 
 
+def _an_operation(scope: Scope) -> bool:
+    """Whether some route serves this method at this path. A method the path does not have (405) or a
+    path that is none (404) changes nothing: its answer is not kept, so the key stays free for the
+    request that was meant (a PUT sent where a POST belongs, then the POST with the same key)."""
+    return any(route.matches(scope)[0] == Match.FULL for route in scope["app"].router.routes)
+
+
+# The boundary parameter of a multipart Content-Type, quoted or not.
+_BOUNDARY = re.compile(r'boundary=(?:"([^"]+)"|([^;\s]+))', re.IGNORECASE)
+
+
 def _body_hash(body: bytes, content_type: str) -> bytes:
     # The same JSON with other spacing or key order is the same request. Not JSON after all: the route
     # answers 400, and the raw bytes identify the request.
     if body and "json" in content_type:
         with contextlib.suppress(ValueError, RecursionError):
             body = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    # A form's parts are separated by a boundary the client picks at random each time it encodes them
+    # (httpx and requests do): a retried upload is the same request with another boundary.
+    elif body and content_type.lower().startswith("multipart/") and (found := _BOUNDARY.search(content_type)):
+        body = body.replace(b"--" + (found[1] or found[2]).encode("latin-1"), b"--")
     return sha256(body).digest()
 
 
@@ -133,7 +150,7 @@ class IdempotencyMiddleware:
             return await self.app(scope, receive, send)
         headers = Headers(scope=scope)
         keys = headers.getlist(HEADER)
-        if not keys:
+        if not keys or not _an_operation(scope):
             return await self.app(scope, receive, send)
         if len(keys) != 1 or not valid_key(keys[0]):
             problem = InvalidInput(INVALID_KEY, invalid_params=[{"name": HEADER, "reason": KEY_RULE}])

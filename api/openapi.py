@@ -26,8 +26,8 @@ formulier invullen, de ouders om toestemming vragen, de overdracht naar de schoo
 ontvangst bevestigen; daarnaast de monitoring, het importeren van plaatsingen, de organisatie van de
 gemeente, de medewerkers en het protocol, voor het functioneel beheer.
 
-Elk pad begint met de hoofdversie (`/v1`); elk antwoord draagt de volledige versie in de header
-`API-Version`. Aanmelden gaat met een bearer-token. Een fout is `application/problem+json` (RFC 9457)
+De hoofdversie staat in de URL van de server (`/v1`), voor elk pad; elk antwoord draagt de volledige
+versie in de header `API-Version`. Aanmelden gaat met een bearer-token. Een fout is `application/problem+json` (RFC 9457)
 met een vaste `code`: elke operatie noemt per status welke codes zij kan geven, met een voorbeeld van
 elk antwoord. Elke wijzigende operatie neemt een `Idempotency-Key` aan.
 """
@@ -49,6 +49,7 @@ def install_openapi(app: FastAPI, settings: Settings) -> None:
             _version_header(schema)
             _nullable_dates(schema)
             _codes(schema)
+            _major_version_in_server(schema)  # last: the wrappers above read the paths as the API serves them
             made = schema
         return made
 
@@ -67,8 +68,16 @@ def _describe_api(schema: dict[str, Any], settings: Settings) -> None:
         "url": settings.api_contact_url or settings.public_base_url,
         "email": settings.api_contact_email,
     }
-    # The paths carry the major version themselves (/v1/…): the server is this host's root.
-    schema["servers"] = [{"url": "/", "description": "Deze host; elk pad begint met de hoofdversie (/v1)."}]
+
+
+def _major_version_in_server(schema: dict[str, Any]) -> None:
+    """The major version in the server's URL, as the rules ask (`include-major-version-in-uri`), and each
+    path from there: `/v1` + `/overdrachten` is the URL the API serves, as before. The server is relative:
+    this host, whichever it is (Swagger UI at /v1/docs and clients read it against the document's URL)."""
+    major = f"/v{API_VERSION.split('.')[0]}"
+    # Every documented route is under it (tests/test_openapi_rules.py checks each URL the document makes).
+    schema["paths"] = {path.removeprefix(major): item for path, item in schema["paths"].items()}
+    schema["servers"] = [{"url": major, "description": f"Deze host, hoofdversie {major.removeprefix('/v')}."}]
 
 
 def _shared_problems(operation: dict[str, Any]) -> None:

@@ -21,7 +21,7 @@ from schemas.overdracht import (
     ToestemmingVoor,
     Vlag,
     Vorm,
-    Wijze,
+    WijzeNamensOuder,
 )
 
 # Requests
@@ -72,7 +72,7 @@ class ToestemmingNamensOuder(ApiModel):
     )
 
     besluit: Besluit = Field(description="Het besluit van de ouder.")
-    wijze: Wijze = Field(
+    wijze: WijzeNamensOuder = Field(
         description="`handtekening` (ondertekend op het papieren formulier) of `gesprek` (gezegd in het gesprek)."
     )
     datum: date = Field(

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
+from pydantic.config import JsonDict
 
 
 class ApiModel(BaseModel):
@@ -23,3 +24,13 @@ class ApiModel(BaseModel):
 Reden = Annotated[str, Field(min_length=1, max_length=1000)]
 # Longer free text: the parents' view (zienswijze).
 VrijeTekst = Annotated[str, Field(max_length=4000)]
+
+# An e-mail address the service can mail to: one @, a dotted domain of letters, digits and hyphens,
+# nothing that breaks a mail header. The services check it (services/plaatsingen_csv.is_email: a refusal
+# names the field in Dutch); the document gives it as the field's pattern, so what it calls valid is
+# what the API takes.
+EMAIL = (
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+EMAIL_PATTERN: JsonDict = {"pattern": f"^{EMAIL}$"}

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from schemas import voorbeelden as vb
 from schemas.api import Verwijzing
-from schemas.base import ApiModel
+from schemas.base import EMAIL_PATTERN, ApiModel
 from schemas.openapi import described, described_enum
 from schemas.overdracht import Rol
 
@@ -87,7 +87,12 @@ Naam = Annotated[
 ]
 Email = Annotated[
     str,
-    Field(min_length=3, max_length=254, description="Waar de uitnodiging naartoe gaat, en later de berichten."),
+    Field(
+        min_length=3,
+        max_length=254,
+        description="Waar de uitnodiging naartoe gaat, en later de berichten.",
+        json_schema_extra=EMAIL_PATTERN,
+    ),
 ]
 LocatieIds = Annotated[
     list[UUID],

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from schemas import voorbeelden as vb
 from schemas.api import Verwijzing
-from schemas.base import ApiModel
+from schemas.base import EMAIL, ApiModel
 from schemas.openapi import described, described_enum
 
 MAX_NAAM = 200
@@ -275,6 +275,7 @@ IntakeEmail = Annotated[
     Field(
         max_length=254,
         description="Het intake-adres van de school (aankomstberichten); een lege tekst haalt het weg.",
+        json_schema_extra={"pattern": f"^(?:{EMAIL})?$"},
     ),
 ]
 

@@ -6,7 +6,7 @@ from uuid import UUID
 from pydantic import Field
 
 from schemas import voorbeelden as vb
-from schemas.base import ApiModel
+from schemas.base import EMAIL_PATTERN, ApiModel
 from schemas.openapi import described
 
 _OUDER = {"id": vb.OUDER_ID, "naam": "Ouder Voorbeeld", "heeftEmailadres": True}
@@ -46,6 +46,7 @@ class OuderCodeAanvraag(ApiModel):
         min_length=1,
         max_length=200,
         description="Het adres dat de voorschool van u heeft: de nieuwe link gaat daarheen.",
+        json_schema_extra=EMAIL_PATTERN,
     )
 
 

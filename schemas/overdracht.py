@@ -162,6 +162,18 @@ class Wijze(StrEnum):
 
 
 @described_enum(
+    "Hoe de ouder het besluit gaf dat de voorschool namens de ouder vastlegt (digitaal geeft de ouder het zelf).",
+    HANDTEKENING="Ondertekend op het papieren formulier.",
+    GESPREK="Mondeling, in het gesprek met de pedagogisch medewerker.",
+)
+class WijzeNamensOuder(StrEnum):
+    """The ways of Wijze the voorschool records for a parent: the document lists only these."""
+
+    HANDTEKENING = Wijze.HANDTEKENING.value
+    GESPREK = Wijze.GESPREK.value
+
+
+@described_enum(
     "De deadlines van het protocol, genoemd naar de stap waarvoor ze gelden (ook de `{stap}` van"
     " `PUT /v1/overdrachten/{overdrachtId}/deadlines/{stap}`). Een deadline eindigt aan het eind van de dag"
     " (Europe/Amsterdam).",

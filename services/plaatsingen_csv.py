@@ -12,6 +12,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
+from schemas.base import EMAIL
 from schemas.imports import GelezenRij, Ouder, Rijfout, naam_sleutel
 
 # Limits: a file beyond them is refused whole, a field beyond them is a row error.
@@ -37,11 +38,7 @@ NEE = frozenset({"nee", "false", "0"})
 
 _DMY = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-# Pragmatic: one @, a dotted domain of letters, digits and hyphens, nothing that breaks a mail header.
-_EMAIL = re.compile(
-    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
-)
+_EMAIL = re.compile(EMAIL)
 
 
 def is_email(tekst: str) -> bool:

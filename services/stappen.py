@@ -59,7 +59,7 @@ from workflows.lifecycle import ALLOWED_FROM, EINDSTATUSSEN, LOPEND, Stap, refus
 
 Cmd = TypeVar("Cmd", bound=BaseModel)
 NOT_A_PARENT = "Deze ouder hoort niet bij deze overdracht."
-HOW_AND_WHEN = "Leg vast hoe en wanneer de ouder het besluit gaf."
+HOW_AND_WHEN = "Leg vast wanneer de ouder het besluit gaf: dat kan niet later zijn dan vandaag."
 PARENTS_ASK = "Ouders kunnen een warme overdracht aanvragen; plannen en vastleggen doen school en voorschool."
 # One of the workflow's updates, taking the command `Cmd`.
 Update = UpdateMethodMultiParam[[HandoverWorkflow, Cmd], HandoverState]
@@ -256,13 +256,10 @@ async def record_consent_for_parent(
     """The voorschool records a parent's decision as the parent gave it: signed on the paper form or said
     in the conversation, on `datum`. The parents hear it by mail, and can still see and withdraw."""
     step = _Step(ctx, Capability.TOESTEMMING_VASTLEGGEN, "overdracht.toestemming_namens_ouder", overdracht_id)
-    if besluit.wijze is Wijze.DIGITAAL or besluit.datum > amsterdam_date(datetime.now(UTC)):
-        name, reason = (
-            ("wijze", "handtekening of gesprek")
-            if besluit.wijze is Wijze.DIGITAAL
-            else ("datum", "ligt in de toekomst")
-        )
-        raise InvalidInput(HOW_AND_WHEN, invalid_params=[{"name": name, "reason": reason}])
+    # Digitally only the parent gives it (the body's schema has no such `wijze`); the day it was given
+    # cannot be later than today, which the schema cannot say.
+    if besluit.datum > amsterdam_date(datetime.now(UTC)):
+        raise InvalidInput(HOW_AND_WHEN, invalid_params=[{"name": "datum", "reason": "ligt in de toekomst"}])
 
     async def for_the_parent(a: Actor, row: asyncpg.Record) -> RecordConsent:
         if row["kind_id"] is None or ouder_id not in await kinderen.parents(ctx.pool, row["kind_id"]):
@@ -271,7 +268,7 @@ async def record_consent_for_parent(
             actor=a,
             besluit=besluit.besluit,
             namens=ouder_id,
-            wijze=besluit.wijze,
+            wijze=Wijze(besluit.wijze),
             datum=besluit.datum,
             voor=besluit.voor,
         )

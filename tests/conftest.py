@@ -7,9 +7,10 @@ server, and the time-skipping test server for tests of long timers.
 import base64
 import os
 import socket
+import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
@@ -218,3 +219,39 @@ def login(api: httpx.AsyncClient) -> Login:
         return {"Authorization": f"Bearer {r.json()['accessToken']}"}
 
     return headers_for
+
+
+@pytest.fixture(scope="session")
+def live_api(database_url: str, env: WorkflowEnvironment, pool: asyncpg.Pool) -> Iterator[str]:
+    """The API and a worker as the processes `make run` starts, on a task queue of their own, over real
+    HTTP: for clients that are processes themselves (Schemathesis's CLI) or that speak to the API as an
+    integrator's code would (tests/test_generated_client.py). The suite's in-process worker does not run
+    while a plain (not async) test does; this one does. Their output goes nowhere (tests/log_scan.py)."""
+    port = free_port()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("OVERDRACHT_")} | {
+        "OVERDRACHT_ENVIRONMENT": "test",
+        "OVERDRACHT_DATABASE_URL": database_url,
+        "OVERDRACHT_TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
+        "OVERDRACHT_TASK_QUEUE": "overdracht-live",
+        "OVERDRACHT_API_PORT": str(port),
+    }
+    root = Path(__file__).resolve().parent.parent
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "overdracht", what], cwd=root, env=environment, stdout=subprocess.DEVNULL
+        )
+        for what in ("api", "worker")
+    ]
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(f"{base}/v1/gezondheid", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        yield base
+    finally:
+        for p in processes:
+            p.terminate()
+            p.wait(timeout=15)

@@ -153,7 +153,7 @@ async def test_a_decision_on_consent_is_answered_in_one_shape_whatever_the_purge
     assert set(body) == {"id", "status", "revisie", "tijdstippen", "termijnen"}
     assert "bijgewerktOp" not in body["tijdstippen"] and body["tijdstippen"]["geopendOp"] is not None
     schema = (await api.get("/v1/openapi.json")).json()
-    answer = schema["paths"]["/v1/overdrachten/{overdracht_id}/toestemmingen"]["post"]["responses"]["201"]
+    answer = schema["paths"]["/overdrachten/{overdracht_id}/toestemmingen"]["post"]["responses"]["201"]
     assert answer["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/StapResultaat"}
 
 

@@ -52,6 +52,25 @@ async def test_a_405_names_every_method_the_path_allows(api: httpx.AsyncClient) 
     assert r.headers["Allow"] == "GET"
 
 
+async def test_a_path_written_out_in_full_is_not_taken_for_an_id(api: httpx.AsyncClient, login: Login) -> None:
+    """/v1/imports/plaatsingen and /v1/scholen/duo-import also fit /v1/imports/{import_id} and
+    /v1/scholen/{school_id}; the document gives them POST only, and so does the API."""
+    beheerder = await login(demo.STAFF_USERS[10].id)
+
+    read_import = await api.get("/v1/imports/plaatsingen", headers=beheerder)
+    change_school = await api.patch("/v1/scholen/duo-import", headers=beheerder, json={"naam": "Duo"})
+    options = await api.options("/v1/imports/plaatsingen", headers=beheerder)
+
+    for r in (read_import, change_school, options):
+        assert_problem(r, 405)
+        assert r.headers["Allow"] == "POST"
+    # An id there is still an id, and one that is none is still named as the parameter at fault.
+    assert (
+        assert_problem(await api.get("/v1/imports/plaatsing", headers=beheerder), 400)["invalidParams"][0]["name"]
+        == "import_id"
+    )
+
+
 async def test_a_body_that_is_not_json_is_named_so(api: httpx.AsyncClient) -> None:
     r = await api.post("/v1/ouder-sessies", content=b'{"code": ', headers={"Content-Type": "application/json"})
 

@@ -123,8 +123,17 @@ async def test_the_docs_page_renders_with_other_hosts_blocked(live_server: str, 
     title = page.locator(".swagger-ui .info .title")
     await title.wait_for()
     assert (await title.inner_text()).startswith("Overdracht API")
-    # The operations, read from /v1/openapi.json, are listed.
-    await page.locator(".swagger-ui .opblock-summary-path", has_text="/v1/gezondheid").first.wait_for()
+    # The operations, read from /v1/openapi.json, are listed: each path from the server's URL, /v1.
+    await page.locator(".swagger-ui .servers select", has_text="/v1").wait_for()
+    levend = page.locator(
+        ".swagger-ui .opblock", has=page.locator(".opblock-summary-path", has_text="/gezondheid/levend")
+    )
+    # Tried out, an operation is sent to the server's URL joined with its path.
+    await levend.locator(".opblock-summary").click()
+    await levend.locator("button.try-out__btn").click()
+    await levend.locator("button.execute").click()
+    await levend.locator(".live-responses-table .response-col_status", has_text="200").wait_for()
+    assert await levend.locator(".request-url pre").inner_text() == f"{live_server}/v1/gezondheid/levend"
 
 
 async def test_other_hosts_are_blocked(browser: Browser) -> None:

@@ -16,7 +16,7 @@ from db import idempotency as idempotency_keys
 from overdracht import demo
 from tests.conftest import Login, app_client, free_port
 from tests.happy_path import COMPLETE_FORM, place_child
-from tests.helpers import assert_problem
+from tests.helpers import a_pdf, assert_problem
 
 REPLAYED = "idempotency-replayed"
 
@@ -103,6 +103,40 @@ async def test_the_same_json_spelled_differently_is_the_same_request(
     assert first.status_code == 201, first.text
     assert again.status_code == 201 and again.headers[REPLAYED] == "true"
     assert await events(api, path, pm, "OUDERREACTIE") == 1
+
+
+async def test_a_retried_upload_is_the_same_request_though_its_form_is_encoded_anew(
+    api: httpx.AsyncClient, pool: asyncpg.Pool, pm: dict[str, str]
+) -> None:
+    """A client picks a new multipart boundary each time it encodes a form (httpx does): a retry of an
+    upload with the same key is a repeat, not another request."""
+    path, _ = await open_with_form(api, pool, pm)
+    headers, pdf = keyed(pm, str(uuid.uuid4())), a_pdf()
+
+    first = await api.put(f"{path}/observatie-export", headers=headers, files={"bestand": ("o.pdf", pdf)})
+    again = await api.put(f"{path}/observatie-export", headers=headers, files={"bestand": ("o.pdf", pdf)})
+    other = await api.put(f"{path}/observatie-export", headers=headers, files={"bestand": ("anders.pdf", pdf)})
+
+    assert first.status_code == again.status_code == 200, again.text
+    assert first.request.headers["content-type"] != again.request.headers["content-type"]  # two boundaries
+    assert again.headers[REPLAYED] == "true" and again.content == first.content
+    # Another file name is another request.
+    assert assert_problem(other, 422)["code"] == "IDEMPOTENCY_KEY_HERGEBRUIKT"
+
+
+async def test_a_method_the_path_does_not_have_leaves_the_key_free(
+    api: httpx.AsyncClient, pool: asyncpg.Pool, pm: dict[str, str]
+) -> None:
+    """A PUT sent where a POST belongs is a 405, and nothing: the POST it was meant to be may take the key."""
+    path, _ = await open_with_form(api, pool, pm)
+    headers = keyed(pm, str(uuid.uuid4()))
+
+    wrong = await api.put(f"{path}/indieningen", headers=headers)
+    meant = await api.post(f"{path}/indieningen", headers=headers)
+
+    assert_problem(wrong, 405)
+    assert meant.status_code == 201, meant.text
+    assert REPLAYED not in meant.headers
 
 
 async def test_two_callers_with_the_same_key_are_independent(
@@ -314,14 +348,14 @@ async def test_the_openapi_documents_the_header(api: httpx.AsyncClient) -> None:
     def has_header(operation: dict[str, Any]) -> bool:
         return any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in operation.get("parameters", []))
 
-    send = paths["/v1/overdrachten/{overdracht_id}/verzendingen"]["post"]
+    send = paths["/overdrachten/{overdracht_id}/verzendingen"]["post"]
     assert has_header(send)
     assert "Idempotency-Replayed" in send["responses"]["201"]["headers"]
-    assert has_header(paths["/v1/overdrachten"]["post"])
-    assert has_header(paths["/v1/overdrachten/{overdracht_id}/formulier"]["put"])
+    assert has_header(paths["/overdrachten"]["post"])
+    assert has_header(paths["/overdrachten/{overdracht_id}/formulier"]["put"])
     assert {"409", "422"} <= set(send["responses"])  # what the key itself can be answered with
-    assert not has_header(paths["/v1/overdrachten"]["get"])
-    assert not has_header(paths["/v1/dev/tokens"]["post"])
+    assert not has_header(paths["/overdrachten"]["get"])
+    assert not has_header(paths["/dev/tokens"]["post"])
 
 
 async def test_a_replayed_open_keeps_its_status_and_location(

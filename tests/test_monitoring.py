@@ -748,7 +748,7 @@ async def test_json_stays_the_default_and_both_media_types_are_documented(
         ("kengetallen", {"400", "401", "403", "503"}),
         ("zonder-overdracht", {"401", "403", "409", "503"}),
     ):
-        responses = spec["paths"][f"{BASE}/{path}"]["get"]["responses"]
+        responses = spec["paths"][f"{BASE.removeprefix('/v1')}/{path}"]["get"]["responses"]
         assert {"application/json", "text/csv"} <= set(responses["200"]["content"])
         assert errors <= set(responses)
         assert all("application/problem+json" in responses[s]["content"] for s in errors)

@@ -269,7 +269,7 @@ async def record_consent(overdracht_id: UUID, body: ToestemmingVastleggen, ctx: 
         forbidden(C.TOESTEMMING_VASTLEGGEN),
         Documented(
             InvalidInput(stappen.HOW_AND_WHEN, invalid_params=[{"name": "datum", "reason": "ligt in de toekomst"}]),
-            "`wijze` is niet `handtekening` of `gesprek`, of `datum` ligt in de toekomst.",
+            "`datum` ligt in de toekomst.",
         ),
         Documented(NotFound(stappen.NOT_A_PARENT), "`ouderId` is geen ouder van dit kind."),
         *step("TOESTEMMING", "INTREKKEN"),

@@ -7,10 +7,9 @@ from datetime import date, datetime, timedelta
 from uuid import UUID
 
 import asyncpg
-from dateutil.relativedelta import relativedelta
 
 from db.scope import Where, scoped
-from protocol.dates import age_reached, end_of_day, whole_months
+from protocol.dates import add_months, age_reached, end_of_day, whole_months
 from schemas.gebruiker import Gebruiker
 from schemas.monitoring import Groepering
 from schemas.overdracht import Rol, Status, Vlag
@@ -365,14 +364,10 @@ async def prognose(
     heel = user.rol in (Rol.COORDINATOR, Rol.BEHEERDER) and not (
         filters.locatie_id or filters.school_id or filters.wijk_id or filters.stadsdeel_id
     )
-    where = Where()
-    if heel:
-        where.add("c.gemeente_id = {}", user.gemeente_id)
-    else:
-        where = _scoped_totalen(user)
-        _filter_totalen(where, filters)
-    if filters.schooljaar:
-        where.add("c.schooljaar = {}", filters.schooljaar)
+    # The same conditions on every table: the gemeente's roll-ups name no location or school, and a
+    # question of the whole gemeente has no filter that names one.
+    where = _scoped_totalen(user)
+    _filter_totalen(where, filters)
     where.add("c.moment > {}", now)
     where.add("c.moment < {}", grenzen[-1])
     week = f"CROSS JOIN LATERAL (SELECT {_week('c.moment', where.param(grenzen))} AS week) AS d"
@@ -527,7 +522,7 @@ async def zonder_overdracht(
     """VVE children of the gemeente past the start age with no overdracht at all, longest past first."""
     # The SQL narrows to children born early enough, with a few days to spare: month ends clamp
     # (3½ after 31 August is the last day of February), so the exact test is age_reached's, below.
-    born_by = today - relativedelta(years=start.jaren, months=start.maanden) + timedelta(days=4)
+    born_by = add_months(today, -(start.jaren * 12 + start.maanden)) + timedelta(days=4)
     where = _zonder_overdracht(gemeente_id, filters)
     where.add("k.geboortedatum <= {}", born_by)
     rows = await pool.fetch(

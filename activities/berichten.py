@@ -60,9 +60,12 @@ class BerichtActivities:
     @activity.defn(name="queue_and_record_message")
     async def queue_and_record(self, request: QueueAndRecord) -> UUID:
         """`queue`, and the change that notes the message in the timeline (what `record_change` writes),
-        in one transaction: one call instead of two. Both halves are idempotent, so a retry returns the
-        message already queued and changes nothing else."""
+        in one transaction: one call instead of two. The request's `eerder` changes (the opening, when
+        it comes with its message) are written first, in the same transaction. Every part is
+        idempotent, so a retry returns the message already queued and changes nothing else."""
         async with self._pool.acquire() as conn, conn.transaction():
+            for change in request.eerder:
+                await read_model.record(conn, change)
             bericht_id = await self._queue(conn, request.aanvraag)
             await read_model.record(conn, request.change)
             return bericht_id

@@ -342,3 +342,6 @@ class QueueAndRecord(BaseModel):
 
     aanvraag: BerichtAanvraag
     change: RecordChange
+    # Changes written first, in the same transaction: the opening, written with its message to the
+    # parents in one call (workflows/handover.py Patch.OPENEN_MET_BERICHT).
+    eerder: list[RecordChange] = []

@@ -2,6 +2,7 @@
 service layer calls the engine; SQL lives under db/; the core depends on nothing above it."""
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -59,6 +60,43 @@ def test_routes_hold_no_sql() -> None:
 def test_activities_hold_no_sql() -> None:
     words = ("SELECT ", "INSERT ", "UPDATE ", "DELETE ")
     assert [p.name for p in files("activities") if any(w in p.read_text() for w in words)] == []
+
+
+# Session state a pooled connection would carry to its next user: the pool no longer clears it at
+# release (db/pool.py PooledConnection). Transaction-scoped forms (pg_advisory_xact_lock, SET LOCAL,
+# set_config(…, true)) end with their transaction and are fine.
+SESSION_STATE = re.compile(
+    r"pg_(try_)?advisory_lock|\bLISTEN\b|add_listener|[\"']\s*SET\s+(?!LOCAL\b)(SESSION\s+)?[a-z_.]+\s*(=|TO\b)"
+    r"|set_config\([^)]*false\s*\)|\bWITH\s+HOLD\b",
+    re.IGNORECASE,
+)
+# Files that hold such state on a connection of their own, never the pool's.
+OWN_CONNECTION = {"db/migrate.py"}  # the migrations' lock, on a connection closed when they are done
+
+
+def test_no_code_leaves_state_in_a_pooled_session() -> None:
+    found = {
+        f"{p.relative_to(ROOT)}: {m.group(0)}"
+        for folder in ("db", "services", "activities", "api", "web", "core")
+        for p in files(folder)
+        if str(p.relative_to(ROOT)) not in OWN_CONNECTION
+        for m in SESSION_STATE.finditer(p.read_text())
+    }
+    assert found == set()
+
+
+def test_the_session_state_check_finds_what_it_looks_for() -> None:
+    for sql in (
+        "SELECT pg_advisory_lock(1)",
+        "LISTEN berichten",
+        '"SET statement_timeout = 0"',
+        "'SET search_path TO x'",
+        "set_config('role', 'x', false)",
+        "DECLARE c CURSOR WITH HOLD FOR SELECT 1",
+    ):
+        assert SESSION_STATE.search(sql), sql
+    for sql in ("SELECT pg_advisory_xact_lock(1)", '"SET LOCAL statement_timeout = 0"', "UPDATE t SET a = 1"):
+        assert not SESSION_STATE.search(sql), sql
 
 
 @pytest.mark.parametrize("folder", ["core", "schemas", "protocol", "db"])

@@ -239,6 +239,33 @@ async def test_opening_twice_records_it_once(env: WorkflowEnvironment, worker: W
     assert opened == await read_model(pool, handle) == ("CONCEPT", 2, 2)
 
 
+async def test_opening_writes_itself_and_the_parents_message_in_one_call(
+    env: WorkflowEnvironment, worker: Worker, pool: asyncpg.Pool
+) -> None:
+    """One trip through the engine before the opener has their answer (issue 14), and both written."""
+    handle = await start(env.client, pool)
+
+    history = await handle.fetch_history()
+    answered = next(
+        i
+        for i, e in enumerate(history.events)
+        if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED
+    )
+    before = [
+        e.activity_task_scheduled_event_attributes.activity_type.name
+        for e in history.events[:answered]
+        if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+    ]
+    assert before == ["queue_and_record_message"]
+    overdracht_id = uuid.UUID(handle.id.removeprefix("overdracht-"))
+    events = await pool.fetch(
+        "SELECT revisie, gebeurtenis FROM overdracht_gebeurtenissen WHERE overdracht_id = $1 ORDER BY revisie",
+        overdracht_id,
+    )
+    assert [(e["revisie"], e["gebeurtenis"]) for e in events] == [(1, "GEOPEND"), (2, "BERICHT")]
+    assert await pool.fetchval("SELECT count(*) FROM berichten WHERE overdracht_id = $1", overdracht_id) == 1
+
+
 async def test_recording_is_idempotent_and_never_goes_back(pool: asyncpg.Pool) -> None:
     kind_id, _ = await place_child(pool)
     overdracht_id = uuid.uuid4()

@@ -80,6 +80,9 @@ class Patch:
     # ... but a message is queued (with its timeline entry) by an ordinary activity, after the engine has
     # recorded the step: the fault suite found messages queued by a step the engine then forgot.
     BERICHT_NA_AANVAARDING = QUEUE_AFTER_ACCEPTANCE
+    # Opened by a person, the opening is written with the parents' message in one ordinary activity
+    # (one trip through the engine instead of two; issue 14).
+    OPENEN_MET_BERICHT = "openen-met-bericht-aan-ouders"
 
 
 @workflow.defn
@@ -198,25 +201,34 @@ class HandoverWorkflow:
             # accepted the update before its row exists. A local write would come first, and an update
             # the engine loses with its task (a worker killed in it) would leave an opened row behind
             # for a workflow that never opened; the import, finding the row, would not open it again.
-            await self._open(cmd.actor, durable=True)
-            await self._tell_parents()
+            if workflow.patched(Patch.OPENEN_MET_BERICHT):
+                # Written once the engine has accepted the update, with the parents' message, in one call.
+                opening = self._change(Gebeurtenis.GEOPEND, cmd.actor, **self._opening_changes())
+                await self._tell_parents(na=opening)
+            else:
+                await self._open(cmd.actor, durable=True)
+                await self._tell_parents()
             return Opening(state=self._state, uitkomst=Openingsuitkomst.GEOPEND)
 
-    async def _open(self, actor: Actor | None, *, durable: bool = False) -> None:
+    def _opening_changes(self) -> StateChanges:
+        """What opening sets: now, and the deadlines and school year by the rules."""
         birth, summer = self._input.geboortedatum, workflow.patched(Patch.ZOMERVAKANTIE)
-        await self._record(
-            Gebeurtenis.GEOPEND,
-            actor,
-            durable=durable,
-            geopend_op=workflow.now(),
-            deadlines=rules.initial_deadlines(birth, self._config, summer=summer),
-            schooljaar=school_year(rules.first_school_day(birth, self._config, summer=summer)),
-        )
+        return {
+            "geopend_op": workflow.now(),
+            "deadlines": rules.initial_deadlines(birth, self._config, summer=summer),
+            "schooljaar": school_year(rules.first_school_day(birth, self._config, summer=summer)),
+        }
 
-    async def _tell_parents(self) -> None:
-        """The parents hear that the overdracht has begun and what comes next."""
+    async def _open(self, actor: Actor | None, *, durable: bool = False) -> None:
+        await self._record(Gebeurtenis.GEOPEND, actor, durable=durable, **self._opening_changes())
+
+    async def _tell_parents(self, *, na: RecordChange | None = None) -> None:
+        """The parents hear that the overdracht has begun and what comes next; `na`: the opening, not yet
+        written, to write first in the same call (Outbox.notify)."""
         if workflow.patched(Patch.OUDERS_BIJ_OPENING):
-            await self._outbox.notify(BerichtSoort.UITNODIGING, Aanleiding.START, Ontvanger.OUDERS, "start:ouders")
+            await self._outbox.notify(
+                BerichtSoort.UITNODIGING, Aanleiding.START, Ontvanger.OUDERS, "start:ouders", na=na
+            )
 
     # Checks: the lifecycle's (by state), and what some steps need besides
 
@@ -644,13 +656,16 @@ class HandoverWorkflow:
         reactie: OuderreactieRegel | None = None,
         details: dict[str, str] | None = None,
         toelichting: str | None = None,
+        van: HandoverState | None = None,
         **changes: Unpack[StateChanges],
     ) -> RecordChange:
-        """The change to write: the next revision of the state, and its timeline event."""
+        """The change to write: the next revision of the state (of `van`, a change not yet made the
+        state, or else of the state), and its timeline event."""
         now = workflow.now()
-        new = changed(self._state, changes)
-        new.revisie = self._state.revisie + 1
-        new.status = status or self._state.status
+        base = van or self._state
+        new = changed(base, changes)
+        new.revisie = base.revisie + 1
+        new.status = status or base.status
         new.warme_overdracht_vereist = self._warm_required(new.status)
         new.vve_indicatie = new.vve_indicatie or bool(self._formulier and self._formulier.vve.indicatie)
         new.vlaggen = rules.resolve_flags(new, now, when_due_later=workflow.patched(Patch.VLAG_OPGEHEVEN))

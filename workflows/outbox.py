@@ -23,7 +23,12 @@ class Change(Protocol):
     """How the workflow computes a change without writing it (HandoverWorkflow._change)."""
 
     def __call__(
-        self, gebeurtenis: Gebeurtenis, actor: Actor | None, *, details: dict[str, str] | None = None
+        self,
+        gebeurtenis: Gebeurtenis,
+        actor: Actor | None,
+        *,
+        details: dict[str, str] | None = None,
+        van: HandoverState | None = None,
     ) -> RecordChange: ...
 
 
@@ -72,9 +77,12 @@ class Outbox:
         ontvanger: Ontvanger,
         key: str,
         deadline: datetime | None = None,
+        *,
+        na: RecordChange | None = None,
     ) -> None:
         """Queue a message (once per key, whatever retries or replays), note it in the timeline, and
-        deliver it in the background so no step waits for the mail server."""
+        deliver it in the background so no step waits for the mail server. With `na`, a change not yet
+        written (the opening) is written first, in the same call, and the message comes after it."""
         aanvraag = BerichtAanvraag(
             overdracht_id=self._overdracht_id,
             sleutel=key,
@@ -84,7 +92,13 @@ class Outbox:
             deadline=deadline,
         )
         details = {"soort": soort.value, "aanleiding": aanleiding.value, "ontvanger": ontvanger.value}
-        if self._lokaal():
+        if na is not None:
+            # Only runs that queue after acceptance pass `na` (Patch.OPENEN_MET_BERICHT came after it).
+            change = self._change(Gebeurtenis.BERICHT, None, details=details, van=na.state)
+            request = QueueAndRecord(aanvraag=aanvraag, change=change, eerder=[na])
+            bericht_id = await workflow.execute_activity_method(BerichtActivities.queue_and_record, request, **RECORD)
+            self._commit(change.state)
+        elif self._lokaal():
             change = self._change(Gebeurtenis.BERICHT, None, details=details)
             request = QueueAndRecord(aanvraag=aanvraag, change=change)
             if workflow.patched(QUEUE_AFTER_ACCEPTANCE):

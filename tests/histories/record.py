@@ -271,6 +271,9 @@ SCENARIOS: dict[str, tuple[Scenario, dict[str, Any]]] = {
     # Recorded with the patch "vastleggen-als-lokale-activiteit": each change written as a local activity,
     # each message queued and noted in the timeline in one call (workflows/recording.py).
     "happy_recorded_locally": (happy, {}),
+    # Recorded with the patch "openen-met-bericht-aan-ouders": the opening written with the parents'
+    # message in one activity.
+    "happy_opened_in_one_call": (happy, {}),
 }
 
 

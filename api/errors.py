@@ -56,7 +56,7 @@ def problem_body(
 
 
 class MethodNotAllowed(ServiceError):
-    status, title, code = 405, "Methode niet toegestaan", "METHODE_NIET_TOEGESTAAN"
+    status, title, code = 405, "Methode niet toegestaan", "methode_niet_toegestaan"
     description = "Deze methode kan niet op dit pad; de header `Allow` noemt wat wel kan."
 
 
@@ -64,7 +64,7 @@ class HttpError(ServiceError):
     """Any other HTTP error the framework raises itself, answered with the framework's own status (a 400,
     mostly: a body it could not read)."""
 
-    status, title, code = 400, "Fout", "HTTP_FOUT"
+    status, title, code = 400, "Fout", "http_fout"
     description = "Een andere HTTP-fout van het framework zelf, met diens status (meestal 400); `detail` zegt welke."
 
 

@@ -70,7 +70,7 @@ KEY_REUSED = (
 
 
 class KeyInUse(ServiceError):
-    status, title, code = 409, "Verzoek wordt nog verwerkt", "IDEMPOTENCY_KEY_IN_BEHANDELING"
+    status, title, code = 409, "Verzoek wordt nog verwerkt", "idempotency_key_in_behandeling"
     description = (
         "Een verzoek met deze Idempotency-Key wordt nog verwerkt; probeer het na `Retry-After` opnieuw met dezelfde"
         " sleutel."
@@ -78,7 +78,7 @@ class KeyInUse(ServiceError):
 
 
 class KeyReused(ServiceError):
-    status, title, code = 422, "Idempotency-Key hergebruikt", "IDEMPOTENCY_KEY_HERGEBRUIKT"
+    status, title, code = 422, "Idempotency-Key hergebruikt", "idempotency_key_hergebruikt"
     description = "Deze Idempotency-Key is al gebruikt voor een ander verzoek; kies een nieuwe sleutel."
 
 

@@ -41,7 +41,7 @@ def takes_upload(endpoint: F) -> F:
 
 
 class RequestTimeout(ServiceError):
-    status, title, code = 408, "Verzoek duurde te lang", "VERZOEK_TE_LANG"
+    status, title, code = 408, "Verzoek duurde te lang", "verzoek_te_lang"
     description = "De body kwam niet op tijd binnen; de verbinding wordt gesloten. Er is niets gewijzigd."
 
 

@@ -19,7 +19,7 @@ from services.permissions import PERMISSIONS, Capability, refusal
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 _RETRY_AFTER = {
-    "description": "Bij `TE_VEEL_VERZOEKEN` en `IDEMPOTENCY_KEY_IN_BEHANDELING`: na zoveel seconden heeft opnieuw"
+    "description": "Bij `te_veel_verzoeken` en `idempotency_key_in_behandeling`: na zoveel seconden heeft opnieuw"
     " proberen zin.",
     "schema": {"type": "integer", "minimum": 0},
 }

@@ -69,7 +69,7 @@ async def opened_since(settings: Settings, since: datetime) -> list[UUID]:
     conn = await asyncpg.connect(settings.effective_database_url())
     try:
         rows = await conn.fetch(
-            "SELECT id FROM overdrachten WHERE status = 'CONCEPT' AND geopend_op >= $1 ORDER BY id", since
+            "SELECT id FROM overdrachten WHERE status = 'concept' AND geopend_op >= $1 ORDER BY id", since
         )
     finally:
         await conn.close()

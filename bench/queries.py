@@ -133,17 +133,17 @@ WITH org AS (
 
 # The states of the open overdrachten, in proportion (they make up 40 % of the rows).
 _OPEN_STATES = [
-    ("CONCEPT", 12),
-    ("BIJ_OUDERS", 10),
-    ("WACHT_OP_SCHOOL", 3),
-    ("GEREED_VOOR_VERZENDING", 4),
-    ("VERZONDEN", 6),
-    ("ONTVANGEN", 2),
-    ("WARME_OVERDRACHT_GEPLAND", 2),
-    ("WARME_OVERDRACHT_GEHOUDEN", 1),
+    ("concept", 12),
+    ("bij_ouders", 10),
+    ("wacht_op_school", 3),
+    ("gereed_voor_verzending", 4),
+    ("verzonden", 6),
+    ("ontvangen", 2),
+    ("warme_overdracht_gepland", 2),
+    ("warme_overdracht_gehouden", 1),
 ]
 # … and of the closed ones (60 %).
-_CLOSED_STATES = [("AFGEROND", 45), ("GEANNULEERD", 8), ("GEWEIGERD", 4), ("INGETROKKEN", 3)]
+_CLOSED_STATES = [("afgerond", 45), ("geannuleerd", 8), ("geweigerd", 4), ("ingetrokken", 3)]
 _STATES = _OPEN_STATES + _CLOSED_STATES  # out of 100
 
 
@@ -156,8 +156,8 @@ def _status_case() -> str:
     return "CASE " + " ".join(parts) + " END"
 
 
-_OPEN = "('CONCEPT','BIJ_OUDERS','WACHT_OP_SCHOOL','GEREED_VOOR_VERZENDING','VERZONDEN','ONTVANGEN'," \
-    "'WARME_OVERDRACHT_GEPLAND','WARME_OVERDRACHT_GEHOUDEN')"  # fmt: skip
+_OPEN = "('concept','bij_ouders','wacht_op_school','gereed_voor_verzending','verzonden','ontvangen'," \
+    "'warme_overdracht_gepland','warme_overdracht_gehouden')"  # fmt: skip
 
 # One row per overdracht i: its state, school year, dates and deadlines, derived from i. Open rows were
 # opened in the last 300 days (their deadlines around now: some passed, some in the coming weeks), closed
@@ -188,26 +188,26 @@ _ROWS = f"""
            date_trunc('day', t.geopend + interval '120 days') + interval '1 day' AS dl_verzenden,
            date_trunc('day', t.geopend + interval '200 days') + interval '1 day' AS dl_bevestigen,
            date_trunc('day', t.geopend + interval '230 days') + interval '1 day' AS dl_warm,
-           t.status IN ('CONCEPT', 'BIJ_OUDERS', 'GEWEIGERD') AS voor_toestemming,
-           t.status IN ('CONCEPT', 'BIJ_OUDERS', 'GEWEIGERD', 'WACHT_OP_SCHOOL', 'GEREED_VOOR_VERZENDING',
-                        'GEANNULEERD') AS voor_verzenden,
-           t.status IN ('CONCEPT', 'BIJ_OUDERS', 'GEWEIGERD', 'WACHT_OP_SCHOOL', 'GEREED_VOOR_VERZENDING',
-                        'GEANNULEERD', 'VERZONDEN', 'INGETROKKEN') AS voor_ontvangst
+           t.status IN ('concept', 'bij_ouders', 'geweigerd') AS voor_toestemming,
+           t.status IN ('concept', 'bij_ouders', 'geweigerd', 'wacht_op_school', 'gereed_voor_verzending',
+                        'geannuleerd') AS voor_verzenden,
+           t.status IN ('concept', 'bij_ouders', 'geweigerd', 'wacht_op_school', 'gereed_voor_verzending',
+                        'geannuleerd', 'verzonden', 'ingetrokken') AS voor_ontvangst
     FROM timed t
 ), full_row AS (
     SELECT d.*,
-           CASE WHEN d.status = 'WACHT_OP_SCHOOL' OR (d.status IN ('CONCEPT', 'BIJ_OUDERS') AND d.i % 2 = 0)
+           CASE WHEN d.status = 'wacht_op_school' OR (d.status IN ('concept', 'bij_ouders') AND d.i % 2 = 0)
                 THEN NULL ELSE sch.scholen[1 + ((d.loc * 3 + d.i % 8) % {SCHOLEN})] END AS school,
            CASE d.status
-               WHEN 'CONCEPT' THEN d.dl_toestemming WHEN 'BIJ_OUDERS' THEN d.dl_toestemming
-               WHEN 'WACHT_OP_SCHOOL' THEN d.dl_school WHEN 'GEREED_VOOR_VERZENDING' THEN d.dl_verzenden
-               WHEN 'VERZONDEN' THEN d.dl_bevestigen
-               WHEN 'ONTVANGEN' THEN d.dl_warm WHEN 'WARME_OVERDRACHT_GEPLAND' THEN d.dl_warm
+               WHEN 'concept' THEN d.dl_toestemming WHEN 'bij_ouders' THEN d.dl_toestemming
+               WHEN 'wacht_op_school' THEN d.dl_school WHEN 'gereed_voor_verzending' THEN d.dl_verzenden
+               WHEN 'verzonden' THEN d.dl_bevestigen
+               WHEN 'ontvangen' THEN d.dl_warm WHEN 'warme_overdracht_gepland' THEN d.dl_warm
            END AS volgende,
            CASE d.status
-               WHEN 'CONCEPT' THEN 'te_laat_toestemming' WHEN 'BIJ_OUDERS' THEN 'te_laat_toestemming'
-               WHEN 'WACHT_OP_SCHOOL' THEN 'school_onbekend' WHEN 'GEREED_VOOR_VERZENDING' THEN 'te_laat_verzenden'
-               WHEN 'VERZONDEN' THEN 'te_laat_bevestigen'
+               WHEN 'concept' THEN 'te_laat_toestemming' WHEN 'bij_ouders' THEN 'te_laat_toestemming'
+               WHEN 'wacht_op_school' THEN 'school_onbekend' WHEN 'gereed_voor_verzending' THEN 'te_laat_verzenden'
+               WHEN 'verzonden' THEN 'te_laat_bevestigen'
                ELSE 'te_laat_warme_overdracht'
            END AS vlag
     FROM dated d, sch
@@ -228,14 +228,14 @@ SELECT
     md5('overdracht-' || r.i)::uuid,
     CASE WHEN r.open THEN md5('kind-' || r.i)::uuid END,
     $5, org.locaties[1 + r.loc], r.school, r.status, 10, NOT r.voor_toestemming, r.geopend,
-    CASE WHEN r.status <> 'CONCEPT' THEN r.geopend + interval '10 days' END,
+    CASE WHEN r.status <> 'concept' THEN r.geopend + interval '10 days' END,
     CASE WHEN NOT r.voor_toestemming THEN r.toestemming END,
     CASE WHEN NOT r.voor_verzenden THEN r.verzonden END,
     CASE WHEN NOT r.voor_ontvangst THEN r.ontvangen END,
-    CASE WHEN r.status = 'AFGEROND' THEN r.ontvangen + interval '20 days' END,
-    CASE WHEN r.status = 'GEWEIGERD' THEN r.toestemming END,
-    CASE WHEN r.status = 'INGETROKKEN' THEN r.verzonden + interval '3 days' END,
-    CASE WHEN r.status = 'GEANNULEERD' THEN r.geopend + interval '30 days' END,
+    CASE WHEN r.status = 'afgerond' THEN r.ontvangen + interval '20 days' END,
+    CASE WHEN r.status = 'geweigerd' THEN r.toestemming END,
+    CASE WHEN r.status = 'ingetrokken' THEN r.verzonden + interval '3 days' END,
+    CASE WHEN r.status = 'geannuleerd' THEN r.geopend + interval '30 days' END,
     CASE WHEN NOT r.open THEN r.geopend + interval '400 days' END,
     CASE WHEN NOT r.voor_ontvangst THEN make_date(r.jaar, 8, 20) + r.i % 200 END,
     r.geopend + interval '1 day',
@@ -244,16 +244,16 @@ SELECT
                        'verzenden', r.dl_verzenden, 'bevestigen', r.dl_bevestigen)
         || CASE WHEN r.vve OR r.extra_warm THEN jsonb_build_object('warme_overdracht', r.dl_warm)
                 ELSE '{}'::jsonb END,
-    CASE WHEN r.open AND (r.status NOT IN ('ONTVANGEN', 'WARME_OVERDRACHT_GEPLAND') OR r.vve OR r.extra_warm)
+    CASE WHEN r.open AND (r.status NOT IN ('ontvangen', 'warme_overdracht_gepland') OR r.vve OR r.extra_warm)
          THEN r.volgende END,
     CASE WHEN r.open AND r.volgende < now() THEN ARRAY[r.vlag]
          WHEN r.i % 10 = 7 THEN ARRAY['te_laat_toestemming'] ELSE '{}' END,
     CASE WHEN r.open AND r.volgende < now() THEN ARRAY[r.vlag] ELSE '{}' END,
     CASE WHEN r.open AND r.volgende < now() THEN r.volgende END,
     r.vve OR r.extra_warm,
-    CASE WHEN r.status IN ('WARME_OVERDRACHT_GEPLAND') AND (r.vve OR r.extra_warm)
+    CASE WHEN r.status IN ('warme_overdracht_gepland') AND (r.vve OR r.extra_warm)
          THEN make_date(r.jaar, 9, 1) + r.i % 60 END,
-    CASE WHEN r.status IN ('WARME_OVERDRACHT_GEHOUDEN', 'AFGEROND') AND (r.vve OR r.extra_warm)
+    CASE WHEN r.status IN ('warme_overdracht_gehouden', 'afgerond') AND (r.vve OR r.extra_warm)
          THEN make_date(r.jaar, 8, 10) + r.i % 30 END,
     r.jaar || '-' || (r.jaar + 1),
     r.vve
@@ -354,7 +354,7 @@ _COMMON = [
     "/v1/overdrachten?sort=achterstalligSinds",
     "/v1/overdrachten?sort=-geopendOp",
     "/v1/overdrachten?sort=-bijgewerktOp",
-    "/v1/overdrachten?status=VERZONDEN",
+    "/v1/overdrachten?status=verzonden",
     "/v1/overdrachten?vlag=te_laat_toestemming",
     "/v1/overdrachten?schooljaar=2027-2028&sort=volgendeDeadline",
     "/v1/overdrachten?deadlineVoor=2027-01-31&sort=volgendeDeadline",

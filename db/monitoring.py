@@ -107,7 +107,7 @@ def _tijdigheid(stap: str, gedaan: str) -> str:
 _CIJFERS = ",\n".join(
     [
         "count(*) AS aantal",
-        *(f"count(*) FILTER (WHERE o.status = '{s.value}') AS \"status_{s.value}\"" for s in Status),
+        *(f"count(*) FILTER (WHERE o.status = '{s.value}') AS status_{s.value}" for s in Status),
         *(_tijdigheid(stap, gedaan) for stap, gedaan in STAPPEN.items()),
         "count(*) FILTER (WHERE o.vve_indicatie AND o.ontvangen_op IS NOT NULL) AS vve_ontvangen",
         "count(*) FILTER (WHERE o.vve_indicatie AND o.ontvangen_op IS NOT NULL"
@@ -131,7 +131,7 @@ _SCHOOL_JOIN = "\nLEFT JOIN scholen s ON s.id = c.school_id\n"
 
 _CIJFER_KOLOMMEN = [
     "aantal",
-    *(f'"status_{s.value}"' for s in Status),
+    *(f"status_{s.value}" for s in Status),
     *(f"{stap}_{t}" for stap in STAPPEN for t in ("op_tijd", "te_laat")),
     "vve_ontvangen",
     "vve_warm_voor_start",
@@ -232,7 +232,7 @@ async def kengetallen(
     sql = (
         f"SELECT c.schooljaar, GROUPING({groep_id}) = 1 AS totaal,"
         f" {groep_id} AS groep_id, {groep_naam} AS groep_naam, {sommen},"
-        f' sum(c."status_{Status.GEWEIGERD.value}")::bigint AS geweigerd'
+        f" sum(c.status_{Status.GEWEIGERD.value})::bigint AS geweigerd"
         f" FROM {totalen.tabel} c"
         + totalen.joins()
         + where.sql()

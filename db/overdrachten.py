@@ -46,7 +46,7 @@ async def get(pool: asyncpg.Pool, user: Gebruiker, overdracht_id: UUID) -> async
 # The states an overdracht ends in (workflows/lifecycle.EINDSTATUSSEN), as the predicate of the partial
 # index of the open rows (migration 027) writes them: a filter on open states adds it word for word.
 _EINDE = {Status.AFGEROND, Status.GEWEIGERD, Status.INGETROKKEN, Status.GEANNULEERD}
-_OPEN = "o.status NOT IN ('AFGEROND', 'GEWEIGERD', 'INGETROKKEN', 'GEANNULEERD')"
+_OPEN = "o.status NOT IN ('afgerond', 'geweigerd', 'ingetrokken', 'geannuleerd')"
 
 # Each sort as (key expression, descending). Missing keys sort last: keyset paging needs a value. Each
 # key is served in the caller's scope by an index on exactly this expression (migrations 001 and 027).

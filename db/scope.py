@@ -41,7 +41,7 @@ def scoped(user: Gebruiker) -> Where:
             # Sent to it, and not since withdrawn or cancelled: no consent, no transfer.
             where.add(
                 "o.school_id = ANY({}::uuid[]) AND o.verzonden_op IS NOT NULL"
-                " AND o.status NOT IN ('INGETROKKEN', 'GEANNULEERD')",
+                " AND o.status NOT IN ('ingetrokken', 'geannuleerd')",
                 list(user.school_ids),
             )
         case Rol.OUDER:

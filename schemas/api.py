@@ -506,7 +506,7 @@ class StapResultaat(ApiModel):
         " en een retour door de school.",
         {
             "id": vb.OVERDRACHT_ID,
-            "status": "VERZONDEN",
+            "status": "verzonden",
             "revisie": 9,
             "tijdstippen": vb.TIJDSTIPPEN,
             "termijnen": vb.TERMIJNEN,
@@ -536,8 +536,8 @@ class OverdrachtenPagina(ApiModel):
 
 _TIJDLIJN_ITEM = {
     "revisie": 9,
-    "gebeurtenis": "VERZONDEN",
-    "status": "VERZONDEN",
+    "gebeurtenis": "verzonden",
+    "status": "verzonden",
     "tijdstip": "2026-04-14T09:15:00Z",
     "rol": "pedagogisch_medewerker",
     "details": {"kalender": "schooldagen (regio midden)"},
@@ -571,8 +571,8 @@ class Tijdlijn(ApiModel):
                 {
                     **_TIJDLIJN_ITEM,
                     "revisie": 1,
-                    "gebeurtenis": "GEOPEND",
-                    "status": "CONCEPT",
+                    "gebeurtenis": "geopend",
+                    "status": "concept",
                     "tijdstip": "2026-03-16T08:30:00Z",
                     "details": {},
                 },
@@ -658,18 +658,18 @@ class Problem(ApiModel):
     instance: str | None = Field(default=None, description="Het pad van het verzoek.")
     code: str = Field(description="De vaste code van het probleem.")
     invalid_params: list[InvalidParam] | None = Field(
-        default=None, description="Bij 400 `ONGELDIGE_INVOER` en soms 409: elk ongeldig veld, met de reden."
+        default=None, description="Bij 400 `ongeldige_invoer` en soms 409: elk ongeldig veld, met de reden."
     )
     ontbrekende_velden: list[str] | None = Field(
-        default=None, description="Bij 422 `FORMULIER_ONVOLLEDIG`: elk veld dat het formulier nog nodig heeft."
+        default=None, description="Bij 422 `formulier_onvolledig`: elk veld dat het formulier nog nodig heeft."
     )
     onderdelen: dict[str, Onderdeel] | None = Field(
         default=None,
-        description="Bij 503 `NIET_GEREED` (/v1/gezondheid): de toestand van elk onderdeel, zoals bij gereed.",
+        description="Bij 503 `niet_gereed` (/v1/gezondheid): de toestand van elk onderdeel, zoals bij gereed.",
     )
     tijdlijn: str | None = Field(
         default=None,
-        description="Bij 503 `UITKOMST_ONBEKEND`: de tijdlijn van de overdracht, waarin de stap staat zodra hij is"
+        description="Bij 503 `uitkomst_onbekend`: de tijdlijn van de overdracht, waarin de stap staat zodra hij is"
         " gezet. Hetzelfde verzoek met dezelfde Idempotency-Key herhalen geeft de echte uitkomst; de stap wordt nooit"
         " dubbel gezet.",
     )

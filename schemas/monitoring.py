@@ -23,7 +23,7 @@ SCHOOLJAAR_PATTERN = r"^\d{4}-\d{4}$"
 
 _ACHTERSTAND = {
     "overdrachtId": vb.OVERDRACHT_ID,
-    "status": "BIJ_OUDERS",
+    "status": "bij_ouders",
     "openVlaggen": ["te_laat_toestemming"],
     "achterstalligSinds": "2026-05-15T22:00:04Z",
     "deadlines": {"toestemming": "2026-05-15T22:00:00Z"},
@@ -95,18 +95,18 @@ _TIJDIGHEID = {
 _CIJFERS: dict[str, Any] = {
     "aantal": 120,
     "perStatus": {
-        "CONCEPT": 14,
-        "BIJ_OUDERS": 9,
-        "GEWEIGERD": 2,
-        "WACHT_OP_SCHOOL": 5,
-        "GEREED_VOOR_VERZENDING": 6,
-        "VERZONDEN": 8,
-        "ONTVANGEN": 4,
-        "WARME_OVERDRACHT_GEPLAND": 3,
-        "WARME_OVERDRACHT_GEHOUDEN": 0,
-        "AFGEROND": 66,
-        "INGETROKKEN": 1,
-        "GEANNULEERD": 2,
+        "concept": 14,
+        "bij_ouders": 9,
+        "geweigerd": 2,
+        "wacht_op_school": 5,
+        "gereed_voor_verzending": 6,
+        "verzonden": 8,
+        "ontvangen": 4,
+        "warme_overdracht_gepland": 3,
+        "warme_overdracht_gehouden": 0,
+        "afgerond": 66,
+        "ingetrokken": 1,
+        "geannuleerd": 2,
     },
     "tijdigheid": _TIJDIGHEID,
     "warmeOverdrachtVve": {"voorEersteSchooldag": 21, "ontvangen": 25},
@@ -157,7 +157,7 @@ class Cijfers(ApiModel):
         description="Hoeveel VVE-kinderen hun warme overdracht vóór de eerste schooldag hadden, en hoeveel er ontvangen"
         " zijn."
     )
-    geweigerd: int = Field(description="Weigeringen: toestemming geweigerd (`GEWEIGERD`).")
+    geweigerd: int = Field(description="Weigeringen: toestemming geweigerd (`geweigerd`).")
     school_onbekend: int = Field(
         description="Geen school bekend op de deadline `school_bekend` (in Almere 3 jaar en 9 maanden): de vlag werd"
         " ooit gezet."

@@ -15,7 +15,7 @@ from schemas.openapi import described_enum
     VERZONDEN="Verstuurd naar de school; de school moet de ontvangst nog bevestigen.",
     ONTVANGEN="De school bevestigde de ontvangst; een warme overdracht is vereist en nog niet gepland.",
     WARME_OVERDRACHT_GEPLAND="De warme overdracht is gepland en nog niet vastgelegd.",
-    WARME_OVERDRACHT_GEHOUDEN="De warme overdracht is vastgelegd; de overdracht gaat meteen door naar `AFGEROND`"
+    WARME_OVERDRACHT_GEHOUDEN="De warme overdracht is vastgelegd; de overdracht gaat meteen door naar `afgerond`"
     " (deze status staat vooral in de tijdlijn).",
     AFGEROND="Voltooid: de school heeft de overdracht ontvangen, en waar vereist is de warme overdracht gehouden.",
     INGETROKKEN="Een ouder trok de toestemming in voordat de school de ontvangst bevestigde: beëindigd.",
@@ -25,18 +25,18 @@ from schemas.openapi import described_enum
 class Status(StrEnum):
     """The lifecycle (README: The lifecycle). Overdue is a flag on a state, never a state."""
 
-    CONCEPT = "CONCEPT"
-    BIJ_OUDERS = "BIJ_OUDERS"
-    GEWEIGERD = "GEWEIGERD"
-    WACHT_OP_SCHOOL = "WACHT_OP_SCHOOL"
-    GEREED_VOOR_VERZENDING = "GEREED_VOOR_VERZENDING"
-    VERZONDEN = "VERZONDEN"
-    ONTVANGEN = "ONTVANGEN"
-    WARME_OVERDRACHT_GEPLAND = "WARME_OVERDRACHT_GEPLAND"
-    WARME_OVERDRACHT_GEHOUDEN = "WARME_OVERDRACHT_GEHOUDEN"
-    AFGEROND = "AFGEROND"
-    INGETROKKEN = "INGETROKKEN"
-    GEANNULEERD = "GEANNULEERD"
+    CONCEPT = "concept"
+    BIJ_OUDERS = "bij_ouders"
+    GEWEIGERD = "geweigerd"
+    WACHT_OP_SCHOOL = "wacht_op_school"
+    GEREED_VOOR_VERZENDING = "gereed_voor_verzending"
+    VERZONDEN = "verzonden"
+    ONTVANGEN = "ontvangen"
+    WARME_OVERDRACHT_GEPLAND = "warme_overdracht_gepland"
+    WARME_OVERDRACHT_GEHOUDEN = "warme_overdracht_gehouden"
+    AFGEROND = "afgerond"
+    INGETROKKEN = "ingetrokken"
+    GEANNULEERD = "geannuleerd"
 
 
 @described_enum(
@@ -80,8 +80,8 @@ class Rol(StrEnum):
     AFGEROND="De overdracht is afgerond.",
     GEANNULEERD="De overdracht is geannuleerd: het kind vertrok van de voorschool, of de locatiemanager annuleerde.",
     VERZENDING_VERLOPEN="De school bevestigde een verzending nooit; op de termijn van het protocol eindigde de"
-    " overdracht (`GEANNULEERD`).",
-    OVERDRACHT_VERLOPEN="De overdracht werd nooit afgerond en eindigde op de termijn van het protocol (`GEANNULEERD`).",
+    " overdracht (`geannuleerd`).",
+    OVERDRACHT_VERLOPEN="De overdracht werd nooit afgerond en eindigde op de termijn van het protocol (`geannuleerd`).",
     VERHUISD="Het kind verhuisde naar een andere locatie van de gemeente, die de overdracht overnam.",
     DEADLINE_VERPLAATST="Een coördinator verplaatste een deadline (met een reden).",
     VLAG_GEZET="Een deadline verstreek terwijl de stap nog openstond: de vlag te laat is gezet.",
@@ -91,40 +91,40 @@ class Rol(StrEnum):
 class Gebeurtenis(StrEnum):
     """What happened to an overdracht: one entry of its timeline."""
 
-    GEOPEND = "GEOPEND"
-    FORMULIER_OPGESLAGEN = "FORMULIER_OPGESLAGEN"
-    INGEDIEND = "INGEDIEND"
-    TERUGGENOMEN = "TERUGGENOMEN"  # the form taken back from the parents to correct it
-    OUDERREACTIE = "OUDERREACTIE"
-    PAPIEREN_KOPIE_MEEGEGEVEN = "PAPIEREN_KOPIE_MEEGEGEVEN"
-    SCHOOL_GEKOZEN = "SCHOOL_GEKOZEN"
-    TOESTEMMING_GEGEVEN = "TOESTEMMING_GEGEVEN"
-    TOESTEMMING_GEWEIGERD = "TOESTEMMING_GEWEIGERD"
-    TOESTEMMING_INGETROKKEN = "TOESTEMMING_INGETROKKEN"
-    VERZONDEN = "VERZONDEN"
-    CODE_INGEWISSELD = "CODE_INGEWISSELD"  # the school entered the parents' overdracht code: it received it
-    ONTVANGST_BEVESTIGD = "ONTVANGST_BEVESTIGD"
-    GERETOURNEERD = "GERETOURNEERD"
-    WARME_OVERDRACHT_GEVRAAGD = "WARME_OVERDRACHT_GEVRAAGD"
-    WARME_OVERDRACHT_GEPLAND = "WARME_OVERDRACHT_GEPLAND"
-    WARME_OVERDRACHT_GEHOUDEN = "WARME_OVERDRACHT_GEHOUDEN"
-    AFGEROND = "AFGEROND"
-    GEANNULEERD = "GEANNULEERD"
-    VERZENDING_VERLOPEN = "VERZENDING_VERLOPEN"
-    OVERDRACHT_VERLOPEN = "OVERDRACHT_VERLOPEN"  # never finished: ended at the protocol's term
-    VERHUISD = "VERHUISD"  # the child moved to another location, which took the overdracht over
-    DEADLINE_VERPLAATST = "DEADLINE_VERPLAATST"
-    VLAG_GEZET = "VLAG_GEZET"
-    BERICHT = "BERICHT"
-    INHOUD_VERWIJDERD = "INHOUD_VERWIJDERD"
+    GEOPEND = "geopend"
+    FORMULIER_OPGESLAGEN = "formulier_opgeslagen"
+    INGEDIEND = "ingediend"
+    TERUGGENOMEN = "teruggenomen"  # the form taken back from the parents to correct it
+    OUDERREACTIE = "ouderreactie"
+    PAPIEREN_KOPIE_MEEGEGEVEN = "papieren_kopie_meegegeven"
+    SCHOOL_GEKOZEN = "school_gekozen"
+    TOESTEMMING_GEGEVEN = "toestemming_gegeven"
+    TOESTEMMING_GEWEIGERD = "toestemming_geweigerd"
+    TOESTEMMING_INGETROKKEN = "toestemming_ingetrokken"
+    VERZONDEN = "verzonden"
+    CODE_INGEWISSELD = "code_ingewisseld"  # the school entered the parents' overdracht code: it received it
+    ONTVANGST_BEVESTIGD = "ontvangst_bevestigd"
+    GERETOURNEERD = "geretourneerd"
+    WARME_OVERDRACHT_GEVRAAGD = "warme_overdracht_gevraagd"
+    WARME_OVERDRACHT_GEPLAND = "warme_overdracht_gepland"
+    WARME_OVERDRACHT_GEHOUDEN = "warme_overdracht_gehouden"
+    AFGEROND = "afgerond"
+    GEANNULEERD = "geannuleerd"
+    VERZENDING_VERLOPEN = "verzending_verlopen"
+    OVERDRACHT_VERLOPEN = "overdracht_verlopen"  # never finished: ended at the protocol's term
+    VERHUISD = "verhuisd"  # the child moved to another location, which took the overdracht over
+    DEADLINE_VERPLAATST = "deadline_verplaatst"
+    VLAG_GEZET = "vlag_gezet"
+    BERICHT = "bericht"
+    INHOUD_VERWIJDERD = "inhoud_verwijderd"
 
 
 @described_enum(
     "Het besluit van een ouder over toestemming voor de overdracht.",
     GEGEVEN="De ouder geeft toestemming om de overdracht naar de school te sturen.",
-    GEWEIGERD="De ouder weigert toestemming: de overdracht eindigt (`GEWEIGERD`).",
+    GEWEIGERD="De ouder weigert toestemming: de overdracht eindigt (`geweigerd`).",
     INGETROKKEN="De ouder trekt eerder gegeven toestemming in, zolang de school de ontvangst niet bevestigde: de"
-    " overdracht eindigt (`INGETROKKEN`).",
+    " overdracht eindigt (`ingetrokken`).",
 )
 class Besluit(StrEnum):
     """A parent's decision on consent; `ingetrokken` withdraws consent given earlier."""

@@ -34,12 +34,12 @@ class Verhuizing(ApiModel):
 class PlaatsingGewijzigd(ApiModel):
     model_config = described(
         "Wat er na de wijziging van de plaatsing met de overdracht van het kind is.",
-        {"kindId": vb.KIND_ID, "overdrachtId": vb.OVERDRACHT_ID, "overdrachtStatus": "GEANNULEERD"},
+        {"kindId": vb.KIND_ID, "overdrachtId": vb.OVERDRACHT_ID, "overdrachtStatus": "geannuleerd"},
     )
 
     kind_id: UUID = Field(description="Het kind.")
     overdracht_id: UUID = Field(description="De overdracht van het kind (ook als die nog niet geopend was).")
     overdracht_status: Status | None = Field(
-        description="De status van de overdracht na de wijziging: `GEANNULEERD` als het kind vertrok (ook als die nog"
+        description="De status van de overdracht na de wijziging: `geannuleerd` als het kind vertrok (ook als die nog"
         " niet geopend was: dan opent die nooit meer); null als er geen liep."
     )

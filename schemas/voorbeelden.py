@@ -102,7 +102,7 @@ WARME_OVERDRACHT: dict[str, Any] = {"vereist": True, "geplandOp": "2026-06-10", 
 # One row of a list (and the start of the detail): the overdracht's warme overdracht is planned.
 SAMENVATTING: dict[str, Any] = {
     "id": OVERDRACHT_ID,
-    "status": "WARME_OVERDRACHT_GEPLAND",
+    "status": "warme_overdracht_gepland",
     "locatie": LOCATIE,
     "school": SCHOOL,
     "wijk": WIJK,

@@ -11,7 +11,7 @@ from typing import Any
 class ServiceError(Exception):
     status = 500
     title = "Er ging iets mis"
-    code = "INTERNE_FOUT"
+    code = "interne_fout"
     description = "Een onverwachte fout in de service. Ze is gelogd; probeer het later opnieuw."
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -27,7 +27,7 @@ class ServiceError(Exception):
 
 
 class InvalidInput(ServiceError):
-    status, title, code = 400, "Ongeldige invoer", "ONGELDIGE_INVOER"
+    status, title, code = 400, "Ongeldige invoer", "ongeldige_invoer"
     description = (
         "Een parameter, de body of een header is ongeldig, of een queryparameter is onbekend; `invalidParams` noemt"
         " elk veld met de reden. Er is niets gewijzigd."
@@ -35,40 +35,40 @@ class InvalidInput(ServiceError):
 
 
 class Unauthenticated(ServiceError):
-    status, title, code = 401, "Niet aangemeld", "NIET_AANGEMELD"
+    status, title, code = 401, "Niet aangemeld", "niet_aangemeld"
     description = "Geen, een ongeldig of een verlopen token, of een ongeldige of verlopen eenmalige code."
 
 
 class Forbidden(ServiceError):
-    status, title, code = 403, "Niet toegestaan voor uw rol", "ROL_NIET_TOEGESTAAN"
+    status, title, code = 403, "Niet toegestaan voor uw rol", "rol_niet_toegestaan"
     description = "Met uw rol mag u dit nooit, waar het ook om gaat."
 
 
 class NotFound(ServiceError):
-    status, title, code = 404, "Niet gevonden", "NIET_GEVONDEN"
+    status, title, code = 404, "Niet gevonden", "niet_gevonden"
     description = "Wat het pad of de body noemt, bestaat niet, of valt buiten wat u mag zien (dat wordt niet verteld)."
 
 
 class TooLarge(ServiceError):
-    status, title, code = 413, "Bestand te groot", "BESTAND_TE_GROOT"
+    status, title, code = 413, "Bestand te groot", "bestand_te_groot"
     description = "De body of het bestand is groter dan deze operatie aanneemt. Er is niets gewijzigd."
 
 
 class UnsupportedFile(ServiceError):
-    status, title, code = 415, "Bestandstype niet ondersteund", "BESTANDSTYPE_NIET_ONDERSTEUND"
+    status, title, code = 415, "Bestandstype niet ondersteund", "bestandstype_niet_ondersteund"
     description = "Het bestand (de inhoud, niet de naam) of de Content-Type is niet wat deze operatie aanneemt."
 
 
 class TooManyRequests(ServiceError):
     """Answered with `Retry-After` (api/errors.py): the seconds after which trying again makes sense."""
 
-    status, title, code = 429, "Te veel verzoeken tegelijk", "TE_VEEL_VERZOEKEN"
+    status, title, code = 429, "Te veel verzoeken tegelijk", "te_veel_verzoeken"
     description = "Er lopen te veel van deze verzoeken tegelijk vanaf uw adres; probeer het na `Retry-After` opnieuw."
     retry_after_seconds = 1
 
 
 class StepNotAllowed(ServiceError):
-    status, title, code = 409, "Deze stap kan nu niet", "STAP_NIET_TOEGESTAAN"
+    status, title, code = 409, "Deze stap kan nu niet", "stap_niet_toegestaan"
     description = (
         "De stap past niet bij de huidige toestand: de status van de overdracht, of wat er al is gebeurd. Er is niets"
         " gewijzigd."
@@ -76,27 +76,27 @@ class StepNotAllowed(ServiceError):
 
 
 class NoAddress(ServiceError):
-    status, title, code = 409, "Geen e-mailadres", "GEEN_EMAILADRES"
+    status, title, code = 409, "Geen e-mailadres", "geen_emailadres"
     description = "Van deze ouder is geen e-mailadres bekend: druk een brief af in plaats van een e-mail te sturen."
 
 
 class NoProtocol(ServiceError):
-    status, title, code = 409, "Geen protocol ingesteld", "PROTOCOL_ONTBREEKT"
+    status, title, code = 409, "Geen protocol ingesteld", "protocol_ontbreekt"
     description = "Voor de gemeente is nog geen protocol actief; het functioneel beheer stelt er een in."
 
 
 class NotReady(ServiceError):
-    status, title, code = 409, "Nog niet klaar", "NOG_NIET_KLAAR"
+    status, title, code = 409, "Nog niet klaar", "nog_niet_klaar"
     description = "Wat u vraagt, is er pas als de taak klaar is; probeer het later opnieuw."
 
 
 class FormIncomplete(ServiceError):
-    status, title, code = 422, "Formulier onvolledig", "FORMULIER_ONVOLLEDIG"
+    status, title, code = 422, "Formulier onvolledig", "formulier_onvolledig"
     description = "Het formulier is nog niet volledig genoeg voor deze stap; `ontbrekendeVelden` noemt wat er mist."
 
 
 class Unavailable(ServiceError):
-    status, title, code = 503, "Tijdelijk niet beschikbaar", "NIET_BESCHIKBAAR"
+    status, title, code = 503, "Tijdelijk niet beschikbaar", "niet_beschikbaar"
     description = (
         "De database, de workflow-engine of de aanmeldvoorziening is (even) niet bereikbaar. Er is niets gewijzigd;"
         " probeer het zo opnieuw."
@@ -108,7 +108,7 @@ class OutcomeUnknown(ServiceError):
     taken, or may still be. Repeating the request with the same Idempotency-Key returns the real outcome
     (the key is the engine's update id); the timeline shows it too."""
 
-    status, title, code = 503, "Uitkomst nog niet bekend", "UITKOMST_ONBEKEND"
+    status, title, code = 503, "Uitkomst nog niet bekend", "uitkomst_onbekend"
     description = (
         "De stap is doorgegeven, maar de uitkomst kwam niet op tijd terug. Herhaal het verzoek met dezelfde"
         " Idempotency-Key voor de echte uitkomst (de stap wordt nooit dubbel gezet), of kijk in `tijdlijn`."
@@ -118,5 +118,5 @@ class OutcomeUnknown(ServiceError):
 class NotReadyToServe(ServiceError):
     """The readiness check's answer (/v1/gezondheid) when a part is not there: its `onderdelen` say which."""
 
-    status, title, code = 503, "Niet gereed", "NIET_GEREED"
+    status, title, code = 503, "Niet gereed", "niet_gereed"
     description = "Een onderdeel van de service is er (nog) niet; `onderdelen` noemt welk en waarom."

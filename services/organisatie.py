@@ -59,7 +59,7 @@ from services.plaatsingen_csv import is_email
 class BestaatAl(ServiceError):
     """A name, LRK number or BRIN with vestiging the gemeente has already (invalidParams names the field)."""
 
-    status, title, code = 409, "Bestaat al", "BESTAAT_AL"
+    status, title, code = 409, "Bestaat al", "bestaat_al"
     description = (
         "De gemeente heeft al een stadsdeel, wijk, locatie of school met deze naam, dit LRK-nummer of deze BRIN met"
         " vestiging; `invalidParams` noemt het veld."
@@ -69,7 +69,7 @@ class BestaatAl(ServiceError):
 class Gesloten(ServiceError):
     """A closed stadsdeel or wijk takes nothing new (invalidParams names the field)."""
 
-    status, title, code = 409, "Gesloten", "GESLOTEN"
+    status, title, code = 409, "Gesloten", "gesloten"
     description = "Een gesloten stadsdeel of wijk neemt niets nieuws aan; `invalidParams` noemt het veld."
 
 

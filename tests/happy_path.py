@@ -143,6 +143,6 @@ async def walk(
     for who in (pm, school, parent):
         r = await http.get(path, headers=who)
         assert r.status_code == 200
-        assert r.json()["status"] == "AFGEROND"
+        assert r.json()["status"] == "afgerond"
         await assert_agree(engine, pool, o["id"], r.json())
     return seen

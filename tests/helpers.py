@@ -6,15 +6,19 @@ import io
 import json
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, TypeVar
+from uuid import uuid4
 
+import asyncpg
 import httpx
 from pypdf import PdfWriter
 from temporalio.client import WorkflowHandle
 
+from db.migrate import MIGRATIONS
 from schemas.workflow import HandoverState
 from workflows.handover import HandoverWorkflow
 
@@ -100,3 +104,34 @@ def tiny_bench(name: str, tmp_path: Path) -> tuple[dict[str, Any], str]:
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     results: dict[str, Any] = json.loads(out.read_text())
     return results, run.stdout + run.stderr + out.read_text()
+
+
+@asynccontextmanager
+async def database_before(database_url: str, migration: str) -> AsyncIterator[str]:
+    """A database of its own on `database_url`'s server with every migration before `migration` (its
+    number, "030") applied and none from there on: its DSN, to test that migration on the rows it
+    meets. Dropped after."""
+    name = f"voor_{migration}_{uuid4().hex[:8]}"
+    admin = await asyncpg.connect(database_url)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    dsn = f"{database_url.rsplit('/', 1)[0]}/{name}"
+    try:
+        conn = await asyncpg.connect(dsn)
+        try:
+            await conn.execute("CREATE TABLE schema_migrations (name text PRIMARY KEY, applied_at timestamptz)")
+            for path in sorted(MIGRATIONS.glob("*.sql")):
+                if path.name >= migration:
+                    break
+                await conn.execute(path.read_text())
+        finally:
+            await conn.close()
+        yield dsn
+    finally:
+        admin = await asyncpg.connect(database_url)
+        try:
+            await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()

@@ -56,7 +56,7 @@ async def email_of(pool: asyncpg.Pool, user_id: UUID) -> Any:
 async def test_each_dispatch_is_announced_once_to_the_schools_intake_and_its_intern_begeleiders(
     new_case: NewCase, pool: asyncpg.Pool, intake: dict[str, str]
 ) -> None:
-    case = await new_case("GEREED_VOOR_VERZENDING")
+    case = await new_case("gereed_voor_verzending")
     assert await arrivals(pool, case.path) == []  # nothing before it is sent
 
     await case.step("POST", "/verzendingen", case.pm, 201)
@@ -95,7 +95,7 @@ async def test_the_intake_address_is_checked_and_a_school_without_one_or_an_ib_e
     ib = ib_of(demo.STER)
     await pool.execute("UPDATE gebruikers SET functie = NULL WHERE id = $1", ib)
     try:
-        case = await new_case("VERZONDEN")
+        case = await new_case("verzonden")
     finally:
         await pool.execute("UPDATE gebruikers SET functie = 'intern_begeleider' WHERE id = $1", ib)
     [arrival] = await arrivals(pool, case.path)

@@ -181,7 +181,7 @@ async def test_a_step_out_of_order_is_409_and_changes_nothing(
     r = await api.post(f"/v1/overdrachten/{o['id']}/verzendingen", headers=pm)
 
     body = assert_problem(r, 409)
-    assert "GEREED_VOOR_VERZENDING" in body["detail"] and "CONCEPT" in body["detail"]
+    assert "gereed_voor_verzending" in body["detail"] and "concept" in body["detail"]
     assert await revisie(pool, o["id"]) == o["revisie"]  # as opened
 
 
@@ -210,7 +210,7 @@ async def test_nothing_changes_after_afgerond(
     await api.post(f"{path}/toestemmingen", headers=await login(o["parent_id"]), json={"besluit": "gegeven"})
     await api.post(f"{path}/verzendingen", headers=pm)
     done = await api.post(f"{path}/ontvangstbevestigingen", headers=school, json={"eersteSchooldag": "2027-01-04"})
-    assert done.json()["status"] == "AFGEROND"
+    assert done.json()["status"] == "afgerond"
 
     again = await api.post(f"{path}/ontvangstbevestigingen", headers=school, json={"eersteSchooldag": "2027-01-05"})
     edit = await api.put(f"{path}/formulier", headers=pm, json=COMPLETE_FORM)
@@ -236,13 +236,13 @@ async def test_the_list_pages_with_a_cursor_and_filters(api: httpx.AsyncClient, 
     seen: list[str] = []
     cursor = None
     while True:
-        params: dict[str, Any] = {"pageSize": 2, "status": "CONCEPT"}
+        params: dict[str, Any] = {"pageSize": 2, "status": "concept"}
         if cursor:
             params["cursor"] = cursor
         page = (await api.get("/v1/overdrachten", headers=pm, params=params)).json()
         assert len(page["resultaten"]) <= 2
         seen += [o["id"] for o in page["resultaten"]]
-        assert all(o["status"] == "CONCEPT" and o["locatie"]["id"] == str(demo.REGENBOOG) for o in page["resultaten"])
+        assert all(o["status"] == "concept" and o["locatie"]["id"] == str(demo.REGENBOOG) for o in page["resultaten"])
         if not (cursor := page["volgendeCursor"]):
             break
 

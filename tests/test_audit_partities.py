@@ -20,6 +20,7 @@ from db import audit
 from db.migrate import MIGRATIONS
 from services import monitoring
 from tests.conftest import TASK_QUEUE, Login
+from tests.helpers import database_before
 from tests.test_monitoring import a_gemeente, an_overdracht
 from workflows.history_cleanup import HistoryCleanupWorkflow
 
@@ -302,62 +303,44 @@ async def test_not_even_the_owner_can_change_or_truncate_a_partition(pool: async
 async def test_the_migration_converts_the_old_table_and_keeps_its_rows(database_url: str) -> None:
     """Migration 028 on a database with rows in the old audit_log (one subject each): every row kept, with
     its id and moment, in its month's partition, its child and overdracht as one-element arrays."""
-    name = f"audit_conversie_{uuid4().hex[:8]}"
-    admin = await asyncpg.connect(database_url)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    except asyncpg.InsufficientPrivilegeError:
-        pytest.skip("this database user may not create a database")
-    finally:
-        await admin.close()
-    parts = database_url.rsplit("/", 1)
-    conn = await asyncpg.connect(f"{parts[0]}/{name}")
-    try:
-        await conn.execute("CREATE TABLE schema_migrations (name text PRIMARY KEY, applied_at timestamptz)")
-        for path in sorted(MIGRATIONS.glob("*.sql")):
-            if path.name >= "028":
-                break
-            await conn.execute(path.read_text())
-        kind_id, overdracht_id, who = uuid4(), uuid4(), uuid4()
-        for tijdstip, kind, overdracht in (
-            (datetime(2024, 12, 31, 23, 30, tzinfo=UTC), kind_id, overdracht_id),
-            (datetime(2025, 1, 1, 0, 30, tzinfo=UTC), None, overdracht_id),
-            (datetime.now(UTC), None, None),
-        ):
-            await conn.execute(
-                "INSERT INTO audit_log (tijdstip, gebruiker_id, rol, gemeente_id, kind_id, overdracht_id, actie,"
-                " onderwerp, velden, grondslag, resultaat) VALUES ($1, $2, 'school', $2, $3, $4, 'lezen',"
-                " 'overdracht.detail', '{formulier}', 'OverdrachtLezen', 200)",
-                tijdstip, who, kind, overdracht,
-            )  # fmt: skip
-        before = await conn.fetch("SELECT id, tijdstip, kind_id, overdracht_id FROM audit_log ORDER BY id")
-
-        await conn.execute((MIGRATIONS / "028_audit_partities.sql").read_text())
-
-        after = await conn.fetch(
-            "SELECT id, tijdstip, kind_ids, overdracht_ids, velden, tableoid::regclass::text AS partitie"
-            " FROM audit_log ORDER BY id"
-        )
-        assert [(r["id"], r["tijdstip"]) for r in after] == [(r["id"], r["tijdstip"]) for r in before]
-        assert [(r["kind_ids"], r["overdracht_ids"]) for r in after] == [
-            ([kind_id], [overdracht_id]), ([], [overdracht_id]), ([], []),
-        ]  # fmt: skip
-        assert [r["partitie"] for r in after] == [
-            "audit_log_2024_12", "audit_log_2025_01", f"audit_log_{datetime.now(UTC):%Y_%m}",
-        ]  # fmt: skip
-        assert all(r["velden"] == ["formulier"] for r in after)
-        # The ids go on where they were.
-        new_id = await conn.fetchval(
-            "INSERT INTO audit_log (gebruiker_id, rol, gemeente_id, actie, onderwerp, grondslag, resultaat)"
-            " VALUES ($1, 'school', $1, 'lezen', 'x', 'y', 200) RETURNING id",
-            who,
-        )
-        assert new_id == before[-1]["id"] + 1
-        assert not await conn.fetchval("SELECT to_regclass('audit_log_007')")
-    finally:
-        await conn.close()
-        admin = await asyncpg.connect(database_url)
+    async with database_before(database_url, "028") as dsn:
+        conn = await asyncpg.connect(dsn)
         try:
-            await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            kind_id, overdracht_id, who = uuid4(), uuid4(), uuid4()
+            for tijdstip, kind, overdracht in (
+                (datetime(2024, 12, 31, 23, 30, tzinfo=UTC), kind_id, overdracht_id),
+                (datetime(2025, 1, 1, 0, 30, tzinfo=UTC), None, overdracht_id),
+                (datetime.now(UTC), None, None),
+            ):
+                await conn.execute(
+                    "INSERT INTO audit_log (tijdstip, gebruiker_id, rol, gemeente_id, kind_id, overdracht_id, actie,"
+                    " onderwerp, velden, grondslag, resultaat) VALUES ($1, $2, 'school', $2, $3, $4, 'lezen',"
+                    " 'overdracht.detail', '{formulier}', 'OverdrachtLezen', 200)",
+                    tijdstip, who, kind, overdracht,
+                )  # fmt: skip
+            before = await conn.fetch("SELECT id, tijdstip, kind_id, overdracht_id FROM audit_log ORDER BY id")
+
+            await conn.execute((MIGRATIONS / "028_audit_partities.sql").read_text())
+
+            after = await conn.fetch(
+                "SELECT id, tijdstip, kind_ids, overdracht_ids, velden, tableoid::regclass::text AS partitie"
+                " FROM audit_log ORDER BY id"
+            )
+            assert [(r["id"], r["tijdstip"]) for r in after] == [(r["id"], r["tijdstip"]) for r in before]
+            assert [(r["kind_ids"], r["overdracht_ids"]) for r in after] == [
+                ([kind_id], [overdracht_id]), ([], [overdracht_id]), ([], []),
+            ]  # fmt: skip
+            assert [r["partitie"] for r in after] == [
+                "audit_log_2024_12", "audit_log_2025_01", f"audit_log_{datetime.now(UTC):%Y_%m}",
+            ]  # fmt: skip
+            assert all(r["velden"] == ["formulier"] for r in after)
+            # The ids go on where they were.
+            new_id = await conn.fetchval(
+                "INSERT INTO audit_log (gebruiker_id, rol, gemeente_id, actie, onderwerp, grondslag, resultaat)"
+                " VALUES ($1, 'school', $1, 'lezen', 'x', 'y', 200) RETURNING id",
+                who,
+            )
+            assert new_id == before[-1]["id"] + 1
+            assert not await conn.fetchval("SELECT to_regclass('audit_log_007')")
         finally:
-            await admin.close()
+            await conn.close()

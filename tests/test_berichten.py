@@ -81,7 +81,7 @@ async def new_overdracht(
     overdracht_id = uuid.uuid4()
     await pool.execute(
         "INSERT INTO overdrachten (id, kind_id, gemeente_id, locatie_id, school_id, status, geopend_op,"
-        " verzonden_op, bijgewerkt_op) VALUES ($1, $2, $3, $4, $5, 'VERZONDEN', now(), now(), now())",
+        " verzonden_op, bijgewerkt_op) VALUES ($1, $2, $3, $4, $5, 'verzonden', now(), now(), now())",
         overdracht_id, kind_id, demo.ALMERE, locatie_id, school_id,
     )  # fmt: skip
     return overdracht_id, kind_id, parent_id

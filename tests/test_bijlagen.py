@@ -188,7 +188,7 @@ async def test_upload_after_submission_is_refused_and_the_school_reads_it_once_s
 
     await case.step("POST", "/indieningen", PM, 201)
     body = assert_problem(await case.upload(PM, a_pdf(marker())), 409)
-    assert "CONCEPT" in body["detail"] and "BIJ_OUDERS" in body["detail"]
+    assert "concept" in body["detail"] and "bij_ouders" in body["detail"]
     assert await stored(pool, case) == before
 
     await case.step("POST", "/toestemmingen", case.parent, 201, {"besluit": "gegeven"})
@@ -297,7 +297,7 @@ async def test_purged_with_the_content_after_refusal(case: Case, pool: asyncpg.P
     assert_pdf(await case.download(case.parent), pdf)
 
     refused = await case.step("POST", "/toestemmingen", case.parent, 201, {"besluit": "geweigerd"})
-    assert refused["status"] == "GEWEIGERD"
+    assert refused["status"] == "geweigerd"
 
     await eventually(
         lambda: pool.fetchval("SELECT inhoud_verwijderd_op FROM overdrachten WHERE id = $1", UUID(case.id)),
@@ -306,7 +306,7 @@ async def test_purged_with_the_content_after_refusal(case: Case, pool: asyncpg.P
     assert await stored(pool, case) == []
     assert_problem(await case.download(PM), 404)
     detail = (await case.api.get(case.path, headers=await case.as_(PM))).json()
-    assert (detail["status"], detail["bijlagen"]) == ("GEWEIGERD", [])
+    assert (detail["status"], detail["bijlagen"]) == ("geweigerd", [])
 
 
 def test_the_form_s_readers_and_the_bijlage_s_readers_are_the_same_roles() -> None:

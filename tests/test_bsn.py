@@ -115,7 +115,7 @@ async def test_the_bsn_is_for_the_sending_location_and_the_receiving_school_only
         await api.post(f"{path}/verzendingen", headers=pm),
     ]
     assert [s.status_code for s in steps] == [200, 201, 201, 201], [s.text for s in steps]
-    assert steps[-1].json()["status"] == "VERZONDEN"
+    assert steps[-1].json()["status"] == "verzonden"
     not_theirs.append(steps[2])  # the parent's own step
 
     r = await get(school)

@@ -43,7 +43,7 @@ async def test_a_passing_deadline_flags_reminds_and_stays_marked_after_a_late_st
     late = await eventually(flagged)
     assert late is not None
     assert datetime.fromisoformat(late["termijnen"]["achterstalligSinds"]) >= due
-    assert late["status"] == "CONCEPT"
+    assert late["status"] == "concept"
 
     # The PM'er, who must act while it is a draft, has a reminder in the outbox.
     async def reminders() -> list[dict[str, Any]]:
@@ -59,19 +59,19 @@ async def test_a_passing_deadline_flags_reminds_and_stays_marked_after_a_late_st
         # The message is noted in the timeline just after it is queued: wait for that too.
         events = (await api.get(f"{path}/tijdlijn", headers=pm)).json()["gebeurtenissen"]
         # The first BERICHT is the parents' notice at opening; the reminder's is the second.
-        return events if [e["gebeurtenis"] for e in events].count("BERICHT") >= 2 else []
+        return events if [e["gebeurtenis"] for e in events].count("bericht") >= 2 else []
 
     timeline = await eventually(timeline_with_message)
     kinds = [e["gebeurtenis"] for e in timeline]
-    assert kinds[:3] == ["GEOPEND", "BERICHT", "DEADLINE_VERPLAATST"]  # the parents heard it opened
-    assert kinds[3:5] == ["VLAG_GEZET", "BERICHT"]
+    assert kinds[:3] == ["geopend", "bericht", "deadline_verplaatst"]  # the parents heard it opened
+    assert kinds[3:5] == ["vlag_gezet", "bericht"]
     assert timeline[3]["details"] == {"vlag": "te_laat_toestemming", "deadline": "toestemming"}
 
     # Done late: no longer overdue, still marked late.
     await api.put(f"{path}/formulier", headers=pm, json=COMPLETE_FORM)
     await api.post(f"{path}/indieningen", headers=pm)
     done = await api.post(f"{path}/toestemmingen", headers=parent, json={"besluit": "gegeven"})
-    assert done.json()["status"] == "GEREED_VOOR_VERZENDING"
+    assert done.json()["status"] == "gereed_voor_verzending"
     assert done.json()["termijnen"]["openVlaggen"] == []
     assert done.json()["termijnen"]["vlaggen"] == ["te_laat_toestemming"]
     assert done.json()["termijnen"]["achterstalligSinds"] is None

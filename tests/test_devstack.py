@@ -95,7 +95,7 @@ def test_dev_stack_runs_serves_and_stops_cleanly(tmp_path: Path) -> None:
             cwd=ROOT, env=stack.env, capture_output=True, text=True, timeout=120,
         )  # fmt: skip
         assert smoke.returncode == 0, smoke.stdout + smoke.stderr
-        assert "happy path ok: CONCEPT -> CONCEPT -> BIJ_OUDERS" in smoke.stdout
+        assert "happy path ok: concept -> concept -> bij_ouders" in smoke.stdout
         before = _totals(stack.dsn)
         assert before[0] == sum(1 for c in demo.CHILDREN if c.stage) + 1  # and the smoke test's
     finally:

@@ -110,7 +110,7 @@ class Steps:
         await self.take("POST", "/indieningen", pm)
         await self.take("POST", "/ouderreacties", parents[0], {"eens": "ja", "zienswijze": ZIENSWIJZE})
         decisions = [await self.take("POST", "/toestemmingen", p, {"besluit": "gegeven"}) for p in parents]
-        assert decisions[-1]["status"] == "GEREED_VOOR_VERZENDING"
+        assert decisions[-1]["status"] == "gereed_voor_verzending"
         return opened["id"]
 
     async def send_and_confirm(self) -> dict[str, Any]:
@@ -223,7 +223,7 @@ async def test_nothing_personal_is_readable_in_the_engine(
         async with build_worker(env.client, pool, own, task_queue=QUEUE), app_client(own) as api:
             steps = Steps(api)
             overdracht_id = await steps.open_to_consent(kind_id, parents)
-            assert (await steps.send_and_confirm())["status"] == "AFGEROND"
+            assert (await steps.send_and_confirm())["status"] == "afgerond"
 
             seen = await what_the_operator_sees(target, f"overdracht-{overdracht_id}")
             on_disk = engine_files(database)
@@ -310,7 +310,7 @@ async def test_an_overdracht_started_under_the_old_key_finishes_under_the_new_on
     # Restarted with the new key added: it is the active one now; the old one still decrypts.
     async with service(after, pool) as api:
         steps.api = api
-        assert (await steps.send_and_confirm())["status"] == "AFGEROND"
+        assert (await steps.send_and_confirm())["status"] == "afgerond"
 
     events = (await handle.fetch_history()).events
     key_ids: dict[str, set[int]] = {}

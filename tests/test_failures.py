@@ -32,7 +32,7 @@ async def test_not_ready_without_a_worker_on_the_task_queue(settings: Settings) 
 
     assert r.status_code == 503
     assert r.headers["content-type"] == "application/problem+json"
-    assert r.json()["code"] == "NIET_GEREED" and "worker" in r.json()["detail"]
+    assert r.json()["code"] == "niet_gereed" and "worker" in r.json()["detail"]
     parts = r.json()["onderdelen"]
     assert parts["worker"] == {"status": "niet_klaar", "detail": "geen worker haalt werk op van de taakwachtrij"}
     assert parts["engine"]["status"] == parts["database"]["status"] == parts["migraties"]["status"] == "ok"

@@ -129,7 +129,7 @@ async def overdracht_at(pool: asyncpg.Pool, locatie: UUID, school: UUID | None, 
     await pool.execute(
         "INSERT INTO overdrachten (id, kind_id, gemeente_id, locatie_id, school_id, status, geopend_op, bijgewerkt_op,"
         " verzonden_op) VALUES ($1, $2, $3, $4, $5, $6, now(), now(), $7)",
-        overdracht_id, kind_id, demo.ALMERE, locatie, school, "VERZONDEN" if sent else "CONCEPT",
+        overdracht_id, kind_id, demo.ALMERE, locatie, school, "verzonden" if sent else "concept",
         datetime.now(UTC) if sent else None,
     )  # fmt: skip
     return overdracht_id

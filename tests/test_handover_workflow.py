@@ -224,7 +224,7 @@ async def test_refused_consent_ends_the_overdracht(
 
     result = await handle.result()
     assert result.status is Status.GEWEIGERD
-    assert (await read_model(pool, handle))[0] == "GEWEIGERD"
+    assert (await read_model(pool, handle))[0] == "geweigerd"
 
 
 async def test_opening_twice_records_it_once(env: WorkflowEnvironment, worker: Worker, pool: asyncpg.Pool) -> None:
@@ -236,7 +236,7 @@ async def test_opening_twice_records_it_once(env: WorkflowEnvironment, worker: W
 
     # Opened once: GEOPEND, and the note that the parents were told.
     assert again.state.revisie == 2 and again.uitkomst is Openingsuitkomst.AL_GEOPEND
-    assert opened == await read_model(pool, handle) == ("CONCEPT", 2, 2)
+    assert opened == await read_model(pool, handle) == ("concept", 2, 2)
 
 
 async def test_opening_writes_itself_and_the_parents_message_in_one_call(
@@ -262,7 +262,7 @@ async def test_opening_writes_itself_and_the_parents_message_in_one_call(
         "SELECT revisie, gebeurtenis FROM overdracht_gebeurtenissen WHERE overdracht_id = $1 ORDER BY revisie",
         overdracht_id,
     )
-    assert [(e["revisie"], e["gebeurtenis"]) for e in events] == [(1, "GEOPEND"), (2, "BERICHT")]
+    assert [(e["revisie"], e["gebeurtenis"]) for e in events] == [(1, "geopend"), (2, "bericht")]
     assert await pool.fetchval("SELECT count(*) FROM berichten WHERE overdracht_id = $1", overdracht_id) == 1
 
 
@@ -293,19 +293,19 @@ async def test_recording_is_idempotent_and_never_goes_back(pool: asyncpg.Pool) -
     events = await pool.fetch(
         "SELECT gebeurtenis FROM overdracht_gebeurtenissen WHERE overdracht_id = $1 ORDER BY revisie", overdracht_id
     )
-    assert (row["status"], row["revisie"]) == ("BIJ_OUDERS", 2)
-    assert [e["gebeurtenis"] for e in events] == ["GEOPEND", "INGEDIEND"]
+    assert (row["status"], row["revisie"]) == ("bij_ouders", 2)
+    assert [e["gebeurtenis"] for e in events] == ["geopend", "ingediend"]
 
     # A step written locally that the engine then forgot (workflows/recording.py) shows until the
     # workflow's own change of that revision, which replaces it, row and timeline both.
     await activities.run(record, change(3, Status.GEREED_VOOR_VERZENDING, Gebeurtenis.TOESTEMMING_GEGEVEN))
     await activities.run(record, change(3, Status.BIJ_OUDERS, Gebeurtenis.VLAG_GEZET))
     row = await pool.fetchrow("SELECT status, revisie FROM overdrachten WHERE id = $1", overdracht_id)
-    assert row is not None and (row["status"], row["revisie"]) == ("BIJ_OUDERS", 3)
+    assert row is not None and (row["status"], row["revisie"]) == ("bij_ouders", 3)
     latest = await pool.fetchval(
         "SELECT gebeurtenis FROM overdracht_gebeurtenissen WHERE overdracht_id = $1 AND revisie = 3", overdracht_id
     )
-    assert latest == "VLAG_GEZET"
+    assert latest == "vlag_gezet"
 
 
 def _state(**fields: Any) -> HandoverState:
@@ -358,7 +358,7 @@ async def test_the_read_model_row_holds_every_field_of_the_state(pool: asyncpg.P
     assert row is not None and set(COLUMNS) <= set(row.keys())
     for name in HandoverState.model_fields.keys() - {"overdracht_id", "deadlines", "vlaggen", "status"}:
         assert row[name] == getattr(state, name), name
-    assert (row["id"], row["status"], row["bijgewerkt_op"]) == (state.overdracht_id, "CONCEPT", now)
+    assert (row["id"], row["status"], row["bijgewerkt_op"]) == (state.overdracht_id, "concept", now)
     assert row["volgende_deadline"] == now + timedelta(days=3)
     assert (row["vlaggen"], row["open_vlaggen"], row["achterstallig_sinds"]) == (
         ["school_onbekend"], ["school_onbekend"], now - timedelta(days=1),

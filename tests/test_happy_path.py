@@ -15,7 +15,7 @@ async def test_happy_path_over_http(api: httpx.AsyncClient, env: WorkflowEnviron
 
     seen = await walk(api, env.client, pool, kind_id, parent_id)
 
-    assert seen == ["CONCEPT", "CONCEPT", "BIJ_OUDERS", "GEREED_VOOR_VERZENDING", "VERZONDEN", "AFGEROND"]
+    assert seen == ["concept", "concept", "bij_ouders", "gereed_voor_verzending", "verzonden", "afgerond"]
 
 
 async def test_timeline_shows_every_step_in_order(
@@ -25,7 +25,7 @@ async def test_timeline_shows_every_step_in_order(
     await walk(api, env.client, pool, kind_id, parent_id)
 
     pm = await login(demo.PM_USER[demo.BOOMHUT])
-    listing = await api.get("/v1/overdrachten", headers=pm, params={"status": "AFGEROND", "pageSize": 100})
+    listing = await api.get("/v1/overdrachten", headers=pm, params={"status": "afgerond", "pageSize": 100})
     name = f"Proef-{str(kind_id)[:8]}"
     [mine] = [o for o in listing.json()["resultaten"] if o["kind"] and o["kind"]["achternaam"] == name]
 
@@ -34,8 +34,8 @@ async def test_timeline_shows_every_step_in_order(
     assert r.status_code == 200
     events = r.json()["gebeurtenissen"]
     assert [e["gebeurtenis"] for e in events] == [
-        "GEOPEND", "BERICHT", "FORMULIER_OPGESLAGEN", "INGEDIEND", "BERICHT", "TOESTEMMING_GEGEVEN",
-        "VERZONDEN", "BERICHT", "ONTVANGST_BEVESTIGD", "AFGEROND",
+        "geopend", "bericht", "formulier_opgeslagen", "ingediend", "bericht", "toestemming_gegeven",
+        "verzonden", "bericht", "ontvangst_bevestigd", "afgerond",
     ]  # fmt: skip
     assert [e["rol"] for e in events] == [
         "pedagogisch_medewerker", None, "pedagogisch_medewerker", "pedagogisch_medewerker", None, "ouder",

@@ -63,7 +63,7 @@ async def test_a_repeat_gets_the_first_answer_and_the_step_is_taken_once(
     assert again.headers["content-type"] == first.headers["content-type"]
     assert again.headers[REPLAYED] == "true" and REPLAYED not in first.headers
     assert again.headers["api-version"] == "1.0.0"
-    assert await events(api, path, pm, "INGEDIEND") == 1
+    assert await events(api, path, pm, "ingediend") == 1
     # Without the key the same repeat reaches the workflow, which refuses a second submission.
     assert_problem(await api.post(f"{path}/indieningen", headers=pm), 409)
 
@@ -80,12 +80,12 @@ async def test_the_same_key_for_another_body_is_422_and_changes_nothing(
     elsewhere = await api.post(f"{path}/ouderreacties", headers=parent, json={"eens": "ja"})
 
     assert given.status_code == 201, given.text
-    assert assert_problem(refused, 422)["code"] == "IDEMPOTENCY_KEY_HERGEBRUIKT"
+    assert assert_problem(refused, 422)["code"] == "idempotency_key_hergebruikt"
     assert "al gebruikt voor een ander verzoek" in refused.json()["detail"]
-    assert assert_problem(elsewhere, 422)["code"] == "IDEMPOTENCY_KEY_HERGEBRUIKT"
+    assert assert_problem(elsewhere, 422)["code"] == "idempotency_key_hergebruikt"
     now = (await api.get(path, headers=pm)).json()
     assert (now["status"], now["revisie"]) == (given.json()["status"], given.json()["revisie"])
-    assert await events(api, path, pm, "TOESTEMMING_GEWEIGERD") == 0
+    assert await events(api, path, pm, "toestemming_geweigerd") == 0
 
 
 async def test_the_same_json_spelled_differently_is_the_same_request(
@@ -102,7 +102,7 @@ async def test_the_same_json_spelled_differently_is_the_same_request(
 
     assert first.status_code == 201, first.text
     assert again.status_code == 201 and again.headers[REPLAYED] == "true"
-    assert await events(api, path, pm, "OUDERREACTIE") == 1
+    assert await events(api, path, pm, "ouderreactie") == 1
 
 
 async def test_a_retried_upload_is_the_same_request_though_its_form_is_encoded_anew(
@@ -121,7 +121,7 @@ async def test_a_retried_upload_is_the_same_request_though_its_form_is_encoded_a
     assert first.request.headers["content-type"] != again.request.headers["content-type"]  # two boundaries
     assert again.headers[REPLAYED] == "true" and again.content == first.content
     # Another file name is another request.
-    assert assert_problem(other, 422)["code"] == "IDEMPOTENCY_KEY_HERGEBRUIKT"
+    assert assert_problem(other, 422)["code"] == "idempotency_key_hergebruikt"
 
 
 async def test_a_method_the_path_does_not_have_leaves_the_key_free(
@@ -154,9 +154,9 @@ async def test_two_callers_with_the_same_key_are_independent(
 
     assert mine.status_code == other.status_code == 201, other.text
     assert REPLAYED not in other.headers
-    assert assert_problem(same_path, 409)["code"] == "STAP_NIET_TOEGESTAAN"
+    assert assert_problem(same_path, 409)["code"] == "stap_niet_toegestaan"
     assert REPLAYED not in pm_same_key.headers and pm_same_key.status_code == 409
-    assert await events(api, own, pm, "INGEDIEND") == await events(api, theirs, manager, "INGEDIEND") == 1
+    assert await events(api, own, pm, "ingediend") == await events(api, theirs, manager, "ingediend") == 1
     stored = await pool.fetch("SELECT caller_hash FROM idempotency_keys WHERE idempotency_key = 'shared-key'")
     # Scoped by a hash of the Authorization header; the token itself is never stored.
     assert {bytes(r["caller_hash"]) for r in stored} == {
@@ -176,11 +176,11 @@ async def test_concurrent_duplicates_take_the_step_once(
     assert len(executed) == 1, [(r.status_code, r.text) for r in answers]
     (other,) = [r for r in answers if r is not executed[0]]
     if other.status_code == 409:
-        assert assert_problem(other, 409)["code"] == "IDEMPOTENCY_KEY_IN_BEHANDELING"
+        assert assert_problem(other, 409)["code"] == "idempotency_key_in_behandeling"
         assert other.headers["retry-after"] == "1"
     else:
         assert other.headers[REPLAYED] == "true" and other.content == executed[0].content
-    assert await events(api, path, pm, "INGEDIEND") == 1
+    assert await events(api, path, pm, "ingediend") == 1
 
 
 async def test_a_key_still_being_processed_is_409_until_its_reservation_is_stale(
@@ -201,9 +201,9 @@ async def test_a_key_still_being_processed_is_409_until_its_reservation_is_stale
     )
     taken_over = await api.post(f"{path}/indieningen", headers=keyed(pm, "busy"))
 
-    assert assert_problem(busy, 409)["code"] == "IDEMPOTENCY_KEY_IN_BEHANDELING"
+    assert assert_problem(busy, 409)["code"] == "idempotency_key_in_behandeling"
     assert taken_over.status_code == 201, taken_over.text
-    assert await events(api, path, pm, "INGEDIEND") == 1
+    assert await events(api, path, pm, "ingediend") == 1
 
 
 async def test_a_4xx_answer_is_kept_too(api: httpx.AsyncClient, pool: asyncpg.Pool, pm: dict[str, str]) -> None:
@@ -233,7 +233,7 @@ async def test_a_503_does_not_use_up_the_key(
     assert_problem(failed, 503)
     assert retried.status_code == 201, retried.text
     assert REPLAYED not in retried.headers
-    assert await events(api, path, pm, "INGEDIEND") == 1
+    assert await events(api, path, pm, "ingediend") == 1
 
 
 async def test_a_5xx_after_the_step_was_taken_keeps_the_key_for_its_real_outcome(
@@ -251,13 +251,13 @@ async def test_a_5xx_after_the_step_was_taken_keeps_the_key_for_its_real_outcome
     finally:
         await pool.execute(f"GRANT INSERT ON audit_log TO {API_ROLE}")
     assert failed.status_code >= 500
-    assert await events(api, path, pm, "INGEDIEND") == 1  # taken, whatever the answer said
+    assert await events(api, path, pm, "ingediend") == 1  # taken, whatever the answer said
 
     retried = await api.post(f"{path}/indieningen", headers=headers)
 
     assert retried.status_code == 201, retried.text
-    assert retried.json()["status"] == "BIJ_OUDERS"
-    assert await events(api, path, pm, "INGEDIEND") == 1
+    assert retried.json()["status"] == "bij_ouders"
+    assert await events(api, path, pm, "ingediend") == 1
 
 
 async def test_a_reservation_whose_answer_was_lost_does_not_hold_the_key(
@@ -277,13 +277,13 @@ async def test_a_reservation_whose_answer_was_lost_does_not_hold_the_key(
     monkeypatch.setattr(idempotency_keys, "reserve", reserved_then_lost)
     lost = await api.post(f"{path}/indieningen", headers=headers)
     monkeypatch.setattr(idempotency_keys, "reserve", reserve)
-    assert assert_problem(lost, 503)["code"] == "NIET_BESCHIKBAAR"
-    assert await events(api, path, pm, "INGEDIEND") == 0
+    assert assert_problem(lost, 503)["code"] == "niet_beschikbaar"
+    assert await events(api, path, pm, "ingediend") == 0
 
     retried = await api.post(f"{path}/indieningen", headers=headers)
 
     assert retried.status_code == 201, retried.text
-    assert await events(api, path, pm, "INGEDIEND") == 1
+    assert await events(api, path, pm, "ingediend") == 1
 
 
 @pytest.mark.parametrize("key", ["", " ", "x" * 256, b"caf\xc3\xa9", b"tab\there", b"ctrl\x01char", " padded"])
@@ -330,7 +330,7 @@ async def test_an_expired_answer_is_not_replayed(
     assert replayed.headers[REPLAYED] == "true" and replayed.json()["revisie"] == first.json()["revisie"]
     assert REPLAYED not in after_expiry.headers
     assert after_expiry.json()["revisie"] == first.json()["revisie"] + 1
-    assert await events(api, path, pm, "FORMULIER_OPGESLAGEN") == 3  # open_with_form's, then two of these
+    assert await events(api, path, pm, "formulier_opgeslagen") == 3  # open_with_form's, then two of these
 
 
 async def test_without_a_key_nothing_is_stored(api: httpx.AsyncClient, pool: asyncpg.Pool, pm: dict[str, str]) -> None:

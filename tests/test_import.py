@@ -254,12 +254,12 @@ async def test_an_older_child_is_opened_by_the_importer_and_a_younger_one_waits_
     assert listing.status_code == 200, listing.text
     seen = {o["id"]: o for o in listing.json()["resultaten"]}
     assert set(seen) == {str(older), str(late)}
-    assert seen[str(older)]["status"] == "CONCEPT"
+    assert seen[str(older)]["status"] == "concept"
     assert seen[str(older)]["school"]["id"] == str(g.linde) and seen[str(older)]["vveIndicatie"] is True
     timeline = (await api.get(f"/v1/overdrachten/{older}/tijdlijn", headers=pm)).json()["gebeurtenissen"]
-    assert (timeline[0]["gebeurtenis"], timeline[0]["rol"]) == ("GEOPEND", "locatiemanager")
+    assert (timeline[0]["gebeurtenis"], timeline[0]["rol"]) == ("geopend", "locatiemanager")
     actor = await pool.fetchval(
-        "SELECT actor_id FROM overdracht_gebeurtenissen WHERE overdracht_id = $1 AND gebeurtenis = 'GEOPEND'", older
+        "SELECT actor_id FROM overdracht_gebeurtenissen WHERE overdracht_id = $1 AND gebeurtenis = 'geopend'", older
     )
     assert actor == g.manager_bos
     # Past the send deadline: opened all the same, and flagged at once.
@@ -271,7 +271,7 @@ async def test_an_older_child_is_opened_by_the_importer_and_a_younger_one_waits_
     assert await pool.fetchval("SELECT count(*) FROM overdrachten WHERE id = $1", younger) == 0
     handle: HandoverHandle = env.client.get_workflow_handle_for(HandoverWorkflow.run, workflow_id(younger))
     state = await handle.query(HandoverWorkflow.state)
-    assert state.geopend_op is None and state.status.value == "CONCEPT"
+    assert state.geopend_op is None and state.status.value == "concept"
     assert (await handle.describe()).close_time is None
 
 
@@ -403,5 +403,5 @@ async def test_without_a_protocol_nothing_is_imported(
         api, await login(gemeente.beheerder), csv_file(child("Pim", "Zonder", OLDER, str(gemeente.bos)))
     )
 
-    assert assert_problem(r, 409)["code"] == "PROTOCOL_ONTBREEKT"
+    assert assert_problem(r, 409)["code"] == "protocol_ontbreekt"
     assert await counts(pool, gemeente) == (0, 4, 0)

@@ -28,7 +28,7 @@ async def test_a_reimport_does_not_resurrect_a_refused_overdracht(
     assert (await api.post(f"{path}/indieningen", headers=pm)).status_code == 201
     parent = await login(ouder_id_voor(kind, row["ouder1_email"]))
     refused = await api.post(f"{path}/toestemmingen", headers=parent, json={"besluit": "geweigerd"})
-    assert refused.json()["status"] == "GEWEIGERD"
+    assert refused.json()["status"] == "geweigerd"
     await eventually(
         lambda: api.get(path, headers=pm), lambda r: r.json()["tijdstippen"]["inhoudVerwijderdOp"] is not None
     )
@@ -45,5 +45,5 @@ async def test_a_reimport_does_not_resurrect_a_refused_overdracht(
     assert await pool.fetchval("SELECT count(*) FROM kinderen WHERE id = $1", kind) == 0
     assert await pool.fetchval("SELECT count(*) FROM gebruikers WHERE kind_id = $1", kind) == 0
     seen = await api.get(path, headers=pm)
-    assert (seen.json()["status"], seen.json()["formulier"]) == ("GEWEIGERD", None)
+    assert (seen.json()["status"], seen.json()["formulier"]) == ("geweigerd", None)
     assert_problem(await api.put(f"{path}/formulier", headers=pm, json=COMPLETE_FORM), 409)

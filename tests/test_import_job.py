@@ -76,7 +76,7 @@ async def test_a_worker_killed_mid_file_loses_and_duplicates_nothing(
     # Each overdracht opened once, by the importer.
     opened = await pool.fetch(
         "SELECT o.id, count(e.*) AS keer FROM overdrachten o JOIN kinderen k ON k.id = o.kind_id"
-        " JOIN overdracht_gebeurtenissen e ON e.overdracht_id = o.id AND e.gebeurtenis = 'GEOPEND'"
+        " JOIN overdracht_gebeurtenissen e ON e.overdracht_id = o.id AND e.gebeurtenis = 'geopend'"
         " WHERE k.achternaam = ANY($1::text[]) GROUP BY o.id",
         names,
     )
@@ -112,7 +112,7 @@ async def test_the_job_is_only_for_its_starter_and_the_gemeente_s_beheerder(
 
     assert (await api.get(adres, headers=await login(g.beheerder))).status_code == 200
     other = await api.get(adres, headers=await login(g.manager_wei))
-    assert (other.status_code, other.json()["code"]) == (404, "NIET_GEVONDEN")
+    assert (other.status_code, other.json()["code"]) == (404, "niet_gevonden")
     report = await api.get(adres + "/rapport", headers=manager)
     assert report.status_code == 200 and report.headers["content-type"].startswith("text/csv")
     assert report.text.lstrip("\ufeff").splitlines() == [

@@ -123,7 +123,7 @@ async def test_the_round_removes_exactly_the_children_past_keeping(
     }
     await pool.execute(
         "INSERT INTO overdrachten (id, kind_id, gemeente_id, locatie_id, status, geopend_op, bijgewerkt_op)"
-        " VALUES ($1, $2, $3, $4, 'AFGEROND', now(), now())",
+        " VALUES ($1, $2, $3, $4, 'afgerond', now(), now())",
         uuid.uuid4(), children["met_overdracht"], g.id, g.locatie,
     )  # fmt: skip
     without = {n: k for n, k in children.items() if n != "met_overdracht"}

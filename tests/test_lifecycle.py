@@ -17,7 +17,7 @@ def test_no_step_is_allowed_in_a_final_state(stap: Stap) -> None:
 def test_a_refusal_names_the_step_and_both_states() -> None:
     message = refusal(Stap.VERZENDEN, Status.BIJ_OUDERS)
 
-    assert message == "'verzenden' kan alleen in status GEREED_VOOR_VERZENDING; deze overdracht is nu BIJ_OUDERS."
+    assert message == "'verzenden' kan alleen in status gereed_voor_verzending; deze overdracht is nu bij_ouders."
 
 
 def test_every_step_has_a_rule() -> None:

@@ -69,7 +69,7 @@ async def test_a_json_body_past_the_limit_by_its_length_is_refused_before_it_is_
     headers = {"Content-Type": "application/json", "Content-Length": str(2 * MIB)}
     r = await api.post("/v1/ouder-sessies", content=body(), headers=headers)
     problem = assert_problem(r, 413)
-    assert (problem["title"], problem["code"]) == ("Bestand te groot", "BESTAND_TE_GROOT")
+    assert (problem["title"], problem["code"]) == ("Bestand te groot", "bestand_te_groot")
     assert "groter dan 1 MB" in problem["detail"]
     assert r.headers["connection"] == "close"
     assert sent == 0  # not one byte of it was read
@@ -146,7 +146,7 @@ async def test_a_body_that_stops_coming_is_answered_408(settings: Settings, pool
         )
         assert stalled.is_set()
         problem = assert_problem(r, 408)
-        assert problem["code"] == "VERZOEK_TE_LANG" and "1 seconden" in problem["detail"]
+        assert problem["code"] == "verzoek_te_lang" and "1 seconden" in problem["detail"]
         assert time.monotonic() - began >= 0.9  # the limit, not an error of the body
         # The same body, sent whole, is read as usual.
         whole = await client.post("/v1/ouder-sessies", json={"code": "onbekend"})
@@ -240,7 +240,7 @@ async def test_one_client_has_a_few_code_exchanges_under_way_at_most(
 
         r = await from_busy.post("/v1/ouder-sessies", json={"code": codes[0]})
         problem = assert_problem(r, 429)
-        assert problem["code"] == "TE_VEEL_VERZOEKEN"
+        assert problem["code"] == "te_veel_verzoeken"
         assert r.headers["retry-after"] == "1"
         assert await state(pool, codes[0]) == before  # the code is not used up; nothing recorded
         # Its link in the parents' pages: the same, as a page.

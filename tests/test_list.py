@@ -37,10 +37,10 @@ async def world(pool: asyncpg.Pool) -> dict[str, Any]:
     )  # fmt: skip
     # name: (location, status, open flags, overdue since, next deadline, school year, opened after T0 by hours)
     rows = {
-        "a": ("l1", "CONCEPT", [], None, T0 + timedelta(days=30), "2027-2028", 0),
+        "a": ("l1", "concept", [], None, T0 + timedelta(days=30), "2027-2028", 0),
         "b": (
             "l1",
-            "BIJ_OUDERS",
+            "bij_ouders",
             ["te_laat_toestemming"],
             T0 + timedelta(days=2),
             T0 + timedelta(days=1),
@@ -49,7 +49,7 @@ async def world(pool: asyncpg.Pool) -> dict[str, Any]:
         ),
         "c": (
             "l2",
-            "VERZONDEN",
+            "verzonden",
             ["te_laat_bevestigen"],
             T0 + timedelta(days=1),
             T0 + timedelta(days=3),
@@ -58,15 +58,15 @@ async def world(pool: asyncpg.Pool) -> dict[str, Any]:
         ),
         "d": (
             "l2",
-            "WACHT_OP_SCHOOL",
+            "wacht_op_school",
             ["school_onbekend", "te_laat_verzenden"],
             T0,
             T0 + timedelta(days=5),
             "2028-2029",
             3,
         ),
-        "e": ("l1", "AFGEROND", [], None, None, "2026-2027", 4),
-        "f": ("l2", "CONCEPT", [], None, T0 + timedelta(days=60), "2028-2029", 5),
+        "e": ("l1", "afgerond", [], None, None, "2026-2027", 4),
+        "f": ("l2", "concept", [], None, T0 + timedelta(days=60), "2028-2029", 5),
     }
     made = {}
     for name, (loc, status, flags, since, due, year, hours) in rows.items():
@@ -80,7 +80,7 @@ async def world(pool: asyncpg.Pool) -> dict[str, Any]:
             """INSERT INTO overdrachten (id, kind_id, gemeente_id, locatie_id, school_id, status, revisie, geopend_op,
                    bijgewerkt_op, vlaggen, open_vlaggen, achterstallig_sinds, volgende_deadline, schooljaar, deadlines)
                VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9, $9, $10, $11, $12, $13)""",
-            overdracht, kind, ids["gemeente"], ids[loc], ids["school"] if status == "VERZONDEN" else None, status,
+            overdracht, kind, ids["gemeente"], ids[loc], ids["school"] if status == "verzonden" else None, status,
             opened, opened + timedelta(days=10 - hours), flags, since, due, year, json.dumps({}),
         )  # fmt: skip
         made[name] = str(overdracht)
@@ -105,7 +105,7 @@ async def names(api: httpx.AsyncClient, headers: dict[str, str], world: dict[str
     ("params", "expected"),
     [
         ({}, ["a", "b", "c", "d", "e", "f"]),
-        ({"status": ["CONCEPT", "AFGEROND"]}, ["a", "e", "f"]),
+        ({"status": ["concept", "afgerond"]}, ["a", "e", "f"]),
         ({"vlag": "te_laat_verzenden"}, ["d"]),
         ({"vlag": ["te_laat_toestemming", "te_laat_bevestigen"]}, ["b", "c"]),
         ({"teLaat": "true"}, ["b", "c", "d"]),
@@ -164,7 +164,7 @@ async def test_bad_list_parameters_are_400(api: httpx.AsyncClient, login: Login,
         {"teLaat": "misschien"},
         {"pageSize": 0},
         {"cursor": cursor, "sort": "-geopendOp"},  # a cursor is for the sort it was made with
-        {"statsu": "CONCEPT"},  # a typo must not silently list everything
+        {"statsu": "concept"},  # a typo must not silently list everything
     ):
         assert_problem(await api.get("/v1/overdrachten", headers=coordinator, params=params), 400)
 

@@ -61,7 +61,7 @@ def test_json_lines_carry_time_level_logger_message_request_id_and_safe_extras()
     try:
         with captured("test.logs.json", JsonFormatter()) as out:
             logging.getLogger("test.logs.json").info(
-                "overdracht %s opened", "o-1", extra={"regel": 3, "status": "CONCEPT", "ids": ["a", "b"]}
+                "overdracht %s opened", "o-1", extra={"regel": 3, "status": "concept", "ids": ["a", "b"]}
             )
     finally:
         REQUEST_ID.reset(token)
@@ -70,7 +70,7 @@ def test_json_lines_carry_time_level_logger_message_request_id_and_safe_extras()
     assert entry["message"] == "overdracht o-1 opened"
     assert (entry["level"], entry["logger"], entry["request_id"]) == ("INFO", "test.logs.json", "req-123")
     assert entry["time"].endswith("+00:00")
-    assert (entry["regel"], entry["status"], entry["ids"]) == (3, "CONCEPT", ["a", "b"])
+    assert (entry["regel"], entry["status"], entry["ids"]) == (3, "concept", ["a", "b"])
 
 
 def test_outside_a_request_the_request_id_is_null() -> None:

@@ -149,7 +149,7 @@ async def test_the_staff_the_parents_and_the_school_see_the_mentor_the_coordinat
     assert r.status_code == 201, r.text
     parent, school = await login(parent_id), await login(demo.SCHOOL_USER[demo.STER])
     case = Case(api, f"/v1/overdrachten/{r.json()['id']}", kind_id, anke, [parent], school)
-    await case.until("VERZONDEN", COMPLETE_FORM)
+    await case.until("verzonden", COMPLETE_FORM)
     expected = {"id": str(loc.pm["anke"]), "naam": loc.naam_van("anke")}
 
     for who in (anke, await login(loc.lm), parent, school):

@@ -231,7 +231,7 @@ async def test_what_is_overdue_is_listed_oldest_first_with_metadata_only(
     assert page["volgendeCursor"] is None
     assert page["resultaten"][0] == {
         "overdrachtId": str(oldest),
-        "status": "BIJ_OUDERS",
+        "status": "bij_ouders",
         "openVlaggen": ["school_onbekend", "te_laat_toestemming"],
         "achterstalligSinds": "2026-09-01T08:30:00Z",
         # Only the deadlines of what is overdue, not the send deadline still ahead of it.
@@ -255,7 +255,7 @@ async def test_what_is_overdue_is_listed_oldest_first_with_metadata_only(
     assert [r["Overdracht"] for r in rows] == ids(page)
     assert rows[0] == {
         "Overdracht": str(oldest),
-        "Status": "BIJ_OUDERS",
+        "Status": "bij_ouders",
         "Achterstallig sinds": "2026-09-01 10:30",  # Amsterdam time
         "Open vlaggen": "school_onbekend, te_laat_toestemming",
         "Deadline toestemming": "2026-08-20",  # the day it ends
@@ -510,15 +510,15 @@ async def test_the_key_figures_count_on_time_late_vve_refusals_and_no_school(
     body = r.json()
 
     noord = cijfers(
-        7, {"AFGEROND": 3, "ONTVANGEN": 1, "GEWEIGERD": 1, "INGETROKKEN": 1, "CONCEPT": 1},
+        7, {"afgerond": 3, "ontvangen": 1, "geweigerd": 1, "ingetrokken": 1, "concept": 1},
         toestemming=(4, 1), verzenden=(4, 1), bevestigen=(3, 1), vve=(1, 3), geweigerd=1, school_onbekend=1,
     )  # fmt: skip
-    zuid = cijfers(2, {"VERZONDEN": 1, "CONCEPT": 1}, toestemming=(1, 0), verzenden=(0, 1), school_onbekend=2)
+    zuid = cijfers(2, {"verzonden": 1, "concept": 1}, toestemming=(1, 0), verzenden=(0, 1), school_onbekend=2)
     totaal = cijfers(
-        9, {"AFGEROND": 3, "ONTVANGEN": 1, "GEWEIGERD": 1, "INGETROKKEN": 1, "CONCEPT": 2, "VERZONDEN": 1},
+        9, {"afgerond": 3, "ontvangen": 1, "geweigerd": 1, "ingetrokken": 1, "concept": 2, "verzonden": 1},
         toestemming=(5, 1), verzenden=(4, 2), bevestigen=(3, 1), vve=(1, 3), geweigerd=1, school_onbekend=3,
     )  # fmt: skip
-    vorig_jaar = cijfers(1, {"AFGEROND": 1}, toestemming=(1, 0), verzenden=(1, 0), bevestigen=(1, 0))
+    vorig_jaar = cijfers(1, {"afgerond": 1}, toestemming=(1, 0), verzenden=(1, 0), bevestigen=(1, 0))
     assert body == {
         "groepering": "stadsdeel",
         "schooljaar": None,
@@ -552,7 +552,7 @@ async def test_the_key_figures_count_on_time_late_vve_refusals_and_no_school(
             "groep": {"id": str(g.haven), "naam": "Haven"},
             **cijfers(
                 5,
-                {"AFGEROND": 3, "INGETROKKEN": 1, "CONCEPT": 1},
+                {"afgerond": 3, "ingetrokken": 1, "concept": 1},
                 toestemming=(3, 1),
                 verzenden=(3, 1),
                 bevestigen=(3, 0),
@@ -563,7 +563,7 @@ async def test_the_key_figures_count_on_time_late_vve_refusals_and_no_school(
             "groep": {"id": str(g.kerkwijk), "naam": "Kerkwijk"},
             **cijfers(
                 2,
-                {"ONTVANGEN": 1, "GEWEIGERD": 1},
+                {"ontvangen": 1, "geweigerd": 1},
                 toestemming=(1, 0),
                 verzenden=(1, 0),
                 bevestigen=(0, 1),
@@ -617,7 +617,7 @@ async def test_the_key_figures_of_a_location_and_a_school_are_their_own(
 
     # Het Anker: A, B, G, I and P. Nothing of Kerkwijk (also Noord) or of Zuid.
     haven = cijfers(
-        5, {"AFGEROND": 3, "INGETROKKEN": 1, "CONCEPT": 1},
+        5, {"afgerond": 3, "ingetrokken": 1, "concept": 1},
         toestemming=(3, 1), verzenden=(3, 1), bevestigen=(3, 0), vve=(1, 2),
     )  # fmt: skip
     assert location["schooljaren"] == [
@@ -629,7 +629,7 @@ async def test_the_key_figures_of_a_location_and_a_school_are_their_own(
     ]
     # De Horizon: what was sent to it and not withdrawn: A, B, G and C (not P, not yet sent; not I).
     horizon = cijfers(
-        4, {"AFGEROND": 3, "ONTVANGEN": 1}, toestemming=(3, 1), verzenden=(3, 1), bevestigen=(3, 1), vve=(1, 3)
+        4, {"afgerond": 3, "ontvangen": 1}, toestemming=(3, 1), verzenden=(3, 1), bevestigen=(3, 1), vve=(1, 3)
     )
     assert [jaar["totaal"] for jaar in school["schooljaren"]] == [horizon]
 
@@ -710,7 +710,7 @@ async def test_without_a_protocol_there_is_no_start_age_to_count_from(
 
     r = await api.get(f"{BASE}/zonder-overdracht", headers=await login(g.coordinator))
 
-    assert assert_problem(r, 409)["code"] == "PROTOCOL_ONTBREEKT"
+    assert assert_problem(r, 409)["code"] == "protocol_ontbreekt"
 
 
 # Content negotiation

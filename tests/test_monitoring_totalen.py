@@ -152,14 +152,14 @@ async def assert_totals_are_the_rows(pool: asyncpg.Pool, stad: Stad) -> int:
                 counted += sum(r["aantal"] for r in got if r["per_deadline"])
     # The stored totals themselves: one row per key, each the count of its rows.
     stored = await pool.fetch(
-        'SELECT schooljaar, locatie_id, school_id, school_ziet, aantal, "status_AFGEROND", school_onbekend'
+        "SELECT schooljaar, locatie_id, school_id, school_ziet, aantal, status_afgerond, school_onbekend"
         " FROM monitoring_cijfers WHERE gemeente_id = $1 AND aantal <> 0 ORDER BY 1, 2, 3, 4",
         stad.id,
     )
     fresh = await pool.fetch(
         "SELECT schooljaar, locatie_id, school_id,"
-        " (verzonden_op IS NOT NULL AND status NOT IN ('INGETROKKEN', 'GEANNULEERD')) AS school_ziet,"
-        " count(*)::int AS aantal, (count(*) FILTER (WHERE status = 'AFGEROND'))::int AS \"status_AFGEROND\","
+        " (verzonden_op IS NOT NULL AND status NOT IN ('ingetrokken', 'geannuleerd')) AS school_ziet,"
+        " count(*)::int AS aantal, (count(*) FILTER (WHERE status = 'afgerond'))::int AS status_afgerond,"
         " (count(*) FILTER (WHERE 'school_onbekend' = ANY(vlaggen)))::int AS school_onbekend"
         " FROM overdrachten WHERE gemeente_id = $1 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
         stad.id,
@@ -179,25 +179,25 @@ async def test_the_totals_equal_a_fresh_count_after_every_kind_of_write(pool: as
         "warme_overdracht": T0 + timedelta(days=120),
     }
     kind1 = await a_child(pool, stad.l1, vve=True)
-    o1 = await an_overdracht(pool, stad, stad.l1, "CONCEPT", kind_id=kind1, deadlines=dl, vve=True)
+    o1 = await an_overdracht(pool, stad, stad.l1, "concept", kind_id=kind1, deadlines=dl, vve=True)
     o2 = await an_overdracht(
-        pool, stad, stad.l1, "VERZONDEN", school_id=stad.s1, toestemming_op=T0 + timedelta(days=10),
+        pool, stad, stad.l1, "verzonden", school_id=stad.s1, toestemming_op=T0 + timedelta(days=10),
         verzonden_op=T0 + timedelta(days=70), deadlines=dl, vlaggen=["te_laat_verzenden"],
     )  # fmt: skip
     o3 = await an_overdracht(
-        pool, stad, stad.l2, "AFGEROND", school_id=stad.s2, toestemming_op=T0 + timedelta(days=40),
+        pool, stad, stad.l2, "afgerond", school_id=stad.s2, toestemming_op=T0 + timedelta(days=40),
         verzonden_op=T0 + timedelta(days=50), ontvangen_op=T0 + timedelta(days=95), deadlines=dl, vve=True,
         eerste_schooldag=date(2026, 8, 20), warm_op=date(2026, 8, 10), schooljaar="2027-2028",
     )  # fmt: skip
     o4 = await an_overdracht(
-        pool, stad, stad.l3, "WACHT_OP_SCHOOL", toestemming_op=T0 + timedelta(days=5), vlaggen=["school_onbekend"],
+        pool, stad, stad.l3, "wacht_op_school", toestemming_op=T0 + timedelta(days=5), vlaggen=["school_onbekend"],
         schooljaar=None,
     )  # fmt: skip
     assert await assert_totals_are_the_rows(pool, stad) > 0  # the forecast put to the test
 
     # A status change with its dates, as the read model writes it: the row moves between totals.
     await pool.execute(
-        "UPDATE overdrachten SET status = 'VERZONDEN', school_id = $2, toestemming_op = $3, verzonden_op = $4"
+        "UPDATE overdrachten SET status = 'verzonden', school_id = $2, toestemming_op = $3, verzonden_op = $4"
         " WHERE id = $1",
         o1, stad.s1, T0 + timedelta(days=31), T0 + timedelta(days=40),
     )  # fmt: skip
@@ -206,7 +206,7 @@ async def test_the_totals_equal_a_fresh_count_after_every_kind_of_write(pool: as
     # The child moves: another location takes the overdracht over.
     await pool.execute("UPDATE overdrachten SET locatie_id = $2 WHERE id = $1", o2, stad.l3)
     # Withdrawn after sending: out of the school's sight.
-    await pool.execute("UPDATE overdrachten SET status = 'INGETROKKEN' WHERE id = $1", o2)
+    await pool.execute("UPDATE overdrachten SET status = 'ingetrokken' WHERE id = $1", o2)
     # A warm handover becomes required: its deadline is open from now on.
     await pool.execute("UPDATE overdrachten SET warme_overdracht_vereist = true WHERE id = $1", o1)
     # A write that changes no count (a new revision, a moved deadline).
@@ -214,7 +214,7 @@ async def test_the_totals_equal_a_fresh_count_after_every_kind_of_write(pool: as
     assert await assert_totals_are_the_rows(pool, stad) > 0
 
     # Refused and purged: the child's record goes, the row (kind_id NULL by the foreign key) stays counted.
-    await pool.execute("UPDATE overdrachten SET status = 'GEWEIGERD' WHERE id = $1", o1)
+    await pool.execute("UPDATE overdrachten SET status = 'geweigerd' WHERE id = $1", o1)
     async with pool.acquire() as conn, conn.transaction():
         await read_model.purge_content(conn, o1)
     assert await pool.fetchval("SELECT kind_id FROM overdrachten WHERE id = $1", o1) is None
@@ -222,7 +222,7 @@ async def test_the_totals_equal_a_fresh_count_after_every_kind_of_write(pool: as
     o5 = uuid4()
     await pool.execute(
         "INSERT INTO overdrachten (id, gemeente_id, locatie_id, status, geopend_op, bijgewerkt_op, schooljaar)"
-        " VALUES ($1, $3, $4, 'BIJ_OUDERS', $5, $5, '2026-2027'), ($2, $3, $4, 'AFGEROND', $5, $5, '2026-2027')"
+        " VALUES ($1, $3, $4, 'bij_ouders', $5, $5, '2026-2027'), ($2, $3, $4, 'afgerond', $5, $5, '2026-2027')"
         " ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, ontvangen_op = EXCLUDED.geopend_op",
         o5, o3, stad.id, stad.l2, T0,
     )  # fmt: skip
@@ -232,8 +232,8 @@ async def test_the_totals_equal_a_fresh_count_after_every_kind_of_write(pool: as
     # A write rolled back leaves no count behind.
     try:
         async with pool.acquire() as conn, conn.transaction():
-            await an_overdracht(conn, stad, stad.l1, "CONCEPT")
-            await conn.execute("UPDATE overdrachten SET status = 'AFGEROND' WHERE id = $1", o5)
+            await an_overdracht(conn, stad, stad.l1, "concept")
+            await conn.execute("UPDATE overdrachten SET status = 'afgerond' WHERE id = $1", o5)
             raise RuntimeError("roll back")
     except RuntimeError:
         pass
@@ -248,8 +248,8 @@ async def test_two_writers_of_the_same_total_lose_no_count(pool: asyncpg.Pool) -
         tx1, tx2 = first.transaction(), second.transaction()
         await tx1.start()
         await tx2.start()
-        await an_overdracht(first, stad, stad.l1, "CONCEPT")  # holds the total's row until it commits
-        waiting = asyncio.create_task(an_overdracht(second, stad, stad.l1, "CONCEPT"))  # same key: waits
+        await an_overdracht(first, stad, stad.l1, "concept")  # holds the total's row until it commits
+        waiting = asyncio.create_task(an_overdracht(second, stad, stad.l1, "concept"))  # same key: waits
         await asyncio.sleep(0.2)
         assert not waiting.done()
         await tx1.commit()
@@ -275,7 +275,7 @@ async def test_a_child_has_an_overdracht_exactly_while_one_names_it(pool: asyncp
         return value
 
     assert not await heeft()
-    o = await an_overdracht(pool, stad, stad.l1, "CONCEPT", kind_id=kind)
+    o = await an_overdracht(pool, stad, stad.l1, "concept", kind_id=kind)
     assert await heeft()
     await pool.execute("DELETE FROM overdrachten WHERE id = $1", o)
     assert not await heeft()
@@ -288,7 +288,7 @@ async def test_a_pm_of_several_locations_pages_through_each_sort_as_one_list(poo
     await stad.make(pool)
     for n in range(24):
         o = await an_overdracht(
-            pool, stad, (stad.l1, stad.l3, stad.l2)[n % 3], ("CONCEPT", "VERZONDEN", "AFGEROND")[n % 2]
+            pool, stad, (stad.l1, stad.l3, stad.l2)[n % 3], ("concept", "verzonden", "afgerond")[n % 2]
         )
         await pool.execute(
             "UPDATE overdrachten SET geopend_op = $2, bijgewerkt_op = $3, volgende_deadline = $4,"

@@ -156,6 +156,37 @@ def test_query_parameters_are_camel_case(document: dict[str, Any]) -> None:
     assert wrong == [], f"query parameters not in camelCase: {wrong}"
 
 
+def enums(node: Any, where: str = "#") -> Iterator[tuple[str, list[Any]]]:
+    """Every `enum` in the document, with where it is."""
+    if isinstance(node, dict):
+        if isinstance(node.get("enum"), list):
+            yield where, node["enum"]
+        for key, value in node.items():
+            yield from enums(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from enums(value, f"{where}/{i}")
+
+
+# The one enum whose values are no codes: they name a field as it is written (README: The API).
+FIELD_NAMES = {"#/components/schemas/Sort"}
+
+
+def test_every_code_is_lower_snake_case(document: dict[str, Any]) -> None:
+    """One casing for every enum value (statuses, events, flags, roles, problem codes)."""
+    snake = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+    found = list(enums(document))
+    assert len(found) > 20 and any(w.endswith("/Status") for w, _ in found)
+    wrong = [
+        f"{where}: {v}"
+        for where, values in found
+        if where not in FIELD_NAMES
+        for v in values
+        if not snake.match(str(v))
+    ]
+    assert wrong == [], f"enum values not in lower_snake_case: {wrong}"
+
+
 def test_no_personal_data_in_a_path_or_a_query(document: dict[str, Any]) -> None:
     named = [
         f"{where}: {name}"
@@ -240,7 +271,7 @@ def test_a_step_lists_why_the_state_refuses_it(document: dict[str, Any]) -> None
         states = [e for e in conflict.values() if "kan alleen in status" in e["value"]["detail"]]
         assert states, f"{path}: no 409 for a state the step cannot be taken in"
     incomplete = steps["/overdrachten/{overdracht_id}/indieningen"]["responses"]["422"]
-    example = incomplete["content"][PROBLEM_JSON]["examples"]["FORMULIER_ONVOLLEDIG"]["value"]
+    example = incomplete["content"][PROBLEM_JSON]["examples"]["formulier_onvolledig"]["value"]
     assert example["ontbrekendeVelden"], "the 422 of a submission names the fields still needed"
 
 

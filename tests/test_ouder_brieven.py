@@ -133,7 +133,7 @@ async def test_a_code_from_a_letter_signs_the_parent_in_once_for_their_own_child
     assert r.status_code == 200, r.text
     headers = {"Authorization": f"Bearer {r.json()['accessToken']}"}
     own = await api.get(f"/v1/overdrachten/{child.overdracht_id}", headers=headers)
-    assert own.status_code == 200 and own.json()["status"] == "CONCEPT"
+    assert own.status_code == 200 and own.json()["status"] == "concept"
     assert_problem(await api.post("/v1/ouder-sessies", json={"code": code}), 401)  # once only
 
 
@@ -223,7 +223,7 @@ async def test_no_letter_once_the_overdracht_has_ended(
     assert r.status_code == 201, r.text
     # Cancelled (its content, the parent's account too, purged at once): the PM'er still sees it, ended.
     body = assert_problem(await api.post(child.letter, headers=await login(PM)), 409)
-    assert body["code"] == "STAP_NIET_TOEGESTAAN" and "afgesloten" in body["detail"]
+    assert body["code"] == "stap_niet_toegestaan" and "afgesloten" in body["detail"]
     assert await codes(pool, child.parent_id) == []
 
 

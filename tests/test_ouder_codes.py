@@ -137,7 +137,7 @@ async def test_a_parent_imported_without_an_address_gets_no_mail_but_a_letter_le
     # No link by mail for Fatma (a clear 409, nothing queued): the location prints her a letter.
     before = await nieuwe_code_berichten(pool)
     refused = assert_problem(await mailing.api.post(f"{overdracht}/ouders/{fatma}/nieuwe-codes", headers=pm), 409)
-    assert (refused["code"], refused["detail"]) == ("GEEN_EMAILADRES", NO_ADDRESS)
+    assert (refused["code"], refused["detail"]) == ("geen_emailadres", NO_ADDRESS)
     assert await nieuwe_code_berichten(pool) == before
     letter = await mailing.api.post(f"{overdracht}/ouders/{fatma}/brieven", headers=pm)
     assert letter.status_code == 200, letter.text
@@ -146,7 +146,7 @@ async def test_a_parent_imported_without_an_address_gets_no_mail_but_a_letter_le
     headers = await session(mailing.api, code_in(letter.content))
     r = await mailing.api.post(f"{overdracht}/toestemmingen", headers=headers, json={"besluit": "gegeven"})
     assert r.status_code == 201, r.text
-    assert r.json()["status"] == "BIJ_OUDERS"  # Almere asks both parents; Kees has not answered yet
+    assert r.json()["status"] == "bij_ouders"  # Almere asks both parents; Kees has not answered yet
 
 
 async def test_importing_again_changes_nothing_and_an_address_given_later_joins_the_same_account(

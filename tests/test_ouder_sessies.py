@@ -192,7 +192,7 @@ async def test_a_code_gives_a_short_lived_token_for_that_child_only(
     )  # fmt: skip
     headers = {"Authorization": f"Bearer {body['accessToken']}"}
     own = await mailing.api.get(f"/v1/overdrachten/{submitted.overdracht_id}", headers=headers)
-    assert own.status_code == 200 and own.json()["status"] == "BIJ_OUDERS"
+    assert own.status_code == 200 and own.json()["status"] == "bij_ouders"
     assert_problem(await mailing.api.get(f"/v1/overdrachten/{other.overdracht_id}", headers=headers), 404)
     listed = await mailing.api.get("/v1/overdrachten", headers=headers)
     assert [o["id"] for o in listed.json()["resultaten"]] == [submitted.overdracht_id]
@@ -238,10 +238,10 @@ async def test_parents_give_consent_with_their_tokens(mailing: Mailing, submitte
 
     r = await mailing.api.post(path, headers=first, json={"besluit": "gegeven"})
     assert r.status_code == 201, r.text
-    assert r.json()["status"] == "BIJ_OUDERS"  # Almere asks every parent with custody
+    assert r.json()["status"] == "bij_ouders"  # Almere asks every parent with custody
     r = await mailing.api.post(path, headers=second, json={"besluit": "gegeven"})
     assert r.status_code == 201, r.text
-    assert r.json()["status"] == "GEREED_VOOR_VERZENDING"
+    assert r.json()["status"] == "gereed_voor_verzending"
 
 
 async def test_a_parent_token_for_another_child_is_refused(

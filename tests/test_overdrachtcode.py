@@ -41,7 +41,7 @@ async def test_the_school_where_the_child_is_enrolled_receives_it_with_the_paren
 
     consent = await api.post(f"{path}/toestemmingen", headers=parent, json={"besluit": "gegeven"})
 
-    assert consent.json()["status"] == "WACHT_OP_SCHOOL", consent.text
+    assert consent.json()["status"] == "wacht_op_school", consent.text
     assert (await api.get(path, headers=pm)).json()["toestemmingVoor"] == "ingeschreven_school"
     bericht = await eventually(
         lambda: pool.fetchrow(
@@ -69,9 +69,9 @@ async def test_the_school_where_the_child_is_enrolled_receives_it_with_the_paren
 
     assert received.status_code == 201, received.text
     body = received.json()
-    assert (body["status"], body["school"]["id"]) == ("VERZONDEN", str(demo.STER))
+    assert (body["status"], body["school"]["id"]) == ("verzonden", str(demo.STER))
     assert body["formulier"] is not None  # the school reads what it received
-    assert (await api.get(path, headers=pm)).json()["status"] == "VERZONDEN"
+    assert (await api.get(path, headers=pm)).json()["status"] == "verzonden"
     # Once only (the mailed code is spent with the printed one); wrong, used and expired codes get one
     # and the same answer.
     polder = await dev_login(api, demo.SCHOOL_USER[demo.POLDER])

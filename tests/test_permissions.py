@@ -152,7 +152,7 @@ ENDPOINTS = [
     Endpoint("lijst", "GET", "/v1/overdrachten", "list", EVERYONE),
     Endpoint("detail", "GET", ONE, "read", EVERYONE),
     Endpoint("tijdlijn", "GET", ONE + "/tijdlijn", "read", EVERYONE),
-    Endpoint("formulier", "PUT", ONE + "/formulier", "step", STAFF, 200, "GEOPEND", body=lambda c: form()),
+    Endpoint("formulier", "PUT", ONE + "/formulier", "step", STAFF, 200, "geopend", body=lambda c: form()),
     # The observation export with the form: added while it is a draft, read by whoever may read the form.
     Endpoint(
         "observatie-export-toevoegen",
@@ -161,11 +161,11 @@ ENDPOINTS = [
         "step",
         STAFF,
         200,
-        "CONCEPT",
+        "concept",
         body=lambda c: PDF,
     ),
     Endpoint("observatie-export", "GET", ONE + "/observatie-export", "read", STAFF | {"ouder", "school"}),
-    Endpoint("indieningen", "POST", ONE + "/indieningen", "step", STAFF, 201, "CONCEPT"),
+    Endpoint("indieningen", "POST", ONE + "/indieningen", "step", STAFF, 201, "concept"),
     Endpoint(
         "ouderreacties",
         "POST",
@@ -173,7 +173,7 @@ ENDPOINTS = [
         "step",
         frozenset({"ouder"}),
         201,
-        "BIJ_OUDERS",
+        "bij_ouders",
         body=lambda c: {"eens": "nee", "zienswijze": ZIENSWIJZE, "reden": REACTIE_REDEN},
     ),
     Endpoint(
@@ -183,10 +183,10 @@ ENDPOINTS = [
         "step",
         STAFF,
         201,
-        "BIJ_OUDERS",
+        "bij_ouders",
         body=lambda c: {"reden": ANNULEER_REDEN},
     ),
-    Endpoint("papieren-kopieen", "POST", ONE + "/papieren-kopieen", "step", STAFF, 201, "BIJ_OUDERS"),
+    Endpoint("papieren-kopieen", "POST", ONE + "/papieren-kopieen", "step", STAFF, 201, "bij_ouders"),
     Endpoint(
         "toestemmingen",
         "POST",
@@ -194,7 +194,7 @@ ENDPOINTS = [
         "step",
         frozenset({"ouder"}),
         201,
-        "BIJ_OUDERS",
+        "bij_ouders",
         body=lambda c: {"besluit": "gegeven"},
     ),
     # Consent on paper: the location records a parent's decision for them.
@@ -205,7 +205,7 @@ ENDPOINTS = [
         "step",
         STAFF,
         201,
-        "BIJ_OUDERS",
+        "bij_ouders",
         body=lambda c: {"besluit": "gegeven", "wijze": "handtekening", "datum": TODAY.isoformat()},
     ),
     Endpoint(
@@ -215,10 +215,10 @@ ENDPOINTS = [
         "step",
         STAFF | {"ouder"},
         200,
-        "CONCEPT",
+        "concept",
         body=lambda c: {"schoolId": str(demo.POLDER)},
     ),
-    Endpoint("verzendingen", "POST", ONE + "/verzendingen", "step", STAFF, 201, "GEREED_VOOR_VERZENDING"),
+    Endpoint("verzendingen", "POST", ONE + "/verzendingen", "step", STAFF, 201, "gereed_voor_verzending"),
     Endpoint(
         "ontvangstbevestigingen",
         "POST",
@@ -226,7 +226,7 @@ ENDPOINTS = [
         "step",
         frozenset({"school"}),
         201,
-        "VERZONDEN",
+        "verzonden",
         body=lambda c: {"eersteSchooldag": FIRST_SCHOOL_DAY, "reden": ONTVANGST_REDEN},
     ),
     Endpoint(
@@ -236,7 +236,7 @@ ENDPOINTS = [
         "step",
         frozenset({"school"}),
         201,
-        "VERZONDEN",
+        "verzonden",
         body=lambda c: {"reden": RETOUR_REDEN},
     ),
     Endpoint(
@@ -246,7 +246,7 @@ ENDPOINTS = [
         "step",
         frozenset({"pm", "school", "ouder"}),
         201,
-        "VERZONDEN",
+        "verzonden",
         body=lambda c: {"actie": "aanvragen", "reden": WARM_REDEN},
     ),
     Endpoint(
@@ -256,7 +256,7 @@ ENDPOINTS = [
         "step",
         frozenset({"pm", "school"}),
         201,
-        "ONTVANGEN",
+        "ontvangen",
         vve=True,
         body=lambda c: {"actie": "plannen", "datum": WARM_DAY, "vorm": "gesprek"},
     ),
@@ -267,7 +267,7 @@ ENDPOINTS = [
         "step",
         frozenset({"pm", "school"}),
         201,
-        "ONTVANGEN",
+        "ontvangen",
         vve=True,
         body=lambda c: {"actie": "vastleggen", "datum": WARM_DAY, "vorm": "gesprek", "deelnemers": ["mentor"]},
     ),
@@ -278,7 +278,7 @@ ENDPOINTS = [
         "step",
         frozenset({"lm"}),
         201,
-        "CONCEPT",
+        "concept",
         body=lambda c: {"reden": ANNULEER_REDEN},
     ),
     Endpoint(
@@ -288,7 +288,7 @@ ENDPOINTS = [
         "step",
         frozenset({"coordinator"}),
         200,
-        "CONCEPT",
+        "concept",
         body=lambda c: {"datum": MOVED_DEADLINE, "reden": DEADLINE_REDEN},
     ),
     Endpoint(
@@ -316,7 +316,7 @@ ENDPOINTS = [
     Endpoint("audit", "GET", "/v1/audit", "audit", frozenset({"beheerder"})),
     # A parent's new code: the child's location sees its parents, prints one a letter or mails a link.
     Endpoint("ouders", "GET", ONE + "/ouders", "read", STAFF),
-    Endpoint("ouder-brief", "POST", ONE + "/ouders/{ouder_id}/brieven", "step", STAFF, 200, "GEOPEND"),
+    Endpoint("ouder-brief", "POST", ONE + "/ouders/{ouder_id}/brieven", "step", STAFF, 200, "geopend"),
     Endpoint(
         "ouder-nieuwe-code",
         "POST",
@@ -324,7 +324,7 @@ ENDPOINTS = [
         "step",
         STAFF,
         202,
-        "GEOPEND",
+        "geopend",
         ouder_email=True,
     ),
     # The scan of a parent's consent form signed on paper: added by the location's staff while the overdracht
@@ -336,7 +336,7 @@ ENDPOINTS = [
         "step",
         STAFF,
         200,
-        "BIJ_OUDERS",
+        "bij_ouders",
         body=lambda c: SCAN,
     ),
     Endpoint("toestemmingsscan", "GET", ONE + "/ouders/{ouder_id}/toestemmingsscan", "read", STAFF | {"ouder"}),
@@ -348,7 +348,7 @@ ENDPOINTS = [
         "step",
         frozenset({"lm"}),
         200,
-        "CONCEPT",
+        "concept",
         body=lambda c: {"reden": ANNULEER_REDEN},
     ),
     Endpoint(
@@ -358,7 +358,7 @@ ENDPOINTS = [
         "step",
         frozenset({"lm"}),
         200,
-        "CONCEPT",
+        "concept",
         body=lambda c: {"locatieId": str(demo.ZONNETJE)},
     ),
     # The child's mentor: the locatiemanager names a PM'er of the location.
@@ -369,7 +369,7 @@ ENDPOINTS = [
         "step",
         frozenset({"lm"}),
         200,
-        "GEOPEND",
+        "geopend",
         body=lambda c: {"mentorId": str(demo.PM_USER[demo.BOOMHUT])},
     ),
     # The organisation: functioneel beheer keeps their own gemeente's (kind "organisatie": see _organisatie).
@@ -520,25 +520,25 @@ class World:
         case.id = r.json()["id"]
         body = r.json()
         for next_stage in STAGES[1 : STAGES.index(stage) + 1]:
-            if next_stage == "CONCEPT":
+            if next_stage == "concept":
                 body = await self.step(case, "PUT", "/formulier", pm, 200, form(vve))
-            elif next_stage == "BIJ_OUDERS":
+            elif next_stage == "bij_ouders":
                 body = await self.step(case, "POST", "/indieningen", pm, 201)
-            elif next_stage == "GEREED_VOOR_VERZENDING":
+            elif next_stage == "gereed_voor_verzending":
                 body = await self.step(case, "POST", "/toestemmingen", case.parent_id, 201, {"besluit": "gegeven"})
-            elif next_stage == "VERZONDEN":
+            elif next_stage == "verzonden":
                 body = await self.step(case, "POST", "/verzendingen", pm, 201)
             else:
                 school = demo.SCHOOL_USER[demo.STER]
                 body = await self.step(
                     case, "POST", "/ontvangstbevestigingen", school, 201, {"eersteSchooldag": FIRST_SCHOOL_DAY}
                 )
-        assert body["status"] == ("CONCEPT" if stage == "GEOPEND" else stage), body["status"]
+        assert body["status"] == ("concept" if stage == "geopend" else stage), body["status"]
         return case
 
 
 # GEOPEND: opened, no form saved yet; every later stage has the form.
-STAGES = ["GEOPEND", "CONCEPT", "BIJ_OUDERS", "GEREED_VOOR_VERZENDING", "VERZONDEN", "ONTVANGEN"]
+STAGES = ["geopend", "concept", "bij_ouders", "gereed_voor_verzending", "verzonden", "ontvangen"]
 
 
 async def place(
@@ -584,7 +584,7 @@ async def make_elders(pool: asyncpg.Pool) -> Elders:
     await pool.execute(
         "INSERT INTO overdrachten (id, kind_id, gemeente_id, locatie_id, school_id, status, revisie, geopend_op,"
         " bijgewerkt_op, deadlines, vlaggen, open_vlaggen, achterstallig_sinds, schooljaar)"
-        " VALUES ($1, $2, $3, $4, $5, 'CONCEPT', 3, $6, $6, $7::jsonb, $8, $8, $6, $9)",
+        " VALUES ($1, $2, $3, $4, $5, 'concept', 3, $6, $6, $7::jsonb, $8, $8, $6, $9)",
         overdue_id, overdue_kind.kind_id, g, locatie, school, past,
         f'{{"verzenden": "{past.isoformat()}"}}', ["te_laat_verzenden"], f"{TODAY.year}-{TODAY.year + 1}",
     )  # fmt: skip
@@ -606,7 +606,7 @@ async def _made(w: World) -> World:
     pm, coordinator, school = demo.PM_USER[demo.BOOMHUT], demo.COORDINATOR, demo.SCHOOL_USER[demo.STER]
 
     # The shared overdracht: every kind of content behind it, then VERZONDEN to De Ster.
-    c = w.shared = await w.drive("CONCEPT")
+    c = w.shared = await w.drive("concept")
     pdf_headers = {**await w.headers(pm), "Content-Type": "application/pdf"}
     r = await api.put(f"/v1/overdrachten/{c.id}/observatie-export", headers=pdf_headers, content=PDF)
     assert r.status_code == 200, r.text
@@ -625,7 +625,7 @@ async def _made(w: World) -> World:
     await w.step(c, "PUT", "/school", pm, 200, {"schoolId": str(demo.STER)})
     await w.step(c, "POST", "/verzendingen", pm, 201)
     body = await w.step(c, "POST", "/warme-overdrachten", c.parent_id, 201, {"actie": "aanvragen", "reden": WARM_REDEN})
-    assert body["status"] == "VERZONDEN"
+    assert body["status"] == "verzonden"
     w.shared_revisie = body["revisie"]
 
     # Overdue: a child past the send deadline; opening it sets its flags at once.
@@ -1072,4 +1072,4 @@ async def test_the_refused_attempts_left_the_shared_overdracht_as_it_was(world: 
         f"/v1/overdrachten/{world.shared.id}", headers=await world.headers(demo.PM_USER[demo.BOOMHUT])
     )
     assert r.status_code == 200
-    assert (r.json()["status"], r.json()["revisie"]) == ("VERZONDEN", world.shared_revisie)
+    assert (r.json()["status"], r.json()["revisie"]) == ("verzonden", world.shared_revisie)

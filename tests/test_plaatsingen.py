@@ -37,7 +37,7 @@ async def test_a_child_who_leaves_before_3_and_a_half_never_gets_its_overdracht(
     )
 
     assert r.status_code == 200, r.text
-    assert r.json()["overdrachtStatus"] == "GEANNULEERD"
+    assert r.json()["overdrachtStatus"] == "geannuleerd"
     await eventually(handle.describe, lambda d: d.close_time is not None)  # the workflow has ended
     assert await pool.fetchval("SELECT count(*) FROM overdrachten WHERE id = $1", overdracht_id_for(kind)) == 0
     # The weekly export still lists the child: nothing starts again.
@@ -50,20 +50,20 @@ async def test_a_child_who_leaves_before_3_and_a_half_never_gets_its_overdracht(
 
 
 async def test_a_child_who_leaves_later_has_its_overdracht_cancelled(new_case: NewCase, login: Login) -> None:
-    case = await new_case("BIJ_OUDERS")
+    case = await new_case("bij_ouders")
     manager = await login(demo.LM_USER[demo.BOOMHUT])
 
     r = await case.api.post(
         f"/v1/kinderen/{case.kind_id}/plaatsing-beeindigingen", headers=manager, json={"reden": "Verhuisd"}
     )
 
-    assert (r.status_code, r.json()["overdrachtStatus"]) == (200, "GEANNULEERD"), r.text
+    assert (r.status_code, r.json()["overdrachtStatus"]) == (200, "geannuleerd"), r.text
     purged = await eventually(lambda: case.get(case.pm), lambda b: b["tijdstippen"]["inhoudVerwijderdOp"] is not None)
-    assert (purged["status"], purged["formulier"]) == ("GEANNULEERD", None)
+    assert (purged["status"], purged["formulier"]) == ("geannuleerd", None)
 
 
 async def test_only_the_childs_own_locatiemanager_ends_or_moves_a_placement(new_case: NewCase, login: Login) -> None:
-    case = await new_case("CONCEPT")
+    case = await new_case("concept")
     other_manager = await login(demo.LM_USER[demo.ZONNETJE])
     body = {"reden": "Verhuisd"}
 
@@ -80,11 +80,11 @@ async def test_only_the_childs_own_locatiemanager_ends_or_moves_a_placement(new_
     assert_problem(by_pm, 403)
     assert_problem(by_other, 404)
     assert_problem(future, 400)
-    assert (await case.get(case.pm))["status"] == "CONCEPT"
+    assert (await case.get(case.pm))["status"] == "concept"
 
 
 async def test_a_child_who_moves_keeps_its_overdracht_at_the_new_location(new_case: NewCase, login: Login) -> None:
-    case = await new_case("BIJ_OUDERS")
+    case = await new_case("bij_ouders")
     manager = await login(demo.LM_USER[demo.BOOMHUT])
     new_pm = await login(demo.PM_USER[demo.ZONNETJE])
 
@@ -92,12 +92,12 @@ async def test_a_child_who_moves_keeps_its_overdracht_at_the_new_location(new_ca
         f"/v1/kinderen/{case.kind_id}/verhuizingen", headers=manager, json={"locatieId": str(demo.ZONNETJE)}
     )
 
-    assert (r.status_code, r.json()["overdrachtStatus"]) == (200, "BIJ_OUDERS"), r.text
+    assert (r.status_code, r.json()["overdrachtStatus"]) == (200, "bij_ouders"), r.text
     seen = await case.get(new_pm)
-    assert (seen["status"], seen["locatie"]["id"]) == ("BIJ_OUDERS", str(demo.ZONNETJE))
+    assert (seen["status"], seen["locatie"]["id"]) == ("bij_ouders", str(demo.ZONNETJE))
     assert seen["formulier"] is not None
     assert_problem(await case.api.get(case.path, headers=case.pm), 404)  # the old location no longer sees it
-    [moved] = events(await case.timeline(new_pm), "VERHUISD")
+    [moved] = events(await case.timeline(new_pm), "verhuisd")
     assert moved["details"] == {"van": str(demo.BOOMHUT), "naar": str(demo.ZONNETJE)}
     # Not to a location outside the gemeente, nor to where it is already.
     same = await case.api.post(

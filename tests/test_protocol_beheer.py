@@ -185,7 +185,7 @@ async def test_a_gemeente_without_a_protocol_gets_one_by_activating_its_first_up
     assert len(first["verschillen"]) == len(list(instellingen(ProtocolConfig()))) == 24
     assert all(d["oud"] is None for d in first["verschillen"])
     refused = await api.post("/v1/overdrachten", headers=pm, json={"kindId": str(kind)})
-    assert refused.status_code == 409 and refused.json()["code"] == "PROTOCOL_ONTBREEKT"
+    assert refused.status_code == 409 and refused.json()["code"] == "protocol_ontbreekt"
     assert (await api.post(f"{URL}/1/activeringen", headers=beheerder)).status_code == 201
     opened = await api.post("/v1/overdrachten", headers=pm, json={"kindId": str(kind)})
     assert opened.status_code == 201 and opened.json()["protocolVersie"] == 1

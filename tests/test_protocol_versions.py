@@ -51,7 +51,7 @@ async def test_a_running_overdracht_keeps_its_version(api: httpx.AsyncClient, po
     first, second = await a_child(pool, locatie, born), await a_child(pool, locatie, born)
 
     no_protocol = await api.post("/v1/overdrachten", headers=pm, json={"kindId": str(first)})
-    assert no_protocol.status_code == 409 and no_protocol.json()["code"] == "PROTOCOL_ONTBREEKT"
+    assert no_protocol.status_code == 409 and no_protocol.json()["code"] == "protocol_ontbreekt"
 
     await protocols.store(pool, gemeente, ProtocolConfig())
     old = (await api.post("/v1/overdrachten", headers=pm, json={"kindId": str(first)})).json()

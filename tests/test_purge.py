@@ -92,7 +92,7 @@ async def test_after_refusal_nothing_personal_is_left_anywhere(
     assert all(secret in before for secret in SECRETS.values()), "the test's data must be there to be purged"
 
     refused = await api.post(f"{path}/toestemmingen", headers=parent, json={"besluit": "geweigerd"})
-    assert refused.json()["status"] == "GEWEIGERD"
+    assert refused.json()["status"] == "geweigerd"
 
     handle = env.client.get_workflow_handle(workflow_id(opened["id"]))
     await handle.result()  # purged at once (Almere: 0 days), then closed
@@ -124,14 +124,14 @@ async def test_after_refusal_nothing_personal_is_left_anywhere(
     # What remains is anonymous metadata, and the monitoring still counts it.
     row = await pool.fetchrow("SELECT * FROM overdrachten WHERE id = $1", uuid.UUID(opened["id"]))
     assert row is not None
-    assert (row["status"], row["kind_id"]) == ("GEWEIGERD", None)
+    assert (row["status"], row["kind_id"]) == ("geweigerd", None)
     assert row["inhoud_verwijderd_op"] and row["engine_verwijderd_op"] and row["vve_indicatie"]
     coordinator = await login(ids["coord"])
     figures: dict[str, Any] = (await api.get("/v1/monitoring/kengetallen", headers=coordinator)).json()
     [year] = figures["schooljaren"]
     assert (year["totaal"]["aantal"], year["totaal"]["geweigerd"]) == (1, 1)
     seen_by_pm = (await api.get(path, headers=pm)).json()
-    assert seen_by_pm["status"] == "GEWEIGERD" and seen_by_pm["kind"] is None and seen_by_pm["formulier"] is None
+    assert seen_by_pm["status"] == "geweigerd" and seen_by_pm["kind"] is None and seen_by_pm["formulier"] is None
 
 
 async def test_the_cleanup_runs_on_a_schedule_set_up_once(env: WorkflowEnvironment, settings: Settings) -> None:

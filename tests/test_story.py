@@ -101,29 +101,29 @@ async def test_noor_born_on_29_february(story_env: WorkflowEnvironment, pool: as
             HandoverWorkflow.run, workflow_id(overdracht_id)
         )
         await at(story_env, date(2027, 8, 30))
-        assert (await step("GET", "", pm))["status"] == "CONCEPT"
+        assert (await step("GET", "", pm))["status"] == "concept"
 
         await at(story_env, date(2027, 9, 6))
         await step("PUT", "/formulier", pm, VVE_FORM)
         await step("POST", "/indieningen", pm)
         await at(story_env, date(2027, 9, 10))
-        assert (await step("POST", "/toestemmingen", mum_, {"besluit": "gegeven"}))["status"] == "BIJ_OUDERS"
+        assert (await step("POST", "/toestemmingen", mum_, {"besluit": "gegeven"}))["status"] == "bij_ouders"
         await at(story_env, date(2027, 9, 20))
-        assert (await step("POST", "/toestemmingen", dad_, {"besluit": "gegeven"}))["status"] == "WACHT_OP_SCHOOL"
+        assert (await step("POST", "/toestemmingen", dad_, {"besluit": "gegeven"}))["status"] == "wacht_op_school"
 
         # 3 years 9 months (29 November 2027) passes without a school: flagged.
         await at(story_env, date(2027, 12, 2))
         late_school = await step("PUT", "/school", mum_, {"schoolId": str(demo.STER)})
-        assert late_school["status"] == "GEREED_VOOR_VERZENDING"
+        assert late_school["status"] == "gereed_voor_verzending"
         await at(story_env, date(2027, 12, 3))
-        assert (await step("POST", "/verzendingen", pm))["status"] == "VERZONDEN"
+        assert (await step("POST", "/verzendingen", pm))["status"] == "verzonden"
 
         # Ten working days pass (deadline: end of 17 December); the school confirms on the 21st.
         await at(story_env, date(2027, 12, 21))
         received = await step(
             "POST", "/ontvangstbevestigingen", school, {"eersteSchooldag": "2028-03-01", "reden": "Kerstdrukte"}
         )
-        assert received["status"] == "ONTVANGEN" and received["warmeOverdracht"]["vereist"]
+        assert received["status"] == "ontvangen" and received["warmeOverdracht"]["vereist"]
 
         await at(story_env, date(2028, 1, 20))
         await step(
@@ -141,7 +141,7 @@ async def test_noor_born_on_29_february(story_env: WorkflowEnvironment, pool: as
                 "deelnemers": ["mentor", "intern begeleider", "ouder"],
             },
         )
-        assert done["status"] == "AFGEROND"
+        assert done["status"] == "afgerond"
         assert done["termijnen"]["vlaggen"] == ["school_onbekend", "te_laat_bevestigen"]
         assert done["termijnen"]["openVlaggen"] == []
 
@@ -156,34 +156,34 @@ async def test_noor_born_on_29_february(story_env: WorkflowEnvironment, pool: as
         return (day, e["gebeurtenis"], what) if what else (day, e["gebeurtenis"])
 
     assert [line(e) for e in timeline] == [
-        ("2027-08-29", "GEOPEND"),
-        ("2027-08-29", "BERICHT", "uitnodiging:start:pedagogisch_medewerker"),
-        ("2027-08-29", "BERICHT", "uitnodiging:start:ouders"),
-        ("2027-09-06", "FORMULIER_OPGESLAGEN"),
-        ("2027-09-06", "INGEDIEND"),
-        ("2027-09-06", "BERICHT", "uitnodiging:indiening:ouders"),
-        ("2027-09-10", "TOESTEMMING_GEGEVEN"),  # one of two
-        ("2027-09-20", "TOESTEMMING_GEGEVEN"),  # for wherever Noor is enrolled: no school was named
-        ("2027-09-20", "BERICHT", "uitnodiging:overdrachtcode:ouders"),  # their code for the school
-        ("2027-11-30", "VLAG_GEZET", "school_onbekend"),  # 29 November has ended
-        ("2027-11-30", "BERICHT", "herinnering:school_onbekend:ouders"),
-        ("2027-11-30", "BERICHT", "herinnering:school_onbekend:pedagogisch_medewerker"),
-        ("2027-12-02", "SCHOOL_GEKOZEN"),
-        ("2027-12-03", "VERZONDEN"),
-        ("2027-12-03", "BERICHT", "uitnodiging:aangekomen:school_intake"),  # the school hears of it at once
-        ("2027-12-11", "BERICHT", "herinnering:bevestigen:school"),  # after 5 working days (end of the 10th)
-        ("2027-12-18", "VLAG_GEZET", "te_laat_bevestigen"),  # after 10 (end of the 17th)
-        ("2027-12-18", "BERICHT", "herinnering:bevestigen:school"),
-        ("2027-12-21", "ONTVANGST_BEVESTIGD"),
-        ("2028-01-20", "WARME_OVERDRACHT_GEPLAND"),
-        ("2028-02-14", "WARME_OVERDRACHT_GEHOUDEN"),
-        ("2028-02-14", "AFGEROND"),
+        ("2027-08-29", "geopend"),
+        ("2027-08-29", "bericht", "uitnodiging:start:pedagogisch_medewerker"),
+        ("2027-08-29", "bericht", "uitnodiging:start:ouders"),
+        ("2027-09-06", "formulier_opgeslagen"),
+        ("2027-09-06", "ingediend"),
+        ("2027-09-06", "bericht", "uitnodiging:indiening:ouders"),
+        ("2027-09-10", "toestemming_gegeven"),  # one of two
+        ("2027-09-20", "toestemming_gegeven"),  # for wherever Noor is enrolled: no school was named
+        ("2027-09-20", "bericht", "uitnodiging:overdrachtcode:ouders"),  # their code for the school
+        ("2027-11-30", "vlag_gezet", "school_onbekend"),  # 29 November has ended
+        ("2027-11-30", "bericht", "herinnering:school_onbekend:ouders"),
+        ("2027-11-30", "bericht", "herinnering:school_onbekend:pedagogisch_medewerker"),
+        ("2027-12-02", "school_gekozen"),
+        ("2027-12-03", "verzonden"),
+        ("2027-12-03", "bericht", "uitnodiging:aangekomen:school_intake"),  # the school hears of it at once
+        ("2027-12-11", "bericht", "herinnering:bevestigen:school"),  # after 5 working days (end of the 10th)
+        ("2027-12-18", "vlag_gezet", "te_laat_bevestigen"),  # after 10 (end of the 17th)
+        ("2027-12-18", "bericht", "herinnering:bevestigen:school"),
+        ("2027-12-21", "ontvangst_bevestigd"),
+        ("2028-01-20", "warme_overdracht_gepland"),
+        ("2028-02-14", "warme_overdracht_gehouden"),
+        ("2028-02-14", "afgerond"),
     ]
     assert timeline[0]["rol"] is None  # opened by the service itself, at 3½
     assert timeline[7]["details"] == {}  # both parents have now consented
     assert timeline[6]["details"] == {"nog_nodig": "1"}
-    flag = next(e for e in timeline if e["gebeurtenis"] == "VLAG_GEZET")
+    flag = next(e for e in timeline if e["gebeurtenis"] == "vlag_gezet")
     assert datetime.fromisoformat(flag["tijdstip"]) - end_of_day(date(2027, 11, 29)) < timedelta(minutes=1)
     # Each message of the timeline is in the outbox, once.
-    assert len(outbox["resultaten"]) == sum(e["gebeurtenis"] == "BERICHT" for e in timeline) == 9
+    assert len(outbox["resultaten"]) == sum(e["gebeurtenis"] == "bericht" for e in timeline) == 9
     assert all(b["status"] == "geen_mailserver" for b in outbox["resultaten"])

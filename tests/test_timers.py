@@ -74,7 +74,7 @@ async def messages(pool: asyncpg.Pool, overdracht_id: UUID) -> list[tuple[str, s
 
 async def flag_set_at(pool: asyncpg.Pool, overdracht_id: UUID, vlag: str) -> datetime:
     async def check() -> Any:
-        rows = await events(pool, overdracht_id, "VLAG_GEZET")
+        rows = await events(pool, overdracht_id, "vlag_gezet")
         return next((r["tijdstip"] for r in rows if '"' + vlag + '"' in r["details"]), None)
 
     return await eventually(check)
@@ -127,7 +127,7 @@ async def test_left_alone_every_deadline_flags_reminds_and_escalates_on_time(
     opens = end_of_day(age_reached(birth, 3, 6) - timedelta(days=1))
 
     await advance_to(skipping_env, opens)
-    opened = await eventually(lambda: events(pool, overdracht_id, "GEOPEND"))
+    opened = await eventually(lambda: events(pool, overdracht_id, "geopend"))
     assert opened[0]["actor_rol"] is None
     assert opens <= opened[0]["tijdstip"] < opens + timedelta(minutes=5)
     # The PM'er is asked to start; the parents hear it has begun.
@@ -165,7 +165,7 @@ async def test_left_alone_every_deadline_flags_reminds_and_escalates_on_time(
     assert ("herinnering", "verzenden", "pedagogisch_medewerker") in sent
     escalated = {
         r["tijdstip"]: r["details"]
-        for r in await events(pool, overdracht_id, "BERICHT")
+        for r in await events(pool, overdracht_id, "bericht")
         if '"escalatie"' in r["details"] and '"toestemming"' in r["details"]
     }
     times = sorted(escalated)
@@ -203,7 +203,7 @@ async def test_asked_to_open_at_the_start_age_a_young_childs_overdracht_opens_it
 
     opens = end_of_day(age_reached(young, 3, 6) - timedelta(days=1))
     await advance_to(skipping_env, opens)
-    opened = await eventually(lambda: events(pool, input.overdracht_id, "GEOPEND"))
+    opened = await eventually(lambda: events(pool, input.overdracht_id, "geopend"))
     assert opened[0]["actor_rol"] is None
     assert opens <= opened[0]["tijdstip"] < opens + timedelta(minutes=5)
     # The PM'er is asked to start; the parents hear it has begun.
@@ -217,7 +217,7 @@ async def test_asked_to_open_at_the_start_age_a_young_childs_overdracht_opens_it
     opening = await import_(older)
     assert opening.uitkomst is Openingsuitkomst.GEOPEND and opening.state.geopend_op is not None
     [geopend] = await pool.fetch(
-        "SELECT actor_id, actor_rol FROM overdracht_gebeurtenissen WHERE overdracht_id = $1 AND gebeurtenis = 'GEOPEND'",
+        "SELECT actor_id, actor_rol FROM overdracht_gebeurtenissen WHERE overdracht_id = $1 AND gebeurtenis = 'geopend'",
         older.overdracht_id,
     )
     assert (geopend["actor_id"], geopend["actor_rol"]) == (importer.gebruiker_id, "locatiemanager")
@@ -258,7 +258,7 @@ async def test_the_school_is_reminded_after_5_school_days_and_flagged_after_10(
 
     await advance_to(skipping_env, reminder)
     await eventually(lambda: _has(pool, overdracht_id, ("herinnering", "bevestigen", "school")))
-    assert not await events(pool, overdracht_id, "VLAG_GEZET")
+    assert not await events(pool, overdracht_id, "vlag_gezet")
 
     await advance_to(skipping_env, due)
     assert due <= await flag_set_at(pool, overdracht_id, "te_laat_bevestigen") < due + timedelta(minutes=5)
@@ -275,7 +275,7 @@ async def test_the_school_is_reminded_after_5_school_days_and_flagged_after_10(
     )
     row = await pool.fetchrow("SELECT status, vlaggen, open_vlaggen FROM overdrachten WHERE id = $1", overdracht_id)
     assert row is not None
-    assert (row["status"], row["vlaggen"], row["open_vlaggen"]) == ("AFGEROND", ["te_laat_bevestigen"], [])
+    assert (row["status"], row["vlaggen"], row["open_vlaggen"]) == ("afgerond", ["te_laat_bevestigen"], [])
     count = len(await messages(pool, overdracht_id))
     await skipping_env.sleep(timedelta(days=30))
     assert len(await messages(pool, overdracht_id)) == count
@@ -300,12 +300,12 @@ async def test_a_dispatch_on_the_last_school_day_before_summer_is_due_10_school_
     assert state.verzonden_op is not None and amsterdam_date(state.verzonden_op) == last_school_day
     due = end_of_day(add_working_days(summer.tot, 10))  # no public holiday in the two weeks after it
     assert state.deadlines[Deadline.BEVESTIGEN] == due
-    [sent] = await events(pool, overdracht_id, "VERZONDEN")
+    [sent] = await events(pool, overdracht_id, "verzonden")
     assert '"kalender": "schooldagen (regio midden)"' in sent["details"]
 
     await advance_to(skipping_env, end_of_day(summer.tot))
     about_receipt = [m for m in await messages(pool, overdracht_id) if m[1] == "bevestigen"]
-    assert about_receipt == [] and not await events(pool, overdracht_id, "VLAG_GEZET")
+    assert about_receipt == [] and not await events(pool, overdracht_id, "vlag_gezet")
 
     await advance_to(skipping_env, due)
     assert due <= await flag_set_at(pool, overdracht_id, "te_laat_bevestigen") < due + timedelta(minutes=5)
@@ -342,11 +342,11 @@ async def test_a_moved_deadline_takes_its_timer_along(
     )
     await advance_to(skipping_env, old + timedelta(days=1))
     await asyncio.sleep(0.5)
-    assert not [r for r in await events(pool, overdracht_id, "VLAG_GEZET") if '"te_laat_verzenden"' in r["details"]]
+    assert not [r for r in await events(pool, overdracht_id, "vlag_gezet") if '"te_laat_verzenden"' in r["details"]]
 
     await advance_to(skipping_env, new)
     assert new <= await flag_set_at(pool, overdracht_id, "te_laat_verzenden") < new + timedelta(minutes=5)
-    moved = await events(pool, overdracht_id, "DEADLINE_VERPLAATST")
+    moved = await events(pool, overdracht_id, "deadline_verplaatst")
     assert moved[0]["actor_rol"] == "coordinator"
 
 
@@ -383,7 +383,7 @@ async def test_refused_content_is_purged_at_once_and_completed_content_after_thr
     assert await pool.fetchval("SELECT count(*) FROM formulieren WHERE overdracht_id = $1", done_id) == 0
     row = await pool.fetchrow("SELECT status, afgerond_op, school_id FROM overdrachten WHERE id = $1", done_id)
     assert row is not None
-    assert row["status"] == "AFGEROND" and row["afgerond_op"] and row["school_id"] == demo.STER
+    assert row["status"] == "afgerond" and row["afgerond_op"] and row["school_id"] == demo.STER
 
 
 async def test_a_warme_overdracht_not_held_before_the_first_school_day_is_flagged(
@@ -417,6 +417,6 @@ async def test_a_dispatch_never_confirmed_expires_six_months_after_the_fourth_bi
     result = await handle.result()  # the school never answers; months pass
 
     assert result.status is Status.GEANNULEERD and result.inhoud_verwijderd_op is not None
-    [expired] = await events(pool, overdracht_id, "VERZENDING_VERLOPEN")
+    [expired] = await events(pool, overdracht_id, "verzending_verlopen")
     assert expires <= expired["tijdstip"] < expires + timedelta(minutes=5)
     assert await pool.fetchval("SELECT count(*) FROM formulieren WHERE overdracht_id = $1", overdracht_id) == 0

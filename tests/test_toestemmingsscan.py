@@ -124,7 +124,7 @@ MakeScans = Callable[..., Awaitable[Scans]]
 def scans(new_case: NewCase, login: Login, pool: asyncpg.Pool) -> MakeScans:
     """A new child's overdracht driven to `stage` (tests.cases.new_case), with its scans' requests."""
 
-    async def made(stage: str = "BIJ_OUDERS", **kwargs: Any) -> Scans:
+    async def made(stage: str = "bij_ouders", **kwargs: Any) -> Scans:
         return Scans(await new_case(stage, **kwargs), login, pool)
 
     return made
@@ -314,7 +314,7 @@ async def test_purged_with_the_content_after_a_refusal_and_none_added_after_the_
     assert_file(await s.download(parent, parent), pdf, "application/pdf", "toestemming.pdf")
 
     refused = await s.case.step("POST", "/toestemmingen", s.case.parent, 201, {"besluit": "geweigerd"})
-    assert refused["status"] == "GEWEIGERD"
+    assert refused["status"] == "geweigerd"
     await eventually(
         lambda: pool.fetchval("SELECT inhoud_verwijderd_op FROM overdrachten WHERE id = $1", s.id),
         lambda purged: purged is not None,
@@ -323,11 +323,11 @@ async def test_purged_with_the_content_after_a_refusal_and_none_added_after_the_
     assert await pool.fetchval("SELECT count(*) FROM bijlagen WHERE overdracht_id = $1", s.id) == 0
     assert_problem(await s.download(PM, parent), 404)
     detail = await s.detail(PM)
-    assert (detail["status"], detail["bijlagen"]) == ("GEWEIGERD", [])
+    assert (detail["status"], detail["bijlagen"]) == ("geweigerd", [])
 
     # Ended: nothing is added any more (its content is gone, and would be purged).
     body = assert_problem(await s.upload(PM, parent, a_pdf()), 409)
-    assert "GEWEIGERD" in body["detail"]
+    assert "geweigerd" in body["detail"]
     assert await s.stored() == []
 
 

@@ -33,7 +33,7 @@ async def test_an_unknown_outcome_is_said_and_a_repeat_with_the_key_finds_the_re
         unknown = await api.put(f"{path}/formulier", headers=key, json=COMPLETE_FORM)
 
         body = assert_problem(unknown, 503)
-        assert body["code"] == "UITKOMST_ONBEKEND" and body["tijdlijn"] == f"{path}/tijdlijn"
+        assert body["code"] == "uitkomst_onbekend" and body["tijdlijn"] == f"{path}/tijdlijn"
         assert "niets gewijzigd" not in body["detail"] and "dezelfde Idempotency-Key" in body["detail"]
         # The key is kept, marked unknown: the same request may take it over at once.
         kept = await pool.fetchval(
@@ -51,4 +51,4 @@ async def test_an_unknown_outcome_is_said_and_a_repeat_with_the_key_finds_the_re
     assert (replayed.status_code, replayed.headers.get("idempotency-replayed")) == (200, "true")
     # Once: the repeat attached to the update the first request started (without the key's update id it
     # would be saved twice).
-    assert [e["gebeurtenis"] for e in timeline].count("FORMULIER_OPGESLAGEN") == 1
+    assert [e["gebeurtenis"] for e in timeline].count("formulier_opgeslagen") == 1

@@ -58,7 +58,7 @@ async def test_an_overdracht_left_in_concept_ends_and_is_purged_after_the_term(
         # A month before the term (9 months after the 4th birthday) it still runs, late on every step.
         term = born + relativedelta(years=4, months=9)
         await own_clock.sleep(timedelta(days=(term - today).days - 30))
-        assert (await api.get(path, headers=pm)).json()["status"] == "CONCEPT"
+        assert (await api.get(path, headers=pm)).json()["status"] == "concept"
 
         await own_clock.sleep(timedelta(days=31))
         ended = await eventually(
@@ -66,7 +66,7 @@ async def test_an_overdracht_left_in_concept_ends_and_is_purged_after_the_term(
         )
 
         body = ended.json()
-        assert (body["status"], body["formulier"], body["kind"]) == ("GEANNULEERD", None, None)
+        assert (body["status"], body["formulier"], body["kind"]) == ("geannuleerd", None, None)
         timeline = (await api.get(f"{path}/tijdlijn", headers=pm)).json()["gebeurtenissen"]
-        assert "OVERDRACHT_VERLOPEN" in [e["gebeurtenis"] for e in timeline]
+        assert "overdracht_verlopen" in [e["gebeurtenis"] for e in timeline]
         assert await pool.fetchval("SELECT count(*) FROM kinderen WHERE id = $1", kind_id) == 0

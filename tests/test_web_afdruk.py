@@ -55,7 +55,7 @@ async def web(settings: Settings, pool: asyncpg.Pool) -> AsyncIterator[httpx.Asy
 async def with_the_parents(new_case: NewCase, login: Login) -> Case:
     """A VVE child's overdracht with the parents: language needs attention (to discuss in the warme
     overdracht), every other domain as expected, each with its own note; the parents agreed."""
-    case = await new_case("CONCEPT", vve=True)
+    case = await new_case("concept", vve=True)
     form: dict[str, Any] = {
         **VVE_FORM,
         "ontwikkeling": {
@@ -118,7 +118,7 @@ async def test_the_print_page_shows_the_form_in_dutch_words(
     assert ZIENSWIJZE in text and re.search("Eens met de inhoud</dt><dd[^>]*>ja</dd>", text)
     assert "gevraagd, de ouders hebben nog niet besloten" in text  # consent
     # The API's values are for machines.
-    for value in ("motoriek_grof", "zoals_verwacht", "aandacht<", "piramide", ">kijk<", "BIJ_OUDERS"):
+    for value in ("motoriek_grof", "zoals_verwacht", "aandacht<", "piramide", ">kijk<", "bij_ouders"):
         assert value not in text
     assert f'href="/overdrachten/{overdracht_id(case)}/afdruk.pdf"' in text
     overdracht_page = await web.get(f"/overdrachten/{overdracht_id(case)}")

@@ -21,7 +21,7 @@ PM = demo.PM_USER[demo.BOOMHUT]
 async def test_the_pm_adds_the_observation_export_from_the_editor_and_reads_it_back(
     browser_like: httpx.AsyncClient, new_case: NewCase
 ) -> None:
-    case = await new_case("CONCEPT")
+    case = await new_case("concept")
     page = case.path.removeprefix("/v1")
     await sign_in(browser_like, PM)
     editor = await browser_like.get(f"{page}/formulier")
@@ -64,7 +64,7 @@ async def test_the_pm_adds_the_observation_export_from_the_editor_and_reads_it_b
 async def test_the_pm_adds_a_parent_s_signed_consent_form_and_only_a_picture_or_pdf(
     browser_like: httpx.AsyncClient, new_case: NewCase
 ) -> None:
-    case = await new_case("BIJ_OUDERS")
+    case = await new_case("bij_ouders")
     page = case.path.removeprefix("/v1")
     await sign_in(browser_like, PM)
     ouders = await browser_like.get(f"{page}/ouders")

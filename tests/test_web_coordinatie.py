@@ -412,7 +412,7 @@ async def test_every_table_downloads_as_csv_and_xlsx_safe_against_formula_inject
 async def test_the_coordinator_moves_a_deadline_with_a_reason_from_the_overdrachts_page(
     browser_like: httpx.AsyncClient, new_case: NewCase, api: httpx.AsyncClient, login: Login
 ) -> None:
-    case = await new_case("CONCEPT")
+    case = await new_case("concept")
     overdracht_id = case.path.rsplit("/", 1)[-1]
     await sign_in(browser_like, demo.COORDINATOR)
     page = await browser_like.get(f"/overdrachten/{overdracht_id}")
@@ -462,7 +462,7 @@ async def test_the_coordinator_moves_a_deadline_with_a_reason_from_the_overdrach
     detail = await case.get(case.pm)
     assert detail["termijnen"]["deadlines"]["verzenden"] == end_of_day(new_day).isoformat().replace("+00:00", "Z")
     timeline = await case.timeline(case.pm)
-    assert timeline[-1]["gebeurtenis"] == "DEADLINE_VERPLAATST" and timeline[-1]["toelichting"] == "Langdurig ziek"
+    assert timeline[-1]["gebeurtenis"] == "deadline_verplaatst" and timeline[-1]["toelichting"] == "Langdurig ziek"
     # From another origin: refused, nothing moved.
     forged = await browser_like.post(
         f"/overdrachten/{overdracht_id}/deadline",
@@ -476,7 +476,7 @@ async def test_the_coordinator_moves_a_deadline_with_a_reason_from_the_overdrach
 async def test_only_the_coordinator_moves_a_deadline_and_only_while_it_runs(
     browser_like: httpx.AsyncClient, new_case: NewCase, pool: asyncpg.Pool
 ) -> None:
-    case = await new_case("CONCEPT")
+    case = await new_case("concept")
     overdracht_id = case.path.rsplit("/", 1)[-1]
     await sign_in(browser_like, demo.PM_USER[demo.BOOMHUT])
     assert "/deadline" not in (await browser_like.get(f"/overdrachten/{overdracht_id}")).text
@@ -506,7 +506,7 @@ DEADLINE_PAGE = {
 async def test_the_deadline_page_opens_for_the_coordinator_alone(
     browser_like: httpx.AsyncClient, new_case: NewCase, user: UUID, expected: int
 ) -> None:
-    case = await new_case("BIJ_OUDERS")
+    case = await new_case("bij_ouders")
     await sign_in(browser_like, user)
 
     r = await browser_like.get(f"{case.path.removeprefix('/v1')}/deadline")

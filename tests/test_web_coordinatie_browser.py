@@ -19,7 +19,7 @@ from tests.cases import NewCase
 async def test_the_coordinator_reads_the_figures_and_moves_a_deadline(
     live_server: str, page: Page, new_case: NewCase, tmp_path: Path
 ) -> None:
-    case = await new_case("CONCEPT")
+    case = await new_case("concept")
     overdracht_id = case.path.rsplit("/", 1)[-1]
     await page.goto(f"{live_server}/aanmelden")
     await page.get_by_label("Gebruiker").select_option(str(demo.COORDINATOR))

@@ -62,16 +62,16 @@ async def test_no_page_or_download_the_coordinator_reaches_holds_a_name_a_form_t
     born = [today - relativedelta(years=3, months=11, days=3), today - relativedelta(years=3, months=7, days=5),
             today - relativedelta(years=3, months=7, days=9)]  # fmt: skip
     # Past its send deadline (overdue: in the achterstanden), at the parents', with their view.
-    late = await new_case("BIJ_OUDERS", form=FORM, born=born[0])
+    late = await new_case("bij_ouders", form=FORM, born=born[0])
     await late.step("POST", "/ouderreacties", late.parent, 201,
                     {"eens": "nee", "zienswijze": ZIENSWIJZE, "reden": REACTIE_REDEN})  # fmt: skip
     coordinator = await login(demo.COORDINATOR)
     moved = (today + timedelta(days=40)).isoformat()
     await late.step("PUT", "/deadlines/toestemming", coordinator, 200, {"datum": moved, "reden": DEADLINE_REDEN})
     # Taken back for a correction; returned by a school.
-    corrected = await new_case("BIJ_OUDERS", form=FORM, born=born[1])
+    corrected = await new_case("bij_ouders", form=FORM, born=born[1])
     await corrected.step("POST", "/correcties", corrected.pm, 201, {"reden": CORRECTIE_REDEN})
-    returned = await new_case("VERZONDEN", form=FORM, born=born[2])
+    returned = await new_case("verzonden", form=FORM, born=born[2])
     await returned.step("POST", "/retouren", returned.school, 201, {"reden": RETOUR_REDEN})
     cases = [late, corrected, returned]
     own = {c.path.removeprefix("/v1") for c in cases}

@@ -122,7 +122,7 @@ async def test_submitting_an_incomplete_form_names_each_missing_field_and_change
 
     assert r.status_code == 422
     assert 'href="#veld-observatie-datum">Vul dit in: het is nodig om het formulier in te dienen.' in r.text
-    assert (await stored(api, login, child))["status"] == "CONCEPT"
+    assert (await stored(api, login, child))["status"] == "concept"
 
 
 async def test_a_complete_form_goes_to_the_parents(
@@ -140,7 +140,7 @@ async def test_a_complete_form_goes_to_the_parents(
 
     assert (r.status_code, r.headers["location"]) == (303, f"/overdrachten/{child.overdracht_id}?gedaan=ingediend")
     body = await stored(api, login, child)
-    assert body["status"] == "BIJ_OUDERS"
+    assert body["status"] == "bij_ouders"
     assert body["formulier"]["ontwikkeling"]["taal"] == {
         "niveau": "zoals_verwacht", "toelichting": "Vertelt graag over thuis.", "besprekenInWarmeOverdracht": True,
     }  # fmt: skip

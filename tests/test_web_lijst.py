@@ -19,16 +19,16 @@ def name(case_kind: object) -> str:
 async def test_the_start_page_and_the_list_filtered_by_status(
     browser_like: httpx.AsyncClient, new_case: NewCase
 ) -> None:
-    concept, with_parents = await new_case("CONCEPT"), await new_case("BIJ_OUDERS")
+    concept, with_parents = await new_case("concept"), await new_case("bij_ouders")
     await sign_in(browser_like, PM)
 
     start = await browser_like.get("/")
     assert "Eerstvolgende deadlines" in start.text and 'href="/overdrachten">Alle overdrachten' in start.text
-    r = await browser_like.get("/overdrachten", params={"status": "BIJ_OUDERS", "sort": "-geopendOp"})
+    r = await browser_like.get("/overdrachten", params={"status": "bij_ouders", "sort": "-geopendOp"})
 
     assert r.status_code == 200
     assert name(with_parents.kind_id) in r.text and name(concept.kind_id) not in r.text
-    assert '<option value="BIJ_OUDERS" selected>bij de ouders</option>' in r.text  # the filter kept
+    assert '<option value="bij_ouders" selected>bij de ouders</option>' in r.text  # the filter kept
 
 
 async def test_a_wrongly_typed_filter_is_shown_with_what_to_fix(browser_like: httpx.AsyncClient) -> None:

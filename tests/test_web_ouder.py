@@ -79,7 +79,7 @@ async def signed_in(client: httpx.AsyncClient, pool: asyncpg.Pool, user: UUID) -
 @pytest.fixture
 async def parent(new_case: NewCase, settings: Settings, pool: asyncpg.Pool) -> AsyncIterator[Browser]:
     """A parent signed in on the page of their child's overdracht, which is with them (BIJ_OUDERS)."""
-    case = await new_case("BIJ_OUDERS")
+    case = await new_case("bij_ouders")
     [parent_id] = await kinderen.parents(pool, case.kind_id)
     async with app_client(settings) as client:
         yield Browser(client, await signed_in(client, pool, parent_id), case, parent_id)
@@ -98,7 +98,7 @@ def error_for(html: str, field: str) -> str:
 async def test_a_parent_signs_in_with_their_link_and_reads_the_form_in_plain_dutch(
     new_case: NewCase, pool: asyncpg.Pool, settings: Settings, api: httpx.AsyncClient
 ) -> None:
-    case = await new_case("BIJ_OUDERS")
+    case = await new_case("bij_ouders")
     [parent_id] = await kinderen.parents(pool, case.kind_id)
     letter = await api.post(f"{case.path}/ouders/{parent_id}/brieven", headers=case.pm)
     async with app_client(settings) as client:
@@ -138,7 +138,7 @@ async def test_a_used_link_says_what_to_do_in_the_parents_language(settings: Set
 async def test_a_concept_is_not_shown_before_the_voorschool_gives_it(
     new_case: NewCase, pool: asyncpg.Pool, settings: Settings
 ) -> None:
-    case = await new_case("CONCEPT")
+    case = await new_case("concept")
     [parent_id] = await kinderen.parents(pool, case.kind_id)
     async with app_client(settings) as client:
         await signed_in(client, pool, parent_id)
@@ -214,14 +214,14 @@ async def test_consent_is_chosen_then_confirmed_and_only_the_confirmation_record
     confirm = await parent.post("/ouder/toestemming", {"besluit": "gegeven", "voor": "genoemde_school"})
     assert confirm.status_code == 200 and "Controleer uw keuze" in confirm.text
     assert "De voorschool stuurt het formulier naar Basisschool De Ster." in confirm.text
-    assert await parent.status() == "BIJ_OUDERS"  # choosing records nothing
+    assert await parent.status() == "bij_ouders"  # choosing records nothing
     forged = await parent.post("/ouder/toestemming/bevestigen", {"besluit": "gegeven"}, csrf="fout")
-    assert forged.status_code == 403 and await parent.status() == "BIJ_OUDERS"
+    assert forged.status_code == 403 and await parent.status() == "bij_ouders"
 
     done = await parent.post("/ouder/toestemming/bevestigen", {"besluit": "gegeven", "voor": "genoemde_school"})
 
     assert (done.status_code, done.headers["location"]) == (303, f"{parent.page}?gedaan=ouder_toestemming")
-    assert await parent.status() == "GEREED_VOOR_VERZENDING"
+    assert await parent.status() == "gereed_voor_verzending"
     page = await parent.client.get(done.headers["location"])
     assert "Uw toestemming is opgeslagen." in page.text
     assert "/ouder/intrekken" in page.text and "/ouder/toestemming" not in page.text
@@ -230,7 +230,7 @@ async def test_consent_is_chosen_then_confirmed_and_only_the_confirmation_record
     assert late.status_code == 409 and "U gaf toestemming. De voorschool stuurt het formulier" in late.text
     twice = await parent.post("/ouder/toestemming/bevestigen", {"besluit": "geweigerd"})
     assert twice.status_code == 409 and "kan alleen zolang het formulier bij u ligt" in twice.text
-    assert await parent.status() == "GEREED_VOOR_VERZENDING"
+    assert await parent.status() == "gereed_voor_verzending"
 
 
 async def test_a_refusal_ends_it_and_the_done_page_needs_no_overdracht(parent: Browser) -> None:
@@ -242,7 +242,7 @@ async def test_a_refusal_ends_it_and_the_done_page_needs_no_overdracht(parent: B
 
     assert (r.status_code, r.headers["location"]) == (303, "/ouder/klaar/geweigerd")
     assert 'overdracht_sessie=""' in r.headers["set-cookie"]  # signed out
-    assert await parent.status() == "GEWEIGERD"
+    assert await parent.status() == "geweigerd"
     klaar = await parent.client.get("/ouder/klaar/geweigerd")
     assert klaar.status_code == 200 and "U gaf geen toestemming" in klaar.text
     assert "De school krijgt het formulier niet." in klaar.text
@@ -253,7 +253,7 @@ async def test_consent_is_withdrawn_after_a_confirmation_and_not_before_it_was_g
     early = await parent.client.get(f"{parent.page}/ouder/intrekken")
     assert early.status_code == 409 and "Intrekken kan alleen nadat u toestemming gaf" in early.text
     assert (await parent.post("/ouder/intrekken", {})).status_code == 409
-    assert await parent.status() == "BIJ_OUDERS"
+    assert await parent.status() == "bij_ouders"
     await parent.post("/ouder/toestemming/bevestigen", {"besluit": "gegeven"})
 
     page = await parent.client.get(f"{parent.page}/ouder/intrekken")
@@ -261,7 +261,7 @@ async def test_consent_is_withdrawn_after_a_confirmation_and_not_before_it_was_g
     r = await parent.post("/ouder/intrekken", {})
 
     assert (r.status_code, r.headers["location"]) == (303, "/ouder/klaar/ingetrokken")
-    assert await parent.status() == "INGETROKKEN"
+    assert await parent.status() == "ingetrokken"
     assert "U heeft uw toestemming ingetrokken" in (await parent.client.get("/ouder/klaar/ingetrokken")).text
 
 
@@ -287,7 +287,7 @@ async def test_the_parent_chooses_another_school(parent: Browser) -> None:
 async def test_a_parent_cannot_see_another_childs_overdracht(
     parent: Browser, new_case: NewCase, settings: Settings
 ) -> None:
-    other = await new_case("BIJ_OUDERS")
+    other = await new_case("bij_ouders")
     page = f"/overdrachten/{other.path.rsplit('/', 1)[1]}"
 
     for sub in ("", "/ouder/reactie", "/ouder/toestemming", "/ouder/school", "/inzage"):

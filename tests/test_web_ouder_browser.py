@@ -39,7 +39,7 @@ async def checked(page: Page) -> None:
 async def test_a_parent_on_a_phone_reads_reacts_consents_with_the_keyboard_and_reads_the_inzage_log(
     live_server: str, page: Page, new_case: NewCase, api: httpx.AsyncClient, pool: asyncpg.Pool
 ) -> None:
-    case = await new_case("BIJ_OUDERS")
+    case = await new_case("bij_ouders")
     [parent_id] = await kinderen.parents(pool, case.kind_id)
     letter = await api.post(f"{case.path}/ouders/{parent_id}/brieven", headers=case.pm)
     naam = f"Testkind Proef-{str(case.kind_id)[:8]}"
@@ -92,7 +92,7 @@ async def test_a_parent_on_a_phone_reads_reacts_consents_with_the_keyboard_and_r
     await page.get_by_role("link", name="Uw toestemming intrekken").wait_for()  # what is possible now
     assert await page.get_by_role("link", name="Toestemming geven of weigeren").count() == 0
     await checked(page)
-    assert (await case.get(case.pm))["status"] == "GEREED_VOOR_VERZENDING"
+    assert (await case.get(case.pm))["status"] == "gereed_voor_verzending"
 
     # The inzage-log: who read or changed the child's data, and why.
     await tab_to(page, page.get_by_role("link", name=re.compile("^Bekijk wie de gegevens van uw kind")))

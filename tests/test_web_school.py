@@ -67,8 +67,8 @@ def field_value(html: str, name: str) -> str | None:
 async def test_the_inbox_lists_what_was_sent_to_the_school_and_nothing_else(
     browser_like: httpx.AsyncClient, new_case: NewCase
 ) -> None:
-    sent = await new_case("VERZONDEN")
-    not_sent = await new_case("GEREED_VOOR_VERZENDING")
+    sent = await new_case("verzonden")
+    not_sent = await new_case("gereed_voor_verzending")
     await sign_in(browser_like, IB_STER)
 
     inbox = await browser_like.get("/")
@@ -86,7 +86,7 @@ async def test_the_inbox_lists_what_was_sent_to_the_school_and_nothing_else(
 
 
 async def test_the_school_confirms_receipt_on_its_page(browser_like: httpx.AsyncClient, new_case: NewCase) -> None:
-    case = await new_case("VERZONDEN")  # no warme overdracht needed: receipt completes it
+    case = await new_case("verzonden")  # no warme overdracht needed: receipt completes it
     await sign_in(browser_like, IB_STER)
     url = f"/overdrachten/{id_of(case)}/ontvangst"
 
@@ -101,7 +101,7 @@ async def test_the_school_confirms_receipt_on_its_page(browser_like: httpx.Async
     shown = await browser_like.get(confirmed.headers["location"])
     assert "De ontvangst is bevestigd" in shown.text and "afgerond" in shown.text
     after = await case.get(case.school)
-    assert (after["status"], after["tijdstippen"]["eersteSchooldag"]) == ("AFGEROND", FIRST_SCHOOL_DAY)
+    assert (after["status"], after["tijdstippen"]["eersteSchooldag"]) == ("afgerond", FIRST_SCHOOL_DAY)
     # Once confirmed, the page says so instead of offering the form; a second post is refused with why.
     again = await browser_like.get(url)
     assert "al bevestigd" in again.text and 'name="eersteSchooldag"' not in again.text
@@ -112,7 +112,7 @@ async def test_the_school_confirms_receipt_on_its_page(browser_like: httpx.Async
 async def test_a_bad_date_keeps_the_input_and_says_what_is_wrong(
     browser_like: httpx.AsyncClient, new_case: NewCase
 ) -> None:
-    case = await new_case("VERZONDEN")
+    case = await new_case("verzonden")
     await sign_in(browser_like, IB_STER)
     url = f"/overdrachten/{id_of(case)}/ontvangst"
 
@@ -127,11 +127,11 @@ async def test_a_bad_date_keeps_the_input_and_says_what_is_wrong(
     assert 'name="warmeOverdrachtGewenst" value="true" checked' in bad.text and ">Graag.</textarea>" in bad.text
     empty = await post_form(browser_like, url, {"eersteSchooldag": ""})
     assert empty.status_code == 400 and "Vul de eerste schooldag in." in empty.text
-    assert (await case.get(case.school))["status"] == "VERZONDEN"  # nothing changed
+    assert (await case.get(case.school))["status"] == "verzonden"  # nothing changed
 
 
 async def test_a_returned_overdracht_leaves_the_inbox(browser_like: httpx.AsyncClient, new_case: NewCase) -> None:
-    case = await new_case("VERZONDEN")
+    case = await new_case("verzonden")
     await sign_in(browser_like, IB_STER)
     url = f"/overdrachten/{id_of(case)}/retour"
     assert "niet meer inzien" in (await browser_like.get(url)).text  # what it means, before doing it
@@ -144,13 +144,13 @@ async def test_a_returned_overdracht_leaves_the_inbox(browser_like: httpx.AsyncC
     inbox = await browser_like.get(returned.headers["location"])
     assert "teruggestuurd naar de voorschool" in inbox.text and name_of(case) not in inbox.text
     assert (await browser_like.get(f"/overdrachten/{id_of(case)}")).status_code == 404
-    assert (await case.get(case.pm))["status"] == "WACHT_OP_SCHOOL"
+    assert (await case.get(case.pm))["status"] == "wacht_op_school"
 
 
 async def test_the_school_asks_plans_and_records_the_warme_overdracht(
     browser_like: httpx.AsyncClient, new_case: NewCase
 ) -> None:
-    case = await new_case("VERZONDEN")
+    case = await new_case("verzonden")
     await sign_in(browser_like, IB_STER)
     page = f"/overdrachten/{id_of(case)}/warme-overdracht"
 
@@ -201,8 +201,8 @@ async def test_the_school_asks_plans_and_records_the_warme_overdracht(
     )
     assert "De warme overdracht is vastgelegd" in (await browser_like.get(held.headers["location"])).text
     done = await case.get(case.school)
-    assert (done["status"], done["warmeOverdracht"]["gehoudenOp"]) == ("AFGEROND", WARM_DAY)
-    [event] = events(await case.timeline(case.pm), "WARME_OVERDRACHT_GEHOUDEN")
+    assert (done["status"], done["warmeOverdracht"]["gehoudenOp"]) == ("afgerond", WARM_DAY)
+    [event] = events(await case.timeline(case.pm), "warme_overdracht_gehouden")
     assert event["toelichting"] == "mentor, intern begeleider, tolk"
     closed = await browser_like.get(page)
     assert "gehouden en vastgelegd" in closed.text and 'value="vastleggen"' not in closed.text
@@ -211,7 +211,7 @@ async def test_the_school_asks_plans_and_records_the_warme_overdracht(
 async def test_another_schools_overdracht_is_a_404_page(
     browser_like: httpx.AsyncClient, new_case: NewCase, pool: asyncpg.Pool, settings: Settings
 ) -> None:
-    case = await new_case("VERZONDEN")
+    case = await new_case("verzonden")
     await sign_in(browser_like, IB_POLDER)
 
     for sub in ("ontvangst", "retour", "warme-overdracht"):
@@ -226,13 +226,13 @@ async def test_another_schools_overdracht_is_a_404_page(
         headers=ORIGIN,
     )
     assert posted.status_code == 404
-    assert (await case.get(case.school))["status"] == "VERZONDEN"
+    assert (await case.get(case.school))["status"] == "verzonden"
 
 
 async def test_a_parent_sees_only_the_request_form(
     browser_like: httpx.AsyncClient, new_case: NewCase, api: httpx.AsyncClient, pool: asyncpg.Pool, login: Login
 ) -> None:
-    case = await new_case("ONTVANGEN", vve=True)  # a warme overdracht is needed, not yet planned
+    case = await new_case("ontvangen", vve=True)  # a warme overdracht is needed, not yet planned
     parent_id: UUID = await pool.fetchval("SELECT id FROM gebruikers WHERE kind_id = $1", case.kind_id)
     letter = await api.post(f"{case.path}/ouders/{parent_id}/brieven", headers=await login(PM))
     assert letter.status_code == 200, letter.text
@@ -255,13 +255,13 @@ async def test_a_parent_sees_only_the_request_form(
         303,
         f"/overdrachten/{id_of(case)}?gedaan=warme-overdracht-gevraagd",
     )
-    [event] = events(await case.timeline(case.pm), "WARME_OVERDRACHT_GEVRAAGD")
+    [event] = events(await case.timeline(case.pm), "warme_overdracht_gevraagd")
     assert (event["rol"], event["toelichting"]) == ("ouder", "Hij is erg verlegen.")
     assert (await case.get(case.pm))["warmeOverdracht"]["geplandOp"] is None
 
 
 async def test_only_the_school_confirms_receipt(browser_like: httpx.AsyncClient, new_case: NewCase) -> None:
-    case = await new_case("VERZONDEN")
+    case = await new_case("verzonden")
     await sign_in(browser_like, demo.PM_USER[demo.BOOMHUT])
 
     r = await browser_like.get(f"/overdrachten/{id_of(case)}/ontvangst")

@@ -32,7 +32,7 @@ async def assert_fine_on_a_phone(page: Page) -> None:
 async def test_the_school_confirms_receipt_and_holds_the_warme_overdracht(
     live_server: str, page: Page, new_case: NewCase
 ) -> None:
-    case = await new_case("VERZONDEN", vve=True)  # a VVE child: a warme overdracht is needed
+    case = await new_case("verzonden", vve=True)  # a VVE child: a warme overdracht is needed
     name = f"Testkind Proef-{str(case.kind_id)[:8]}"
     overdracht = f"{live_server}/overdrachten/{case.path.rsplit('/', 1)[1]}"
     first_day, warm_day = date.today() + timedelta(days=120), date.today() + timedelta(days=100)
@@ -103,6 +103,6 @@ async def test_the_school_confirms_receipt_and_holds_the_warme_overdracht(
     assert page.url == f"{overdracht}?gedaan=warme-overdracht-vastgelegd"
     await assert_accessible(page)
     done = await case.get(case.school)
-    assert done["status"] == "AFGEROND"
+    assert done["status"] == "afgerond"
     assert done["warmeOverdracht"]["gehoudenOp"] == warm_day.isoformat()
     assert done["tijdstippen"]["eersteSchooldag"] == first_day.isoformat()

@@ -28,7 +28,7 @@ async def post(client: httpx.AsyncClient, url: str, data: dict[str, str] | None 
 async def test_consent_given_on_paper_is_recorded_per_parent_and_then_the_pm_sends(
     browser_like: httpx.AsyncClient, new_case: NewCase
 ) -> None:
-    case = await new_case("BIJ_OUDERS")
+    case = await new_case("bij_ouders")
     await sign_in(browser_like, PM)
     ouders = await browser_like.get(f"{page_of(case)}/ouders")
     assert ouders.status_code == 200
@@ -42,7 +42,7 @@ async def test_consent_given_on_paper_is_recorded_per_parent_and_then_the_pm_sen
     assert re.search(r'value="gesprek" id="veld-wijze-2" checked', missing.text)  # kept
     future = await post(browser_like, url, {"besluit": "gegeven", "wijze": "handtekening", "datum": tomorrow})
     assert future.status_code == 400 and "ligt in de toekomst" in future.text
-    assert (await case.get(case.pm))["status"] == "BIJ_OUDERS"
+    assert (await case.get(case.pm))["status"] == "bij_ouders"
 
     done = await post(
         browser_like, url, {"besluit": "gegeven", "wijze": "handtekening", "datum": date.today().isoformat()}
@@ -50,14 +50,14 @@ async def test_consent_given_on_paper_is_recorded_per_parent_and_then_the_pm_sen
 
     assert done.status_code == 303
     assert "Het besluit van de ouder is vastgelegd." in (await browser_like.get(done.headers["location"])).text
-    assert (await case.get(case.pm))["status"] == "GEREED_VOOR_VERZENDING"
+    assert (await case.get(case.pm))["status"] == "gereed_voor_verzending"
     overdracht = await browser_like.get(page_of(case))
     assert "Naar Basisschool De Ster versturen" in overdracht.text
     token = csrf(overdracht.text)
     sent = await post(browser_like, f"{page_of(case)}/verzenden")
     assert sent.headers["location"] == f"{page_of(case)}?gedaan=verzonden"
     assert "De overdracht is naar de school verstuurd." in (await browser_like.get(sent.headers["location"])).text
-    assert (await case.get(case.pm))["status"] == "VERZONDEN"
+    assert (await case.get(case.pm))["status"] == "verzonden"
     # A second click, from the page as it was: refused, and the page says why.
     again = await browser_like.post(f"{page_of(case)}/verzenden", data={"csrf": token}, headers=ORIGIN)
     assert again.status_code == 409 and "Dit kan nu niet" in again.text
@@ -66,7 +66,7 @@ async def test_consent_given_on_paper_is_recorded_per_parent_and_then_the_pm_sen
 async def test_a_correction_needs_a_reason_and_takes_the_form_back(
     browser_like: httpx.AsyncClient, new_case: NewCase
 ) -> None:
-    case = await new_case("BIJ_OUDERS")
+    case = await new_case("bij_ouders")
     await sign_in(browser_like, PM)
     assert "Formulier terugnemen voor een correctie" in (await browser_like.get(page_of(case))).text
 
@@ -75,13 +75,13 @@ async def test_a_correction_needs_a_reason_and_takes_the_form_back(
     done = await post(browser_like, f"{page_of(case)}/correctie", {"reden": "Ouders zien een fout bij taal."})
 
     assert done.status_code == 303
-    assert (await case.get(case.pm))["status"] == "CONCEPT"
+    assert (await case.get(case.pm))["status"] == "concept"
 
 
 async def test_only_the_locatiemanager_cancels_and_names_the_mentor(
     browser_like: httpx.AsyncClient, new_case: NewCase
 ) -> None:
-    case = await new_case("CONCEPT")
+    case = await new_case("concept")
     await sign_in(browser_like, PM)
     overdracht = await browser_like.get(page_of(case))
     assert "Overdracht annuleren" not in overdracht.text
@@ -90,7 +90,7 @@ async def test_only_the_locatiemanager_cancels_and_names_the_mentor(
         f"{page_of(case)}/annuleren", data={"csrf": csrf(overdracht.text), "reden": "Verhuist."}, headers=ORIGIN
     )
     assert refused.status_code == 403 and "annuleren" in refused.text
-    assert (await case.get(case.pm))["status"] == "CONCEPT"
+    assert (await case.get(case.pm))["status"] == "concept"
 
     await sign_in(browser_like, LM)  # (a new session in the same browser)
     mentor_page = await browser_like.get(f"{page_of(case)}/mentor")
@@ -101,13 +101,13 @@ async def test_only_the_locatiemanager_cancels_and_names_the_mentor(
     assert (await case.get(case.pm))["mentor"]["id"] == sanne
     cancelled = await post(browser_like, f"{page_of(case)}/annuleren", {"reden": "Verhuist naar Lelystad."})
     assert cancelled.status_code == 303
-    assert (await case.get(case.pm))["status"] == "GEANNULEERD"
+    assert (await case.get(case.pm))["status"] == "geannuleerd"
 
 
 async def test_the_pm_chooses_another_school_from_the_gemeente_s_list(
     browser_like: httpx.AsyncClient, new_case: NewCase
 ) -> None:
-    case = await new_case("CONCEPT")
+    case = await new_case("concept")
     await sign_in(browser_like, PM)
     form = await browser_like.get(f"{page_of(case)}/school")
     options = dict(
@@ -125,7 +125,7 @@ async def test_the_pm_chooses_another_school_from_the_gemeente_s_list(
 
 
 async def test_the_letter_with_a_new_code_is_a_pdf_to_print(browser_like: httpx.AsyncClient, new_case: NewCase) -> None:
-    case = await new_case("BIJ_OUDERS")
+    case = await new_case("bij_ouders")
     await sign_in(browser_like, PM)
     ouders = await browser_like.get(f"{page_of(case)}/ouders")
     [ouder_id] = re.findall(r"/ouders/([0-9a-f-]{36})/brief", ouders.text)

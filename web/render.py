@@ -85,7 +85,7 @@ ROL_NAMEN = {
 }
 templates.env.filters["status"] = lambda s: STATUS_NAMEN[Status(s)]
 templates.env.filters["vlag"] = lambda v: VLAG_NAMEN[Vlag(v)]
-templates.env.filters["gebeurtenis"] = lambda g: {"BERICHT": "bericht verstuurd"}.get(
+templates.env.filters["gebeurtenis"] = lambda g: {"bericht": "bericht verstuurd"}.get(
     g.value, g.value.replace("_", " ").lower()
 )
 templates.env.globals["rol_namen"] = ROL_NAMEN

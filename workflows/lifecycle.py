@@ -41,8 +41,8 @@ class Stap(StrEnum):
 class Weigering(StrEnum):
     """Why the workflow refused a step: the `type` of its ApplicationError, mapped to HTTP by the API."""
 
-    STAP_NIET_TOEGESTAAN = "STAP_NIET_TOEGESTAAN"
-    FORMULIER_ONVOLLEDIG = "FORMULIER_ONVOLLEDIG"
+    STAP_NIET_TOEGESTAAN = "stap_niet_toegestaan"
+    FORMULIER_ONVOLLEDIG = "formulier_onvolledig"
 
 
 # States the workflow does not leave; once one is reached, only retention remains.

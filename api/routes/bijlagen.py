@@ -26,7 +26,7 @@ DISPOSITION = 'attachment; filename="observatie.pdf"'
 
 UPLOAD = f"""
 De PDF-export van het observatie-instrument (KIJK!, Pravoo, …) bij het formulier: één per overdracht,
-een nieuwe upload vervangt de vorige. Zolang het formulier bewerkt kan worden (CONCEPT), door de
+een nieuwe upload vervangt de vorige. Zolang het formulier bewerkt kan worden (`concept`), door de
 pedagogisch medewerker of de locatiemanager.
 
 **Upload**: de PDF als body (`Content-Type: {PDF}`), of `multipart/form-data` met het bestand in het
@@ -81,7 +81,7 @@ class PdfResponse(Response):
     responses=problems(
         forbidden(Capability.BIJLAGE_TOEVOEGEN),
         OVERDRACHT_UNKNOWN,
-        Documented(bijlagen.not_editable("BIJ_OUDERS"), "Het formulier is geen concept (CONCEPT) meer."),
+        Documented(bijlagen.not_editable("bij_ouders"), "Het formulier is geen concept (`concept`) meer."),
         Documented(
             StepNotAllowed(bijlagen.NET_GEWIJZIGD),
             "De overdracht veranderde van status terwijl het bestand binnenkwam; er is niets opgeslagen.",
@@ -184,7 +184,7 @@ NOT_A_PARENT = Documented(NotFound(bijlagen.NIET_VAN_DEZE_OVERDRACHT), "`ouderId
         OVERDRACHT_UNKNOWN,
         NOT_A_PARENT,
         Documented(
-            bijlagen.not_running("GEANNULEERD"), "De overdracht is afgesloten; haar inhoud wordt of is verwijderd."
+            bijlagen.not_running("geannuleerd"), "De overdracht is afgesloten; haar inhoud wordt of is verwijderd."
         ),
         Documented(
             StepNotAllowed(bijlagen.NET_GEWIJZIGD),

@@ -193,7 +193,7 @@ async def get_import(import_id: UUID, ctx: Ctx) -> ImportTaak:
     summary="Het verslag van een import per rij (CSV)",
     description="Eén regel per gegevensrij van het bestand: het regelnummer, de uitkomst (`nieuw kind`,"
     " `bijgewerkt`, `ongewijzigd`, `afgewezen`, …), wat er met de overdracht gebeurde, en elke reden waarom een rij"
-    " werd afgewezen. Nooit een waarde uit het bestand. Een 409 `NOG_NIET_KLAAR` zolang de taak loopt.",
+    " werd afgewezen. Nooit een waarde uit het bestand. Een 409 `nog_niet_klaar` zolang de taak loopt.",
     response_class=Response,
     responses={
         200: {"description": "Het verslag.", "content": {"text/csv": {"schema": {"type": "string"}}}},

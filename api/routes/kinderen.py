@@ -25,7 +25,7 @@ PLAATSING = (
     operation_id="endPlaatsing",
     summary="Het kind verlaat de voorschool: de overdracht wordt geannuleerd, of gaat nooit open",
     description="Voor de locatiemanager van de locatie van het kind. Veilig te herhalen: de eerste datum blijft. Een"
-    " lopende overdracht wordt GEANNULEERD (de inhoud verwijderd zoals het protocol zegt); een die nog vanzelf open"
+    " lopende overdracht wordt `geannuleerd` (de inhoud verwijderd zoals het protocol zegt); een die nog vanzelf open"
     " zou gaan op de startleeftijd, gaat nooit open.",
     responses=problems(
         *PLAATSING,

@@ -45,12 +45,12 @@ GESLOTEN = (
 WIJZIGEN = (
     f"{WIE} Alleen de meegegeven velden veranderen; elke wijziging staat in het audit-log. Die van een andere"
     " gemeente is een 404; een `wijkId` of `stadsdeelId` van een andere gemeente is een onbekende (400). Een naam,"
-    " LRK-nummer of BRIN met vestiging die de gemeente al heeft, is een 409 `BESTAAT_AL`; een gesloten wijk of"
-    " stadsdeel om naartoe te verhuizen een 409 `GESLOTEN`; elk met het veld in `invalidParams`."
+    " LRK-nummer of BRIN met vestiging die de gemeente al heeft, is een 409 `bestaat_al`; een gesloten wijk of"
+    " stadsdeel om naartoe te verhuizen een 409 `gesloten`; elk met het veld in `invalidParams`."
 )
 NIEUW = (
     f"{WIE} 201 met wat er gemaakt is. Ongeldige velden zijn een 400 die elk veld noemt; een naam, LRK-nummer of BRIN"
-    " met vestiging die de gemeente al heeft een 409 `BESTAAT_AL`; een gesloten stadsdeel of wijk een 409 `GESLOTEN`."
+    " met vestiging die de gemeente al heeft een 409 `bestaat_al`; een gesloten stadsdeel of wijk een 409 `gesloten`."
 )
 BEHEREN = forbidden(Capability.ORGANISATIE_BEHEREN)
 LIJST = problems(BEHEREN)

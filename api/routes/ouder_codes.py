@@ -78,7 +78,7 @@ async def print_letter(overdracht_id: UUID, ouder_id: UUID, ctx: Ctx, body: NoBo
     status_code=status.HTTP_202_ACCEPTED,
     summary="Eén ouder een nieuwe persoonlijke link per e-mail sturen",
     description=(
-        "Op de achtergrond bezorgd, met een nieuwe eenmalige code. Een ouder zonder adres: 409 (`GEEN_EMAILADRES`):"
+        "Op de achtergrond bezorgd, met een nieuwe eenmalige code. Een ouder zonder adres: 409 (`geen_emailadres`):"
         " druk dan een brief af (`POST …/brieven`)."
     ),
     responses=problems(

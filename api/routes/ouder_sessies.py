@@ -35,7 +35,7 @@ class OuderSessieAanvraag(ApiModel):
     description=(
         "Zonder aanmelden: de code is het bewijs. Ze werkt één keer, tot ze verloopt; het token geldt alleen voor het"
         " eigen kind van de ouder (`expiresIn` seconden). Hooguit OVERDRACHT_OUDER_SESSIES_TEGELIJK (4) inwisselingen"
-        " vanaf één client (adres) tegelijk, over alle API-processen; daarboven 429 `TE_VEEL_VERZOEKEN` met"
+        " vanaf één client (adres) tegelijk, over alle API-processen; daarboven 429 `te_veel_verzoeken` met"
         " `Retry-After`, en de code is dan niet verbruikt."
     ),
     responses=problems(

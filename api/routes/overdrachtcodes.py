@@ -20,7 +20,7 @@ router = APIRouter(prefix="/v1", tags=["overdrachten"])
     summary="De overdrachtcode van de ouders invoeren: uw school ontvangt de overdracht van hun kind",
     description='Voor een school. Ouders die toestemming gaven voor "de school waar mijn kind is ingeschreven",'
     " krijgen een code per e-mail en op papier; hier ingevoerd wordt de overdracht naar uw school verzonden (status"
-    " VERZONDEN). Een code werkt één keer; een onbekende, gebruikte of verlopen code is steeds dezelfde 404, die"
+    " `verzonden`). Een code werkt één keer; een onbekende, gebruikte of verlopen code is steeds dezelfde 404, die"
     " verder niets zegt. Een school die de gemeente heeft gesloten, ontvangt niets: 409.",
     responses=problems(
         forbidden(Capability.OVERDRACHTCODE_INWISSELEN),

@@ -191,7 +191,7 @@ STAP = (
     "/{overdracht_id}/formulier",
     operation_id="saveFormulier",
     summary="Het formulier als concept opslaan (ook onvolledig)",
-    description="Voor de pedagogisch medewerker en de locatiemanager, zolang het formulier een concept is (CONCEPT):"
+    description="Voor de pedagogisch medewerker en de locatiemanager, zolang het formulier een concept is (`concept`):"
     " het hele formulier vervangt het vorige concept." + STAP,
     responses=problems(forbidden(C.FORMULIER_BEWERKEN), *step("FORMULIER_OPSLAAN")),
 )
@@ -205,7 +205,7 @@ async def save_formulier(overdracht_id: UUID, body: Formulier, ctx: Ctx) -> Over
     status_code=status.HTTP_201_CREATED,
     summary="Het formulier aan de ouders voorleggen",
     description="Voor de pedagogisch medewerker en de locatiemanager: het formulier gaat naar de ouders met gezag"
-    " (BIJ_OUDERS), die het lezen, erop reageren en toestemming geven of weigeren. Het formulier moet daarvoor"
+    " (`bij_ouders`), die het lezen, erop reageren en toestemming geven of weigeren. Het formulier moet daarvoor"
     " volledig genoeg zijn (422 met `ontbrekendeVelden` anders)." + STAP,
     responses=problems(
         forbidden(C.FORMULIER_BEWERKEN),
@@ -233,7 +233,7 @@ async def submit(overdracht_id: UUID, ctx: Ctx, body: NoBody = None) -> Overdrac
     status_code=status.HTTP_201_CREATED,
     summary="Het formulier terugnemen van de ouders om het te corrigeren (een correctieronde)",
     description="Voor de pedagogisch medewerker en de locatiemanager, na het voorleggen aan de ouders en voor het"
-    " verzenden: het formulier gaat terug naar CONCEPT (met de reden), de toestemming tot nu toe vervalt, en na het"
+    " verzenden: het formulier gaat terug naar `concept` (met de reden), de toestemming tot nu toe vervalt, en na het"
     " volgende voorleggen zien de ouders wat er veranderde (`wijzigingen`)." + STAP,
     responses=problems(forbidden(C.FORMULIER_BEWERKEN), *step("TERUGNEMEN")),
 )
@@ -304,7 +304,7 @@ async def choose_school(overdracht_id: UUID, body: SchoolKiezen, ctx: Ctx) -> Ov
     status_code=status.HTTP_201_CREATED,
     summary="De overdracht naar de school sturen (alleen met toestemming)",
     description="Voor de pedagogisch medewerker en de locatiemanager, als de ouders toestemming gaven en de school"
-    " bekend is (GEREED_VOOR_VERZENDING): de school krijgt bericht en kan het formulier lezen." + STAP,
+    " bekend is (`gereed_voor_verzending`): de school krijgt bericht en kan het formulier lezen." + STAP,
     responses=problems(forbidden(C.VERZENDEN), *step("VERZENDEN")),
 )
 async def send(overdracht_id: UUID, ctx: Ctx, body: NoBody = None) -> OverdrachtDetail:
@@ -394,7 +394,7 @@ async def warm_handover(overdracht_id: UUID, body: WarmeOverdrachtActie, ctx: Ct
     operation_id="cancelOverdracht",
     status_code=status.HTTP_201_CREATED,
     summary="Het kind vertrekt of verhuist: de overdracht annuleren, met een reden",
-    description="Voor de locatiemanager, zolang de overdracht loopt (GEANNULEERD daarna; de inhoud wordt verwijderd"
+    description="Voor de locatiemanager, zolang de overdracht loopt (`geannuleerd` daarna; de inhoud wordt verwijderd"
     " zoals het protocol zegt)." + STAP,
     responses=problems(forbidden(C.ANNULEREN), *step("ANNULEREN")),
 )

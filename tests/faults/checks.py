@@ -85,7 +85,7 @@ async def _check_one(
         return
     seen = Counter(_event(e) for e in r.json()["gebeurtenissen"])
     findings.duplicated += [f"journey {n}: {what} {count} times" for what, count in seen.items() if count > 1]
-    steps = {"GEOPEND", "FORMULIER_OPGESLAGEN", "INGEDIEND", "TOESTEMMING_GEGEVEN", "VERZONDEN"}
+    steps = {"geopend", "formulier_opgeslagen", "ingediend", "toestemming_gegeven", "verzonden"}
     missing = steps - set(seen)
     if missing:
         findings.lost.append(f"journey {n}: {sorted(missing)} not in its timeline")

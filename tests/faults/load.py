@@ -19,7 +19,7 @@ from tests.happy_path import COMPLETE_FORM
 PATIENCE = 180.0
 # Answers that leave the outcome to a repeat with the same key: the outcome not known yet, the service
 # away (503), or the first request with the key still being processed.
-IN_PROGRESS = "409 IDEMPOTENCY_KEY_IN_BEHANDELING"
+IN_PROGRESS = "409 idempotency_key_in_behandeling"
 # The steps of one journey, in order, and who takes them: the overdracht ends VERZONDEN to De Ster.
 # Opening is idempotent per child: a repeat after an unknown outcome finds it open (200, as documented).
 STEPS: list[tuple[str, str, str, Any, set[int]]] = [
@@ -29,7 +29,7 @@ STEPS: list[tuple[str, str, str, Any, set[int]]] = [
     ("toestemming", "POST", "/toestemmingen", {"besluit": "gegeven"}, {201}),
     ("verzenden", "POST", "/verzendingen", None, {201}),
 ]
-FINAL = "VERZONDEN"
+FINAL = "verzonden"
 
 
 @dataclass

@@ -136,7 +136,7 @@ async def _import(stack: FaultStack, pool: asyncpg.Pool, size: Size, times: int)
         findings.duplicated.append(f"{await stored()} children stored for {size.rows} rows")
     opened = await pool.fetch(
         "SELECT count(e.*) AS keer FROM overdrachten o JOIN kinderen k ON k.id = o.kind_id"
-        " JOIN overdracht_gebeurtenissen e ON e.overdracht_id = o.id AND e.gebeurtenis = 'GEOPEND'"
+        " JOIN overdracht_gebeurtenissen e ON e.overdracht_id = o.id AND e.gebeurtenis = 'geopend'"
         " WHERE k.achternaam = ANY($1::text[]) GROUP BY o.id",
         names,
     )

@@ -60,6 +60,12 @@ _SORTS: dict[Sort, tuple[str, bool]] = {
 }
 
 
+async def present(pool: asyncpg.Pool, ids: list[UUID]) -> int:
+    """How many of these overdrachten have their row (are open for readers)."""
+    count: int = await pool.fetchval("SELECT count(*) FROM overdrachten WHERE id = ANY($1::uuid[])", ids)
+    return count
+
+
 async def page(
     pool: asyncpg.Pool,
     user: Gebruiker,

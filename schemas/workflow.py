@@ -49,9 +49,12 @@ class HandoverInput(BaseModel):
     vve_indicatie: bool = False
     # The gemeente's protocol version at the start; the overdracht keeps it to the end.
     protocol: Protocol
-    # Opens itself at the start age and asks the PM'er to begin. Set by runs started before
-    # `Open.op_startleeftijd`; new ones are asked with that instead.
+    # Opens itself at the start age and asks the PM'er to begin. Set by the import (with `opener`), and
+    # by runs started before `Open.op_startleeftijd`; a person asks with that instead.
     automatisch_openen: bool = False
+    # Who had it started (the import): a child already past the start age when the run starts is opened
+    # at once, in the run's first workflow task, in their name, as `open` would (workflows/handover.py).
+    opener: Actor | None = None
     # The time-skipping test server knows no custom search attributes; only tests there set False.
     publish_search_attributes: bool = True
 

@@ -2,7 +2,7 @@
 engine's answers become service errors."""
 
 import asyncio
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 from uuid import UUID
 
 from pydantic import BaseModel
@@ -14,7 +14,7 @@ from temporalio.client import (
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.workflow import UpdateMethodMultiParam
 
@@ -36,6 +36,23 @@ Cmd = TypeVar("Cmd", bound=BaseModel)
 overdracht_id_for = ids.overdracht_id_for
 
 
+class _Where(TypedDict):
+    id: str
+    task_queue: str
+    id_reuse_policy: WorkflowIDReusePolicy
+
+
+def _where(settings: Settings, input: HandoverInput) -> _Where:
+    """Where an overdracht's workflow runs: its id, its task queue, and that a closed run under that id
+    may be started anew (a closed run never opened: an opened one has a read-model row, which the
+    callers look for first)."""
+    return {
+        "id": workflow_id(input.overdracht_id),
+        "task_queue": settings.task_queue,
+        "id_reuse_policy": WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+    }
+
+
 async def start_handover(client: Client, settings: Settings, input: HandoverInput, cmd: Open) -> Opening:
     """Start the overdracht's workflow unless it runs already, and ask it to open: now, or with
     `cmd.op_startleeftijd` at the start age when that is still ahead. One call to the engine
@@ -45,12 +62,8 @@ async def start_handover(client: Client, settings: Settings, input: HandoverInpu
     start = WithStartWorkflowOperation(
         HandoverWorkflow.run,
         input,
-        id=workflow_id(input.overdracht_id),
-        task_queue=settings.task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        # A closed run under this id never opened (an opened one has a read-model row, which the
-        # callers look for first): starting anew is right.
-        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+        **_where(settings, input),
     )
     opening: Opening = await _engine_call(
         settings,
@@ -60,6 +73,26 @@ async def start_handover(client: Client, settings: Settings, input: HandoverInpu
         step=input.overdracht_id,
     )
     return opening
+
+
+async def start_opened_handover(client: Client, settings: Settings, input: HandoverInput) -> bool:
+    """Start the overdracht's workflow with `input.opener` (the import): it opens itself in its first
+    workflow task when the child is past the start age, and at the start age otherwise. Nothing waits
+    for that task, so an import starts its rows as fast as the engine takes them. False, starting
+    nothing, when a run under this id is already going (ask it with `start_handover` instead)."""
+    try:
+        await _engine_call(
+            settings,
+            client.start_workflow(
+                HandoverWorkflow.run,
+                input,
+                id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+                **_where(settings, input),
+            ),
+        )
+    except WorkflowAlreadyStartedError:
+        return False
+    return True
 
 
 async def deliver_message(client: Client, settings: Settings, bericht_id: UUID) -> None:

@@ -6,12 +6,12 @@ row's child is stored in one transaction with the note that it was, so no row is
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 from core.codec import EncryptionCodec
 from db import audit as audit_log
-from db import gebruikers, import_taken, plaatsingen
+from db import gebruikers, import_taken, overdrachten, plaatsingen
 from db import protocol as protocols
 from db.import_taken import GelezenRij
 from db.pool import Connection
@@ -29,6 +29,7 @@ from services.imports import associated_data
 from services.overdrachten import actor
 from services.permissions import Capability, require
 from services.plaatsingen_csv import lees_bestand
+from workflows import deadlines
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +152,26 @@ async def store(clients: Clients, taak_id: UUID, van: int, tot: int, progress: C
         raise
 
 
+# How long a row waits at most for its overdracht to open, and how often it looks.
+OPEN_BINNEN = 30.0
+KIJK_ELKE = 0.05
+
+
+async def _until_open(ctx: Context, overdracht_id: UUID) -> None:
+    """Until the overdracht has its row: a row the job reports as opened is one the people who imported
+    can see, and no more rows are started than the engine opens (each lane waits for its own). It opens
+    in its workflow's first task, in the engine's time; one that takes longer than OPEN_BINNEN (the
+    engine far behind) is not waited for: it opens all the same. (The activity beats meanwhile:
+    activities/hartslag.py.)"""
+    waited = 0.0
+    while not await overdrachten.present(ctx.pool, [overdracht_id]):
+        if waited >= OPEN_BINNEN:
+            log.warning("placements import: an overdracht not open yet", extra={"overdracht_id": str(overdracht_id)})
+            return
+        await asyncio.sleep(KIJK_ELKE)
+        waited += KIJK_ELKE
+
+
 async def _store_row(ctx: Context, protocol: Protocol, taak_id: UUID, kind_id: UUID, plaatsing: Plaatsing) -> str:
     """One row: its child stored once, then its overdracht started (or, when the child left, ended).
     What happened to the overdracht: geopend, ingepland, beeindigd or geen."""
@@ -175,10 +196,19 @@ async def _store_row(ctx: Context, protocol: Protocol, taak_id: UUID, kind_id: U
         geboortedatum=kind["geboortedatum"],
         vve_indicatie=kind["vve_indicatie"],
         protocol=protocol,
+        automatisch_openen=True,
+        opener=(importer := actor(ctx)),
     )
-    # The workflow opens it now (past the start age; by the importer) or by itself at the start age.
+    # Started with the importer as its opener, the workflow opens in its first task (past the start age)
+    # or by itself at the start age; the row waits for that task (_until_open), not for what follows it.
+    if await commands.start_opened_handover(ctx.temporal, ctx.settings, handover):
+        if datetime.now(UTC) < deadlines.starts_at(handover.geboortedatum, protocol.config):
+            return "ingepland"
+        await _until_open(ctx, handover.overdracht_id)
+        return "geopend"
+    # A run is going already (asked to open at the start age before): ask it, as a person would.
     opening = await commands.start_handover(
-        ctx.temporal, ctx.settings, handover, Open(actor=actor(ctx), op_startleeftijd=True)
+        ctx.temporal, ctx.settings, handover, Open(actor=importer, op_startleeftijd=True)
     )
     return {Openingsuitkomst.GEOPEND: "geopend", Openingsuitkomst.INGEPLAND: "ingepland"}.get(opening.uitkomst, "geen")
 

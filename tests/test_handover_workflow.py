@@ -1,6 +1,7 @@
 """HandoverWorkflow against the real dev server: every step in every state it may and may not be
 taken in; a refused step leaves no trace; recording is idempotent."""
 
+import asyncio
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -264,6 +265,53 @@ async def test_opening_writes_itself_and_the_parents_message_in_one_call(
     )
     assert [(e["revisie"], e["gebeurtenis"]) for e in events] == [(1, "geopend"), (2, "bericht")]
     assert await pool.fetchval("SELECT count(*) FROM berichten WHERE overdracht_id = $1", overdracht_id) == 1
+
+
+async def test_a_run_started_by_the_import_past_the_start_age_opens_in_its_first_task(
+    env: WorkflowEnvironment, worker: Worker, pool: asyncpg.Pool
+) -> None:
+    """Started with its opener (the import), no update: the opening and the parents' message are written
+    in the run's first workflow task (a local activity), in the opener's name; only the delivery is an
+    activity."""
+    kind_id, _ = await place_child(pool)
+    input = handover_input(kind_id, automatisch_openen=True, opener=LM)
+    handle = await env.client.start_workflow(
+        HandoverWorkflow.run, input, id=workflow_id(input.overdracht_id), task_queue=TASK_QUEUE
+    )
+
+    events = await _events_once_open(pool, input.overdracht_id)
+    assert [(e["revisie"], e["gebeurtenis"], e["actor_id"]) for e in events] == [
+        (1, "geopend", LM.gebruiker_id), (2, "bericht", None),
+    ]  # fmt: skip
+    assert (await handle.query(HandoverWorkflow.state)).geopend_op is not None
+    history = await handle.fetch_history()
+    scheduled = [
+        e.activity_task_scheduled_event_attributes.activity_type.name
+        for e in history.events
+        if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+    ]
+    markers = [
+        e.marker_recorded_event_attributes.marker_name
+        for e in history.events
+        if e.event_type == EventType.EVENT_TYPE_MARKER_RECORDED
+    ]
+    assert scheduled[:1] == ["deliver_message"] and "queue_and_record_message" not in scheduled
+    assert "core_local_activity" in markers
+    assert EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED not in [e.event_type for e in history.events]
+
+
+async def _events_once_open(pool: asyncpg.Pool, overdracht_id: uuid.UUID) -> list[asyncpg.Record]:
+    """The timeline once the overdracht has opened (its first task runs in the engine's time)."""
+    for _ in range(400):
+        events = await pool.fetch(
+            "SELECT revisie, gebeurtenis, actor_id FROM overdracht_gebeurtenissen WHERE overdracht_id = $1"
+            " ORDER BY revisie",
+            overdracht_id,
+        )
+        if events:
+            return events
+        await asyncio.sleep(0.05)
+    raise AssertionError("not opened within 20 s")
 
 
 async def test_recording_is_idempotent_and_never_goes_back(pool: asyncpg.Pool) -> None:

@@ -159,6 +159,9 @@ class HandoverWorkflow:
     async def _opening(self, input: HandoverInput) -> bool:
         """Opened by a person (`open`), or by itself at the start age when asked to (or started so).
         False when neither came in time, or the child left first."""
+        if input.opener is not None and workflow.now() >= rules.starts_at(input.geboortedatum, self._config):
+            await self._open_at_start(input.opener)
+            return True
         if not self._opens_itself:
             try:
                 await workflow.wait_condition(self._asked, timeout=UNOPENED_TIMEOUT)
@@ -210,6 +213,16 @@ class HandoverWorkflow:
                 await self._tell_parents()
             return Opening(state=self._state, uitkomst=Openingsuitkomst.GEOPEND)
 
+    async def _open_at_start(self, opener: Actor) -> None:
+        """Opened by whoever started the run (the import), the child past the start age: as `open` does,
+        the opening written with the parents' message in one call, but in this first workflow task (a
+        local activity). Safe where `open`'s write is not: a start the engine has taken, it never
+        forgets, so a task it runs again writes the same change again, and no message is left behind."""
+        async with self._lock:
+            if not self._opened and not self._left_unopened:
+                opening = self._change(Gebeurtenis.GEOPEND, opener, **self._opening_changes())
+                await self._tell_parents(na=opening, direct=True)
+
     def _opening_changes(self) -> StateChanges:
         """What opening sets: now, and the deadlines and school year by the rules."""
         birth, summer = self._input.geboortedatum, workflow.patched(Patch.ZOMERVAKANTIE)
@@ -222,12 +235,12 @@ class HandoverWorkflow:
     async def _open(self, actor: Actor | None, *, durable: bool = False) -> None:
         await self._record(Gebeurtenis.GEOPEND, actor, durable=durable, **self._opening_changes())
 
-    async def _tell_parents(self, *, na: RecordChange | None = None) -> None:
+    async def _tell_parents(self, *, na: RecordChange | None = None, direct: bool = False) -> None:
         """The parents hear that the overdracht has begun and what comes next; `na`: the opening, not yet
-        written, to write first in the same call (Outbox.notify)."""
+        written, to write first in the same call, `direct` in this workflow task (Outbox.notify)."""
         if workflow.patched(Patch.OUDERS_BIJ_OPENING):
             await self._outbox.notify(
-                BerichtSoort.UITNODIGING, Aanleiding.START, Ontvanger.OUDERS, "start:ouders", na=na
+                BerichtSoort.UITNODIGING, Aanleiding.START, Ontvanger.OUDERS, "start:ouders", na=na, direct=direct
             )
 
     # Checks: the lifecycle's (by state), and what some steps need besides

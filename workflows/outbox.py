@@ -79,10 +79,14 @@ class Outbox:
         deadline: datetime | None = None,
         *,
         na: RecordChange | None = None,
+        direct: bool = False,
     ) -> None:
         """Queue a message (once per key, whatever retries or replays), note it in the timeline, and
         deliver it in the background so no step waits for the mail server. With `na`, a change not yet
-        written (the opening) is written first, in the same call, and the message comes after it."""
+        written (the opening) is written first, in the same call, and the message comes after it: by an
+        ordinary activity once the engine has recorded the task, or with `direct` in this task (a local
+        activity, workflows/recording.py), only for a change the engine cannot forget (made in the run
+        itself, not in an update)."""
         aanvraag = BerichtAanvraag(
             overdracht_id=self._overdracht_id,
             sleutel=key,
@@ -96,7 +100,12 @@ class Outbox:
             # Only runs that queue after acceptance pass `na` (Patch.OPENEN_MET_BERICHT came after it).
             change = self._change(Gebeurtenis.BERICHT, None, details=details, van=na.state)
             request = QueueAndRecord(aanvraag=aanvraag, change=change, eerder=[na])
-            bericht_id = await workflow.execute_activity_method(BerichtActivities.queue_and_record, request, **RECORD)
+            if direct:
+                bericht_id = await recording.write(BerichtActivities.queue_and_record, request)
+            else:
+                bericht_id = await workflow.execute_activity_method(
+                    BerichtActivities.queue_and_record, request, **RECORD
+                )
             self._commit(change.state)
         elif self._lokaal():
             change = self._change(Gebeurtenis.BERICHT, None, details=details)

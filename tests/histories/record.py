@@ -274,6 +274,11 @@ SCENARIOS: dict[str, tuple[Scenario, dict[str, Any]]] = {
     # Recorded with the patch "openen-met-bericht-aan-ouders": the opening written with the parents'
     # message in one activity.
     "happy_opened_in_one_call": (happy, {}),
+    # Recorded when the import began to start a run with its `opener`: opened in the run's first task.
+    "happy_opened_by_import": (
+        happy,
+        {"automatisch_openen": True, "opener": LM, "geboortedatum_dagen": 3 * 365 + 7 * 30},
+    ),
 }
 
 

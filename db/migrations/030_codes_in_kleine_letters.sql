@@ -71,3 +71,7 @@ ALTER TABLE overdrachten ENABLE TRIGGER USER;
 
 UPDATE overdracht_gebeurtenissen SET status = lower(status), gebeurtenis = lower(gebeurtenis)
 WHERE status <> lower(status) OR gebeurtenis <> lower(gebeurtenis);
+
+-- The planner's statistics still hold the old spelling's most common values: without this, a list by
+-- status (`?status=verzonden`) took 100 ms instead of 13 at a million rows until autovacuum came by.
+ANALYZE overdrachten, overdracht_gebeurtenissen;

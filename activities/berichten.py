@@ -14,7 +14,7 @@ from temporalio.exceptions import ApplicationError
 from activities.berichtteksten import ouder_link, render, render_met_code, tijdstip
 from core.mailer import Mailer, MailNotSent, MailOutcomeUnknown, message_id_domain
 from core.settings import Settings
-from db import berichten, bundels, gebruikers, ouder_codes, overdracht_codes, read_model
+from db import berichten, bundels, gebruikers, ouder_codes, overdracht_codes, overdrachten, read_model
 from db.pool import Executor
 from schemas.bericht import Aanleiding, BerichtAanvraag, BerichtSoort, BezorgStatus, Ontvanger
 from schemas.workflow import QueueAndRecord
@@ -71,7 +71,7 @@ class BerichtActivities:
             return bericht_id
 
     async def _queue(self, conn: Executor, aanvraag: BerichtAanvraag) -> UUID:
-        if not await berichten.overdracht_exists(conn, aanvraag.overdracht_id):
+        if not await overdrachten.exists(conn, aanvraag.overdracht_id):
             raise ApplicationError("No overdracht with this id", type="OverdrachtOnbekend", non_retryable=True)
         aan = await berichten.addresses(conn, aanvraag.overdracht_id, aanvraag.ontvanger)
         onderwerp, tekst = render(aanvraag, self._base_url)

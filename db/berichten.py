@@ -33,10 +33,6 @@ _MENTOR = (
 )
 
 
-async def overdracht_exists(conn: Executor, overdracht_id: UUID) -> bool:
-    return await conn.fetchval("SELECT 1 FROM overdrachten WHERE id = $1", overdracht_id) is not None
-
-
 async def addresses(conn: Executor, overdracht_id: UUID, ontvanger: Ontvanger) -> list[str]:
     """The addresses of whoever is `ontvanger` for this overdracht now, sorted."""
     sql = (

@@ -6,6 +6,7 @@ from uuid import UUID
 import asyncpg
 
 from db.kinderen import MENTOR_AT_LOCATION
+from db.pool import Executor
 from db.scope import scoped
 from protocol.dates import end_of_day
 from schemas.formulier import Formulier
@@ -60,10 +61,9 @@ _SORTS: dict[Sort, tuple[str, bool]] = {
 }
 
 
-async def present(pool: asyncpg.Pool, ids: list[UUID]) -> int:
-    """How many of these overdrachten have their row (are open for readers)."""
-    count: int = await pool.fetchval("SELECT count(*) FROM overdrachten WHERE id = ANY($1::uuid[])", ids)
-    return count
+async def exists(conn: Executor, overdracht_id: UUID) -> bool:
+    """Whether the overdracht has its row: it is open for readers."""
+    return await conn.fetchval("SELECT 1 FROM overdrachten WHERE id = $1", overdracht_id) is not None
 
 
 async def page(

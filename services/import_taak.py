@@ -164,7 +164,7 @@ async def _until_open(ctx: Context, overdracht_id: UUID) -> None:
     engine far behind) is not waited for: it opens all the same. (The activity beats meanwhile:
     activities/hartslag.py.)"""
     waited = 0.0
-    while not await overdrachten.present(ctx.pool, [overdracht_id]):
+    while not await overdrachten.exists(ctx.pool, overdracht_id):
         if waited >= OPEN_BINNEN:
             log.warning("placements import: an overdracht not open yet", extra={"overdracht_id": str(overdracht_id)})
             return

@@ -97,7 +97,8 @@ class Outbox:
         )
         details = {"soort": soort.value, "aanleiding": aanleiding.value, "ontvanger": ontvanger.value}
         if na is not None:
-            # Only runs that queue after acceptance pass `na` (Patch.OPENEN_MET_BERICHT came after it).
+            # Only runs with Patch.OPENEN_MET_BERICHT pass `na`: they queue after the engine accepted the
+            # step, or (`direct`) in the run's own first task, which the engine cannot forget.
             change = self._change(Gebeurtenis.BERICHT, None, details=details, van=na.state)
             request = QueueAndRecord(aanvraag=aanvraag, change=change, eerder=[na])
             if direct:

@@ -66,6 +66,11 @@ async def exists(conn: Executor, overdracht_id: UUID) -> bool:
     return await conn.fetchval("SELECT 1 FROM overdrachten WHERE id = $1", overdracht_id) is not None
 
 
+async def existing(conn: Executor, ids: list[UUID]) -> list[UUID]:
+    """Which of `ids` have their row."""
+    return [r["id"] for r in await conn.fetch("SELECT id FROM overdrachten WHERE id = ANY($1::uuid[])", ids)]
+
+
 async def page(
     pool: asyncpg.Pool,
     user: Gebruiker,

@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Unpack
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter, with_config
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, with_config
 
 # pydantic validates a TypedDict only from typing_extensions before Python 3.12.
 from typing_extensions import TypedDict
@@ -57,6 +57,9 @@ class HandoverInput(BaseModel):
     opener: Actor | None = None
     # The time-skipping test server knows no custom search attributes; only tests there set False.
     publish_search_attributes: bool = True
+    # Which patches the run has from its start, without asking the engine (workflows/patches.py): its
+    # starters pass patches.NIVEAU (services/commands.py). 0, a run started before this field: it asks the engine.
+    patchniveau: int = Field(default=0, ge=0)
 
 
 class VlagStatus(BaseModel):
@@ -346,5 +349,5 @@ class QueueAndRecord(BaseModel):
     aanvraag: BerichtAanvraag
     change: RecordChange
     # Changes written first, in the same transaction: the opening, written with its message to the
-    # parents in one call (workflows/handover.py Patch.OPENEN_MET_BERICHT).
+    # parents in one call (workflows/patches.py Patch.OPENEN_MET_BERICHT).
     eerder: list[RecordChange] = []

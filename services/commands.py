@@ -24,6 +24,7 @@ from schemas.imports import IMPORT_WORKFLOW, ImportInput
 from schemas.workflow import HandoverInput, HandoverState, Open, Opening
 from services.context import STEP_ID
 from services.errors import FormIncomplete, OutcomeUnknown, StepNotAllowed, Unavailable
+from workflows import patches
 from workflows.handover import HandoverWorkflow
 from workflows.ids import import_id, workflow_id
 from workflows.lifecycle import Weigering
@@ -53,6 +54,12 @@ def _where(settings: Settings, input: HandoverInput) -> _Where:
     }
 
 
+def _now(input: HandoverInput) -> HandoverInput:
+    """The input of a run started now: it has every patch from its start (workflows/patches.py), and
+    asks the engine for none of them."""
+    return input.model_copy(update={"patchniveau": patches.NIVEAU})
+
+
 async def start_handover(client: Client, settings: Settings, input: HandoverInput, cmd: Open) -> Opening:
     """Start the overdracht's workflow unless it runs already, and ask it to open: now, or with
     `cmd.op_startleeftijd` at the start age when that is still ahead. One call to the engine
@@ -61,7 +68,7 @@ async def start_handover(client: Client, settings: Settings, input: HandoverInpu
     is safe to repeat (a running workflow is reused, and the same Idempotency-Key reaches the same update)."""
     start = WithStartWorkflowOperation(
         HandoverWorkflow.run,
-        input,
+        _now(input),
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         **_where(settings, input),
     )
@@ -85,7 +92,7 @@ async def start_opened_handover(client: Client, settings: Settings, input: Hando
             settings,
             client.start_workflow(
                 HandoverWorkflow.run,
-                input,
+                _now(input),
                 id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
                 **_where(settings, input),
             ),

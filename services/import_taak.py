@@ -9,6 +9,8 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from uuid import UUID
 
+import asyncpg
+
 from core.codec import EncryptionCodec
 from db import audit as audit_log
 from db import gebruikers, import_taken, overdrachten, plaatsingen
@@ -129,6 +131,7 @@ async def store(clients: Clients, taak_id: UUID, van: int, tot: int, progress: C
     protocol = await _protocol(ctx)
     codec = _codec(clients)
     rows = await import_taken.good_rows(clients.pool, taak_id, van, tot)
+    openingen = Openingen(clients.pool)
     queue: asyncio.Queue[int] = asyncio.Queue()
     for i in range(len(rows)):
         queue.put_nowait(i)
@@ -138,7 +141,7 @@ async def store(clients: Clients, taak_id: UUID, van: int, tot: int, progress: C
             row = rows[queue.get_nowait()]
             data = codec.unseal(row["sleutel_id"], bytes(row["plaatsing"]), associated_data(taak_id))
             plaatsing = Plaatsing.model_validate_json(data)
-            overdracht = await _store_row(ctx, protocol, taak_id, row["kind_id"], plaatsing)
+            overdracht = await _store_row(ctx, protocol, taak_id, row["kind_id"], plaatsing, openingen)
             await import_taken.row_done(clients.pool, taak_id, plaatsing.regel, overdracht)
             progress()
 
@@ -150,29 +153,62 @@ async def store(clients: Clients, taak_id: UUID, van: int, tot: int, progress: C
             w.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
         raise
+    finally:
+        await openingen.close()
 
 
-# How long a row waits at most for its overdracht to open, and how often it looks.
+# How long a row waits at most for its overdracht to open, and how often the batch looks.
 OPEN_BINNEN = 30.0
 KIJK_ELKE = 0.05
 
 
-async def _until_open(ctx: Context, overdracht_id: UUID) -> None:
-    """Until the overdracht has its row: a row the job reports as opened is one the people who imported
-    can see, and no more rows are started than the engine opens (each lane waits for its own). It opens
-    in its workflow's first task, in the engine's time; one that takes longer than OPEN_BINNEN (the
-    engine far behind) is not waited for: it opens all the same. (The activity beats meanwhile:
+class Openingen:
+    """The rows of one batch waiting for their overdracht to open: a row the job reports as opened is
+    one the people who imported can see, and no more rows are started than the engine opens (each lane
+    waits for its own). It opens in its workflow's first task, in the engine's time; one that takes
+    longer than OPEN_BINNEN (the engine far behind) is not waited for: it opens all the same. One query
+    every KIJK_ELKE asks for every row waiting, not one per row. (The activity beats meanwhile:
     activities/hartslag.py.)"""
-    waited = 0.0
-    while not await overdrachten.exists(ctx.pool, overdracht_id):
-        if waited >= OPEN_BINNEN:
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+        self._waiting: dict[UUID, asyncio.Future[None]] = {}
+        self._watcher: asyncio.Task[None] | None = None
+
+    async def wait(self, overdracht_id: UUID) -> None:
+        opened = self._waiting[overdracht_id] = asyncio.get_running_loop().create_future()
+        if self._watcher is None or self._watcher.done():
+            self._watcher = asyncio.create_task(self._watch())
+        try:
+            await asyncio.wait_for(asyncio.shield(opened), OPEN_BINNEN)
+        except TimeoutError:
             log.warning("placements import: an overdracht not open yet", extra={"overdracht_id": str(overdracht_id)})
-            return
-        await asyncio.sleep(KIJK_ELKE)
-        waited += KIJK_ELKE
+        finally:
+            self._waiting.pop(overdracht_id, None)
+
+    async def _watch(self) -> None:
+        while self._waiting:
+            await asyncio.sleep(KIJK_ELKE)
+            try:
+                found = await overdrachten.existing(self._pool, list(self._waiting))
+            except Exception as exc:  # each row waiting fails with it, and the batch is tried again
+                for row in self._waiting.values():
+                    if not row.done():
+                        row.set_exception(exc)
+                return
+            for overdracht_id in found:
+                if (opened := self._waiting.get(overdracht_id)) is not None and not opened.done():
+                    opened.set_result(None)
+
+    async def close(self) -> None:
+        if self._watcher is not None:
+            self._watcher.cancel()
+            await asyncio.gather(self._watcher, return_exceptions=True)
 
 
-async def _store_row(ctx: Context, protocol: Protocol, taak_id: UUID, kind_id: UUID, plaatsing: Plaatsing) -> str:
+async def _store_row(
+    ctx: Context, protocol: Protocol, taak_id: UUID, kind_id: UUID, plaatsing: Plaatsing, openingen: Openingen
+) -> str:
     """One row: its child stored once, then its overdracht started (or, when the child left, ended).
     What happened to the overdracht: geopend, ingepland, beeindigd or geen."""
 
@@ -200,11 +236,11 @@ async def _store_row(ctx: Context, protocol: Protocol, taak_id: UUID, kind_id: U
         opener=(importer := actor(ctx)),
     )
     # Started with the importer as its opener, the workflow opens in its first task (past the start age)
-    # or by itself at the start age; the row waits for that task (_until_open), not for what follows it.
+    # or by itself at the start age; the row waits for that task (Openingen), not for what follows it.
     if await commands.start_opened_handover(ctx.temporal, ctx.settings, handover):
         if datetime.now(UTC) < deadlines.starts_at(handover.geboortedatum, protocol.config):
             return "ingepland"
-        await _until_open(ctx, handover.overdracht_id)
+        await openingen.wait(handover.overdracht_id)
         return "geopend"
     # A run is going already (asked to open at the start age before): ask it, as a person would.
     opening = await commands.start_handover(

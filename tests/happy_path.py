@@ -15,6 +15,7 @@ from overdracht import demo
 from schemas.protocol import Protocol, ProtocolConfig
 from schemas.workflow import HandoverInput
 from tests.helpers import HandoverHandle
+from workflows import patches
 from workflows.handover import HandoverWorkflow
 from workflows.ids import workflow_id
 
@@ -63,7 +64,7 @@ def handover_input(
         school_id=school_id,
         geboortedatum=geboortedatum or date.today() - timedelta(days=3 * 365 + 7 * 30),
         protocol=Protocol(versie=1, config=config or ProtocolConfig()),
-        **options,
+        **{"patchniveau": patches.NIVEAU, **options},
     )
 
 

@@ -17,7 +17,8 @@ PATHS = {
     "opens_itself_when_asked", "returned_and_moved", "left_before_opening", "unfinished_expired",
     "consent_on_paper_after_a_correction", "another_school_asks_again",
     "code_redeemed_by_school", "announced_at_each_dispatch", "happy_recorded_locally",
-    "happy_opened_in_one_call", "happy_opened_by_import",
+    "happy_opened_in_one_call", "happy_opened_by_import", "happy_at_patch_level",
+    "opened_by_import_at_patch_level", "warm_two_parents_at_patch_level",
 }  # fmt: skip
 
 

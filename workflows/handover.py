@@ -10,7 +10,8 @@ from temporalio import workflow
 
 from workflows import recording
 from workflows.alarms import Alarms, sleep_until
-from workflows.outbox import QUEUE_AFTER_ACCEPTANCE, Outbox
+from workflows.outbox import Outbox
+from workflows.patches import Patch, patched
 from workflows.steps import step
 
 with workflow.unsafe.imports_passed_through():
@@ -61,30 +62,6 @@ with workflow.unsafe.imports_passed_through():
 UNOPENED_TIMEOUT = timedelta(days=1)
 
 
-class Patch:
-    """Behaviour added while overdrachten were running: a run from before keeps the old behaviour
-    (its history has no marker), a new one takes the new (workflow.patched)."""
-
-    ZOMERVAKANTIE = "eerste-schooldag-na-zomervakantie"  # a 4th birthday in the summer holiday
-    VLAG_OPGEHEVEN = "vlag-opgeheven-als-termijn-later-valt"  # a flag is lifted when its deadline moves ahead
-    BESPREKEN = "bespreken-vraagt-warme-overdracht"  # a domain to discuss makes a warme overdracht required
-    RETOUR_TERMIJN = "retour-geeft-nieuwe-termijn"  # a return gives a fresh term, not the old past one
-    OUDERS_BIJ_OPENING = "ouders-bericht-bij-opening"  # the parents hear that the overdracht opened
-    ONAFGEROND_VERLOOPT = "onafgeronde-overdracht-verloopt"  # an overdracht never finished ends at a term
-    TOESTEMMING_PER_SCHOOL = "toestemming-per-school"  # consent is for a school; another asks the parents again
-    AANKOMSTBERICHT = "aankomstbericht-aan-school"  # the school hears at once that an overdracht was sent to it
-    SCHOOLKALENDER = "schooltermijnen-in-schooldagen"  # the school's terms skip the school holidays
-    # A change is written as a local activity (workflows/recording.py), a message queued and noted in the
-    # timeline in one call. Decided once per run, at its first change: a run from before keeps activities.
-    LOKAAL_VASTLEGGEN = "vastleggen-als-lokale-activiteit"
-    # ... but a message is queued (with its timeline entry) by an ordinary activity, after the engine has
-    # recorded the step: the fault suite found messages queued by a step the engine then forgot.
-    BERICHT_NA_AANVAARDING = QUEUE_AFTER_ACCEPTANCE
-    # Opened by a person, the opening is written with the parents' message in one ordinary activity
-    # (one trip through the engine instead of two; issue 14).
-    OPENEN_MET_BERICHT = "openen-met-bericht-aan-ouders"
-
-
 @workflow.defn
 class HandoverWorkflow:
     @workflow.init
@@ -119,7 +96,9 @@ class HandoverWorkflow:
         self._left_unopened = False
         # Handlers and timers await activities; the lock keeps their changes from interleaving.
         self._lock = asyncio.Lock()
-        self._outbox = Outbox(input.overdracht_id, self._record, self._change, self._commit, self._lokaal)
+        self._outbox = Outbox(
+            input.overdracht_id, self._record, self._change, self._commit, self._lokaal, self._patched
+        )
         self._alarms = Alarms(
             lambda: self._state, self._config, self._lock, self._record, self._outbox.notify, lambda: self._schooldagen
         )
@@ -130,10 +109,10 @@ class HandoverWorkflow:
             return self._state
         timers = [asyncio.create_task(self._alarms.watch(d)) for d in Deadline]
         # Added after overdrachten were already running: older histories replay without it.
-        if workflow.patched("verzending-verloopt"):
+        if self._patched(Patch.VERZENDING_VERLOOPT):
             expires = rules.dispatch_expires(input.geboortedatum, self._config)
             timers.append(asyncio.create_task(self._alarms.expire_dispatch(expires)))
-        if workflow.patched(Patch.ONAFGEROND_VERLOOPT):
+        if self._patched(Patch.ONAFGEROND_VERLOOPT):
             ends = rules.unfinished_expires(input.geboortedatum, self._config)
             timers.append(asyncio.create_task(self._alarms.expire_unfinished(ends)))
         await workflow.wait_condition(lambda: self._final)
@@ -204,7 +183,7 @@ class HandoverWorkflow:
             # accepted the update before its row exists. A local write would come first, and an update
             # the engine loses with its task (a worker killed in it) would leave an opened row behind
             # for a workflow that never opened; the import, finding the row, would not open it again.
-            if workflow.patched(Patch.OPENEN_MET_BERICHT):
+            if self._patched(Patch.OPENEN_MET_BERICHT):
                 # Written once the engine has accepted the update, with the parents' message, in one call.
                 opening = self._change(Gebeurtenis.GEOPEND, cmd.actor, **self._opening_changes())
                 await self._tell_parents(na=opening)
@@ -225,7 +204,7 @@ class HandoverWorkflow:
 
     def _opening_changes(self) -> StateChanges:
         """What opening sets: now, and the deadlines and school year by the rules."""
-        birth, summer = self._input.geboortedatum, workflow.patched(Patch.ZOMERVAKANTIE)
+        birth, summer = self._input.geboortedatum, self._patched(Patch.ZOMERVAKANTIE)
         return {
             "geopend_op": workflow.now(),
             "deadlines": rules.initial_deadlines(birth, self._config, summer=summer),
@@ -238,7 +217,7 @@ class HandoverWorkflow:
     async def _tell_parents(self, *, na: RecordChange | None = None, direct: bool = False) -> None:
         """The parents hear that the overdracht has begun and what comes next; `na`: the opening, not yet
         written, to write first in the same call, `direct` in this workflow task (Outbox.notify)."""
-        if workflow.patched(Patch.OUDERS_BIJ_OPENING):
+        if self._patched(Patch.OUDERS_BIJ_OPENING):
             await self._outbox.notify(
                 BerichtSoort.UITNODIGING, Aanleiding.START, Ontvanger.OUDERS, "start:ouders", na=na, direct=direct
             )
@@ -396,7 +375,7 @@ class HandoverWorkflow:
     def _consented(self, now: datetime) -> StateChanges:
         """Consent complete at `now`, and for which school: wherever the child is enrolled only when every
         parent said so, else the school named now."""
-        if not workflow.patched(Patch.TOESTEMMING_PER_SCHOOL):
+        if not self._patched(Patch.TOESTEMMING_PER_SCHOOL):
             return {"toestemming_op": now}
         given = [self._consent_for[p] for p, b in self._consent.items() if b is Besluit.GEGEVEN]
         if given and all(v is ToestemmingVoor.INGESCHREVEN_SCHOOL for v in given):
@@ -415,7 +394,7 @@ class HandoverWorkflow:
         if (
             state.status is Status.BIJ_OUDERS
             and cmd.school_id != state.school_id
-            and workflow.patched(Patch.TOESTEMMING_PER_SCHOOL)
+            and self._patched(Patch.TOESTEMMING_PER_SCHOOL)
         ):
             # Consent given so far for the school that was named lapses; for wherever enrolled, it stands.
             for ouder, voor in list(self._consent_for.items()):
@@ -448,7 +427,7 @@ class HandoverWorkflow:
     def _confirm_term(self, now: datetime) -> tuple[dict[Deadline, datetime], dict[str, str]]:
         """The deadlines with the school's term to confirm receipt from `now`, and the timeline's note
         of the calendar it was counted in."""
-        self._schooldagen = self._schooldagen or workflow.patched(Patch.SCHOOLKALENDER)
+        self._schooldagen = self._schooldagen or self._patched(Patch.SCHOOLKALENDER)
         due, kalender = rules.confirm_deadline(now, self._config, schooldagen=self._schooldagen)
         details = {"kalender": kalender} if self._schooldagen else {}
         return {**self._state.deadlines, Deadline.BEVESTIGEN: due}, details
@@ -465,7 +444,7 @@ class HandoverWorkflow:
             deadlines=deadlines,
             details=details,
         )
-        if workflow.patched(Patch.AANKOMSTBERICHT):
+        if self._patched(Patch.AANKOMSTBERICHT):
             # Once per dispatch: a dispatch after a return (to another school) is another arrival.
             await self._outbox.notify(
                 BerichtSoort.UITNODIGING, Aanleiding.AANGEKOMEN, Ontvanger.SCHOOL_INTAKE, f"aankomst:{now.isoformat()}"
@@ -517,7 +496,7 @@ class HandoverWorkflow:
         the consent still stands."""
         deadlines = dict(self._state.deadlines)
         deadlines.pop(Deadline.BEVESTIGEN, None)
-        if workflow.patched(Patch.RETOUR_TERMIJN):
+        if self._patched(Patch.RETOUR_TERMIJN):
             deadlines = rules.after_return(deadlines, workflow.now(), self._config)
         return await self._record(
             Gebeurtenis.GERETOURNEERD,
@@ -616,7 +595,7 @@ class HandoverWorkflow:
 
     def _warm_required(self, status: Status) -> bool:
         criteria, vve = self._config.warme_overdracht, self._input.vve_indicatie
-        if not workflow.patched(Patch.BESPREKEN):
+        if not self._patched(Patch.BESPREKEN):
             criteria = criteria.model_copy(update={"bij_bespreken": False})
         required = lifecycle.warm_handover_required(criteria, vve, self._formulier, self._warm_requested)
         # Settled once the form leaves the PM'er's hands: a purge of the form must not undo it.
@@ -655,9 +634,13 @@ class HandoverWorkflow:
             await workflow.execute_activity_method(ReadModelActivities.record, change, **RECORD)
         return self._commit(change.state)
 
+    def _patched(self, patch: str) -> bool:
+        """Whether this run has `patch` (workflows/patches.py): by the level it started at, or the engine's marker."""
+        return patched(patch, self._input.patchniveau)
+
     def _lokaal(self) -> bool:
         """Whether this run writes its changes locally (Patch.LOKAAL_VASTLEGGEN; the Outbox asks too)."""
-        return workflow.patched(Patch.LOKAAL_VASTLEGGEN)
+        return self._patched(Patch.LOKAAL_VASTLEGGEN)
 
     def _change(
         self,
@@ -681,7 +664,7 @@ class HandoverWorkflow:
         new.status = status or base.status
         new.warme_overdracht_vereist = self._warm_required(new.status)
         new.vve_indicatie = new.vve_indicatie or bool(self._formulier and self._formulier.vve.indicatie)
-        new.vlaggen = rules.resolve_flags(new, now, when_due_later=workflow.patched(Patch.VLAG_OPGEHEVEN))
+        new.vlaggen = rules.resolve_flags(new, now, when_due_later=self._patched(Patch.VLAG_OPGEHEVEN))
         new.volgende_deadline = rules.next_deadline(new)
         event = TimelineEvent(
             revisie=new.revisie,

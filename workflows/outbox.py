@@ -17,6 +17,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.workflow import Actor, HandoverState, QueueAndRecord, Record, RecordChange
     from workflows import recording
     from workflows.options import DELIVER, RECORD
+    from workflows.patches import Patch
 
 
 class Change(Protocol):
@@ -43,10 +44,6 @@ class Notify(Protocol):
     ) -> None: ...
 
 
-# Patch id (workflows/handover.py Patch.BERICHT_NA_AANVAARDING): a message is queued by an ordinary activity.
-QUEUE_AFTER_ACCEPTANCE = "bericht-in-de-rij-na-aanvaarding"
-
-
 class Outbox:
     """Given the overdracht and how to record: a change written on its own (`record`), or computed
     (`change`) to be written with the message and then made the workflow's state (`commit`), and whether
@@ -60,6 +57,7 @@ class Outbox:
         change: Change,
         commit: Callable[[HandoverState], object],
         lokaal: Callable[[], bool],
+        patched: Callable[[str], bool],
     ) -> None:
         self._overdracht_id = overdracht_id
         self._record = record
@@ -67,6 +65,8 @@ class Outbox:
         self._commit = commit
         # Whether this run queues and records in one local call (Patch.LOKAAL_VASTLEGGEN).
         self._lokaal = lokaal
+        # Whether the run has a patch (workflows/patches.py).
+        self._patched = patched
         # The workflow awaits these before it ends.
         self.deliveries: list[asyncio.Task[None]] = []
 
@@ -111,7 +111,7 @@ class Outbox:
         elif self._lokaal():
             change = self._change(Gebeurtenis.BERICHT, None, details=details)
             request = QueueAndRecord(aanvraag=aanvraag, change=change)
-            if workflow.patched(QUEUE_AFTER_ACCEPTANCE):
+            if self._patched(Patch.BERICHT_NA_AANVAARDING):
                 # An ordinary activity, scheduled once the engine has recorded the task that took the step:
                 # a step the engine then forgets leaves no message queued that nobody delivers.
                 bericht_id = await workflow.execute_activity_method(

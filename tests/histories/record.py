@@ -279,6 +279,14 @@ SCENARIOS: dict[str, tuple[Scenario, dict[str, Any]]] = {
         happy,
         {"automatisch_openen": True, "opener": LM, "geboortedatum_dagen": 3 * 365 + 7 * 30},
     ),
+    # Recorded at the first patch level (workflows/patches.py): no marker, every patch known from the input.
+    # The scenarios above ran at level 0 (recorded again now, handover_input would give them the level).
+    "happy_at_patch_level": (happy, {}),
+    "opened_by_import_at_patch_level": (
+        happy,
+        {"automatisch_openen": True, "opener": LM, "geboortedatum_dagen": 3 * 365 + 7 * 30},
+    ),
+    "warm_two_parents_at_patch_level": (warm, {"vve_indicatie": True}),
 }
 
 

@@ -66,12 +66,13 @@ class BerichtActivities:
         async with self._pool.acquire() as conn, conn.transaction():
             for change in request.eerder:
                 await read_model.record(conn, change)
-            bericht_id = await self._queue(conn, request.aanvraag)
+            # Written just now with the opening (`eerder`), the overdracht's row is there.
+            bericht_id = await self._queue(conn, request.aanvraag, written=bool(request.eerder))
             await read_model.record(conn, request.change)
             return bericht_id
 
-    async def _queue(self, conn: Executor, aanvraag: BerichtAanvraag) -> UUID:
-        if not await overdrachten.exists(conn, aanvraag.overdracht_id):
+    async def _queue(self, conn: Executor, aanvraag: BerichtAanvraag, *, written: bool = False) -> UUID:
+        if not written and not await overdrachten.exists(conn, aanvraag.overdracht_id):
             raise ApplicationError("No overdracht with this id", type="OverdrachtOnbekend", non_retryable=True)
         aan = await berichten.addresses(conn, aanvraag.overdracht_id, aanvraag.ontvanger)
         onderwerp, tekst = render(aanvraag, self._base_url)

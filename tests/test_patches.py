@@ -13,7 +13,6 @@ from temporalio.testing import WorkflowEnvironment
 
 from tests.happy_path import place_child, walk
 from workflows import patches
-from workflows.handover import HandoverWorkflow
 from workflows.ids import workflow_id
 
 # IN_VOLGORDE as it was when the patch level came: a run started at level n has exactly the first n, so
@@ -55,5 +54,5 @@ async def test_a_run_started_now_asks_the_engine_for_no_patch(
 
 async def _history(client: Client, kind_id: UUID, pool: asyncpg.Pool) -> list[HistoryEvent]:
     overdracht_id = await pool.fetchval("SELECT id FROM overdrachten WHERE kind_id = $1", kind_id)
-    handle = client.get_workflow_handle_for(HandoverWorkflow.run, workflow_id(overdracht_id))
+    handle = client.get_workflow_handle(workflow_id(overdracht_id))
     return list((await handle.fetch_history()).events)

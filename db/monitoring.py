@@ -9,7 +9,7 @@ from uuid import UUID
 import asyncpg
 
 from db.scope import Where, scoped
-from protocol.dates import add_months, age_reached, end_of_day, whole_months
+from protocol.dates import add_months, end_of_day
 from schemas.gebruiker import Gebruiker
 from schemas.monitoring import Groepering
 from schemas.overdracht import Rol, Status, Vlag
@@ -467,28 +467,6 @@ async def filteropties(pool: asyncpg.Pool, user: Gebruiker) -> list[asyncpg.Reco
     return await pool.fetch(sql, *where.args)
 
 
-@dataclass(frozen=True)
-class KindZonderOverdracht:
-    """A child by its id and organisations: the date of birth stays in this module."""
-
-    kind_id: UUID
-    locatie_id: UUID
-    locatie_naam: str
-    wijk_id: UUID
-    wijk_naam: str
-    stadsdeel_id: UUID
-    stadsdeel_naam: str
-    maanden_na_startleeftijd: int
-
-
-def months_past(birth: date, start: Leeftijd, today: date) -> int | None:
-    """Whole months since the child reached the start age; None when it has not reached it yet."""
-    reached = age_reached(birth, start.jaren, start.maanden)
-    if reached > today:
-        return None
-    return whole_months(reached, today)
-
-
 _KINDEREN_ZONDER_OVERDRACHT = """
 FROM kinderen k
 JOIN locaties l ON l.id = k.locatie_id
@@ -518,40 +496,41 @@ def _zonder_overdracht(gemeente_id: UUID, filters: Filters | None) -> Where:
 
 async def zonder_overdracht(
     pool: asyncpg.Pool, gemeente_id: UUID, start: Leeftijd, today: date, filters: Filters | None = None
-) -> list[KindZonderOverdracht]:
-    """VVE children of the gemeente past the start age with no overdracht at all, longest past first."""
-    # The SQL narrows to children born early enough, with a few days to spare: month ends clamp
-    # (3½ after 31 August is the last day of February), so the exact test is age_reached's, below.
+) -> list[asyncpg.Record]:
+    """VVE children of the gemeente past the start age with no overdracht at all, longest past first:
+    the child's id, its location, wijk and stadsdeel, and `maanden`, the whole months since it reached
+    the start age. Both counted in SQL as protocol.dates counts them (age_reached, whole_months):
+    PostgreSQL's date + interval clamps a month's end as add_months does (31 August + 6 months is the
+    last day of February), and a month is whole when adding it does not pass today. The date of birth
+    stays in the database."""
+    # The first clause narrows to children born early enough (the index), with a few days to spare for
+    # the month ends; the second is the exact test.
     born_by = add_months(today, -(start.jaren * 12 + start.maanden)) + timedelta(days=4)
     where = _zonder_overdracht(gemeente_id, filters)
     where.add("k.geboortedatum <= {}", born_by)
-    rows = await pool.fetch(
-        """
-        SELECT k.id, k.geboortedatum, l.id AS locatie_id, l.naam AS locatie_naam,
-               w.id AS wijk_id, w.naam AS wijk_naam, sd.id AS stadsdeel_id, sd.naam AS stadsdeel_naam
-        """
-        + _KINDEREN_ZONDER_OVERDRACHT
-        + where.sql()
-        + " ORDER BY k.geboortedatum, k.id",
+    reached = "(k.geboortedatum + make_interval(years => {}, months => {}))::date"
+    where.add(f"{reached} <= {{}}", start.jaren, start.maanden, today)
+    jaren, maanden, vandaag = where.param(start.jaren), where.param(start.maanden), where.param(today)
+    return await pool.fetch(
+        f"""
+        SELECT z.id AS kind_id, z.locatie_id, z.locatie_naam, z.wijk_id, z.wijk_naam, z.stadsdeel_id,
+               z.stadsdeel_naam,
+               m.maanden - ((z.bereikt + make_interval(months => m.maanden))::date > {vandaag})::int AS maanden
+        FROM (
+            SELECT k.id, k.geboortedatum, l.id AS locatie_id, l.naam AS locatie_naam, w.id AS wijk_id,
+                   w.naam AS wijk_naam, sd.id AS stadsdeel_id, sd.naam AS stadsdeel_naam,
+                   {reached.format(jaren, maanden)} AS bereikt
+            {_KINDEREN_ZONDER_OVERDRACHT}
+            {where.sql()}
+        ) z
+        CROSS JOIN LATERAL (
+            SELECT ((extract(year FROM {vandaag}::date) - extract(year FROM z.bereikt)) * 12
+                    + extract(month FROM {vandaag}::date) - extract(month FROM z.bereikt))::int AS maanden
+        ) m
+        ORDER BY z.geboortedatum, z.id
+        """,
         *where.args,
     )
-    result = []
-    for r in rows:
-        months = months_past(r["geboortedatum"], start, today)
-        if months is not None:
-            result.append(
-                KindZonderOverdracht(
-                    kind_id=r["id"],
-                    locatie_id=r["locatie_id"],
-                    locatie_naam=r["locatie_naam"],
-                    wijk_id=r["wijk_id"],
-                    wijk_naam=r["wijk_naam"],
-                    stadsdeel_id=r["stadsdeel_id"],
-                    stadsdeel_naam=r["stadsdeel_naam"],
-                    maanden_na_startleeftijd=months,
-                )
-            )
-    return result
 
 
 async def zonder_overdracht_per_wijk(

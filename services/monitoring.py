@@ -199,7 +199,7 @@ async def zonder_overdracht(ctx: Context, filters: Filters | None = None) -> Zon
     today: date = amsterdam_date(datetime.now(UTC))
     kinderen = await monitoring.zonder_overdracht(ctx.pool, user.gemeente_id, start, today, filters)
     ctx.audit.lijst(
-        user, "monitoring.zonder_overdracht", [(None, k.kind_id, ZONDER_OVERDRACHT_VELDEN) for k in kinderen]
+        user, "monitoring.zonder_overdracht", [(None, k["kind_id"], ZONDER_OVERDRACHT_VELDEN) for k in kinderen]
     )
     # Plain data, validated as a whole (as the key figures: hundreds of children, four models each).
     return ZonderOverdracht.model_validate(
@@ -209,11 +209,11 @@ async def zonder_overdracht(ctx: Context, filters: Filters | None = None) -> Zon
             "protocol_versie": versie,
             "kinderen": [
                 {
-                    "kind_id": k.kind_id,
-                    "locatie": {"id": k.locatie_id, "naam": k.locatie_naam},
-                    "wijk": {"id": k.wijk_id, "naam": k.wijk_naam},
-                    "stadsdeel": {"id": k.stadsdeel_id, "naam": k.stadsdeel_naam},
-                    "maanden_na_startleeftijd": k.maanden_na_startleeftijd,
+                    "kind_id": k["kind_id"],
+                    "locatie": {"id": k["locatie_id"], "naam": k["locatie_naam"]},
+                    "wijk": {"id": k["wijk_id"], "naam": k["wijk_naam"]},
+                    "stadsdeel": {"id": k["stadsdeel_id"], "naam": k["stadsdeel_naam"]},
+                    "maanden_na_startleeftijd": k["maanden"],
                 }
                 for k in kinderen
             ],

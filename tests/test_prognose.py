@@ -19,7 +19,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 
 from db import monitoring as monitoring_db
-from protocol.dates import amsterdam_date, end_of_day
+from protocol.dates import age_reached, amsterdam_date, end_of_day, whole_months
 from schemas.overdracht import Deadline, Status
 from schemas.protocol import Leeftijd
 from schemas.workflow import HandoverState
@@ -342,7 +342,7 @@ async def test_the_key_figures_are_filtered_by_wijk_and_stadsdeel(
 @pytest.mark.parametrize("today", [date(2027, 2, 28), date(2028, 2, 29), date(2027, 3, 1), TODAY])
 async def test_the_count_per_wijk_agrees_with_the_list_at_month_ends(pool: asyncpg.Pool, today: date) -> None:
     """PostgreSQL's date + interval clamps month ends as age_reached does: 31 August + 3½ years is the
-    last day of February."""
+    last day of February; the list's whole months, counted in SQL too, are protocol.dates' whole_months."""
     g = await a_gemeente(pool)
     start = Leeftijd(jaren=3, maanden=6)
     births = [
@@ -351,20 +351,27 @@ async def test_the_count_per_wijk_agrees_with_the_list_at_month_ends(pool: async
         date(today.year - 4, 8, 31),
         date(today.year - 4, 8, 30),
         date(today.year - 4, 9, 1),
+        date(today.year - 4, 1, 31),
+        date(today.year - 5, 5, 31),
         today - relativedelta(years=4),
     ]
+    born_of = {}
     for i, born in enumerate(births):
-        await place_child(pool, g.l1 if i % 2 else g.l3, None, vve=True, born=born)
+        kind_id, _ = await place_child(pool, g.l1 if i % 2 else g.l3, None, vve=True, born=born)
+        born_of[kind_id] = born
     await place_child(pool, g.l1, None, vve=False, born=births[-1])  # no VVE-indicatie: not counted
     await an_overdracht(pool, g, g.l1, vve=True, born=births[-1])  # has an overdracht: not counted
 
     listed = await monitoring_db.zonder_overdracht(pool, g.id, start, today)
     per_wijk = await monitoring_db.zonder_overdracht_per_wijk(pool, g.id, start, today)
 
-    assert {r["wijk_id"]: r["aantal"] for r in per_wijk} == dict(Counter(k.wijk_id for k in listed))
+    assert {r["wijk_id"]: r["aantal"] for r in per_wijk} == dict(Counter(k["wijk_id"] for k in listed))
     assert listed and sum(r["aantal"] for r in per_wijk) == len(listed)
+    reached = {k: age_reached(born, 3, 6) for k, born in born_of.items()}
+    expected = {k: whole_months(r, today) for k, r in reached.items() if r <= today}
+    assert {k["kind_id"]: k["maanden"] for k in listed} == expected
     only_haven = monitoring_db.Filters(wijk_id=g.haven)
     in_haven = await monitoring_db.zonder_overdracht(pool, g.id, start, today, only_haven)
-    assert {k.wijk_id for k in in_haven} <= {g.haven}
+    assert {k["wijk_id"] for k in in_haven} <= {g.haven}
     counts = await monitoring_db.zonder_overdracht_per_wijk(pool, g.id, start, today, only_haven)
     assert {r["wijk_id"]: r["aantal"] for r in counts} == ({g.haven: len(in_haven)} if in_haven else {})

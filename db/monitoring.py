@@ -503,13 +503,11 @@ async def zonder_overdracht(
     PostgreSQL's date + interval clamps a month's end as add_months does (31 August + 6 months is the
     last day of February), and a month is whole when adding it does not pass today. The date of birth
     stays in the database."""
-    # The first clause narrows to children born early enough (the index), with a few days to spare for
-    # the month ends; the second is the exact test.
+    # The WHERE narrows to children born early enough (the index), with a few days to spare for the
+    # month ends; the exact test is on `bereikt`, the day the start age was reached.
     born_by = add_months(today, -(start.jaren * 12 + start.maanden)) + timedelta(days=4)
     where = _zonder_overdracht(gemeente_id, filters)
     where.add("k.geboortedatum <= {}", born_by)
-    reached = "(k.geboortedatum + make_interval(years => {}, months => {}))::date"
-    where.add(f"{reached} <= {{}}", start.jaren, start.maanden, today)
     jaren, maanden, vandaag = where.param(start.jaren), where.param(start.maanden), where.param(today)
     return await pool.fetch(
         f"""
@@ -519,7 +517,7 @@ async def zonder_overdracht(
         FROM (
             SELECT k.id, k.geboortedatum, l.id AS locatie_id, l.naam AS locatie_naam, w.id AS wijk_id,
                    w.naam AS wijk_naam, sd.id AS stadsdeel_id, sd.naam AS stadsdeel_naam,
-                   {reached.format(jaren, maanden)} AS bereikt
+                   (k.geboortedatum + make_interval(years => {jaren}, months => {maanden}))::date AS bereikt
             {_KINDEREN_ZONDER_OVERDRACHT}
             {where.sql()}
         ) z
@@ -527,6 +525,7 @@ async def zonder_overdracht(
             SELECT ((extract(year FROM {vandaag}::date) - extract(year FROM z.bereikt)) * 12
                     + extract(month FROM {vandaag}::date) - extract(month FROM z.bereikt))::int AS maanden
         ) m
+        WHERE z.bereikt <= {vandaag}
         ORDER BY z.geboortedatum, z.id
         """,
         *where.args,

@@ -96,9 +96,7 @@ class HandoverWorkflow:
         self._left_unopened = False
         # Handlers and timers await activities; the lock keeps their changes from interleaving.
         self._lock = asyncio.Lock()
-        self._outbox = Outbox(
-            input.overdracht_id, self._record, self._change, self._commit, self._lokaal, self._patched
-        )
+        self._outbox = Outbox(input.overdracht_id, self._record, self._change, self._commit, self._patched)
         self._alarms = Alarms(
             lambda: self._state, self._config, self._lock, self._record, self._outbox.notify, lambda: self._schooldagen
         )

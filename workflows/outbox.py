@@ -46,9 +46,9 @@ class Notify(Protocol):
 
 class Outbox:
     """Given the overdracht and how to record: a change written on its own (`record`), or computed
-    (`change`) to be written with the message and then made the workflow's state (`commit`), and whether
-    the run does the latter (`lokaal`). `notify`
-    is called under the workflow's lock, as every change is; the deliveries run apart from it."""
+    (`change`) to be written with the message and then made the workflow's state (`commit`), and which
+    patches the run has (`patched`: Patch.LOKAAL_VASTLEGGEN says whether it does the latter). `notify` is
+    called under the workflow's lock, as every change is; the deliveries run apart from it."""
 
     def __init__(
         self,
@@ -56,16 +56,14 @@ class Outbox:
         record: Record,
         change: Change,
         commit: Callable[[HandoverState], object],
-        lokaal: Callable[[], bool],
         patched: Callable[[str], bool],
     ) -> None:
         self._overdracht_id = overdracht_id
         self._record = record
         self._change = change
         self._commit = commit
-        # Whether this run queues and records in one local call (Patch.LOKAAL_VASTLEGGEN).
-        self._lokaal = lokaal
-        # Whether the run has a patch (workflows/patches.py).
+        # Whether the run has a patch (workflows/patches.py), LOKAAL_VASTLEGGEN among them: it queues and
+        # records in one local call.
         self._patched = patched
         # The workflow awaits these before it ends.
         self.deliveries: list[asyncio.Task[None]] = []
@@ -108,7 +106,7 @@ class Outbox:
                     BerichtActivities.queue_and_record, request, **RECORD
                 )
             self._commit(change.state)
-        elif self._lokaal():
+        elif self._patched(Patch.LOKAAL_VASTLEGGEN):
             change = self._change(Gebeurtenis.BERICHT, None, details=details)
             request = QueueAndRecord(aanvraag=aanvraag, change=change)
             if self._patched(Patch.BERICHT_NA_AANVAARDING):

@@ -215,10 +215,14 @@ def _filter_totalen(where: Where, filters: Filters) -> None:
 
 async def kengetallen(
     pool: asyncpg.Pool, user: Gebruiker, groepering: Groepering, schooljaar: str | None, filters: Filters | None = None
-) -> list[asyncpg.Record]:
-    """One row per (school year, group), and one per school year over the whole scope (`totaal`),
-    in one pass: GROUPING SETS over the totals (migration 027), a few rows per location or school and
-    school year. `filters` narrows it to a stadsdeel, wijk, …"""
+) -> str:
+    """The key figures as the API's answer (`schemas.monitoring.Kengetallen`, camelCase), written by
+    PostgreSQL: per school year its total and its groups, from one row per (school year, group) and one
+    per school year over the whole scope (`totaal`), in one pass: GROUPING SETS over the totals
+    (migration 027), a few rows per location or school and school year. `filters` narrows it to a
+    stadsdeel, wijk, … A page by school has some 500 groups of 25 figures: validating and writing them
+    as pydantic models took more than the query (docs/performance.md); tests/test_monitoring_json.py
+    holds this JSON to the model."""
     totalen = _totalen(user, "monitoring_cijfers", filters, groepering)
     if totalen is None:
         return await _kengetallen_uit_rijen(pool, user, groepering, schooljaar, filters)
@@ -229,7 +233,7 @@ async def kengetallen(
     if filters:
         _filter_totalen(where, filters)
     sommen = ", ".join(f"sum(c.{k})::bigint AS {k}" for k in _CIJFER_KOLOMMEN)
-    sql = (
+    rijen = (
         f"SELECT c.schooljaar, GROUPING({groep_id}) = 1 AS totaal,"
         f" {groep_id} AS groep_id, {groep_naam} AS groep_naam, {sommen},"
         f" sum(c.status_{Status.GEWEIGERD.value})::bigint AS geweigerd"
@@ -238,14 +242,13 @@ async def kengetallen(
         + where.sql()
         + f" GROUP BY GROUPING SETS ((c.schooljaar, {groep_id}, {groep_naam}), (c.schooljaar))"
         + " HAVING sum(c.aantal) > 0"
-        + f" ORDER BY c.schooljaar NULLS LAST, totaal DESC, {groep_naam} NULLS LAST, {groep_id}"
     )
-    return await pool.fetch(sql, *where.args)
+    return await _kengetallen_json(pool, rijen, where, groepering, schooljaar)
 
 
 async def _kengetallen_uit_rijen(
     pool: asyncpg.Pool, user: Gebruiker, groepering: Groepering, schooljaar: str | None, filters: Filters | None
-) -> list[asyncpg.Record]:
+) -> str:
     """kengetallen counted from the rows themselves: a scope the totals do not carry."""
     groep_id, groep_naam = _GROEP_KOLOMMEN[groepering]
     where = scoped(user)
@@ -253,15 +256,64 @@ async def _kengetallen_uit_rijen(
         where.add("o.schooljaar = {}", schooljaar)
     if filters:
         _filter(where, filters)
-    sql = (
+    rijen = (
         f"SELECT o.schooljaar, GROUPING({groep_id}) = 1 AS totaal,"
         f" {groep_id} AS groep_id, {groep_naam} AS groep_naam,\n{_CIJFERS}\n"
         + _ORGANISATIES
         + where.sql()
         + f" GROUP BY GROUPING SETS ((o.schooljaar, {groep_id}, {groep_naam}), (o.schooljaar))"
-        + f" ORDER BY o.schooljaar NULLS LAST, totaal DESC, {groep_naam} NULLS LAST, {groep_id}"
     )
-    return await pool.fetch(sql, *where.args)
+    return await _kengetallen_json(pool, rijen, where, groepering, schooljaar)
+
+
+# One row's figures as the members of a JSON object (schemas.monitoring.Cijfers), from the columns
+# _CIJFERS and the totals' sums name.
+_CIJFERS_JSON = ", ".join(
+    [
+        "'aantal', r.aantal",
+        "'perStatus', json_build_object(" + ", ".join(f"'{s.value}', r.status_{s.value}" for s in Status) + ")",
+        "'tijdigheid', json_build_object("
+        + ", ".join(
+            f"'{stap}', json_build_object('opTijd', r.{stap}_op_tijd, 'teLaat', r.{stap}_te_laat)" for stap in STAPPEN
+        )
+        + ")",
+        "'warmeOverdrachtVve', json_build_object('voorEersteSchooldag', r.vve_warm_voor_start,"
+        " 'ontvangen', r.vve_ontvangen)",
+        "'geweigerd', r.geweigerd",
+        "'schoolOnbekend', r.school_onbekend",
+    ]
+)
+
+
+async def _kengetallen_json(
+    pool: asyncpg.Pool, rijen: str, where: Where, groepering: Groepering, schooljaar: str | None
+) -> str:
+    """The answer from `rijen` (kengetallen's rows): each school year, its total and its groups by name."""
+    groepering_param, schooljaar_param = where.param(groepering.value), where.param(schooljaar)
+    antwoord: str = await pool.fetchval(
+        f"""
+        SELECT json_build_object(
+                   'groepering', {groepering_param}::text,
+                   'schooljaar', {schooljaar_param}::text,
+                   'schooljaren', COALESCE(json_agg(json_build_object(
+                       'schooljaar', j.schooljaar, 'totaal', j.totaal, 'groepen', j.groepen
+                   ) ORDER BY j.schooljaar NULLS LAST), '[]')
+               )::text
+        FROM (
+            SELECT r.schooljaar,
+                   (array_agg(json_build_object({_CIJFERS_JSON})) FILTER (WHERE r.totaal))[1] AS totaal,
+                   COALESCE(json_agg(json_build_object(
+                       'groep', CASE WHEN r.groep_id IS NOT NULL
+                                THEN json_build_object('id', r.groep_id, 'naam', r.groep_naam) END,
+                       {_CIJFERS_JSON}
+                   ) ORDER BY r.groep_naam NULLS LAST, r.groep_id) FILTER (WHERE NOT r.totaal), '[]') AS groepen
+            FROM ({rijen}) r
+            GROUP BY r.schooljaar
+        ) j
+        """,
+        *where.args,
+    )
+    return antwoord
 
 
 # The steps the monitoring times, as rows of their own: (stap, done at, deadline). A step done without a
@@ -481,10 +533,10 @@ def _zonder_overdracht(gemeente_id: UUID, filters: Filters | None) -> Where:
     where = Where()
     where.add("sd.gemeente_id = {}", gemeente_id)
     where.add("k.vve_indicatie")
-    # heeft_overdracht (kept by migration 027's triggers) serves the partial index of the few children
-    # without one; the NOT EXISTS stays the exact test.
+    # heeft_overdracht is kept exact by migration 027's triggers, in the transaction that writes the
+    # overdracht (tests/test_monitoring_totalen.py), and serves the partial index of the few children
+    # without one.
     where.add("NOT k.heeft_overdracht")
-    where.add("NOT EXISTS (SELECT 1 FROM overdrachten o WHERE o.kind_id = k.id)")
     if filters and filters.locatie_id:
         where.add("l.id = {}", filters.locatie_id)
     if filters and filters.wijk_id:
@@ -495,25 +547,46 @@ def _zonder_overdracht(gemeente_id: UUID, filters: Filters | None) -> Where:
 
 
 async def zonder_overdracht(
-    pool: asyncpg.Pool, gemeente_id: UUID, start: Leeftijd, today: date, filters: Filters | None = None
-) -> list[asyncpg.Record]:
-    """VVE children of the gemeente past the start age with no overdracht at all, longest past first:
-    the child's id, its location, wijk and stadsdeel, and `maanden`, the whole months since it reached
-    the start age. Both counted in SQL as protocol.dates counts them (age_reached, whole_months):
-    PostgreSQL's date + interval clamps a month's end as add_months does (31 August + 6 months is the
-    last day of February), and a month is whole when adding it does not pass today. The date of birth
-    stays in the database."""
+    pool: asyncpg.Pool,
+    gemeente_id: UUID,
+    start: Leeftijd,
+    today: date,
+    protocol_versie: int,
+    filters: Filters | None = None,
+) -> asyncpg.Record:
+    """VVE children of the gemeente past the start age with no overdracht at all, longest past first, as
+    the API's answer (`schemas.monitoring.ZonderOverdracht`, camelCase) written by PostgreSQL: `antwoord`
+    (JSON text), and `kind_ids`, the children in it in its order (for the audit). Each child: its id, its
+    location, wijk and stadsdeel, and the whole months since it reached the start age, both counted as
+    protocol.dates counts them (age_reached, whole_months): PostgreSQL's date + interval clamps a month's
+    end as add_months does (31 August + 6 months is the last day of February), and a month is whole when
+    adding it does not pass today. The date of birth stays in the database.
+
+    Hundreds of children, four objects each: validating and writing them as pydantic models took more
+    than the query (docs/performance.md). tests/test_monitoring_json.py holds this JSON to the model."""
     # The WHERE narrows to children born early enough (the index), with a few days to spare for the
     # month ends; the exact test is on `bereikt`, the day the start age was reached.
     born_by = add_months(today, -(start.jaren * 12 + start.maanden)) + timedelta(days=4)
     where = _zonder_overdracht(gemeente_id, filters)
     where.add("k.geboortedatum <= {}", born_by)
     jaren, maanden, vandaag = where.param(start.jaren), where.param(start.maanden), where.param(today)
-    return await pool.fetch(
+    versie = where.param(protocol_versie)
+    row = await pool.fetchrow(
         f"""
-        SELECT z.id AS kind_id, z.locatie_id, z.locatie_naam, z.wijk_id, z.wijk_naam, z.stadsdeel_id,
-               z.stadsdeel_naam,
-               m.maanden - ((z.bereikt + make_interval(months => m.maanden))::date > {vandaag})::int AS maanden
+        SELECT json_build_object(
+                   'peildatum', {vandaag}::date,
+                   'startleeftijd', json_build_object('jaren', {jaren}::int, 'maanden', {maanden}::int),
+                   'protocolVersie', {versie}::int,
+                   'kinderen', COALESCE(json_agg(json_build_object(
+                       'kindId', z.id,
+                       'locatie', json_build_object('id', z.locatie_id, 'naam', z.locatie_naam),
+                       'wijk', json_build_object('id', z.wijk_id, 'naam', z.wijk_naam),
+                       'stadsdeel', json_build_object('id', z.stadsdeel_id, 'naam', z.stadsdeel_naam),
+                       'maandenNaStartleeftijd',
+                       m.maanden - ((z.bereikt + make_interval(months => m.maanden))::date > {vandaag})::int
+                   ) ORDER BY z.geboortedatum, z.id), '[]')
+               )::text AS antwoord,
+               COALESCE(array_agg(z.id ORDER BY z.geboortedatum, z.id), '{{}}') AS kind_ids
         FROM (
             SELECT k.id, k.geboortedatum, l.id AS locatie_id, l.naam AS locatie_naam, w.id AS wijk_id,
                    w.naam AS wijk_naam, sd.id AS stadsdeel_id, sd.naam AS stadsdeel_naam,
@@ -526,10 +599,11 @@ async def zonder_overdracht(
                     + extract(month FROM {vandaag}::date) - extract(month FROM z.bereikt))::int AS maanden
         ) m
         WHERE z.bereikt <= {vandaag}
-        ORDER BY z.geboortedatum, z.id
         """,
         *where.args,
     )
+    assert row is not None  # an aggregate without a GROUP BY: one row, also for no children
+    return row
 
 
 async def zonder_overdracht_per_wijk(

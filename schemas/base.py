@@ -1,7 +1,8 @@
 """Base models (camelCase on the wire, per the NL API Design Rules; snake_case in Python) and the free
 texts people write, one definition each."""
 
-from typing import Annotated
+from functools import cached_property
+from typing import Annotated, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -18,6 +19,24 @@ class ApiModel(BaseModel):
         serialize_by_alias=True,
         extra="forbid",
     )
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class JsonAnswer(Generic[M]):
+    """An answer the database wrote as JSON in the API's shape: a long list (hundreds of rows of small
+    objects) that would cost more to validate and write model by model, on every request, than to query.
+    The API sends `json` as it is; a page or a spreadsheet reads `model`, validated from it once. Each
+    query that writes one is held to its model by a test (tests/test_monitoring_json.py)."""
+
+    def __init__(self, json: str, model_type: type[M]) -> None:
+        self.json = json
+        self.model_type = model_type
+
+    @cached_property
+    def model(self) -> M:
+        return self.model_type.model_validate_json(self.json)
 
 
 # A person's reason (content: shown only to roles that read content, purged with it).

@@ -21,6 +21,7 @@ from db.monitoring import Filters as Filters  # the routes and pages filter with
 from protocol.dates import amsterdam_date
 from schemas.api import OverdrachtSamenvatting, Verwijzing
 from schemas.audit import Actie
+from schemas.base import JsonAnswer
 from schemas.gebruiker import Gebruiker
 from schemas.monitoring import (
     Achterstand,
@@ -43,7 +44,7 @@ from schemas.monitoring import (
     ZonderOverdrachtAantallen,
     ZonderOverdrachtWijk,
 )
-from schemas.overdracht import Deadline, Status, Vlag
+from schemas.overdracht import Deadline, Vlag
 from schemas.protocol import Leeftijd
 from schemas.workflow import HandoverState
 from services.context import Context
@@ -135,44 +136,13 @@ async def _achterstanden_batches(
         yield [_achterstand(r) for r in rows]
 
 
-# The columns of a row of key figures, named once: a page by school has some 500 rows of 25 figures.
-_STATUS_KOLOMMEN = [(s, f"status_{s.value}") for s in Status]
-_TIJDIGHEID_KOLOMMEN = [(stap, f"{stap}_op_tijd", f"{stap}_te_laat") for stap in monitoring.STAPPEN]
-
-
-def _cijfers(row: asyncpg.Record) -> dict[str, Any]:
-    """The figures of one row, as plain data: the caller validates the whole answer at once. (Some 3,000
-    small models built one by one, each validated on its own, made up most of a page by school.)"""
-    return {
-        "aantal": row["aantal"],
-        "per_status": {s: row[kolom] for s, kolom in _STATUS_KOLOMMEN},
-        "tijdigheid": {
-            stap: {"op_tijd": row[op_tijd], "te_laat": row[te_laat]} for stap, op_tijd, te_laat in _TIJDIGHEID_KOLOMMEN
-        },
-        "warme_overdracht_vve": {
-            "voor_eerste_schooldag": row["vve_warm_voor_start"],
-            "ontvangen": row["vve_ontvangen"],
-        },
-        "geweigerd": row["geweigerd"],
-        "school_onbekend": row["school_onbekend"],
-    }
-
-
 async def kengetallen(
     ctx: Context, groepering: Groepering, schooljaar: str | None = None, filters: Filters | None = None
-) -> Kengetallen:
+) -> JsonAnswer[Kengetallen]:
     """Key figures per school year (each with its total), grouped; `filters` narrows them to a stadsdeel,
     wijk, location or school. Aggregates only: no audit row."""
     user = require(ctx, Capability.MONITORING_LEZEN, actie=Actie.LEZEN)
-    rows = await monitoring.kengetallen(ctx.pool, user, groepering, schooljaar, filters)
-    jaren: list[dict[str, Any]] = []
-    for row in rows:  # per school year: its total first, then its groups (the query's order)
-        if row["totaal"]:
-            jaren.append({"schooljaar": row["schooljaar"], "totaal": _cijfers(row), "groepen": []})
-        else:
-            groep = {"id": row["groep_id"], "naam": row["groep_naam"]} if row["groep_id"] else None
-            jaren[-1]["groepen"].append({"groep": groep, **_cijfers(row)})
-    return Kengetallen.model_validate({"groepering": groepering, "schooljaar": schooljaar, "schooljaren": jaren})
+    return JsonAnswer(await monitoring.kengetallen(ctx.pool, user, groepering, schooljaar, filters), Kengetallen)
 
 
 NO_PROTOCOL = "Voor deze gemeente is nog geen protocol ingesteld; vraag het functioneel beheer."
@@ -188,7 +158,7 @@ async def _start_age(ctx: Context, user: Gebruiker) -> tuple[Leeftijd, int]:
     return protocol.config.start, protocol.versie
 
 
-async def zonder_overdracht(ctx: Context, filters: Filters | None = None) -> ZonderOverdracht:
+async def zonder_overdracht(ctx: Context, filters: Filters | None = None) -> JsonAnswer[ZonderOverdracht]:
     """The gemeente's VVE children past the start age without an overdracht, longest past it first;
     `filters` narrows them to a stadsdeel, wijk or location (of the child's placement)."""
     user = require(ctx, Capability.KINDEREN_ZONDER_OVERDRACHT_ZIEN, actie=Actie.LEZEN)
@@ -197,28 +167,11 @@ async def zonder_overdracht(ctx: Context, filters: Filters | None = None) -> Zon
     # variant would check that setting here and log the read of personal data.
     start, versie = await _start_age(ctx, user)
     today: date = amsterdam_date(datetime.now(UTC))
-    kinderen = await monitoring.zonder_overdracht(ctx.pool, user.gemeente_id, start, today, filters)
+    row = await monitoring.zonder_overdracht(ctx.pool, user.gemeente_id, start, today, versie, filters)
     ctx.audit.lijst(
-        user, "monitoring.zonder_overdracht", [(None, k["kind_id"], ZONDER_OVERDRACHT_VELDEN) for k in kinderen]
+        user, "monitoring.zonder_overdracht", [(None, kind_id, ZONDER_OVERDRACHT_VELDEN) for kind_id in row["kind_ids"]]
     )
-    # Plain data, validated as a whole (as the key figures: hundreds of children, four models each).
-    return ZonderOverdracht.model_validate(
-        {
-            "peildatum": today,
-            "startleeftijd": start,
-            "protocol_versie": versie,
-            "kinderen": [
-                {
-                    "kind_id": k["kind_id"],
-                    "locatie": {"id": k["locatie_id"], "naam": k["locatie_naam"]},
-                    "wijk": {"id": k["wijk_id"], "naam": k["wijk_naam"]},
-                    "stadsdeel": {"id": k["stadsdeel_id"], "naam": k["stadsdeel_naam"]},
-                    "maanden_na_startleeftijd": k["maanden"],
-                }
-                for k in kinderen
-            ],
-        }
-    )
+    return JsonAnswer(row["antwoord"], ZonderOverdracht)
 
 
 async def zonder_overdracht_per_wijk(ctx: Context, filters: Filters | None = None) -> ZonderOverdrachtAantallen:

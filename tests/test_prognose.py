@@ -20,6 +20,7 @@ from dateutil.relativedelta import relativedelta
 
 from db import monitoring as monitoring_db
 from protocol.dates import age_reached, amsterdam_date, end_of_day, whole_months
+from schemas.monitoring import KindZonderOverdracht, ZonderOverdracht
 from schemas.overdracht import Deadline, Status
 from schemas.protocol import Leeftijd
 from schemas.workflow import HandoverState
@@ -362,16 +363,20 @@ async def test_the_count_per_wijk_agrees_with_the_list_at_month_ends(pool: async
     await place_child(pool, g.l1, None, vve=False, born=births[-1])  # no VVE-indicatie: not counted
     await an_overdracht(pool, g, g.l1, vve=True, born=births[-1])  # has an overdracht: not counted
 
-    listed = await monitoring_db.zonder_overdracht(pool, g.id, start, today)
+    async def zonder(filters: monitoring_db.Filters | None = None) -> list[KindZonderOverdracht]:
+        row = await monitoring_db.zonder_overdracht(pool, g.id, start, today, 1, filters)
+        return ZonderOverdracht.model_validate_json(row["antwoord"]).kinderen
+
+    listed = await zonder()
     per_wijk = await monitoring_db.zonder_overdracht_per_wijk(pool, g.id, start, today)
 
-    assert {r["wijk_id"]: r["aantal"] for r in per_wijk} == dict(Counter(k["wijk_id"] for k in listed))
+    assert {r["wijk_id"]: r["aantal"] for r in per_wijk} == dict(Counter(k.wijk.id for k in listed))
     assert listed and sum(r["aantal"] for r in per_wijk) == len(listed)
     reached = {k: age_reached(born, 3, 6) for k, born in born_of.items()}
     expected = {k: whole_months(r, today) for k, r in reached.items() if r <= today}
-    assert {k["kind_id"]: k["maanden"] for k in listed} == expected
+    assert {k.kind_id: k.maanden_na_startleeftijd for k in listed} == expected
     only_haven = monitoring_db.Filters(wijk_id=g.haven)
-    in_haven = await monitoring_db.zonder_overdracht(pool, g.id, start, today, only_haven)
-    assert {k["wijk_id"] for k in in_haven} <= {g.haven}
+    in_haven = await zonder(only_haven)
+    assert {k.wijk.id for k in in_haven} <= {g.haven}
     counts = await monitoring_db.zonder_overdracht_per_wijk(pool, g.id, start, today, only_haven)
     assert {r["wijk_id"]: r["aantal"] for r in counts} == ({g.haven: len(in_haven)} if in_haven else {})

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Request, Response
 from api.csv import CSV, csv_response, csv_stream, wants_csv
 from api.deps import Ctx
 from api.problems import BAD_CURSOR, Documented, forbidden, problems
+from schemas.base import JsonAnswer
 from schemas.monitoring import (
     SCHOOLJAAR_PATTERN,
     AchterstandenPagina,
@@ -36,6 +37,13 @@ JSON_OR_CSV: dict[int | str, dict[str, Any]] = {
         "content": {CSV: {"schema": {"type": "string"}}},
     }
 }
+
+
+
+def json_answer(answer: JsonAnswer[Any]) -> Response:
+    """An answer PostgreSQL wrote in the model's shape, sent as it is (schemas.base.JsonAnswer)."""
+    return Response(answer.json, media_type="application/json", headers={"Vary": "Accept"})
+
 
 Schooljaar = Annotated[
     str | None,
@@ -123,17 +131,16 @@ async def get_kengetallen(
     groepering: Annotated[Groepering, Query(description="Hoe te groeperen.")] = Groepering.STADSDEEL,
     stadsdeel_id: StadsdeelId = None,
     wijk_id: WijkId = None,
-) -> Kengetallen | Response:
+) -> Response:
     filters = monitoring.Filters(stadsdeel_id=stadsdeel_id, wijk_id=wijk_id)
     result = await monitoring.kengetallen(ctx, groepering, schooljaar, filters)
     if wants_csv(request.headers.get("accept")):
         return csv_response(
             f"kengetallen-{groepering.value}",
             spreadsheet.kengetallen_header(groepering),
-            spreadsheet.kengetallen_rows(result),
+            spreadsheet.kengetallen_rows(result.model),
         )
-    response.headers["Vary"] = "Accept"
-    return result
+    return json_answer(result)
 
 
 @router.get(
@@ -240,11 +247,10 @@ async def get_prognose(
         ),
     },
 )
-async def get_zonder_overdracht(ctx: Ctx, request: Request, response: Response) -> ZonderOverdracht | Response:
+async def get_zonder_overdracht(ctx: Ctx, request: Request) -> Response:
     result = await monitoring.zonder_overdracht(ctx)
     if wants_csv(request.headers.get("accept")):
         return csv_response(
-            "zonder-overdracht", spreadsheet.ZONDER_OVERDRACHT_HEADER, spreadsheet.zonder_overdracht_rows(result)
+            "zonder-overdracht", spreadsheet.ZONDER_OVERDRACHT_HEADER, spreadsheet.zonder_overdracht_rows(result.model)
         )
-    response.headers["Vary"] = "Accept"
-    return result
+    return json_answer(result)

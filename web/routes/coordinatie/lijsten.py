@@ -70,7 +70,7 @@ async def zonder_overdracht(request: Request, aangemeld: Annotated[Aangemeld, De
     try:
         async with caller(request, aangemeld.user) as ctx:
             opties: Filteropties = await monitoring.filteropties(ctx)
-            lijst = await monitoring.zonder_overdracht(ctx, gezocht.filters)
+            lijst = (await monitoring.zonder_overdracht(ctx, gezocht.filters)).model
     except ServiceError as exc:
         return error_page(request, exc, aangemeld)
     return page(
@@ -96,4 +96,4 @@ def zonder_overdracht_tabel(lijst: ZonderOverdracht) -> Tabel:
 
 
 async def zonder_overdracht_tabellen(ctx: Context, gezocht: Gezocht) -> list[Tabel]:
-    return [zonder_overdracht_tabel(await monitoring.zonder_overdracht(ctx, gezocht.filters))]
+    return [zonder_overdracht_tabel((await monitoring.zonder_overdracht(ctx, gezocht.filters)).model)]

@@ -62,8 +62,8 @@ async def laad(ctx: Context, gezocht: Gezocht) -> Overzicht:
     gebied = replace(f, schooljaar=None)  # the school year is kengetallen's own argument
     return Overzicht(
         opties=await monitoring.filteropties(ctx),
-        per_stadsdeel=await monitoring.kengetallen(ctx, Groepering.STADSDEEL, f.schooljaar, gebied),
-        per_wijk=await monitoring.kengetallen(ctx, Groepering.WIJK, f.schooljaar, gebied),
+        per_stadsdeel=(await monitoring.kengetallen(ctx, Groepering.STADSDEEL, f.schooljaar, gebied)).model,
+        per_wijk=(await monitoring.kengetallen(ctx, Groepering.WIJK, f.schooljaar, gebied)).model,
         trend=await monitoring.trend(ctx, f),
         zonder=await monitoring.zonder_overdracht_per_wijk(ctx, f),
     )

@@ -39,7 +39,6 @@ JSON_OR_CSV: dict[int | str, dict[str, Any]] = {
 }
 
 
-
 def json_answer(answer: JsonAnswer[Any]) -> Response:
     """An answer PostgreSQL wrote in the model's shape, sent as it is (schemas.base.JsonAnswer)."""
     return Response(answer.json, media_type="application/json", headers={"Vary": "Accept"})

@@ -408,8 +408,10 @@ async def prognose(
     """The deadlines of steps still open that end after `now` and on a day before `weken` weeks from
     `monday`: counted per (week, deadline), per (week, location) and per (week, school) in one statement.
     `week` counts from 0 (the week of `monday`); a deadline's day is the one it ends at the end of.
-    Summed from the totals per moment (migration 029): the coordinator's whole gemeente from the two
-    roll-ups, a narrower scope or filter from the full key, a few rows per location, school and day."""
+    Summed from the totals (migrations 029 and 031): a narrower scope or filter from the full key by
+    moment, a few rows per location, school and day; the coordinator's whole gemeente from the roll-ups:
+    per deadline by moment, and per location and per school the week under way by moment (only what ends
+    after now), the whole weeks after it by week."""
     if user.rol not in _TOTALEN_ROLLEN:
         return await _prognose_uit_rijen(pool, user, filters, now=now, monday=monday, weken=weken)
     grenzen = _weken(monday, weken)
@@ -420,9 +422,13 @@ async def prognose(
     # question of the whole gemeente has no filter that names one.
     where = _scoped_totalen(user)
     _filter_totalen(where, filters)
-    where.add("c.moment > {}", now)
-    where.add("c.moment < {}", grenzen[-1])
+    scope = list(where.clauses)
+    na_nu, tot_eind = f"c.moment > {where.param(now)}", f"c.moment < {where.param(grenzen[-1])}"
     week = f"CROSS JOIN LATERAL (SELECT {_week('c.moment', where.param(grenzen))} AS week) AS d"
+
+    def waar(*clauses: str) -> str:
+        return " WHERE " + " AND ".join([*scope, *clauses])
+
     if not heel:
         sql = (
             _prognose_kolommen("c.deadline")
@@ -430,30 +436,43 @@ async def prognose(
             + _LOCATIE_JOINS
             + _SCHOOL_JOIN
             + week
-            + where.sql()
+            + waar(na_nu, tot_eind)
             + _prognose_groepen("c.deadline")
             + " HAVING sum(c.aantal) <> 0"
         )
         return await pool.fetch(sql, *where.args)
-    # The gemeente as a whole: per deadline, per location and per school from the three roll-ups.
     per_deadline = (
         "SELECT true AS per_deadline, false AS per_locatie, d.week, c.deadline, NULL::uuid AS locatie_id,"
         " NULL::text AS locatie_naam, NULL::uuid AS school_id, NULL::text AS school_naam, sum(c.aantal) AS aantal"
-        " FROM monitoring_prognose_gemeente c " + week + where.sql() + " GROUP BY d.week, c.deadline"
+        " FROM monitoring_prognose_gemeente c " + week + waar(na_nu, tot_eind) + " GROUP BY d.week, c.deadline"
     )
+    # The weeks from `heel_af` on have not begun: whole, from the totals per week.
+    heel_af = next((k for k, grens in enumerate(grenzen) if grens > now), weken)
+    lopend = f"c.moment < {where.param(grenzen[heel_af])}"
+    van, tot = where.param(monday + timedelta(weeks=heel_af)), where.param(monday + timedelta(weeks=weken))
+    weken_na = (f"c.week >= {van}", f"c.week < {tot}")
+    week_nr = f"(c.week - {where.param(monday)}::date) / 7"
     per_locatie = (
         "SELECT false, true, d.week, NULL, l.id, l.naam, NULL, NULL, sum(c.aantal)"
         " FROM monitoring_prognose_locatie c JOIN locaties l ON l.id = c.locatie_id "
         + week
-        + where.sql()
-        + " GROUP BY d.week, l.id, l.naam"
+        + waar(na_nu, lopend)
+        + " GROUP BY d.week, l.id, l.naam HAVING sum(c.aantal) <> 0 UNION ALL"
+        f" SELECT false, true, {week_nr}, NULL, l.id, l.naam, NULL, NULL, sum(c.aantal)"
+        " FROM monitoring_prognose_locatie_week c JOIN locaties l ON l.id = c.locatie_id"
+        + waar(*weken_na)
+        + " GROUP BY c.week, l.id, l.naam"
     )
     per_school = (
         "SELECT false, false, d.week, NULL, NULL, NULL, s.id, s.naam, sum(c.aantal)"
         " FROM monitoring_prognose_school c LEFT JOIN scholen s ON s.id = c.school_id "
         + week
-        + where.sql()
-        + " GROUP BY d.week, s.id, s.naam"
+        + waar(na_nu, lopend)
+        + " GROUP BY d.week, s.id, s.naam HAVING sum(c.aantal) <> 0 UNION ALL"
+        f" SELECT false, false, {week_nr}, NULL, NULL, NULL, s.id, s.naam, sum(c.aantal)"
+        " FROM monitoring_prognose_school_week c LEFT JOIN scholen s ON s.id = c.school_id"
+        + waar(*weken_na)
+        + " GROUP BY c.week, s.id, s.naam"
     )
     having = " HAVING sum(c.aantal) <> 0"
     sql = " UNION ALL ".join(q + having for q in (per_deadline, per_locatie, per_school))

@@ -18,6 +18,7 @@ import asyncpg
 from db import monitoring, overdrachten, read_model
 from db.monitoring import Filters
 from db.pool import Executor
+from protocol.dates import end_of_day
 from schemas.gebruiker import Gebruiker
 from schemas.lijst import Filters as ListFilters
 from schemas.lijst import Sort
@@ -165,7 +166,42 @@ async def assert_totals_are_the_rows(pool: asyncpg.Pool, stad: Stad) -> int:
         stad.id,
     )
     assert _plain(stored) == _plain(fresh)
+    # The forecast's totals per week (031) are its totals per moment (029), summed per week.
+    for soort in ("locatie", "school"):
+        per_week = await pool.fetch(
+            f"SELECT week, schooljaar, {soort}_id, aantal FROM monitoring_prognose_{soort}_week"
+            " WHERE gemeente_id = $1 AND aantal <> 0 ORDER BY 1, 2, 3",
+            stad.id,
+        )
+        summed = await pool.fetch(
+            f"SELECT monitoring_week(moment) AS week, schooljaar, {soort}_id, sum(aantal)::int AS aantal"
+            f" FROM monitoring_prognose_{soort} WHERE gemeente_id = $1 GROUP BY 1, 2, 3 HAVING sum(aantal) <> 0"
+            " ORDER BY 1, 2, 3",
+            stad.id,
+        )
+        assert _plain(per_week) == _plain(summed), soort
     return counted
+
+
+async def test_a_deadline_at_the_midnight_after_a_sunday_is_in_that_sundays_week(pool: asyncpg.Pool) -> None:
+    """Migration 031's weeks are the forecast's (db/monitoring._weken): a deadline is in the week of the
+    day it ends at the end of, in Amsterdam; one a microsecond later is in the next week."""
+    stad = Stad()
+    await stad.make(pool)
+    sunday = date(2026, 3, 29)  # the clocks go forward that night: the end of the day is 22:00 UTC
+    midnight = end_of_day(sunday)
+    assert midnight == datetime(2026, 3, 29, 22, 0, tzinfo=UTC)
+    await an_overdracht(
+        pool, stad, stad.l1, "concept", school_id=stad.s1,
+        deadlines={"toestemming": midnight, "verzenden": midnight + timedelta(microseconds=1)},
+    )  # fmt: skip
+
+    weeks = await pool.fetch(
+        "SELECT week, aantal FROM monitoring_prognose_locatie_week WHERE gemeente_id = $1 ORDER BY week", stad.id
+    )
+
+    assert [(r["week"], r["aantal"]) for r in weeks] == [(date(2026, 3, 23), 1), (date(2026, 3, 30), 1)]
+    assert await assert_totals_are_the_rows(pool, stad) > 0
 
 
 async def test_the_totals_equal_a_fresh_count_after_every_kind_of_write(pool: asyncpg.Pool) -> None:

@@ -279,31 +279,41 @@ class Services:
     """The service's own processes beside a stack (`service_processes`)."""
 
     settings: Settings  # the stack's, on the processes' task queue
-    worker: asyncio.subprocess.Process
+    workers: list[asyncio.subprocess.Process]  # the replicas of `overdracht worker`, on the one task queue
     api_process: asyncio.subprocess.Process
     api: httpx.AsyncClient  # to the API process, over the loopback
+
+    @property
+    def worker(self) -> asyncio.subprocess.Process:
+        """The first worker (the only one, unless more were asked for)."""
+        return self.workers[0]
 
 
 SERVICE_READY_WITHIN = 120.0  # seconds for `overdracht api` to answer on a busy machine
 
 
 @asynccontextmanager
-async def service_processes(settings: Settings, task_queue: str, log: Path) -> AsyncIterator[Services]:
-    """`overdracht worker` and `overdracht api` (one process) as production runs them, each a subprocess
-    on `settings`' database and engine and on `task_queue` (a queue of their own: a stack's in-process
-    worker polls another one), their output in `log`; an httpx client to the API once it answers. Both
-    are stopped at the end."""
+async def service_processes(
+    settings: Settings, task_queue: str, log: Path, *, workers: int = 1
+) -> AsyncIterator[Services]:
+    """`overdracht worker` (`workers` replicas) and `overdracht api` (one process) as production runs
+    them, each a subprocess on `settings`' database and engine and on `task_queue` (a queue of their own:
+    a stack's in-process worker polls another one), their output in `log`; an httpx client to the API
+    once it answers. All are stopped at the end."""
     from bench.api_processes import ROOT, _env  # the one environment of a service process
 
     settings = settings.model_copy(update={"task_queue": task_queue})
     port = free_port()
     async with AsyncExitStack() as stack:
-        worker = await stack.enter_async_context(_subprocess("worker", _env(settings, port, 1), ROOT, log))
+        replicas = [
+            await stack.enter_async_context(_subprocess("worker", _env(settings, port, 1), ROOT, log))
+            for _ in range(workers)
+        ]
         api_process = await stack.enter_async_context(_subprocess("api", _env(settings, port, 1), ROOT, log))
         api = await stack.enter_async_context(httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=120))
         deadline = time.monotonic() + SERVICE_READY_WITHIN
         while True:
-            for name, proc in (("worker", worker), ("api", api_process)):
+            for name, proc in (*(("worker", w) for w in replicas), ("api", api_process)):
                 if proc.returncode is not None:
                     raise BenchError(f"`overdracht {name}` ended with {proc.returncode}: see {log}")
             try:
@@ -314,7 +324,7 @@ async def service_processes(settings: Settings, task_queue: str, log: Path) -> A
             if time.monotonic() > deadline:
                 raise BenchError(f"`overdracht api` did not answer within {SERVICE_READY_WITHIN:g} s")
             await asyncio.sleep(0.5)
-        yield Services(settings, worker, api_process, api)
+        yield Services(settings, replicas, api_process, api)
 
 
 @asynccontextmanager

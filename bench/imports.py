@@ -5,8 +5,9 @@
     python -m bench.imports --tiny          # 20 children: that it runs
 
 It starts its own stack with the demo data (bench.own_stack), then the service's processes as
-production runs them (bench.service_processes): `overdracht worker` and `overdracht api` (one process),
-each a subprocess on a task queue of its own, reached over the loopback. As De Boomhut's
+production runs them (bench.service_processes; docker-compose.yml): two replicas of `overdracht worker`
+and `overdracht api` (one process), each a subprocess on a task queue of their own, reached over the
+loopback. As De Boomhut's
 locatiemanager (who may import) it uploads a CSV of N made-up children, all past 3½, so that every row
 opens an overdracht at once (`POST /v1/imports/plaatsingen`, answered 202), and polls
 `GET /v1/imports/{id}` every 0.2 s until the job is `klaar`. The time runs from the upload to the
@@ -54,6 +55,8 @@ POLL_SECONDS = 0.2
 GOAL_RATIO = 0.5
 GOAL_ALMERE_ROWS, GOAL_ALMERE_SECONDS = 3000, 60.0
 GOAL_LONGEST_REQUEST_S = 1.0
+# The worker replicas docker-compose.yml runs: the engine spreads an import's tasks over them.
+WORKERS = 2
 
 IMPORTER = demo.LM_USER[demo.BOOMHUT]  # a locatiemanager may import for their location
 LOCATIE = demo.LOCATIES[demo.BOOMHUT][1]
@@ -143,13 +146,14 @@ def missed_goals(runs: list[Run], rate_ratio: float | None) -> list[str]:
 async def main_async(argv: Sequence[str] | None = None) -> int:
     parser = arguments(NAME, __doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--rijen", type=int, action="append", help="children in a file (repeatable)")
+    parser.add_argument("--workers", type=int, default=WORKERS, help=f"worker replicas (default {WORKERS})")
     args = parser.parse_args(argv)
     sizes = args.rijen or (TINY_SIZES if args.tiny else SIZES)
     log = args.out.with_suffix(".log")
     log_to_file(Settings(), log)
     try:
         async with own_stack(args.workdir, say=lambda _: None) as settings:
-            async with service_processes(settings, TASK_QUEUE, log) as services:
+            async with service_processes(settings, TASK_QUEUE, log, workers=args.workers) as services:
                 headers = await bearer(services.api, IMPORTER)
                 runs = [await import_children(services.api, headers, n, f"{i}") for i, n in enumerate(sizes)]
             bare = await bare_bench.measure(
@@ -177,6 +181,7 @@ async def main_async(argv: Sequence[str] | None = None) -> int:
         {
             "mode": "tiny" if args.tiny else "full",
             "concurrency": import_concurrency(settings),
+            "workers": args.workers,
             "runs": [{k: v for k, v in asdict(run).items() if k != "request_seconds"} for run in runs],
             "ratio_to_bare_start_update": rate_ratio,
             "bare": bare_bench.as_json(bare),

@@ -1,5 +1,5 @@
 """P1's benchmark (bench/imports.py) in its tiny mode: a file of 20 made-up children past 3½ uploaded
-through the API, the job polled until done, and the bare baseline measured at the import's
+through the API to the service's processes (two worker replicas), the job polled until done, and the bare baseline measured at the import's
 concurrency. Nothing about time is asserted (docs/performance.md has the figures)."""
 
 from pathlib import Path
@@ -19,6 +19,7 @@ def test_the_tiny_run_imports_every_child_and_computes_the_ratio(tmp_path: Path)
     assert run["seconds"] > 0 and run["children_per_s"] > 0
     assert run["requests"] >= 2 and 0 < run["upload_s"] <= run["longest_request_s"]
     assert results["concurrency"] == results["bare"]["concurrency"] >= 1
+    assert results["workers"] == imports.WORKERS == 2  # as docker-compose.yml runs them
     assert results["bare"]["starts"] == bare.TINY_STARTS and results["bare"]["start_update_per_s"] > 0
     assert results["ratio_to_bare_start_update"] == round(
         run["children_per_s"] / results["bare"]["start_update_per_s"], 2

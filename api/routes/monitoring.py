@@ -125,7 +125,6 @@ MONITORING = forbidden(Capability.MONITORING_LEZEN)
 async def get_kengetallen(
     ctx: Ctx,
     request: Request,
-    response: Response,
     schooljaar: Schooljaar = None,
     groepering: Annotated[Groepering, Query(description="Hoe te groeperen.")] = Groepering.STADSDEEL,
     stadsdeel_id: StadsdeelId = None,

@@ -27,9 +27,12 @@ def _seed() -> None:
 
 
 def _worker() -> None:
+    import uvloop
+
     from overdracht.worker import run_worker
 
-    asyncio.run(run_worker(get_settings()))
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:  # overdracht/worker.py
+        runner.run(run_worker(get_settings()))
 
 
 def _api() -> None:

@@ -1,21 +1,23 @@
 """The worker process: runs the workflows and activities of the overdracht task queue.
 
-The sandbox. Workflows run in the SDK's sandbox, which by default imports a workflow's module (and every
-module it imports outside `imports_passed_through`) afresh for every run it starts or replays: for
-HandoverWorkflow about 150 ms of CPU per run (workflows/handover.py with alarms, steps and deadlines'
-holiday tables; the image sets PYTHONDONTWRITEBYTECODE, so each is compiled from source) and a private
-copy of those modules in memory for every workflow in the cache. The project's own workflow modules
-(`workflows.*`) are therefore passed through: imported once per process, shared by every run. What that
-gives up is the sandbox's check, at run time, of calls in those modules (the clock, randomness, I/O);
-what keeps it: the modules hold only constants, the workflow code reaches time and ids through
-`workflow.*` only, and tests/test_replay.py replays every path's saved history in the default,
-strict sandbox, which fails on any such call. Measured (a replay of a short history, 30 runs, one
-worker): 130 to 190 ms per run in the default sandbox, 9 to 15 ms with `workflows` passed through.
+No sandbox. The SDK's default runner imports a workflow's modules afresh for every run inside a
+sandbox that checks, at run time, what the code calls (the clock, randomness, I/O). The project's
+workflow modules were passed through that sandbox from early on (importing HandoverWorkflow's took ~150
+ms of CPU per run), so the check no longer reached them; what was left of the sandbox was its cost: a
+code string run with `exec` for every new run and for the serialization context of every payload the
+codec visits (temporalio 1.35, workflow_sandbox/_runner.py), ~15 % of the worker's busy thread during an
+import (docs/performance.md). The worker runs workflows without it (`UnsandboxedWorkflowRunner`). What
+keeps the workflows deterministic: their modules hold only constants, the code reaches time and ids
+through `workflow.*` only, and tests/test_replay.py replays every path's saved history in the SDK's
+default, strict sandbox (the Replayer's runner), which fails on any call the sandbox forbids.
+
+The event loop is uvloop's: the worker's one thread spends much of an import in its sockets (PostgreSQL,
+the engine's answers), which uvloop serves with less Python (docs/performance.md).
 
 The cache (Settings.worker_max_cached_workflows) is what the worker's memory follows: a workflow past it
-is evicted and replayed from its history at its next task, which with the modules passed through costs
-milliseconds. The concurrency limits keep a burst (an import opening hundreds at once) from holding more
-tasks than two cores and the pool's 10 connections can serve."""
+is evicted and replayed from its history at its next task, which costs milliseconds.
+The concurrency limits keep a burst (an import opening hundreds at once) from holding more tasks than
+two cores and the pool's 10 connections can serve."""
 
 import asyncio
 import contextlib
@@ -26,8 +28,7 @@ from contextlib import AsyncExitStack
 
 import asyncpg
 from temporalio.client import Client
-from temporalio.worker import Worker
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from activities.berichten import BerichtActivities
 from activities.bundels import BundelActivities
@@ -64,8 +65,8 @@ WORKFLOWS: Sequence[type] = (
 )
 
 
-# The sandbox with the project's workflow modules passed through (see above).
-RUNNER = SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default.with_passthrough_modules("workflows"))
+# No sandbox (see above); tests/test_replay.py replays in the strict one.
+RUNNER = UnsandboxedWorkflowRunner()
 
 
 def build_worker(

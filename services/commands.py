@@ -13,7 +13,7 @@ from temporalio.client import (
     WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.common import TypedSearchAttributes, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.workflow import UpdateMethodMultiParam
@@ -24,7 +24,7 @@ from schemas.imports import IMPORT_WORKFLOW, ImportInput
 from schemas.workflow import HandoverInput, HandoverState, Open, Opening
 from services.context import STEP_ID
 from services.errors import FormIncomplete, OutcomeUnknown, StepNotAllowed, Unavailable
-from workflows import patches
+from workflows import patches, search_attributes
 from workflows.handover import HandoverWorkflow
 from workflows.ids import import_id, workflow_id
 from workflows.lifecycle import Weigering
@@ -41,16 +41,18 @@ class _Where(TypedDict):
     id: str
     task_queue: str
     id_reuse_policy: WorkflowIDReusePolicy
+    search_attributes: TypedSearchAttributes | None
 
 
 def _where(settings: Settings, input: HandoverInput) -> _Where:
-    """Where an overdracht's workflow runs: its id, its task queue, and that a closed run under that id
+    """Where an overdracht's workflow runs: its id, its task queue, that a closed run under that id
     may be started anew (a closed run never opened: an opened one has a read-model row, which the
-    callers look for first)."""
+    callers look for first), and the search attributes it starts with."""
     return {
         "id": workflow_id(input.overdracht_id),
         "task_queue": settings.task_queue,
         "id_reuse_policy": WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+        "search_attributes": search_attributes.at_start(input) if input.publish_search_attributes else None,
     }
 
 

@@ -18,7 +18,8 @@ PATHS = {
     "consent_on_paper_after_a_correction", "another_school_asks_again",
     "code_redeemed_by_school", "announced_at_each_dispatch", "happy_recorded_locally",
     "happy_opened_in_one_call", "happy_opened_by_import", "happy_at_patch_level",
-    "opened_by_import_at_patch_level", "warm_two_parents_at_patch_level",
+    "opened_by_import_at_patch_level", "warm_two_parents_at_patch_level", "happy_on_one_clock",
+    "left_alone_on_one_clock", "unfinished_expired_on_one_clock", "happy_dev_server_one_clock",
 }  # fmt: skip
 
 

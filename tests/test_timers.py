@@ -4,12 +4,14 @@ flag, reminder and escalation is checked at the moment it should come."""
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
 import asyncpg
 import pytest
+from temporalio.api.enums.v1 import EventType
+from temporalio.api.history.v1 import HistoryEvent
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -348,6 +350,34 @@ async def test_a_moved_deadline_takes_its_timer_along(
     assert new <= await flag_set_at(pool, overdracht_id, "te_laat_verzenden") < new + timedelta(minutes=5)
     moved = await events(pool, overdracht_id, "deadline_verplaatst")
     assert moved[0]["actor_rol"] == "coordinator"
+
+
+async def test_an_open_overdracht_waits_for_all_its_moments_on_one_timer(
+    skipping_env: WorkflowEnvironment, skipping_worker: Worker, pool: asyncpg.Pool
+) -> None:
+    """Opened by its starter (as the import opens one), it waits for its open deadlines' alarms, the
+    dispatch's expiry and the end of an unfinished overdracht: one timer in the engine, for the earliest
+    (workflows/clock.py), where it took one each. The alarms still come on time (the tests above)."""
+    handle, overdracht_id = await start(skipping_env, pool, opener=PM)
+    await eventually(lambda: events(pool, overdracht_id, "geopend"))
+
+    async def settled() -> list[HistoryEvent]:
+        """The history once the tasks after the opening (its message delivered) have completed."""
+        history = list((await handle.fetch_history()).events)
+        delivered = any(e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED for e in history)
+        last = history[-1].event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
+        return history if delivered and last else []
+
+    history = await eventually(settled)
+    kinds = [e.event_type for e in history]
+    assert kinds.count(EventType.EVENT_TYPE_TIMER_STARTED) == 1
+    assert EventType.EVENT_TYPE_TIMER_CANCELED not in kinds and EventType.EVENT_TYPE_TIMER_FIRED not in kinds
+    timer = next(e.timer_started_event_attributes for e in history if e.HasField("timer_started_event_attributes"))
+    earliest = history[0].event_time.ToDatetime(tzinfo=UTC) + timer.start_to_fire_timeout.ToTimedelta()
+    state = await handle.query(HandoverWorkflow.state)
+    # The earliest moment is an alarm before (or at) the first open deadline.
+    assert earliest <= min(state.deadlines.values()) + timedelta(minutes=1)
+    assert len(state.deadlines) >= 2
 
 
 async def test_refused_content_is_purged_at_once_and_completed_content_after_three_months(

@@ -3,6 +3,7 @@
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from temporalio import workflow
 
@@ -31,10 +32,16 @@ async def sleep_until(moment: datetime, wake: Callable[[], bool]) -> bool:
     return False
 
 
+class SleepUntil(Protocol):
+    """How the workflow waits for a moment: `sleep_until` above, or its one clock (workflows/clock.py)."""
+
+    def __call__(self, moment: datetime, wake: Callable[[], bool], /) -> Awaitable[bool]: ...
+
+
 class Alarms:
     """Given the workflow's state (read here, changed only through `record`), its protocol, how to
-    record and notify, and its lock: every change made here is made under that lock, so none
-    interleaves with a step's."""
+    record, notify and wait for a moment, and its lock: every change made here is made under that lock,
+    so none interleaves with a step's."""
 
     def __init__(
         self,
@@ -43,9 +50,11 @@ class Alarms:
         lock: asyncio.Lock,
         record: Record,
         notify: Notify,
+        sleep: SleepUntil,
         schooldagen: Callable[[], bool] = lambda: False,
     ) -> None:
         self._state = state
+        self._sleep = sleep
         self._config = config
         # Whether the school's deadlines count school days (Patch.SCHOOLKALENDER, known once sent).
         self._schooldagen = schooldagen
@@ -88,7 +97,7 @@ class Alarms:
 
             if not pending:
                 await workflow.wait_condition(changed)
-            elif await sleep_until(pending[0].moment, changed):
+            elif await self._sleep(pending[0].moment, changed):
                 await self._alarm(deadline, pending[0].niveau, round_)
                 fired.add(pending[0].niveau)
             state = self._state()
@@ -123,7 +132,7 @@ class Alarms:
     async def expire_dispatch(self, at: datetime) -> None:
         """A dispatch the school never confirmed by `at` expires: the overdracht ends and its content
         is purged like a cancelled one's."""
-        if not await sleep_until(at, self._final):
+        if not await self._sleep(at, self._final):
             return
         async with self._lock:
             if self._state().status is Status.VERZONDEN:
@@ -134,7 +143,7 @@ class Alarms:
     async def expire_unfinished(self, at: datetime) -> None:
         """An overdracht still running at `at` never will finish: it ends, and its content is purged
         like a cancelled one's (retention of open states)."""
-        if not await sleep_until(at, self._final):
+        if not await self._sleep(at, self._final):
             return
         async with self._lock:
             if not self._final():
@@ -145,7 +154,7 @@ class Alarms:
     async def retain_then_purge(self, purge: Callable[[], Awaitable[None]]) -> None:
         """Once the overdracht has ended, its content is kept only as long as the protocol says, then
         destroyed by `purge`; the metadata stays."""
-        await sleep_until(rules.retention_ends(self._state().status, workflow.now(), self._config), lambda: False)
+        await self._sleep(rules.retention_ends(self._state().status, workflow.now(), self._config), lambda: False)
         async with self._lock:
             await purge()
             await self._record(Gebeurtenis.INHOUD_VERWIJDERD, None, inhoud_verwijderd_op=workflow.now())

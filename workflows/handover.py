@@ -2,6 +2,7 @@
 in one place; the timers are in workflows/alarms.py, the messages in workflows/outbox.py."""
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Unpack
 from uuid import UUID
@@ -10,6 +11,7 @@ from temporalio import workflow
 
 from workflows import recording
 from workflows.alarms import Alarms, sleep_until
+from workflows.clock import Clock
 from workflows.outbox import Outbox
 from workflows.patches import Patch, patched
 from workflows.steps import step
@@ -97,8 +99,16 @@ class HandoverWorkflow:
         # Handlers and timers await activities; the lock keeps their changes from interleaving.
         self._lock = asyncio.Lock()
         self._outbox = Outbox(input.overdracht_id, self._record, self._change, self._commit, self._patched)
+        # Every moment the run waits for, on one timer (Patch.EEN_WEKKER), moved between changes.
+        self._clock = Clock(quiet=lambda: not self._lock.locked())
         self._alarms = Alarms(
-            lambda: self._state, self._config, self._lock, self._record, self._outbox.notify, lambda: self._schooldagen
+            lambda: self._state,
+            self._config,
+            self._lock,
+            self._record,
+            self._outbox.notify,
+            self._sleep_until,
+            lambda: self._schooldagen,
         )
 
     @workflow.run
@@ -147,7 +157,7 @@ class HandoverWorkflow:
                     return False
             if self._opened:
                 return True
-        await sleep_until(
+        await self._sleep_until(
             rules.starts_at(input.geboortedatum, self._config), lambda: self._opened or self._left_unopened
         )
         async with self._lock:
@@ -636,6 +646,13 @@ class HandoverWorkflow:
         """Whether this run has `patch` (workflows/patches.py): by the level it started at, or the engine's marker."""
         return patched(patch, self._input.patchniveau)
 
+    def _sleep_until(self, moment: datetime, wake: Callable[[], bool]) -> Awaitable[bool]:
+        """Wait for `moment` (True) unless `wake` comes true first (False): on the run's one clock, or
+        in a run from before Patch.EEN_WEKKER on a timer of its own."""
+        if self._patched(Patch.EEN_WEKKER):
+            return self._clock.sleep_until(moment, wake)
+        return sleep_until(moment, wake)
+
     def _lokaal(self) -> bool:
         """Whether this run writes its changes locally (Patch.LOKAAL_VASTLEGGEN; the Outbox asks too)."""
         return self._patched(Patch.LOKAAL_VASTLEGGEN)
@@ -676,8 +693,14 @@ class HandoverWorkflow:
         return RecordChange(state=new, event=event, formulier=formulier, reactie=reactie)
 
     def _commit(self, new: HandoverState) -> HandoverState:
-        """The change written: it is the state now, and the search attributes show it."""
+        """The change written: it is the state now, and the search attributes show it (since
+        Patch.ZOEKATTRIBUTEN_BIJ_WIJZIGING only those it changed: a run starts with those of its first state,
+        services/commands.py)."""
         self._state = new
         if self._input.publish_search_attributes:
-            workflow.upsert_search_attributes(search_attributes.of(new))
+            updates = search_attributes.of(new)
+            if self._patched(Patch.ZOEKATTRIBUTEN_BIJ_WIJZIGING):
+                updates = search_attributes.changed(workflow.info().typed_search_attributes, updates)
+            if updates:
+                workflow.upsert_search_attributes(updates)
         return new

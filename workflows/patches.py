@@ -37,6 +37,10 @@ class Patch:
     # Opened by a person, the opening is written with the parents' message in one ordinary activity
     # (one trip through the engine instead of two; issue 14).
     OPENEN_MET_BERICHT = "openen-met-bericht-aan-ouders"
+    # Every moment the run waits for on one timer, the earliest (workflows/clock.py; issue 14).
+    EEN_WEKKER = "een-wekker-voor-alle-termijnen"
+    # Only the search attributes a change changes are upserted (a run starts with its first state's).
+    ZOEKATTRIBUTEN_BIJ_WIJZIGING = "zoekattributen-alleen-bij-wijziging"
 
 
 # Append only (see above).
@@ -54,6 +58,8 @@ IN_VOLGORDE: tuple[str, ...] = (
     Patch.LOKAAL_VASTLEGGEN,
     Patch.BERICHT_NA_AANVAARDING,
     Patch.OPENEN_MET_BERICHT,
+    Patch.EEN_WEKKER,
+    Patch.ZOEKATTRIBUTEN_BIJ_WIJZIGING,
 )
 # The level a run started now has: every patch on.
 NIVEAU = len(IN_VOLGORDE)

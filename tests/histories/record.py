@@ -287,6 +287,10 @@ SCENARIOS: dict[str, tuple[Scenario, dict[str, Any]]] = {
         {"automatisch_openen": True, "opener": LM, "geboortedatum_dagen": 3 * 365 + 7 * 30},
     ),
     "warm_two_parents_at_patch_level": (warm, {"vve_indicatie": True}),
+    # Recorded with the patch "een-wekker-voor-alle-termijnen": every moment on one timer (workflows/clock.py).
+    "happy_on_one_clock": (happy, {}),
+    "left_alone_on_one_clock": (left_alone_then_cancelled, {"automatisch_openen": True, "school_id": None}),
+    "unfinished_expired_on_one_clock": (unfinished_expired, {"vve_indicatie": True}),
 }
 
 
@@ -306,7 +310,12 @@ async def _record(
     options = {"geboortedatum": today - timedelta(days=days), **options}
     input = handover_input(kind_id, publish_search_attributes=sa, **options)
     handle = await client.start_workflow(
-        HandoverWorkflow.run, input, id=workflow_id(input.overdracht_id), task_queue=QUEUE
+        HandoverWorkflow.run,
+        input,
+        id=workflow_id(input.overdracht_id),
+        task_queue=QUEUE,
+        # As services/commands.py starts a run: with the search attributes of its first state.
+        search_attributes=search_attributes.at_start(input) if sa else None,
     )
     await scenario(handle, env)
     if not sa:
@@ -334,14 +343,15 @@ async def main() -> None:
                 data_converter=suite_data_converter(),
             )
             settings = Settings(environment=Environment.TEST, database_url=cluster.dsn, task_queue=QUEUE)
-            wanted = set(sys.argv[1:]) or {*SCENARIOS, "happy_dev_server"}
+            wanted = set(sys.argv[1:]) or {*SCENARIOS, "happy_dev_server", "happy_dev_server_one_clock"}
             async with build_worker(skipping.client, pool, settings), build_worker(local.client, pool, settings):
                 for name, (scenario, options) in SCENARIOS.items():
                     if name in wanted:
                         await _record(skipping.client, skipping, pool, name, scenario, options, sa=False)
                 # One path on the dev server, with the search attributes it publishes in production.
-                if "happy_dev_server" in wanted:
-                    await _record(local.client, local, pool, "happy_dev_server", happy, {}, sa=True)
+                for name in ("happy_dev_server", "happy_dev_server_one_clock"):
+                    if name in wanted:
+                        await _record(local.client, local, pool, name, happy, {}, sa=True)
             await skipping.shutdown()
             await local.shutdown()
             await pool.close()

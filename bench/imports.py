@@ -9,8 +9,8 @@ production runs them (bench.service_processes; docker-compose.yml): two replicas
 and `overdracht api` (one process), each a subprocess on a task queue of their own, reached over the
 loopback. As De Boomhut's
 locatiemanager (who may import) it uploads a CSV of N made-up children, all just past 3½ and before
-their first deadline, so that every row opens an overdracht at once (`POST /v1/imports/plaatsingen`, answered 202), and polls
-`GET /v1/imports/{id}` every 0.2 s until the job is `klaar`. The time runs from the upload to the
+their first deadline, so that every row opens an overdracht at once (`POST /v1/imports/plaatsingen`,
+answered 202), and polls `GET /v1/imports/{id}` every 0.2 s until the job is `klaar`. The time runs from the upload to the
 first poll that sees it done.
 
 Figures: children per second, and its ratio to the bare baseline's start+update rate (bench/bare.py) at

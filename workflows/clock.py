@@ -2,9 +2,8 @@
 
 An open overdracht waits for several moments at once: each open deadline's next alarm, the dispatch's
 expiry, the end of an unfinished one, later the end of retention. As a timer each, an opening cost the
-engine five timers in its first workflow task: five events and five timer tasks to persist, the largest
-part of the engine's work per opening (issue 14: 17 → 25 imports per second without them). The clock
-keeps one timer, for the earliest moment anyone waits for, and wakes every waiter whose moment has
+engine four to five timers in its first workflow task: events and timer tasks to persist (measured,
+the import's rate did not move with them: docs/performance.md). The clock keeps one timer, for the earliest moment anyone waits for, and wakes every waiter whose moment has
 come when it goes off. A wait that ends otherwise (its step taken, its deadline moved) takes its moment
 away; the timer moves only when the earliest moment changes, and only while the workflow is quiet (not
 in the middle of a change, `quiet`): an alarm that went off and is being handled waits for its next

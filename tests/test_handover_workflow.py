@@ -50,7 +50,7 @@ from schemas.workflow import (
 )
 from tests.conftest import TASK_QUEUE
 from tests.happy_path import COMPLETE_FORM, handover_input, place_child
-from tests.helpers import HandoverHandle
+from tests.helpers import HandoverHandle, eventually
 from workflows.handover import HandoverWorkflow
 from workflows.ids import workflow_id
 from workflows.lifecycle import ALLOWED_FROM, Stap, Weigering
@@ -265,6 +265,50 @@ async def test_opening_writes_itself_and_the_parents_message_in_one_call(
     )
     assert [(e["revisie"], e["gebeurtenis"]) for e in events] == [(1, "geopend"), (2, "bericht")]
     assert await pool.fetchval("SELECT count(*) FROM berichten WHERE overdracht_id = $1", overdracht_id) == 1
+
+
+async def test_a_step_sent_while_the_opening_is_still_being_written_waits_for_it(
+    env: WorkflowEnvironment, worker: Worker, pool: asyncpg.Pool
+) -> None:
+    """The API answers "open" as soon as the overdracht's row is there, which its write puts there before
+    the workflow has finished opening; after a worker died mid-opening, that can be seconds. A step the
+    client then sends is not refused for a state about to change ("not opened yet": found by the fault
+    suite): it waits for the opening and is taken."""
+    kind_id, _ = await place_child(pool)
+    input = handover_input(kind_id)
+    handle = await env.client.start_workflow(
+        HandoverWorkflow.run, input, id=workflow_id(input.overdracht_id), task_queue=TASK_QUEUE
+    )
+    async with pool.acquire() as blocker:
+        transaction = blocker.transaction()
+        await transaction.start()
+        # The opening's write waits for the read model's table: the workflow is mid-opening.
+        await blocker.execute("LOCK TABLE overdrachten IN SHARE ROW EXCLUSIVE MODE")
+        opening = asyncio.create_task(handle.execute_update(HandoverWorkflow.open, Open(actor=PM)))
+
+        async def opening_under_way() -> bool:
+            return await accepted_updates(handle) == 1
+
+        await eventually(opening_under_way, within=30)
+        saving = asyncio.create_task(
+            handle.execute_update(HandoverWorkflow.save_form, SaveForm(actor=PM, formulier=FORM))
+        )
+
+        async def saving_answered_or_accepted() -> bool:
+            return saving.done() or await accepted_updates(handle) == 2
+
+        await eventually(saving_answered_or_accepted, within=30)
+        await transaction.rollback()
+
+    opened = await opening
+    saved = await saving
+    assert opened.uitkomst is Openingsuitkomst.GEOPEND
+    assert saved.formulier_compleet and saved.revisie > opened.state.revisie
+    events = await pool.fetch(
+        "SELECT gebeurtenis FROM overdracht_gebeurtenissen WHERE overdracht_id = $1 ORDER BY revisie",
+        input.overdracht_id,
+    )
+    assert [e["gebeurtenis"] for e in events] == ["geopend", "bericht", "formulier_opgeslagen"]
 
 
 async def test_a_run_started_by_the_import_past_the_start_age_opens_in_its_first_task(

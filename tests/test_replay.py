@@ -20,6 +20,7 @@ PATHS = {
     "happy_opened_in_one_call", "happy_opened_by_import", "happy_at_patch_level",
     "opened_by_import_at_patch_level", "warm_two_parents_at_patch_level", "happy_on_one_clock",
     "left_alone_on_one_clock", "unfinished_expired_on_one_clock", "happy_dev_server_one_clock",
+    "opened_by_import_delivered_in_its_task",
 }  # fmt: skip
 
 

@@ -47,5 +47,12 @@ DELIVER: Options = {
     "heartbeat_timeout": ALIVE,
     "retry_policy": RetryPolicy(maximum_interval=timedelta(minutes=10)),
 }
+# A message queued in the run's own first task is delivered in that task too (workflows/outbox.py): one
+# local attempt, or two when the mail server refuses the first for now (its timeout is 30 s); past that,
+# DELIVER's, by the engine.
+DELIVER_LOCALLY: LocalOptions = {
+    "start_to_close_timeout": timedelta(seconds=45),
+    "retry_policy": RetryPolicy(maximum_interval=timedelta(seconds=4), maximum_attempts=2),
+}
 # A housekeeping call (a cleanup's batch, an import's last step): the engine's default retries.
 CALL: Options = {"start_to_close_timeout": timedelta(minutes=1), "heartbeat_timeout": ALIVE}

@@ -1,5 +1,6 @@
 """The workflow's messages: queued once in the outbox and noted in the timeline (in one call, one
-transaction, since Patch.LOKAAL_VASTLEGGEN), delivered in the background."""
+transaction, since Patch.LOKAAL_VASTLEGGEN), delivered in the background: by an activity of its own, or,
+queued in the run's own first task (an opening by the import), in that task (Patch.BEZORGEN_IN_DE_TAAK)."""
 
 import asyncio
 from collections.abc import Callable
@@ -8,7 +9,7 @@ from typing import Protocol
 from uuid import UUID
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.berichten import BerichtActivities
@@ -16,7 +17,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.overdracht import Gebeurtenis
     from schemas.workflow import Actor, HandoverState, QueueAndRecord, Record, RecordChange
     from workflows import recording
-    from workflows.options import DELIVER, RECORD
+    from workflows.options import DELIVER, DELIVER_LOCALLY, RECORD
     from workflows.patches import Patch
 
 
@@ -106,6 +107,12 @@ class Outbox:
                     BerichtActivities.queue_and_record, request, **RECORD
                 )
             self._commit(change.state)
+            if direct and self._patched(Patch.BEZORGEN_IN_DE_TAAK):
+                # Queued in this task, which the engine cannot forget: delivered in it too, as a local
+                # activity. An ordinary activity would cost the engine a task, its start and completion,
+                # and a workflow task after it: most of an imported child's opening (issue 14).
+                self.deliveries.append(asyncio.create_task(self._deliver(bericht_id, here=True)))
+                return
         elif self._patched(Patch.LOKAAL_VASTLEGGEN):
             change = self._change(Gebeurtenis.BERICHT, None, details=details)
             request = QueueAndRecord(aanvraag=aanvraag, change=change)
@@ -123,9 +130,15 @@ class Outbox:
             await self._record(Gebeurtenis.BERICHT, None, details=details)
         self.deliveries.append(asyncio.create_task(self._deliver(bericht_id)))
 
-    async def _deliver(self, bericht_id: UUID) -> None:
+    async def _deliver(self, bericht_id: UUID, *, here: bool = False) -> None:
+        """By an activity of its own; `here`, in this workflow task (recording.write: a local attempt,
+        then DELIVER's). Either way at most once (BerichtActivities.deliver): should the task be run
+        again, the delivery is too, and finds the message sent, or its start noted (ONZEKER)."""
         try:
-            await workflow.execute_activity_method(BerichtActivities.deliver, bericht_id, **DELIVER)
-        except ActivityError:
+            if here:
+                await recording.write(BerichtActivities.deliver, bericht_id, locally=DELIVER_LOCALLY, then=DELIVER)
+            else:
+                await workflow.execute_activity_method(BerichtActivities.deliver, bericht_id, **DELIVER)
+        except (ActivityError, ApplicationError):
             # Refused for good by the mail server: the outbox shows it; the overdracht goes on.
             workflow.logger.warning("message not delivered", extra={"bericht_id": str(bericht_id)})

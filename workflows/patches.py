@@ -41,6 +41,9 @@ class Patch:
     EEN_WEKKER = "een-wekker-voor-alle-termijnen"
     # Only the search attributes a change changes are upserted (a run starts with its first state's).
     ZOEKATTRIBUTEN_BIJ_WIJZIGING = "zoekattributen-alleen-bij-wijziging"
+    # The parents' message of an opening in the run's first task (the import's) is delivered in that task,
+    # as a local activity, not by an activity of its own (workflows/outbox.py; issue 14).
+    BEZORGEN_IN_DE_TAAK = "bericht-bezorgd-in-de-eigen-taak"
 
 
 # Append only (see above).
@@ -60,6 +63,7 @@ IN_VOLGORDE: tuple[str, ...] = (
     Patch.OPENEN_MET_BERICHT,
     Patch.EEN_WEKKER,
     Patch.ZOEKATTRIBUTEN_BIJ_WIJZIGING,
+    Patch.BEZORGEN_IN_DE_TAAK,
 )
 # The level a run started now has: every patch on.
 NIVEAU = len(IN_VOLGORDE)

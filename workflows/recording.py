@@ -38,16 +38,24 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError, CancelledError, FailureError
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.options import RECORD, RECORD_LOCALLY
+    from workflows.options import RECORD, RECORD_LOCALLY, LocalOptions, Options
 
 A = TypeVar("A")
 R = TypeVar("R")
 
 
-async def write(activity: Callable[[Any, A], Awaitable[R]], arg: A) -> R:
-    """Run `activity` (a method of an activity class) with `arg`: locally, else as an ordinary activity."""
+async def write(
+    activity: Callable[[Any, A], Awaitable[R]],
+    arg: A,
+    *,
+    locally: LocalOptions | None = None,
+    then: Options | None = None,
+) -> R:
+    """Run `activity` (a method of an activity class) with `arg`: locally, else as an ordinary activity
+    (`locally`'s attempts, else RECORD_LOCALLY's; then `then`'s, else RECORD's). A message's delivery in
+    the task that queued it runs this way too (workflows/outbox.py)."""
     try:
-        return await workflow.execute_local_activity_method(activity, arg, **RECORD_LOCALLY)
+        return await workflow.execute_local_activity_method(activity, arg, **(locally or RECORD_LOCALLY))
     except FailureError as exc:
         # Its attempts spent, a local activity raises its last failure itself (temporalio 1.35), not
         # wrapped in an ActivityError as an ordinary activity's is.
@@ -55,4 +63,4 @@ async def write(activity: Callable[[Any, A], Awaitable[R]], arg: A) -> R:
         if isinstance(failure, CancelledError) or (isinstance(failure, ApplicationError) and failure.non_retryable):
             raise
         workflow.logger.warning("local write not done in its window; handed to the engine as an activity")
-        return await workflow.execute_activity_method(activity, arg, **RECORD)
+        return await workflow.execute_activity_method(activity, arg, **(then or RECORD))

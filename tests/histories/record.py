@@ -291,6 +291,12 @@ SCENARIOS: dict[str, tuple[Scenario, dict[str, Any]]] = {
     "happy_on_one_clock": (happy, {}),
     "left_alone_on_one_clock": (left_alone_then_cancelled, {"automatisch_openen": True, "school_id": None}),
     "unfinished_expired_on_one_clock": (unfinished_expired, {"vve_indicatie": True}),
+    # Recorded with the patch "bericht-bezorgd-in-de-eigen-taak": the parents' message of the import's
+    # opening delivered in the run's first task (workflows/outbox.py).
+    "opened_by_import_delivered_in_its_task": (
+        happy,
+        {"automatisch_openen": True, "opener": LM, "geboortedatum_dagen": 3 * 365 + 7 * 30},
+    ),
 }
 
 

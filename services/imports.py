@@ -3,6 +3,7 @@ its progress; when it has ended, its outcome and the report per row. The job its
 is services/import_taak.py, driven by workflows/imports.py."""
 
 import asyncio
+import functools
 import json
 import logging
 import uuid
@@ -59,8 +60,9 @@ async def start(ctx: Context, upload: Callable[[], Awaitable[bytes]]) -> ImportT
     user = require(ctx, Capability.PLAATSINGEN_IMPORTEREN)
     data = await upload()
     try:
-        # Reading a file of thousands of rows takes a second of CPU: not on the event loop.
-        bestand = await asyncio.to_thread(lees_bestand, data)
+        # Reading a file of thousands of rows takes a second of CPU: not on the event loop. Checked and
+        # counted only: the job reads the rows (services/import_taak.py).
+        bestand = await asyncio.to_thread(functools.partial(lees_bestand, data, rijen=False))
     except BestandOngeldig as exc:
         kolommen = exc.kolommen or {"bestand": exc.reden}
         params = [{"name": k, "reason": r} for k, r in kolommen.items()]
@@ -72,7 +74,7 @@ async def start(ctx: Context, upload: Callable[[], Awaitable[bytes]]) -> ImportT
         EncryptionCodec.from_settings(ctx.settings).seal, data, associated_data(taak_id)
     )
     await import_taken.create(
-        ctx.pool, taak_id, user.gemeente_id, user.id, len(bestand.rijen), bestand.genegeerde_kolommen, key_id, sealed
+        ctx.pool, taak_id, user.gemeente_id, user.id, bestand.aantal, bestand.genegeerde_kolommen, key_id, sealed
     )
     try:
         await commands.start_import(ctx.temporal, ctx.settings, taak_id)
@@ -80,7 +82,7 @@ async def start(ctx: Context, upload: Callable[[], Awaitable[bytes]]) -> ImportT
         # Without its workflow nobody would ever read it: as if never asked.
         await import_taken.delete(ctx.pool, taak_id)
         raise
-    log.info("placements import accepted", extra={"taak_id": str(taak_id), "rijen": len(bestand.rijen)})
+    log.info("placements import accepted", extra={"taak_id": str(taak_id), "rijen": bestand.aantal})
     return await _taak(ctx.pool, user, taak_id)
 
 

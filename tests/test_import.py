@@ -20,7 +20,7 @@ from overdracht import demo
 from protocol.dates import amsterdam_date
 from schemas.protocol import ProtocolConfig
 from services.commands import overdracht_id_for
-from services.plaatsingen_csv import elfproef, lees_datum
+from services.plaatsingen_csv import BestandOngeldig, elfproef, lees_bestand, lees_datum
 from tests.conftest import Login, app_client, free_port
 from tests.helpers import HandoverHandle, assert_problem, eventually, finished_import
 from workflows.handover import HandoverWorkflow
@@ -368,6 +368,18 @@ async def test_a_file_that_is_no_usable_csv_is_refused_whole(
     no_field = await api.post(URL, headers=manager, files={"anders": ("p.csv", csv_file(good), "text/csv")})
     assert assert_problem(no_field, 400)["invalidParams"] == [{"name": "bestand", "reason": "ontbreekt"}]
     assert await counts(pool, gemeente) == (0, 4, 0)
+
+
+def test_a_file_checked_without_its_rows_counts_and_refuses_as_when_read_whole() -> None:
+    """The API only checks and counts an uploaded file (the job reads its rows): the same answer."""
+    good = child("Vera", "Geweigerd", OLDER, "Peuteropvang Het Bos")
+    kop, rest = csv_file(good, good, good).split(b"\r\n", 1)
+    data = kop + b";klas\r\n" + rest  # a column the import does not know
+    whole, checked = lees_bestand(data), lees_bestand(data, rijen=False)
+    assert (checked.aantal, checked.genegeerde_kolommen) == (whole.aantal, whole.genegeerde_kolommen) == (3, ["klas"])
+    assert len(whole.rijen) == 3 and checked.rijen == []
+    with pytest.raises(BestandOngeldig, match="10000 rijen"):
+        lees_bestand(csv_file(*[good] * 10_001), rijen=False)
 
 
 @pytest.mark.parametrize(

@@ -58,6 +58,10 @@ class Sink:
         return [mid for mid, n in Counter(self.message_ids).items() if n > 1]
 
 
+class ApiExited(Exception):
+    """The API process ended while it was awaited."""
+
+
 class FaultStack:
     """Start with `async with FaultStack.running(workdir)`; every process is stopped at the end."""
 
@@ -108,8 +112,7 @@ class FaultStack:
                 await pool.close()
             await stack.start_engine()
             stack.start_worker()
-            stack.start_api()
-            await stack.wait_api()
+            await stack.start_api()
             yield stack
 
     # The pieces
@@ -175,11 +178,24 @@ class FaultStack:
                 worker.wait()
         self.kills["worker"] += 1
 
-    def start_api(self) -> None:
-        self.api_process = self._spawn("api", [sys.executable, "-m", "overdracht", "api"])
+    async def start_api(self) -> None:
+        """The API on a port chosen now, once the engine has taken the ports it takes: a port chosen at the
+        start could meanwhile be one of them. Should it be taken all the same (the API exits at once,
+        "address already in use"), on another."""
+        for _ in range(3):
+            self.api_port = self.settings.api_port = free_port()
+            self.api_process = self._spawn("api", [sys.executable, "-m", "overdracht", "api"])
+            try:
+                await self.wait_api()
+                return
+            except ApiExited:
+                continue
+        raise RuntimeError(f"the API did not start on three ports; logs in {self.workdir}")
 
     async def wait_api(self) -> None:
         async def answers() -> bool:
+            if self.api_process is not None and self.api_process.poll() is not None:
+                raise ApiExited
             try:
                 async with httpx.AsyncClient() as http:
                     return (await http.get(f"{self.base}/v1/gezondheid", timeout=3)).status_code == 200

@@ -95,6 +95,7 @@ class Outbox:
             deadline=deadline,
         )
         details = {"soort": soort.value, "aanleiding": aanleiding.value, "ontvanger": ontvanger.value}
+        here = False
         if na is not None:
             # Only runs with Patch.OPENEN_MET_BERICHT pass `na`: they queue after the engine accepted the
             # step, or (`direct`) in the run's own first task, which the engine cannot forget.
@@ -107,12 +108,10 @@ class Outbox:
                     BerichtActivities.queue_and_record, request, **RECORD
                 )
             self._commit(change.state)
-            if direct and self._patched(Patch.BEZORGEN_IN_DE_TAAK):
-                # Queued in this task, which the engine cannot forget: delivered in it too, as a local
-                # activity. An ordinary activity would cost the engine a task, its start and completion,
-                # and a workflow task after it: most of an imported child's opening (issue 14).
-                self.deliveries.append(asyncio.create_task(self._deliver(bericht_id, here=True)))
-                return
+            # Queued in this task, which the engine cannot forget: delivered in it too, as a local
+            # activity. An ordinary activity would cost the engine a task, its start and completion,
+            # and a workflow task after it: most of an imported child's opening (issue 14).
+            here = direct and self._patched(Patch.BEZORGEN_IN_DE_TAAK)
         elif self._patched(Patch.LOKAAL_VASTLEGGEN):
             change = self._change(Gebeurtenis.BERICHT, None, details=details)
             request = QueueAndRecord(aanvraag=aanvraag, change=change)
@@ -128,7 +127,7 @@ class Outbox:
         else:
             bericht_id = await workflow.execute_activity_method(BerichtActivities.queue, aanvraag, **RECORD)
             await self._record(Gebeurtenis.BERICHT, None, details=details)
-        self.deliveries.append(asyncio.create_task(self._deliver(bericht_id)))
+        self.deliveries.append(asyncio.create_task(self._deliver(bericht_id, here=here)))
 
     async def _deliver(self, bericht_id: UUID, *, here: bool = False) -> None:
         """By an activity of its own; `here`, in this workflow task (recording.write: a local attempt,

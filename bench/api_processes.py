@@ -43,6 +43,7 @@ def _env(settings: Settings, port: int, workers: int) -> dict[str, str]:
         "OVERDRACHT_API_PORT": str(port),
         "OVERDRACHT_API_WORKERS": str(workers),
         "OVERDRACHT_LOG_FORMAT": "json",
+        "MALLOC_ARENA_MAX": "2",  # as the image sets it (Dockerfile)
     }
 
 

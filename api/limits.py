@@ -7,7 +7,8 @@ closes the connection.
 
 Pure ASGI (not BaseHTTPMiddleware, which would buffer): it only counts the body's parts as they pass.
 A refusal is answered from within `receive`, which then tells whoever was reading that the client has
-gone: they stop reading, and what they answer to that goes nowhere."""
+gone: they stop reading, and what they answer to that goes nowhere. After a large body, the memory the
+request freed is given back to the system (core/heap.py)."""
 
 import asyncio
 import re
@@ -23,10 +24,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import problem_response
 from api.problems import Documented, document
+from core.heap import release_freed_memory
 from core.settings import Settings
 from services.errors import ServiceError, TooLarge
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# After a body this large (a file), the memory the request freed is given back (core/heap.py).
+RELEASE_AFTER_BYTES = 1024 * 1024
 
 # Set on the endpoint of a route that reads a file from its body (api/uploads.py, web/uploads.py) or a
 # large batch (the codec): it may receive up to max_upload_bytes.
@@ -137,6 +142,10 @@ class BodyLimitMiddleware:
             if refused is None:
                 raise
             # What reading a body that stopped raises (Starlette's ClientDisconnect): answered already.
+        finally:
+            if received >= RELEASE_AFTER_BYTES:
+                # What the request held is freed now: given back, not kept in the process's heap.
+                release_freed_memory()
 
     def _limit_of_route(self, scope: Scope) -> int:
         """max_upload_bytes for a route marked with takes_upload, else max_body_bytes."""

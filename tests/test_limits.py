@@ -17,6 +17,7 @@ import pytest
 import uvicorn
 from asgi_lifespan import LifespanManager
 
+from api import limits
 from api.app import create_app
 from api.server import server_config
 from core.settings import Settings
@@ -123,6 +124,18 @@ async def test_an_upload_keeps_its_own_larger_limit(case: Case) -> None:
     too_big = {**headers, "Content-Length": str(16 * MIB + 1)}
     problem = assert_problem(await case.api.put(f"{case.path}/observatie-export", headers=too_big, content=b""), 413)
     assert "groter dan 16 MB" in problem["detail"]
+
+
+async def test_after_a_large_body_the_process_gives_the_freed_memory_back(
+    case: Case, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    released: list[str] = []
+    monkeypatch.setattr(limits, "release_freed_memory", lambda: released.append("na"))
+    await case.upload(PM, a_pdf("Klein"))
+    assert released == []  # an ordinary request: nothing to give back
+    r = await case.upload(PM, a_pdf("Groot") + b"%" * (2 * MIB))
+    assert r.status_code == 200, r.text
+    assert released == ["na"]
 
 
 # The body's time

@@ -134,33 +134,38 @@ async def good_rows(pool: asyncpg.Pool, taak_id: UUID, van: int, tot: int) -> li
 
 
 async def store_once(
-    pool: asyncpg.Pool, taak_id: UUID, regel: int, store: Callable[[Connection], Awaitable[str]]
-) -> str:
-    """Store the row's child with `store`, in one transaction with recording that it was: a row stored
-    already (before a crash) answers what it was then and is not stored again."""
+    pool: asyncpg.Pool, taak_id: UUID, regels: Sequence[int], store: Callable[[Connection, int], Awaitable[str]]
+) -> dict[int, str]:
+    """Store each row's child with `store`, all in one transaction with recording that they were: a row
+    stored already (before a crash) answers what it was then and is not stored again. Per row, what it was."""
     async with pool.acquire() as conn, conn.transaction():
-        done = await conn.fetchval(
-            "SELECT opgeslagen FROM import_rijen WHERE taak_id = $1 AND regel = $2 FOR UPDATE", taak_id, regel
+        found = await conn.fetch(
+            "SELECT regel, opgeslagen FROM import_rijen WHERE taak_id = $1 AND regel = ANY($2::int[])"
+            " ORDER BY regel FOR UPDATE",
+            taak_id,
+            list(regels),
         )
-        if done is not None:
-            return str(done)
-        uitkomst = await store(conn)
-        await conn.execute(
-            "UPDATE import_rijen SET opgeslagen = $3 WHERE taak_id = $1 AND regel = $2", taak_id, regel, uitkomst
-        )
-        return uitkomst
+        uitkomsten = {r["regel"]: str(r["opgeslagen"]) for r in found if r["opgeslagen"] is not None}
+        nieuw = {regel: await store(conn, regel) for regel in regels if regel not in uitkomsten}
+        if nieuw:
+            await conn.execute(
+                "UPDATE import_rijen r SET opgeslagen = u.opgeslagen"
+                " FROM unnest($2::int[], $3::text[]) AS u(regel, opgeslagen) WHERE r.taak_id = $1 AND r.regel = u.regel",
+                taak_id,
+                list(nieuw),
+                list(nieuw.values()),
+            )
+        return {**uitkomsten, **nieuw}
 
 
-async def row_done(
-    pool: asyncpg.Pool, taak_id: UUID, regel: int, overdracht: str, fouten: Sequence[dict[str, Any]] = ()
-) -> None:
+async def rows_done(pool: asyncpg.Pool, taak_id: UUID, uitkomsten: dict[int, str]) -> None:
+    """The rows' outcomes for their overdracht (`geopend`, …): they are done, and their sealed fields go."""
     await pool.execute(
-        "UPDATE import_rijen SET overdracht = $3, fouten = $4, sleutel_id = NULL, plaatsing = NULL"
-        " WHERE taak_id = $1 AND regel = $2",
+        "UPDATE import_rijen r SET overdracht = u.overdracht, fouten = '[]', sleutel_id = NULL, plaatsing = NULL"
+        " FROM unnest($2::int[], $3::text[]) AS u(regel, overdracht) WHERE r.taak_id = $1 AND r.regel = u.regel",
         taak_id,
-        regel,
-        overdracht,
-        json.dumps(list(fouten)),
+        list(uitkomsten),
+        list(uitkomsten.values()),
     )
 
 

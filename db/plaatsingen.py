@@ -1,6 +1,7 @@
 """Placements as the import writes them: a child at a voorschool location and its parents, each row
 in one transaction, every write an upsert that changes nothing when nothing changed."""
 
+from collections.abc import Sequence
 from enum import StrEnum
 from uuid import UUID
 
@@ -157,17 +158,18 @@ def _ouder_id(kind_id: UUID, ouder: Ouder, bestaande: list[asyncpg.Record]) -> U
     return ouder_id_voor(kind_id, None, ouder.naam)
 
 
-async def voor_start(pool: asyncpg.Pool, kind_id: UUID) -> asyncpg.Record:
-    """What starting the child's overdracht takes, and whether it was opened already (by a person or
-    by itself: then the import leaves the engine alone). The child must be stored (`opslaan`)."""
-    kind = await pool.fetchrow(
-        "SELECT k.locatie_id, k.aangemelde_school_id, k.geboortedatum, k.vve_indicatie, sd.gemeente_id,"
+async def voor_start(pool: asyncpg.Pool, kind_ids: Sequence[UUID]) -> dict[UUID, asyncpg.Record]:
+    """Per child, what starting its overdracht takes, and whether it was opened already (by a person or
+    by itself: then the import leaves the engine alone). The children must be stored (`opslaan`)."""
+    rows = await pool.fetch(
+        "SELECT k.id, k.locatie_id, k.aangemelde_school_id, k.geboortedatum, k.vve_indicatie, sd.gemeente_id,"
         " k.plaatsing_beeindigd_op,"
         " EXISTS (SELECT 1 FROM overdrachten o WHERE o.kind_id = k.id) AS geopend"
         " FROM kinderen k JOIN locaties l ON l.id = k.locatie_id JOIN wijken w ON w.id = l.wijk_id"
-        " JOIN stadsdelen sd ON sd.id = w.stadsdeel_id WHERE k.id = $1",
-        kind_id,
+        " JOIN stadsdelen sd ON sd.id = w.stadsdeel_id WHERE k.id = ANY($1::uuid[])",
+        list(kind_ids),
     )
-    if kind is None:
-        raise LookupError(f"kind {kind_id} is not stored")
-    return kind
+    found = {r["id"]: r for r in rows}
+    if missing := set(kind_ids) - set(found):
+        raise LookupError(f"{len(missing)} children are not stored")
+    return found

@@ -96,6 +96,9 @@ async def start_opened_handover(client: Client, settings: Settings, input: Hando
                 HandoverWorkflow.run,
                 _now(input),
                 id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+                # Called in a worker (the import's job), the run's first task comes back with the start's
+                # answer to this worker, with no trip through the engine's task queue.
+                request_eager_start=True,
                 **_where(settings, input),
             ),
         )

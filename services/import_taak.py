@@ -4,6 +4,7 @@ then end. Each step is safe to repeat after a crash: the check is recorded in on
 row's child is stored in one transaction with the note that it was, so no row is done twice."""
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -122,7 +123,7 @@ async def check(clients: Clients, taak_id: UUID) -> int:
 
 async def store(clients: Clients, taak_id: UUID, van: int, tot: int, progress: Callable[[], None]) -> None:
     """Store the good rows `van` up to `tot` and start their overdrachten, a few at a time; `progress`
-    is called after each. Rows done before (a repeat after a crash) are skipped. An error of the
+    is called for each row done. Rows done before (a repeat after a crash) are skipped. An error of the
     database or the engine is raised: the caller tries the batch again."""
     job = await import_taken.get(clients.pool, taak_id)
     if job is None:
@@ -130,20 +131,25 @@ async def store(clients: Clients, taak_id: UUID, van: int, tot: int, progress: C
     ctx = await _context(clients, job["gebruiker_id"])
     protocol = await _protocol(ctx)
     codec = _codec(clients)
-    rows = await import_taken.good_rows(clients.pool, taak_id, van, tot)
+    rows = [
+        (r["kind_id"], Plaatsing.model_validate_json(codec.unseal(r["sleutel_id"], bytes(r["plaatsing"]), associated_data(taak_id))))
+        for r in await import_taken.good_rows(clients.pool, taak_id, van, tot)
+    ]  # fmt: skip
+    # First the children, a few transactions for the whole batch; then what their starts take, in one query.
+    for i in range(0, len(rows), OPSLAAN_PER_TRANSACTIE):
+        await _store_children(ctx, taak_id, rows[i : i + OPSLAAN_PER_TRANSACTIE])
+    kinderen = await plaatsingen.voor_start(ctx.pool, [kind_id for kind_id, _ in rows])
     openingen = Openingen(clients.pool)
+    klaar = Klaar(clients.pool, taak_id, progress)
     queue: asyncio.Queue[int] = asyncio.Queue()
     for i in range(len(rows)):
         queue.put_nowait(i)
 
     async def work() -> None:
         while not queue.empty():
-            row = rows[queue.get_nowait()]
-            data = codec.unseal(row["sleutel_id"], bytes(row["plaatsing"]), associated_data(taak_id))
-            plaatsing = Plaatsing.model_validate_json(data)
-            overdracht = await _store_row(ctx, protocol, taak_id, row["kind_id"], plaatsing, openingen)
-            await import_taken.row_done(clients.pool, taak_id, plaatsing.regel, overdracht)
-            progress()
+            kind_id, plaatsing = rows[queue.get_nowait()]
+            overdracht = await _start(ctx, protocol, kind_id, plaatsing, kinderen[kind_id], openingen)
+            await klaar.add(plaatsing.regel, overdracht)
 
     workers = [asyncio.create_task(work()) for _ in range(min(GELIJKTIJDIG, len(rows)))]
     try:
@@ -152,11 +158,64 @@ async def store(clients: Clients, taak_id: UUID, van: int, tot: int, progress: C
         for w in workers:
             w.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
+        # What was done is written all the same, so a repeat does not do it again; if that fails too,
+        # the repeat finds those rows' overdrachten open and leaves them be.
+        with contextlib.suppress(Exception):
+            await asyncio.shield(klaar.write())
         raise
     finally:
         await openingen.close()
+    await klaar.write()
 
 
+# Children stored in one transaction: a round trip and a commit for a few, not one for each; few enough
+# that a batch tried again after a crash repeats little.
+OPSLAAN_PER_TRANSACTIE = 25
+
+
+async def _store_children(ctx: Context, taak_id: UUID, rows: list[tuple[UUID, Plaatsing]]) -> None:
+    """The rows' children, each stored once (a row stored before a crash is not stored again)."""
+    by_regel = {plaatsing.regel: (kind_id, plaatsing) for kind_id, plaatsing in rows}
+
+    async def child(conn: Connection, regel: int) -> str:
+        kind_id, plaatsing = by_regel[regel]
+        return (await plaatsingen.opslaan(conn, kind_id, plaatsing)).value
+
+    await import_taken.store_once(ctx.pool, taak_id, list(by_regel), child)
+
+
+class Klaar:
+    """The batch's rows done, written a few at a time: at most every SCHRIJF_ELKE seconds a statement for
+    the rows done since, and once more at the end. A crash in between loses no row: one not written as
+    done is done again, and finds its child stored and its overdracht open."""
+
+    def __init__(self, pool: asyncpg.Pool, taak_id: UUID, progress: Callable[[], None]) -> None:
+        self._pool = pool
+        self._taak_id = taak_id
+        self._progress = progress
+        self._done: dict[int, str] = {}
+        self._next = 0.0
+
+    async def add(self, regel: int, overdracht: str) -> None:
+        self._done[regel] = overdracht
+        if asyncio.get_running_loop().time() >= self._next:
+            await self.write()
+
+    async def write(self) -> None:
+        done, self._done = self._done, {}
+        self._next = asyncio.get_running_loop().time() + SCHRIJF_ELKE
+        if done:
+            try:
+                await import_taken.rows_done(self._pool, self._taak_id, done)
+            except BaseException:
+                self._done.update(done)
+                raise
+            for _ in done:
+                self._progress()
+
+
+# How often the rows done are written (the job's progress moves as often).
+SCHRIJF_ELKE = 0.25
 # How long a row waits at most for its overdracht to open, and how often the batch looks.
 OPEN_BINNEN = 30.0
 KIJK_ELKE = 0.05
@@ -206,17 +265,11 @@ class Openingen:
             await asyncio.gather(self._watcher, return_exceptions=True)
 
 
-async def _store_row(
-    ctx: Context, protocol: Protocol, taak_id: UUID, kind_id: UUID, plaatsing: Plaatsing, openingen: Openingen
+async def _start(
+    ctx: Context, protocol: Protocol, kind_id: UUID, plaatsing: Plaatsing, kind: asyncpg.Record, openingen: Openingen
 ) -> str:
-    """One row: its child stored once, then its overdracht started (or, when the child left, ended).
-    What happened to the overdracht: geopend, ingepland, beeindigd or geen."""
-
-    async def child(conn: Connection) -> str:
-        return (await plaatsingen.opslaan(conn, kind_id, plaatsing)).value
-
-    await import_taken.store_once(ctx.pool, taak_id, plaatsing.regel, child)
-    kind = await plaatsingen.voor_start(ctx.pool, kind_id)
+    """One row, its child stored: its overdracht started (or, when the child left, ended). What happened
+    to the overdracht: geopend, ingepland, beeindigd or geen."""
     if plaatsing.einde_plaatsing is not None:
         # The child left: no overdracht opens, one open is cancelled.
         return await _leave(ctx, kind_id, plaatsing.einde_plaatsing)

@@ -7,28 +7,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-import holidays
+# The years whose holidays are known: a year outside them is refused rather than silently treated as
+# holiday-free.
+from protocol.feestdagen import FIRST_YEAR, LAST_YEAR, PUBLIC_HOLIDAYS
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-
-# The years whose holidays are known. Built once at import, so a deadline needs no I/O and no mutable cache; a year
-# outside the table is refused rather than silently treated as holiday-free. Building it reads the holidays package's
-# translation files, which the workflow sandbox forbids: workflows import this module inside
-# `workflow.unsafe.imports_passed_through()`, which also builds it once per worker instead of once per workflow run.
-FIRST_YEAR = 2000
-LAST_YEAR = 2100
-
-
-def _public_holidays() -> frozenset[date]:
-    """The holidays of the Algemene termijnenwet, the law for Dutch deadlines: the library's Dutch
-    holidays without Goede Vrijdag (not in that law), and 5 May every year (the library only has it in
-    lustrum years; the law names it every year)."""
-    years = range(FIRST_YEAR, LAST_YEAR + 1)
-    dutch = holidays.country_holidays("NL", years=years, language="en_US")
-    return frozenset(day for day, name in dutch.items() if name != "Good Friday") | {date(y, 5, 5) for y in years}
-
-
-PUBLIC_HOLIDAYS: frozenset[date] = _public_holidays()
 
 _ONE_DAY = timedelta(days=1)
 

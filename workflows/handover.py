@@ -17,8 +17,8 @@ from workflows.patches import Patch, patched
 from workflows.steps import step
 
 with workflow.unsafe.imports_passed_through():
-    # Passed through: deadlines (via protocol.dates) builds its holiday table once per worker, reading
-    # files the sandbox would refuse.
+    # Passed through: deadlines (via protocol.dates) reads its holiday table once per worker, not once
+    # per run.
     from activities.read_model import ReadModelActivities
     from protocol.dates import school_year
     from schemas.bericht import Aanleiding, BerichtSoort, Ontvanger

@@ -61,13 +61,16 @@ class BerichtActivities:
     async def queue_and_record(self, request: QueueAndRecord) -> UUID:
         """`queue`, and the change that notes the message in the timeline (what `record_change` writes),
         in one transaction: one call instead of two. The request's `eerder` changes (the opening, when
-        it comes with its message) are written first, in the same transaction. Every part is
-        idempotent, so a retry returns the message already queued and changes nothing else."""
+        it comes with its message) are written in the same transaction, the overdracht's row once for
+        them all (read_model.record_all). Every part is idempotent, so a retry returns the message
+        already queued and changes nothing else."""
         async with self._pool.acquire() as conn, conn.transaction():
-            for change in request.eerder:
-                await read_model.record(conn, change)
-            # Written just now with the opening (`eerder`), the overdracht's row is there.
-            bericht_id = await self._queue(conn, request.aanvraag, written=bool(request.eerder))
+            if request.eerder:
+                # The opening and the change that notes its message: the row once, as the latter leaves
+                # it, then the message, whose addresses are found through it.
+                await read_model.record_all(conn, [*request.eerder, request.change])
+                return await self._queue(conn, request.aanvraag, written=True)
+            bericht_id = await self._queue(conn, request.aanvraag)
             await read_model.record(conn, request.change)
             return bericht_id
 

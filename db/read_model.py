@@ -1,7 +1,7 @@
 """The read model's writes: the workflow's changes, the purge of content, the engine cleanup's marks."""
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import Enum
 from uuid import UUID
 
@@ -50,8 +50,23 @@ async def record(conn: Executor, change: RecordChange) -> None:
     changes nothing: rows carry the workflow's revision and only move forward. A change of the same
     revision replaces what is there: a retry writes the same again, and a step the engine forgot after
     its local write (workflows/recording.py) is overwritten by the change the workflow really made."""
+    await record_all(conn, [change])
+
+
+async def record_all(conn: Executor, changes: Sequence[RecordChange]) -> None:
+    """Apply changes the workflow made one after another (revisions in order), as `record` applies each,
+    in the caller's transaction; but the overdracht's row is written once, as the last change leaves it
+    (the state holds what the ones before it set). Each write of the row runs the key figures'
+    triggers (migrations 027, 029, 031) on totals every overdracht of a location shares: an opening
+    with its parents' message writes it once, not twice (issue 14)."""
+    await conn.execute(_UPSERT, *(value(changes[-1]) for value in COLUMNS.values()))
+    for change in changes:
+        await _entry(conn, change)
+
+
+async def _entry(conn: Executor, change: RecordChange) -> None:
+    """What a change adds besides the row: its timeline entry, and the form or reaction it carries."""
     s, e = change.state, change.event
-    await conn.execute(_UPSERT, *(value(change) for value in COLUMNS.values()))
     await conn.execute(
         """
         INSERT INTO overdracht_gebeurtenissen

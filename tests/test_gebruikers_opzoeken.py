@@ -9,7 +9,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import asyncpg
 import pytest
@@ -96,17 +96,19 @@ async def test_no_look_up_of_a_user_reads_the_whole_table(many_parents: tuple[st
     conn = await asyncpg.connect(dsn)
     try:
         caught = Caught(conn)
+        # The look-ups take a pool or a connection; they call only what Caught has.
+        pool = cast(asyncpg.Pool, caught)
         overdracht_id = await conn.fetchval("SELECT id FROM overdrachten WHERE kind_id = $1", kind_id)
         email = await conn.fetchval("SELECT email FROM gebruikers WHERE id = $1", ouder_id)
 
         # Each look-up answers what it should (the index changes no answer) ...
-        assert await berichten.addresses(caught, overdracht_id, Ontvanger.OUDERS) == [email]  # type: ignore[arg-type]
-        assert await kinderen.parents(caught, kind_id) == [ouder_id]  # type: ignore[arg-type]
-        assert [r["id"] for r in await ouder_codes.parents_of(caught, kind_id)] == [ouder_id]  # type: ignore[arg-type]
-        assert (await ouder_codes.parent_of(caught, kind_id, ouder_id)) is not None  # type: ignore[arg-type]
-        by_address = await ouder_codes.parents_by_address(caught, email.upper(), ["concept"])  # type: ignore[arg-type]
+        assert await berichten.addresses(pool, overdracht_id, Ontvanger.OUDERS) == [email]
+        assert await kinderen.parents(pool, kind_id) == [ouder_id]
+        assert [r["id"] for r in await ouder_codes.parents_of(pool, kind_id)] == [ouder_id]
+        assert (await ouder_codes.parent_of(pool, kind_id, ouder_id)) is not None
+        by_address = await ouder_codes.parents_by_address(pool, email.upper(), ["concept"])
         assert [r["overdracht_id"] for r in by_address] == [overdracht_id]
-        assert not await gebruikers.address_taken(caught, demo.ALMERE, email)  # type: ignore[arg-type]
+        assert not await gebruikers.address_taken(pool, demo.ALMERE, email)
         assert len(caught.statements) == 6
 
         # ... and reads the users it needs by an index.

@@ -18,10 +18,10 @@ class ReadModelActivities:
 
     @activity.defn(name="record_change")
     async def record(self, change: RecordChange) -> None:
-        """Apply one change in one transaction. A retry, or a change older than what the read model
-        already shows, changes nothing: rows carry the workflow's revision and only move forward."""
-        async with self._pool.acquire() as conn, conn.transaction():
-            await read_model.record(conn, change)
+        """Apply one change, in one statement (atomic by itself: no transaction around it, one round
+        trip). A retry, or a change older than what the read model already shows, changes nothing: rows
+        carry the workflow's revision and only move forward."""
+        await read_model.record(self._pool, change)
 
     @activity.defn(name="purge_content")
     async def purge_content(self, overdracht_id: UUID) -> None:

@@ -1,6 +1,7 @@
 """The read model's writes: the workflow's changes, the purge of content, the engine cleanup's marks."""
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from enum import Enum
 from uuid import UUID
@@ -46,11 +47,18 @@ _UPSERT = f"""
 
 
 async def record(conn: Executor, change: RecordChange) -> None:
-    """Apply one change; run it in a transaction. A change older than the row (a late duplicate)
-    changes nothing: rows carry the workflow's revision and only move forward. A change of the same
-    revision replaces what is there: a retry writes the same again, and a step the engine forgot after
-    its local write (workflows/recording.py) is overwritten by the change the workflow really made."""
-    await record_all(conn, [change])
+    """Apply one change. A change older than the row (a late duplicate) changes nothing: rows carry the
+    workflow's revision and only move forward. A change of the same revision replaces what is there: a
+    retry writes the same again, and a step the engine forgot after its local write
+    (workflows/recording.py) is overwritten by the change the workflow really made.
+
+    One statement, so one round trip and atomic without a transaction of its own: the row, then what
+    the change adds (`_entry`), each a data-modifying part of it. The parts write different tables (no
+    row twice), and the only triggers, 027's and 029's on `overdrachten`, run after the statement."""
+    writes = [_row(change), *_entry(change)]
+    parts = [_numbered(sql, offset) for (sql, _), offset in zip(writes, _offsets(writes), strict=True)]
+    statement = "WITH " + ", ".join(f"w{i} AS ({part})" for i, part in enumerate(parts[:-1])) + " " + parts[-1]
+    await conn.execute(statement, *(arg for _, args in writes for arg in args))
 
 
 async def record_all(conn: Executor, changes: Sequence[RecordChange]) -> None:
@@ -59,58 +67,93 @@ async def record_all(conn: Executor, changes: Sequence[RecordChange]) -> None:
     (the state holds what the ones before it set). Each write of the row runs the key figures'
     triggers (migrations 027, 029, 031) on totals every overdracht of a location shares: an opening
     with its parents' message writes it once, not twice (issue 14)."""
-    await conn.execute(_UPSERT, *(value(changes[-1]) for value in COLUMNS.values()))
-    for change in changes:
-        await _entry(conn, change)
+    for sql, args in [_row(changes[-1]), *(write for change in changes for write in _entry(change))]:
+        await conn.execute(sql, *args)
 
 
-async def _entry(conn: Executor, change: RecordChange) -> None:
+# A write: a statement with its parameters, numbered from $1.
+Write = tuple[str, tuple[object, ...]]
+
+_PARAMETER = re.compile(r"\$(\d+)")
+
+
+def _offsets(writes: Sequence[Write]) -> list[int]:
+    """Where each write's parameters start when all are sent together."""
+    offsets, n = [], 0
+    for _, args in writes:
+        offsets.append(n)
+        n += len(args)
+    return offsets
+
+
+def _numbered(sql: str, offset: int) -> str:
+    return _PARAMETER.sub(lambda m: f"${int(m.group(1)) + offset}", sql)
+
+
+def _row(change: RecordChange) -> Write:
+    return _UPSERT, tuple(value(change) for value in COLUMNS.values())
+
+
+def _entry(change: RecordChange) -> list[Write]:
     """What a change adds besides the row: its timeline entry, and the form or reaction it carries."""
     s, e = change.state, change.event
-    await conn.execute(
-        """
-        INSERT INTO overdracht_gebeurtenissen
-            (overdracht_id, revisie, gebeurtenis, status, tijdstip, actor_id, actor_rol, details, toelichting)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9)
-        ON CONFLICT (overdracht_id, revisie) DO UPDATE SET
-            gebeurtenis = EXCLUDED.gebeurtenis, status = EXCLUDED.status, tijdstip = EXCLUDED.tijdstip,
-            actor_id = EXCLUDED.actor_id, actor_rol = EXCLUDED.actor_rol, details = EXCLUDED.details,
-            toelichting = EXCLUDED.toelichting
-        """,
-        s.overdracht_id, e.revisie, e.gebeurtenis.value, e.status.value, e.tijdstip,
-        e.actor.gebruiker_id if e.actor else None, e.actor.rol.value if e.actor else None,
-        json.dumps(e.details), e.toelichting,
-    )  # fmt: skip
+    writes: list[Write] = [
+        (
+            """
+            INSERT INTO overdracht_gebeurtenissen
+                (overdracht_id, revisie, gebeurtenis, status, tijdstip, actor_id, actor_rol, details, toelichting)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9)
+            ON CONFLICT (overdracht_id, revisie) DO UPDATE SET
+                gebeurtenis = EXCLUDED.gebeurtenis, status = EXCLUDED.status, tijdstip = EXCLUDED.tijdstip,
+                actor_id = EXCLUDED.actor_id, actor_rol = EXCLUDED.actor_rol, details = EXCLUDED.details,
+                toelichting = EXCLUDED.toelichting
+            """,
+            (
+                s.overdracht_id, e.revisie, e.gebeurtenis.value, e.status.value, e.tijdstip,
+                e.actor.gebruiker_id if e.actor else None, e.actor.rol.value if e.actor else None,
+                json.dumps(e.details), e.toelichting,
+            ),
+        )
+    ]  # fmt: skip
     if change.formulier is not None:
-        await conn.execute(
-            """
-            INSERT INTO formulieren (overdracht_id, inhoud, revisie, bijgewerkt_op)
-            VALUES ($1, $2::jsonb, $3, $4)
-            ON CONFLICT (overdracht_id) DO UPDATE
-                SET inhoud = EXCLUDED.inhoud, revisie = EXCLUDED.revisie, bijgewerkt_op = EXCLUDED.bijgewerkt_op
-                WHERE formulieren.revisie <= EXCLUDED.revisie
-            """,
-            s.overdracht_id, change.formulier.model_dump_json(), s.revisie, e.tijdstip,
-        )  # fmt: skip
-    if change.formulier is not None and e.gebeurtenis is Gebeurtenis.INGEDIEND:
-        # The version the parents are shown: after a correction round, they see what changed.
-        await conn.execute(
-            "INSERT INTO formulier_versies (overdracht_id, revisie, inhoud, ingediend_op)"
-            " VALUES ($1, $2, $3::jsonb, $4) ON CONFLICT (overdracht_id, revisie) DO UPDATE SET inhoud = EXCLUDED.inhoud, ingediend_op = EXCLUDED.ingediend_op",
-            s.overdracht_id, s.revisie, change.formulier.model_dump_json(), e.tijdstip,
-        )  # fmt: skip
+        inhoud = change.formulier.model_dump_json()
+        writes.append(
+            (
+                """
+                INSERT INTO formulieren (overdracht_id, inhoud, revisie, bijgewerkt_op)
+                VALUES ($1, $2::jsonb, $3, $4)
+                ON CONFLICT (overdracht_id) DO UPDATE
+                    SET inhoud = EXCLUDED.inhoud, revisie = EXCLUDED.revisie, bijgewerkt_op = EXCLUDED.bijgewerkt_op
+                    WHERE formulieren.revisie <= EXCLUDED.revisie
+                """,
+                (s.overdracht_id, inhoud, s.revisie, e.tijdstip),
+            )
+        )
+        if e.gebeurtenis is Gebeurtenis.INGEDIEND:
+            # The version the parents are shown: after a correction round, they see what changed.
+            writes.append(
+                (
+                    "INSERT INTO formulier_versies (overdracht_id, revisie, inhoud, ingediend_op)"
+                    " VALUES ($1, $2, $3::jsonb, $4) ON CONFLICT (overdracht_id, revisie) DO UPDATE"
+                    " SET inhoud = EXCLUDED.inhoud, ingediend_op = EXCLUDED.ingediend_op",
+                    (s.overdracht_id, s.revisie, inhoud, e.tijdstip),
+                )
+            )
     if (r := change.reactie) is not None:
-        await conn.execute(
-            """
-            INSERT INTO ouderreacties (overdracht_id, ouder_id, zienswijze, eens, reden, tijdstip)
-            VALUES ($1, $2, $3, $4, $5, $6)
-            ON CONFLICT (overdracht_id, ouder_id) DO UPDATE
-                SET zienswijze = EXCLUDED.zienswijze, eens = EXCLUDED.eens, reden = EXCLUDED.reden,
-                    tijdstip = EXCLUDED.tijdstip
-                WHERE ouderreacties.tijdstip <= EXCLUDED.tijdstip
-            """,
-            s.overdracht_id, r.ouder_id, r.zienswijze, r.eens.value, r.reden, e.tijdstip,
-        )  # fmt: skip
+        writes.append(
+            (
+                """
+                INSERT INTO ouderreacties (overdracht_id, ouder_id, zienswijze, eens, reden, tijdstip)
+                VALUES ($1, $2, $3, $4, $5, $6)
+                ON CONFLICT (overdracht_id, ouder_id) DO UPDATE
+                    SET zienswijze = EXCLUDED.zienswijze, eens = EXCLUDED.eens, reden = EXCLUDED.reden,
+                        tijdstip = EXCLUDED.tijdstip
+                    WHERE ouderreacties.tijdstip <= EXCLUDED.tijdstip
+                """,
+                (s.overdracht_id, r.ouder_id, r.zienswijze, r.eens.value, r.reden, e.tijdstip),
+            )
+        )
+    return writes
 
 
 async def purge_content(conn: Executor, overdracht_id: UUID) -> None:

@@ -9,6 +9,7 @@ Each test has a gemeente of its own, so its numbers are exact while other tests 
 
 import asyncio
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -274,6 +275,18 @@ async def test_the_totals_equal_a_fresh_count_after_every_kind_of_write(pool: as
     except RuntimeError:
         pass
     await assert_totals_are_the_rows(pool, stad)
+
+
+async def test_the_update_trigger_skips_only_writes_that_change_nothing_it_counts(pool: asyncpg.Pool) -> None:
+    """Migration 033: the update trigger returns at once when no column it counts changed (a saved
+    draft). The columns it checks must be exactly those it counts (every `r.<column>` of its sums, and
+    kind_id for kinderen.heeft_overdracht): one counted but not checked would leave its total wrong
+    whenever a write changed only that column. (That the totals stay exact is the test above.)"""
+    definition = await pool.fetchval("SELECT pg_get_functiondef('monitoring_na_update'::regproc)")
+    guard, sums = definition.split("WITH d AS MATERIALIZED", 1)
+    checked = set(re.findall(r"\bn\.([a-z_]+)", guard)) - {"id"}
+    counted = (set(re.findall(r"\br\.([a-z_]+)", sums)) - {"teken"}) | {"kind_id"}
+    assert checked == counted
 
 
 async def test_two_writers_of_the_same_total_lose_no_count(pool: asyncpg.Pool) -> None:

@@ -133,9 +133,12 @@ def _entry(change: RecordChange) -> list[Write]:
             # The version the parents are shown: after a correction round, they see what changed.
             writes.append(
                 (
-                    "INSERT INTO formulier_versies (overdracht_id, revisie, inhoud, ingediend_op)"
-                    " VALUES ($1, $2, $3::jsonb, $4) ON CONFLICT (overdracht_id, revisie) DO UPDATE"
-                    " SET inhoud = EXCLUDED.inhoud, ingediend_op = EXCLUDED.ingediend_op",
+                    """
+                    INSERT INTO formulier_versies (overdracht_id, revisie, inhoud, ingediend_op)
+                    VALUES ($1, $2, $3::jsonb, $4)
+                    ON CONFLICT (overdracht_id, revisie) DO UPDATE
+                        SET inhoud = EXCLUDED.inhoud, ingediend_op = EXCLUDED.ingediend_op
+                    """,
                     (s.overdracht_id, s.revisie, inhoud, e.tijdstip),
                 )
             )

@@ -55,10 +55,15 @@ async def record(conn: Executor, change: RecordChange) -> None:
     One statement, so one round trip and atomic without a transaction of its own: the row, then what
     the change adds (`_entry`), each a data-modifying part of it. The parts write different tables (no
     row twice), and the only triggers, 027's and 029's on `overdrachten`, run after the statement."""
-    writes = [_row(change), *_entry(change)]
-    parts = [_numbered(sql, offset) for (sql, _), offset in zip(writes, _offsets(writes), strict=True)]
+    parts: list[str] = []
+    args: list[object] = []
+    for sql, values in [_row(change), *_entry(change)]:
+        # Each write's own $1, $2, … numbered on after the parameters of the writes before it.
+        before = len(args)
+        parts.append(_PARAMETER.sub(lambda m: f"${int(m.group(1)) + before}", sql))  # noqa: B023 (used at once)
+        args.extend(values)
     statement = "WITH " + ", ".join(f"w{i} AS ({part})" for i, part in enumerate(parts[:-1])) + " " + parts[-1]
-    await conn.execute(statement, *(arg for _, args in writes for arg in args))
+    await conn.execute(statement, *args)
 
 
 async def record_all(conn: Executor, changes: Sequence[RecordChange]) -> None:
@@ -75,19 +80,6 @@ async def record_all(conn: Executor, changes: Sequence[RecordChange]) -> None:
 Write = tuple[str, tuple[object, ...]]
 
 _PARAMETER = re.compile(r"\$(\d+)")
-
-
-def _offsets(writes: Sequence[Write]) -> list[int]:
-    """Where each write's parameters start when all are sent together."""
-    offsets, n = [], 0
-    for _, args in writes:
-        offsets.append(n)
-        n += len(args)
-    return offsets
-
-
-def _numbered(sql: str, offset: int) -> str:
-    return _PARAMETER.sub(lambda m: f"${int(m.group(1)) + offset}", sql)
 
 
 def _row(change: RecordChange) -> Write:

@@ -6,13 +6,17 @@ cleanups, the digests) and the overdrachten of every gemeente without a namespac
 set up with `overdracht beheerder` gets a namespace of its own: its workflows, their histories and its
 search attributes live there, encrypted with its own keys, apart from every other gemeente's."""
 
+import asyncio
 import dataclasses
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import TypeVar
 from uuid import UUID
 
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter, DefaultFailureConverterWithEncodedAttributes
+from temporalio.service import RPCError, RPCStatusCode
 
 from core.codec import EncryptionCodec
 from core.settings import Settings
@@ -67,12 +71,30 @@ class Engine:
 RETENTION = timedelta(days=30)
 
 
+_Request = TypeVar("_Request")
+_Answer = TypeVar("_Answer")
+# What an engine under load answers now and then (the dev server has answered CANCELLED); the SDK's own
+# retry (`retry=True`) covers UNAVAILABLE and a few more, not these.
+_PASSING = frozenset({RPCStatusCode.CANCELLED, RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED})
+
+
+async def _admin_call(call: Callable[..., Awaitable[_Answer]], request: _Request, attempts: int = 5) -> _Answer:
+    """A call to set a namespace up, made again after a passing error (each such call is idempotent)."""
+    for attempt in range(1, attempts):
+        try:
+            return await call(request, retry=True)
+        except RPCError as exc:
+            if exc.status not in _PASSING:
+                raise
+            await asyncio.sleep(0.2 * 2**attempt)
+    return await call(request, retry=True)
+
+
 async def namespace_exists(client: Client, namespace: str) -> bool:
     from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
-    from temporalio.service import RPCError, RPCStatusCode
 
     try:
-        await client.workflow_service.describe_namespace(DescribeNamespaceRequest(namespace=namespace))
+        await _admin_call(client.workflow_service.describe_namespace, DescribeNamespaceRequest(namespace=namespace))
     except RPCError as exc:
         if exc.status is not RPCStatusCode.NOT_FOUND:
             raise
@@ -91,8 +113,9 @@ async def ensure_namespace(client: Client, namespace: str) -> bool:
     retention = Duration()
     retention.FromTimedelta(RETENTION)
     try:
-        await client.workflow_service.register_namespace(
-            RegisterNamespaceRequest(namespace=namespace, workflow_execution_retention_period=retention)
+        await _admin_call(
+            client.workflow_service.register_namespace,
+            RegisterNamespaceRequest(namespace=namespace, workflow_execution_retention_period=retention),
         )
     except RPCError as exc:
         if exc.status is not RPCStatusCode.ALREADY_EXISTS:  # made by another process just now
@@ -108,13 +131,16 @@ async def register_search_attributes(client: Client, namespace: str) -> list[str
 
     from workflows import search_attributes
 
-    existing = await client.operator_service.list_search_attributes(ListSearchAttributesRequest(namespace=namespace))
+    existing = await _admin_call(
+        client.operator_service.list_search_attributes, ListSearchAttributesRequest(namespace=namespace)
+    )
     missing = [k.name for k in search_attributes.ALL if k.name not in existing.custom_attributes]
     if missing:
-        await client.operator_service.add_search_attributes(
+        await _admin_call(
+            client.operator_service.add_search_attributes,
             AddSearchAttributesRequest(
                 namespace=namespace,
                 search_attributes={name: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD for name in missing},
-            )
+            ),
         )
     return missing

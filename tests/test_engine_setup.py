@@ -2,9 +2,13 @@
 namespace with its search attributes, and is safe to repeat."""
 
 import uuid
+from typing import Any
 
 import asyncpg
+import pytest
 from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
+from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
+from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
 from core.settings import Settings
@@ -42,3 +46,25 @@ async def test_sets_up_the_home_namespace_and_each_gemeentes_own_once(settings: 
         assert names <= await search_attributes_of(bare, own)
     finally:
         await bare.shutdown()
+
+
+async def test_an_answer_the_engine_gives_under_load_does_not_stop_the_set_up(
+    env: WorkflowEnvironment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dev server under load has answered CANCELLED to asking for a namespace; asked again, it
+    answers. A namespace that is not there is still not there."""
+    service = env.client.workflow_service
+    real = service.describe_namespace
+    answers: list[str] = []
+
+    async def cancelled_once(request: DescribeNamespaceRequest, **kwargs: Any) -> Any:
+        if not answers:
+            answers.append("cancelled")
+            raise RPCError("cancelled", RPCStatusCode.CANCELLED, b"")
+        answers.append("answered")
+        return await real(request, **kwargs)
+
+    monkeypatch.setattr(service, "describe_namespace", cancelled_once)
+    assert await namespace_exists(env.client, env.client.namespace)
+    assert not await namespace_exists(env.client, f"nergens-{uuid.uuid4().hex}")
+    assert answers == ["cancelled", "answered", "answered"]

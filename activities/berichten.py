@@ -122,6 +122,9 @@ class BerichtActivities:
                     return await self._set(conn, bericht_id, BezorgStatus.GEBUNDELD)
             if _carries_parent_codes(row):
                 parents = await ouder_codes.parents_to_invite(conn, bericht_id)
+                if not parents and row["ouders_bereikt"]:  # the ones left are no longer a parent's
+                    await berichten.sent(conn, bericht_id)
+                    return BezorgStatus.VERZONDEN
                 if not parents:  # the addresses it was queued for are no longer a parent's
                     return await self._set(conn, bericht_id, BezorgStatus.GEEN_ADRES)
                 codes = await ouder_codes.mint(conn, bericht_id, parents, self._code_ttl)
@@ -168,22 +171,25 @@ class BerichtActivities:
         overdrachtcode: str | None = None,
     ) -> BezorgStatus:
         """One message to each parent with their own code. Still at most once: once anything may have
-        been handed over, nothing of this message is sent again."""
+        been handed over for a parent, nothing of this message is sent to them again. A parent the mail
+        server refused for now gets it from a later attempt, unless another parent's message ended in
+        doubt (ONZEKER: nothing more of it is sent)."""
         aanvraag = BerichtAanvraag(
             overdracht_id=row["overdracht_id"], sleutel=row["sleutel"], soort=row["soort"],
             aanleiding=row["aanleiding"], ontvanger=row["ontvanger"], deadline=row["deadline"],
         )  # fmt: skip
-        delivered = unsure = 0
+        reached: list[UUID] = []
+        unsure = 0
         unsent: list[ouder_codes.MintedCode] = []
         refusals: list[MailNotSent] = []
-        for n, minted in enumerate(codes, start=1):
+        for minted in codes:
             link = ouder_link(self._base_url, minted.code)
             shown = overdracht_codes.printed(overdrachtcode) if overdrachtcode else None
             onderwerp, tekst = render_met_code(aanvraag, link, minted.expires_at, shown)
             try:
                 await mailer.send(
                     to=[minted.parent.email], subject=onderwerp, body=tekst,
-                    message_id=f"<{bericht_id}.{n}@{self._message_id_domain}>",
+                    message_id=f"<{bericht_id}.{minted.parent.nummer}@{self._message_id_domain}>",
                 )  # fmt: skip
             except MailNotSent as exc:
                 unsent.append(minted)
@@ -191,29 +197,40 @@ class BerichtActivities:
             except MailOutcomeUnknown:
                 unsure += 1
             else:
-                delivered += 1
+                reached.append(minted.parent.gebruiker_id)
+        for_now = [e for e in refusals if not e.permanent]
+        reached_before = bool(row["ouders_bereikt"])
 
-        if not delivered and not unsure:
+        if not reached and not unsure:
             # The server accepted nothing: as for one message, a later attempt may send it, with a
             # fresh set of codes; these reached nobody.
             async with self._pool.acquire() as conn, conn.transaction():
                 await berichten.nothing_sent(conn, bericht_id)
                 await ouder_codes.revoke(conn, unsent)
                 await overdracht_codes.revoke(conn, [overdrachtcode] if overdrachtcode else [])
+            if reached_before and not for_now:  # the others had it; these are refused for good
+                return await self._sent(bericht_id)
             raise ApplicationError(
                 f"Message not sent, the mail server accepted nothing: {refusals[0]}",
                 type="MailNotSent",
-                non_retryable=all(e.permanent for e in refusals),
+                non_retryable=not for_now,
             )
-        # Something went out, so nothing is sent again; a code that certainly reached nobody is forgotten.
-        async with self._pool.acquire() as conn:
+        # Something went out: the codes that certainly reached nobody are forgotten.
+        async with self._pool.acquire() as conn, conn.transaction():
             await ouder_codes.revoke(conn, unsent)
-            if unsure or any(not e.permanent for e in refusals):
+            if unsure:
                 activity.logger.warning(
                     "message %s: %d of %d parents' messages certainly sent; the others are not resent",
-                    bericht_id, delivered, len(codes),
+                    bericht_id, len(reached), len(codes),
                 )  # fmt: skip
                 return await self._set(conn, bericht_id, BezorgStatus.ONZEKER)
+            if for_now:
+                await berichten.partly_sent(conn, bericht_id, reached)
+        if for_now:
+            raise ApplicationError(
+                f"Message sent to {len(reached)} of {len(codes)} parents; the others later: {for_now[0]}",
+                type="MailNotSent",
+            )
         # Addresses refused for good are left out, as they are from one message to several people.
         return await self._sent(bericht_id)
 

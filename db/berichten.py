@@ -89,14 +89,16 @@ async def queue(
 
 async def forget(conn: Executor, bericht_id: UUID) -> None:
     """Remove a message whose delivery was never started (it could not be handed to the worker)."""
-    await conn.execute("DELETE FROM berichten WHERE id = $1 AND bezorging_gestart_op IS NULL", bericht_id)
+    await conn.execute(
+        "DELETE FROM berichten WHERE id = $1 AND bezorging_gestart_op IS NULL AND ouders_bereikt = '{}'", bericht_id
+    )
 
 
 async def lock_for_delivery(conn: Executor, bericht_id: UUID) -> asyncpg.Record | None:
     """The message, locked until the transaction ends, with what delivery needs."""
     return await conn.fetchrow(
         "SELECT overdracht_id, sleutel, soort, aanleiding, ontvanger, deadline, status,"
-        " bezorging_gestart_op, aan, onderwerp, tekst, message_id"
+        " bezorging_gestart_op, ouders_bereikt, aan, onderwerp, tekst, message_id"
         " FROM berichten WHERE id = $1 FOR UPDATE",
         bericht_id,
     )
@@ -115,13 +117,30 @@ async def nothing_sent(conn: Executor, bericht_id: UUID) -> None:
     )
 
 
+async def partly_sent(conn: Executor, bericht_id: UUID, reached: list[UUID]) -> None:
+    """The mail server took the messages to the `reached` parents and refused the others for now: a later
+    attempt sends to the others only."""
+    await conn.execute(
+        "UPDATE berichten SET bezorging_gestart_op = NULL, ouders_bereikt = ouders_bereikt || $2::uuid[]"
+        " WHERE id = $1 AND status = $3",
+        bericht_id,
+        reached,
+        BezorgStatus.WACHTEND.value,
+    )
+
+
 async def set_status(conn: Executor, bericht_id: UUID, status: BezorgStatus) -> None:
-    await conn.execute("UPDATE berichten SET status = $2 WHERE id = $1", bericht_id, status.value)
+    """A final status; the parents reached so far are no longer needed."""
+    await conn.execute(
+        "UPDATE berichten SET status = $2, ouders_bereikt = '{}' WHERE id = $1", bericht_id, status.value
+    )
 
 
 async def sent(conn: Executor, bericht_id: UUID) -> None:
     await conn.execute(
-        "UPDATE berichten SET status = $2, verzonden_op = now() WHERE id = $1", bericht_id, BezorgStatus.VERZONDEN.value
+        "UPDATE berichten SET status = $2, verzonden_op = now(), ouders_bereikt = '{}' WHERE id = $1",
+        bericht_id,
+        BezorgStatus.VERZONDEN.value,
     )
 
 

@@ -38,6 +38,7 @@ def new_code() -> str:
 class Parent:
     gebruiker_id: UUID
     email: str
+    nummer: int = 1  # their place among the message's parents: their mail's Message-ID tells them apart
 
 
 @dataclass(frozen=True)
@@ -61,15 +62,20 @@ class Redeemed:
 
 async def parents_to_invite(conn: Connection, bericht_id: UUID) -> list[Parent]:
     """The parents with custody of the message's child whose address it was queued for (the message
-    goes to who was responsible then), one entry each, in a stable order; without codes yet."""
+    goes to who was responsible then), one entry each, in a stable order, without codes yet; less those
+    an earlier attempt reached (berichten.partly_sent)."""
     rows = await conn.fetch(
-        "SELECT g.id, g.email FROM berichten b"
+        "SELECT g.id, g.email, g.id = ANY(b.ouders_bereikt) AS bereikt FROM berichten b"
         " JOIN overdrachten o ON o.id = b.overdracht_id"
         " JOIN gebruikers g ON g.rol = 'ouder' AND g.kind_id = o.kind_id AND g.email = ANY(b.aan)"
         " WHERE b.id = $1 ORDER BY g.email, g.id",
         bericht_id,
     )
-    return [Parent(gebruiker_id=r["id"], email=r["email"]) for r in rows]
+    return [
+        Parent(gebruiker_id=r["id"], email=r["email"], nummer=n)
+        for n, r in enumerate(rows, start=1)
+        if not r["bereikt"]
+    ]
 
 
 async def mint(conn: Connection, bericht_id: UUID, parents: list[Parent], ttl: timedelta) -> list[MintedCode]:

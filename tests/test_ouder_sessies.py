@@ -17,6 +17,7 @@ import pytest
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 
+from activities.berichten import BerichtActivities
 from core.settings import Environment, Settings
 from db import ouder_codes
 from overdracht import demo
@@ -285,8 +286,23 @@ async def test_a_repeated_delivery_sends_nothing_and_mints_no_second_set(
     assert await pool.fetchval("SELECT count(*) FROM ouder_codes WHERE bericht_id = $1", submitted.bericht_id) == 2
 
 
-async def two_parents_invited(pool: asyncpg.Pool, settings: Settings) -> tuple[UUID, dict[UUID, str]]:
-    """A queued parents' invitation (not delivered yet) for a child with two parents with addresses."""
+@dataclass
+class Invited:
+    """A queued parents' invitation (not delivered yet) for a child with two parents with addresses, and
+    a mail server's port where nothing listens until a test starts one."""
+
+    bericht_id: UUID
+    parents: dict[UUID, str]  # id -> address, in the order they are mailed
+    port: int
+    activities: BerichtActivities
+
+    async def deliver(self) -> BezorgStatus:
+        status: BezorgStatus = await ActivityEnvironment().run(self.activities.deliver, self.bericht_id)
+        return status
+
+
+@pytest.fixture
+async def invited(pool: asyncpg.Pool, settings: Settings) -> Invited:
     overdracht_id, kind_id, first = await new_overdracht(pool)
     tag = uuid.uuid4().hex[:12]
     parents = {
@@ -294,7 +310,9 @@ async def two_parents_invited(pool: asyncpg.Pool, settings: Settings) -> tuple[U
         await add_parent(pool, kind_id, f"b-{tag}@demo.invalid"): f"b-{tag}@demo.invalid",
     }
     invitation = aanvraag(overdracht_id, Ontvanger.OUDERS, aanleiding=Aanleiding.INDIENING)
-    return await ActivityEnvironment().run(activities_for(pool, settings).queue, invitation), parents
+    port = free_port()
+    activities = activities_for(pool, mail_settings(settings, port))
+    return Invited(await ActivityEnvironment().run(activities.queue, invitation), parents, port, activities)
 
 
 async def codes_of(pool: asyncpg.Pool, bericht_id: UUID) -> dict[UUID, bytes]:
@@ -303,23 +321,20 @@ async def codes_of(pool: asyncpg.Pool, bericht_id: UUID) -> dict[UUID, bytes]:
 
 
 async def test_when_the_server_accepts_nothing_the_codes_are_forgotten_and_a_retry_sends_a_fresh_set(
-    pool: asyncpg.Pool, settings: Settings
+    pool: asyncpg.Pool, invited: Invited
 ) -> None:
-    port = free_port()  # nothing listens here yet
-    deliver = activities_for(pool, mail_settings(settings, port)).deliver
-    run = ActivityEnvironment().run
-    bericht_id, parents = await two_parents_invited(pool, settings)
+    bericht_id, parents = invited.bericht_id, invited.parents
 
     with pytest.raises(ApplicationError) as refused:
-        await run(deliver, bericht_id)
+        await invited.deliver()
 
     assert refused.value.type == "MailNotSent" and not refused.value.non_retryable
     assert await codes_of(pool, bericht_id) == {}
     assert await pool.fetchval("SELECT bezorging_gestart_op FROM berichten WHERE id = $1", bericht_id) is None
 
-    async with smtp_server(port) as mailbox:
-        assert await run(deliver, bericht_id) is BezorgStatus.VERZONDEN
-        assert await run(deliver, bericht_id) is BezorgStatus.VERZONDEN
+    async with smtp_server(invited.port) as mailbox:
+        assert await invited.deliver() is BezorgStatus.VERZONDEN
+        assert await invited.deliver() is BezorgStatus.VERZONDEN
 
     assert sorted(rcpt for rcpt, _ in mailbox.messages) == sorted([a] for a in parents.values())
     stored = await codes_of(pool, bericht_id)
@@ -331,33 +346,60 @@ async def test_when_the_server_accepts_nothing_the_codes_are_forgotten_and_a_ret
 
 
 class RefusesOne(Mailbox):
-    """Takes every message except for one address, which it refuses for now."""
+    """Takes every message except for one address, which it refuses (for now, unless told otherwise)."""
 
-    def __init__(self, refused: str) -> None:
+    def __init__(self, refused: str, reply: str = "451 4.3.0 Try again later") -> None:
         super().__init__()
         self.refused = refused
+        self.reply = reply
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: list[str]) -> str:  # noqa: N802
         if address == self.refused:
-            return "451 4.3.0 Try again later"
+            return self.reply
         return await super().handle_RCPT(server, session, envelope, address, options)
 
 
-async def test_when_one_parent_cannot_be_reached_the_other_keeps_their_code_and_nothing_is_resent(
-    pool: asyncpg.Pool, settings: Settings
+async def test_a_parent_refused_for_now_gets_it_later_and_the_other_parent_not_twice(
+    pool: asyncpg.Pool, invited: Invited
 ) -> None:
-    port = free_port()
-    deliver = activities_for(pool, mail_settings(settings, port)).deliver
-    run = ActivityEnvironment().run
-    bericht_id, parents = await two_parents_invited(pool, settings)
+    bericht_id, parents = invited.bericht_id, invited.parents
     (reached, reached_address), (missed, missed_address) = parents.items()
 
-    async with smtp_server(port, RefusesOne(missed_address)) as mailbox:
-        assert await run(deliver, bericht_id) is BezorgStatus.ONZEKER
-        assert await run(deliver, bericht_id) is BezorgStatus.ONZEKER
+    async with smtp_server(invited.port, RefusesOne(missed_address)) as first:
+        with pytest.raises(ApplicationError) as refused:
+            await invited.deliver()
+    assert refused.value.type == "MailNotSent" and not refused.value.non_retryable
+    assert missed_address not in str(refused.value)
+    assert [rcpt for rcpt, _ in first.messages] == [[reached_address]]
+    assert set(await codes_of(pool, bericht_id)) == {reached}  # the code that reached nobody is gone
+    assert await pool.fetchval("SELECT status FROM berichten WHERE id = $1", bericht_id) == "wachtend"
+
+    async with smtp_server(invited.port) as later:
+        assert await invited.deliver() is BezorgStatus.VERZONDEN
+        assert await invited.deliver() is BezorgStatus.VERZONDEN
+
+    assert [rcpt for rcpt, _ in later.messages] == [[missed_address]]
+    stored = await codes_of(pool, bericht_id)
+    assert set(stored) == {reached, missed}
+    [(_, mail)] = later.messages
+    assert stored[missed] == ouder_codes.code_hash(CODE_LINK.findall(text_of(mail))[0])
+    [(_, earlier)] = first.messages
+    assert mail["Message-ID"] != earlier["Message-ID"]  # a mail server that drops repeats keeps both
+    assert await pool.fetchval("SELECT ouders_bereikt FROM berichten WHERE id = $1", bericht_id) == []
+
+
+async def test_a_parent_refused_for_good_is_left_out_and_the_message_is_sent(
+    pool: asyncpg.Pool, invited: Invited
+) -> None:
+    bericht_id, parents = invited.bericht_id, invited.parents
+    (reached, reached_address), (_, missed_address) = parents.items()
+
+    async with smtp_server(invited.port, RefusesOne(missed_address, "550 5.1.1 No such user")) as mailbox:
+        assert await invited.deliver() is BezorgStatus.VERZONDEN
+        assert await invited.deliver() is BezorgStatus.VERZONDEN
 
     assert [rcpt for rcpt, _ in mailbox.messages] == [[reached_address]]
-    assert set(await codes_of(pool, bericht_id)) == {reached}  # the code that reached nobody is gone
+    assert set(await codes_of(pool, bericht_id)) == {reached}
 
 
 async def test_a_reminder_to_the_parents_goes_to_each_with_a_fresh_code(pool: asyncpg.Pool, settings: Settings) -> None:

@@ -67,12 +67,3 @@ async def get(
         soort.value,
         ouder_id,
     )
-
-
-async def metadata(pool: asyncpg.Pool, overdracht_id: UUID) -> list[asyncpg.Record]:
-    """Every bijlage of the overdracht, without its content: soort, ouder_id, grootte, geupload_op."""
-    return await pool.fetch(
-        "SELECT soort, ouder_id, grootte, geupload_op FROM bijlagen WHERE overdracht_id = $1"
-        " ORDER BY soort, geupload_op, ouder_id",
-        overdracht_id,
-    )

@@ -1,6 +1,8 @@
 """Read-model queries for the overdrachten, always within what the caller may see."""
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -155,18 +157,40 @@ async def form(pool: asyncpg.Pool, overdracht_id: UUID) -> Formulier | None:
     return Formulier.model_validate_json(inhoud) if inhoud else None
 
 
-async def submitted_versions(pool: asyncpg.Pool, overdracht_id: UUID) -> list[Formulier]:
-    """The form as it was submitted to the parents, the last two times, newest first."""
-    rows = await pool.fetch(
-        "SELECT inhoud FROM formulier_versies WHERE overdracht_id = $1 ORDER BY revisie DESC LIMIT 2", overdracht_id
-    )
-    return [Formulier.model_validate_json(r["inhoud"]) for r in rows]
+@dataclass(frozen=True)
+class Inhoud:
+    """What an overdracht's detail shows of its content, read in one statement (`inhoud`)."""
+
+    formulier: Formulier | None
+    reacties: list[dict[str, Any]]  # the parents' reactions, oldest first: eens, zienswijze, reden, tijdstip
+    bijlagen: list[dict[str, Any]]  # without their files: soort, ouder_id, grootte, geupload_op
+    versies: list[Formulier]  # the form as submitted to the parents, the last two times, newest first
 
 
-async def reactions(pool: asyncpg.Pool, overdracht_id: UUID) -> list[asyncpg.Record]:
-    return await pool.fetch(
-        "SELECT eens, zienswijze, reden, tijdstip FROM ouderreacties WHERE overdracht_id = $1 ORDER BY tijdstip",
+_REACTIE = ("eens", "zienswijze", "reden", "tijdstip")
+_BIJLAGE = ("soort", "ouder_id", "grootte", "geupload_op")
+
+
+async def inhoud(pool: asyncpg.Pool, overdracht_id: UUID) -> Inhoud:
+    """The content of the overdracht: one round trip, where one query for each part took four."""
+    row = await pool.fetchrow(
+        f"""
+        SELECT (SELECT inhoud FROM formulieren WHERE overdracht_id = $1) AS formulier,
+               ARRAY(SELECT ROW({", ".join(_REACTIE)}) FROM ouderreacties
+                     WHERE overdracht_id = $1 ORDER BY tijdstip) AS reacties,
+               ARRAY(SELECT ROW({", ".join(_BIJLAGE)}) FROM bijlagen
+                     WHERE overdracht_id = $1 ORDER BY soort, geupload_op, ouder_id) AS bijlagen,
+               ARRAY(SELECT inhoud FROM formulier_versies
+                     WHERE overdracht_id = $1 ORDER BY revisie DESC LIMIT 2) AS versies
+        """,
         overdracht_id,
+    )
+    assert row is not None  # a SELECT without FROM answers one row
+    return Inhoud(
+        formulier=Formulier.model_validate_json(row["formulier"]) if row["formulier"] else None,
+        reacties=[dict(zip(_REACTIE, r, strict=True)) for r in row["reacties"]],
+        bijlagen=[dict(zip(_BIJLAGE, b, strict=True)) for b in row["bijlagen"]],
+        versies=[Formulier.model_validate_json(v) for v in row["versies"]],
     )
 
 

@@ -6,7 +6,7 @@ from uuid import UUID
 
 import asyncpg
 
-from db import bijlagen, kinderen, organisaties, overdrachten
+from db import kinderen, organisaties, overdrachten
 from db import protocol as protocols
 from schemas.api import KindZonderOverdracht, OverdrachtDetail, OverdrachtenPagina, Tijdlijn, Verwijzing
 from schemas.audit import Actie
@@ -52,11 +52,10 @@ async def answer(ctx: Context, overdracht_id: UUID) -> OverdrachtDetail:
     """The overdracht as the caller may see it: content only for roles that may read it."""
     row = await visible(ctx, overdracht_id)
     if not ctx.user.reads_content:
-        return views.detail(row, ctx.user, None, [])
-    formulier = await overdrachten.form(ctx.pool, overdracht_id)
-    reacties = await overdrachten.reactions(ctx.pool, overdracht_id)
-    result = views.detail(row, ctx.user, formulier, reacties, await bijlagen.metadata(ctx.pool, overdracht_id))
-    versies = await overdrachten.submitted_versions(ctx.pool, overdracht_id)
+        return views.detail(row, ctx.user, None)
+    inhoud = await overdrachten.inhoud(ctx.pool, overdracht_id)
+    result = views.detail(row, ctx.user, inhoud)
+    versies = inhoud.versies
     result.wijzigingen = wijzigingen.tussen(versies[1], versies[0]) if len(versies) == 2 else []
     return result
 

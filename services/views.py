@@ -1,12 +1,12 @@
 """Read-model rows to response bodies: each role gets only the fields it may read."""
 
 import json
-from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
 import asyncpg
 
+from db.overdrachten import Inhoud
 from schemas.api import (
     KindGegevens,
     Mentor,
@@ -20,7 +20,6 @@ from schemas.api import (
     WarmeOverdracht,
 )
 from schemas.bijlage import Bijlage, BijlageSoort
-from schemas.formulier import Formulier
 from schemas.gebruiker import Gebruiker
 from schemas.overdracht import Rol
 from services.permissions import Capability, allows
@@ -30,24 +29,19 @@ def summary(row: asyncpg.Record, user: Gebruiker) -> OverdrachtSamenvatting:
     return OverdrachtSamenvatting(**_fields(row, user))
 
 
-def detail(
-    row: asyncpg.Record,
-    user: Gebruiker,
-    formulier: Formulier | None,
-    reacties: list[asyncpg.Record],
-    bijlagen: Sequence[asyncpg.Record] = (),
-) -> OverdrachtDetail:
-    if not user.reads_content:
+def detail(row: asyncpg.Record, user: Gebruiker, inhoud: Inhoud | None) -> OverdrachtDetail:
+    """The overdracht; its content (`inhoud`) only for those who read it."""
+    if not user.reads_content or inhoud is None:
         return OverdrachtDetail(**_fields(row, user))
     return OverdrachtDetail(
         **_fields(row, user, with_bsn=True),
         toestemming_voor=row["toestemming_voor"],
         toestemming_school_id=row["toestemming_school_id"],
-        formulier=formulier,
-        ouderreacties=[OuderreactieWeergave(**dict(r)) for r in reacties],
+        formulier=inhoud.formulier,
+        ouderreacties=[OuderreactieWeergave(**r) for r in inhoud.reacties],
         # Metadata only (kind, whose, size, when): the file itself is GET …/observatie-export or
         # …/ouders/{ouderId}/toestemmingsscan; each only for those who may download it.
-        bijlagen=[Bijlage(**dict(b)) for b in bijlagen if reads_bijlage(user, b["soort"], b["ouder_id"])]
+        bijlagen=[Bijlage(**b) for b in inhoud.bijlagen if reads_bijlage(user, b["soort"], b["ouder_id"])]
         if allows(user, Capability.BIJLAGE_LEZEN)
         else None,
     )

@@ -16,6 +16,8 @@ from services.context import Clients
 class ImportActivities:
     def __init__(self, clients: Clients) -> None:
         self._clients = clients
+        # One for every batch this worker runs: one query a look for all their rows.
+        self._openingen = import_taak.Openingen(clients.pool)
 
     @activity.defn(name="import_check")
     async def check(self, taak_id: UUID) -> int:
@@ -36,7 +38,7 @@ class ImportActivities:
             activity.heartbeat(done)
 
         try:
-            await import_taak.store(self._clients, batch.taak_id, batch.van, batch.tot, progress)
+            await import_taak.store(self._clients, batch.taak_id, batch.van, batch.tot, progress, self._openingen)
         except import_taak.ImportMislukt as exc:
             raise ApplicationError(str(exc), type=IMPORT_MISLUKT, non_retryable=True) from None
 

@@ -121,9 +121,11 @@ async def check(clients: Clients, taak_id: UUID) -> int:
     return len(controle.goed)
 
 
-async def store(clients: Clients, taak_id: UUID, van: int, tot: int, progress: Callable[[], None]) -> None:
-    """Store the good rows `van` up to `tot` and start their overdrachten, a few at a time; `progress`
-    is called for each row done. Rows done before (a repeat after a crash) are skipped. An error of the
+async def store(
+    clients: Clients, taak_id: UUID, van: int, tot: int, progress: Callable[[], None], openingen: "Openingen"
+) -> None:
+    """Store the good rows `van` up to `tot` and start their overdrachten, a few at a time, each waiting
+    for its overdracht to open (`openingen`: the process's one); `progress` is called for each row done. Rows done before (a repeat after a crash) are skipped. An error of the
     database or the engine is raised: the caller tries the batch again."""
     job = await import_taken.get(clients.pool, taak_id)
     if job is None:
@@ -139,7 +141,6 @@ async def store(clients: Clients, taak_id: UUID, van: int, tot: int, progress: C
     for i in range(0, len(rows), OPSLAAN_PER_TRANSACTIE):
         await _store_children(ctx, taak_id, rows[i : i + OPSLAAN_PER_TRANSACTIE])
     kinderen = await plaatsingen.voor_start(ctx.pool, [kind_id for kind_id, _ in rows])
-    openingen = Openingen(clients.pool)
     klaar = Klaar(clients.pool, taak_id, progress)
     queue: asyncio.Queue[int] = asyncio.Queue()
     for i in range(len(rows)):
@@ -163,8 +164,6 @@ async def store(clients: Clients, taak_id: UUID, van: int, tot: int, progress: C
         with contextlib.suppress(Exception):
             await asyncio.shield(klaar.write())
         raise
-    finally:
-        await openingen.close()
     await klaar.write()
 
 
@@ -222,12 +221,12 @@ KIJK_ELKE = 0.05
 
 
 class Openingen:
-    """The rows of one batch waiting for their overdracht to open: a row the job reports as opened is
-    one the people who imported can see, and no more rows are started than the engine opens (each lane
-    waits for its own). It opens in its workflow's first task, in the engine's time; one that takes
-    longer than OPEN_BINNEN (the engine far behind) is not waited for: it opens all the same. One query
-    every KIJK_ELKE asks for every row waiting, not one per row. (The activity beats meanwhile:
-    activities/hartslag.py.)"""
+    """The rows waiting for their overdracht to open, of every batch the process runs: a row the job
+    reports as opened is one the people who imported can see, and no more rows are started than the
+    engine opens (each lane waits for its own). It opens in its workflow's first task, in the engine's
+    time; one that takes longer than OPEN_BINNEN (the engine far behind) is not waited for: it opens all
+    the same. One query every KIJK_ELKE asks for every row waiting, not one per row or per batch; it
+    stops asking when nobody waits. (The activity beats meanwhile: activities/hartslag.py.)"""
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
@@ -248,6 +247,8 @@ class Openingen:
     async def _watch(self) -> None:
         while self._waiting:
             await asyncio.sleep(KIJK_ELKE)
+            if not self._waiting:
+                return
             try:
                 found = await overdrachten.existing(self._pool, list(self._waiting))
             except Exception as exc:  # each row waiting fails with it, and the batch is tried again
@@ -258,11 +259,6 @@ class Openingen:
             for overdracht_id in found:
                 if (opened := self._waiting.get(overdracht_id)) is not None and not opened.done():
                     opened.set_result(None)
-
-    async def close(self) -> None:
-        if self._watcher is not None:
-            self._watcher.cancel()
-            await asyncio.gather(self._watcher, return_exceptions=True)
 
 
 async def _start(

@@ -53,7 +53,6 @@ async def test_each_row_waits_for_its_own_and_one_query_asks_for_all(
 
     with caplog.at_level(logging.WARNING, logger="services.import_taak"):
         waited = await asyncio.gather(*(wait(i) for i in [*opened, never]))
-    await openingen.close()
 
     assert asked[0] == {*opened, never}  # one query for every row waiting
     # The open ones at the first look (never asked for again), the other not before the limit.
@@ -68,5 +67,4 @@ async def test_a_database_error_fails_every_row_waiting(database_url: str) -> No
     await closed.close()
     openingen = Openingen(closed)
     waits = await asyncio.gather(*(openingen.wait(uuid.uuid4()) for _ in range(3)), return_exceptions=True)
-    await openingen.close()
     assert len(waits) == 3 and all(isinstance(w, asyncpg.exceptions.InterfaceError) for w in waits)

@@ -43,9 +43,11 @@ class Settings(BaseSettings):
     temporal_ui_port: int = 8233
     # The worker (overdracht/worker.py): how many workflows it keeps in
     # memory between their tasks (one evicted is replayed from its history at its next task), and how many
-    # workflow tasks, activities and local activities (the read model's writes) it runs at once.
+    # workflow tasks, activities and local activities (the read model's writes) it runs at once, and in
+    # how many threads it runs the workflows' code (one: they take turns at Python's lock all the same).
     worker_max_cached_workflows: int = Field(default=500, ge=0)
     worker_max_concurrent_workflow_tasks: int = Field(default=20, ge=2)
+    worker_workflow_threads: int = Field(default=1, ge=1)
     worker_max_concurrent_activities: int = Field(default=20, gt=0)
     worker_max_concurrent_local_activities: int = Field(default=20, gt=0)
 

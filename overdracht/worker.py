@@ -11,6 +11,15 @@ keeps the workflows deterministic: their modules hold only constants, the code r
 through `workflow.*` only, and tests/test_replay.py replays every path's saved history in the SDK's
 default, strict sandbox (the Replayer's runner), which fails on any call the sandbox forbids.
 
+One thread runs the workflows' code (Settings.worker_workflow_threads). The SDK's default is a thread
+per workflow task it may hold (20), but workflow code is pure Python and takes turns at the interpreter's
+lock with every other thread: 20 threads run no faster than one, and contend for that lock with the
+event loop that runs the activities and the engine's traffic. With one, an import of 3,000 children
+costs a fifth less CPU in all processes together, and takes a fifth less time (docs/performance.md,
+issue 14). A workflow task waits its turn in the thread's queue instead of at the lock, so
+the SDK's deadlock timer (2 s for a task) is met as before: twenty tasks of 100 ms each end by 2 s
+either way, and with one thread the first of them ends after 100 ms rather than all of them near 2 s.
+
 The event loop is uvloop's: the worker's one thread spends much of an import in its sockets (PostgreSQL,
 the engine's answers), which uvloop serves with less Python (docs/performance.md).
 
@@ -20,7 +29,9 @@ The concurrency limits keep a burst (an import opening hundreds at once) from ho
 two cores and the pool's 10 connections can serve."""
 
 import asyncio
+import concurrent.futures
 import contextlib
+import functools
 import logging
 import signal
 from collections.abc import Sequence
@@ -69,6 +80,17 @@ WORKFLOWS: Sequence[type] = (
 RUNNER = UnsandboxedWorkflowRunner()
 
 
+# The name of each thread that runs workflows' code.
+WORKFLOW_THREAD = "overdracht-workflows"
+
+
+@functools.cache
+def _workflow_threads(threads: int) -> concurrent.futures.ThreadPoolExecutor:
+    """The threads that run the workflows' code (see above): one pool per process, whatever number of
+    workers it builds (a test builds several); it lives as long as the process."""
+    return concurrent.futures.ThreadPoolExecutor(max_workers=threads, thread_name_prefix=WORKFLOW_THREAD)
+
+
 def build_worker(
     client: Client,
     pool: asyncpg.Pool,
@@ -101,6 +123,7 @@ def build_worker(
         interceptors=[Hartslag()],
         workflow_failure_exception_types=workflow_failure_exception_types,
         workflow_runner=RUNNER,
+        workflow_task_executor=_workflow_threads(settings.worker_workflow_threads),
         max_cached_workflows=settings.worker_max_cached_workflows,
         max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,
         max_concurrent_activities=settings.worker_max_concurrent_activities,

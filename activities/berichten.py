@@ -122,10 +122,10 @@ class BerichtActivities:
                     return await self._set(conn, bericht_id, BezorgStatus.GEBUNDELD)
             if _carries_parent_codes(row):
                 parents = await ouder_codes.parents_to_invite(conn, bericht_id)
-                if not parents and row["ouders_bereikt"]:  # the ones left are no longer a parent's
-                    await berichten.sent(conn, bericht_id)
-                    return BezorgStatus.VERZONDEN
-                if not parents:  # the addresses it was queued for are no longer a parent's
+                if not parents:  # the addresses it was queued for (or those left) are no longer a parent's
+                    if row["ouders_bereikt"]:  # an earlier attempt reached the others
+                        await berichten.sent(conn, bericht_id)
+                        return BezorgStatus.VERZONDEN
                     return await self._set(conn, bericht_id, BezorgStatus.GEEN_ADRES)
                 codes = await ouder_codes.mint(conn, bericht_id, parents, self._code_ttl)
                 if row["aanleiding"] == Aanleiding.OVERDRACHTCODE.value and row["deadline"] is not None:

@@ -125,8 +125,9 @@ async def store(
     clients: Clients, taak_id: UUID, van: int, tot: int, progress: Callable[[], None], openingen: "Openingen"
 ) -> None:
     """Store the good rows `van` up to `tot` and start their overdrachten, a few at a time, each waiting
-    for its overdracht to open (`openingen`: the process's one); `progress` is called for each row done. Rows done before (a repeat after a crash) are skipped. An error of the
-    database or the engine is raised: the caller tries the batch again."""
+    for its overdracht to open (`openingen`: the process's one); `progress` is called for each row done.
+    Rows done before (a repeat after a crash) are skipped. An error of the database or the engine is
+    raised: the caller tries the batch again."""
     job = await import_taken.get(clients.pool, taak_id)
     if job is None:
         raise ImportMislukt("De import bestaat niet meer.")
